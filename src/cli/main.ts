@@ -1,0 +1,107 @@
+import { Command as Program } from 'commander';
+import { Chalk } from 'chalk';
+import { ChainmailError } from '../errors.js';
+import { parseCommand, USAGE, VERBS } from '../parse/verbs.js';
+import { createContext } from '../commands/context.js';
+import { runCommand, wantsJson } from '../commands/run.js';
+import { requireNetworkPrivilege } from '../sys/privilege.js';
+
+const VERSION = '0.1.0';
+
+const SUMMARIES: Record<string, string> = {
+  koko: 'connect containers and namespaces with veth, vxlan, vlan or macvlan (koko syntax)',
+  koro: 'add, delete and show addresses and routes inside a target (koro syntax)',
+  forward: 'turn IPv4 and IPv6 forwarding on or off in a target (set from the host side)',
+  fw: "list, add and delete iptables rules of a target's FORWARD chain",
+  ls: 'every container and namespace with interfaces, addresses and links',
+  routes: 'the route table of a target',
+  ping: 'ICMP echo from inside a target',
+  probe: 'HTTP GET from inside a target: status and latency',
+  kill: 'kill a container, or stop and delete a named namespace',
+};
+
+/** Colour only for a terminal, and never when NO_COLOR is set. */
+function painter(stream: NodeJS.WriteStream): InstanceType<typeof Chalk> {
+  const colour = stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  return new Chalk({ level: colour ? 1 : 0 });
+}
+
+export function helpText(topic?: string): string {
+  if (topic && Object.hasOwn(USAGE, topic)) {
+    return `usage: chainmail ${USAGE[topic]!.replace(/\n/g, '\n')}\n\n${SUMMARIES[topic]}\n`;
+  }
+  const width = Math.max(...VERBS.map((v) => v.length));
+  return [
+    'chainmail: wire and watch container networks',
+    '',
+    'usage: chainmail VERB ARGS...        (chainmail help VERB for its syntax)',
+    '',
+    ...VERBS.map((v) => `  ${v.padEnd(width)}  ${SUMMARIES[v]}`),
+    '',
+    'TARGET: NAME | docker NAME | netns NAME | ipnetns NAME | pid PID | /path/to/netns | host',
+    'Most verbs take --json. Exit codes: 0 ok, 1 failed (kernel refusal, failed check), 2 bad syntax,',
+    '3 target not found or unreachable, 4 not enough privilege.',
+    '',
+  ].join('\n');
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const out = painter(process.stdout);
+  const err = painter(process.stderr);
+  let exitCode = 0;
+  const program = new Program('chainmail')
+    .version(VERSION, '-V, --version')
+    .enablePositionalOptions()
+    .helpOption(false)
+    .addHelpCommand(false)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+  program.argument('[words...]').allowUnknownOption().allowExcessArguments().passThroughOptions()
+    .action(async (words: string[]) => {
+      exitCode = await dispatch(words, out, err);
+    });
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 1;
+  }
+  return exitCode;
+}
+
+async function dispatch(words: string[], out: InstanceType<typeof Chalk>, err: InstanceType<typeof Chalk>): Promise<number> {
+  try {
+    if (words.length === 0) {
+      process.stdout.write(helpText());
+      return 0;
+    }
+    const cmd = parseCommand(words);
+    if (cmd.verb === 'help') {
+      if (cmd.topic !== undefined && !Object.hasOwn(USAGE, cmd.topic)) {
+        throw new ChainmailError(`no help for "${cmd.topic}": verbs are ${VERBS.join(', ')}`, 2);
+      }
+      process.stdout.write(helpText(cmd.topic));
+      return 0;
+    }
+    requireNetworkPrivilege();
+    const result = await runCommand(cmd, createContext());
+    if (wantsJson(cmd)) {
+      process.stdout.write(JSON.stringify(result.json, null, 2) + '\n');
+    } else {
+      const lines = result.lines.map((l) => (l.startsWith('✗') ? out.red(l) : l.startsWith('✓') ? out.green(l) : l));
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return result.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof ChainmailError) {
+      process.stderr.write(`${err.red('chainmail:')} ${e.message}\n`);
+      if (e.context.length) process.stderr.write(e.context.join('\n') + '\n');
+      return e.exitCode;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`${err.red('chainmail: internal error:')} ${message}\n`);
+    if (process.env.CHAINMAIL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { DockerEngine } from '../targets/docker.js';
+import { resolveTarget } from '../targets/resolve.js';
+import type { TargetSpec } from '../parse/target.js';
+import type { Namespace } from '../targets/namespace.js';
+import { failAtStepFromEnv } from '../net/executor.js';
+
+/** What every command needs from its surroundings; one per process (CLI) or session (UI). */
+export interface CommandContext {
+  docker: DockerEngine;
+  /** Test hook passed to the executor (see executeSteps). */
+  failAtStep?: number;
+  /** A fresh tag for temporary interface names: 8 hex characters. */
+  newTag(): string;
+  resolve(spec: TargetSpec): Promise<Namespace>;
+}
+
+export function createContext(): CommandContext {
+  const docker = new DockerEngine();
+  const failAtStep = failAtStepFromEnv();
+  return {
+    docker,
+    ...(failAtStep !== undefined ? { failAtStep } : {}),
+    newTag: () => randomBytes(4).toString('hex'),
+    resolve: (spec) => resolveTarget(spec, docker),
+  };
+}
+
+/** What a command reports: lines for people, a value for --json, and success. */
+export interface CommandResult {
+  ok: boolean;
+  lines: string[];
+  json: unknown;
+}

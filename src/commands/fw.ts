@@ -1,0 +1,51 @@
+import type { FwCommand } from '../parse/verbs.js';
+import { executeSteps, query } from '../net/executor.js';
+import { commandIn, type Namespace } from '../targets/namespace.js';
+import { renderTable } from '../render/table.js';
+import type { CommandContext, CommandResult } from './context.js';
+
+export interface FirewallRules {
+  policy: string;
+  /** Rule words as iptables prints them (`-p icmp -j DROP`), numbered from 1. */
+  rules: Array<{ number: number; rule: string }>;
+}
+
+/** Pure: `iptables -S FORWARD` -> policy and numbered rules. */
+export function parseForwardRules(text: string): FirewallRules {
+  let policy = 'ACCEPT';
+  const rules: FirewallRules['rules'] = [];
+  for (const line of text.split('\n')) {
+    const p = /^-P FORWARD (\S+)/.exec(line);
+    if (p) policy = p[1]!;
+    const a = /^-A FORWARD (.*)$/.exec(line);
+    if (a) rules.push({ number: rules.length + 1, rule: a[1]!.trim() });
+  }
+  return { policy, rules };
+}
+
+export async function readForwardRules(ns: Namespace): Promise<FirewallRules> {
+  return parseForwardRules(await query(commandIn(ns, ['iptables', '-w', '5', '-S', 'FORWARD']), `read the firewall of ${ns.label}`));
+}
+
+/** iptables rules of the target's FORWARD chain; rule words go as arguments, never through a shell. */
+export async function runFw(cmd: FwCommand, ctx: CommandContext): Promise<CommandResult> {
+  const ns = await ctx.resolve(cmd.target);
+  if (cmd.action !== 'list') {
+    const byNumber = cmd.action === 'del' && cmd.rule.length === 1 && /^\d+$/.test(cmd.rule[0]!);
+    const ruleText = cmd.rule.join(' ');
+    await executeSteps([{
+      describe: `${cmd.action === 'add' ? 'append' : 'delete'} FORWARD rule ${byNumber ? `number ${ruleText}` : `"${ruleText}"`} in ${ns.label}`,
+      argv: commandIn(ns, ['iptables', '-w', '5', cmd.action === 'add' ? '-A' : '-D', 'FORWARD', ...cmd.rule]),
+      explain: [
+        [/Index of deletion too big|Bad rule \(does a matching rule exist/, byNumber ? `there is no rule number ${ruleText}` : 'no such rule in the FORWARD chain'],
+        [/unknown option|Bad argument|invalid|not found/i, `iptables does not understand "${ruleText}"`],
+      ],
+    }], { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+  }
+  const state = await readForwardRules(ns);
+  const lines = cmd.action === 'list'
+    ? [`${ns.label}: FORWARD policy ${state.policy}, ${state.rules.length} rule${state.rules.length === 1 ? '' : 's'}`,
+      ...renderTable(undefined, state.rules.map((r) => [`  ${r.number}`, r.rule]))]
+    : [`${cmd.action === 'add' ? 'added' : 'deleted'} FORWARD rule "${cmd.rule.join(' ')}" in ${ns.label} (${state.rules.length} rule${state.rules.length === 1 ? '' : 's'} now)`];
+  return { ok: true, lines, json: { target: ns.label, ...state } };
+}

@@ -1,0 +1,29 @@
+import type { KoroCommand } from '../parse/koro.js';
+import { executeSteps } from '../net/executor.js';
+import { readInterfaces, readRoutes } from '../net/read.js';
+import { planKoroChange } from '../plan/koro.js';
+import { renderAddresses } from '../render/addresses.js';
+import { renderRoutes } from '../render/routes.js';
+import { ChainmailError } from '../errors.js';
+import type { CommandContext, CommandResult } from './context.js';
+
+export async function runKoro(cmd: KoroCommand, ctx: CommandContext): Promise<CommandResult> {
+  const ns = await ctx.resolve(cmd.target);
+  if (cmd.action === 'show') {
+    if (cmd.object === 'route') {
+      const routes = await readRoutes(ns);
+      return { ok: true, lines: renderRoutes(routes), json: { target: ns.label, routes } };
+    }
+    let interfaces = await readInterfaces(ns);
+    if (cmd.dev !== undefined) {
+      interfaces = interfaces.filter((i) => i.name === cmd.dev);
+      if (interfaces.length === 0) throw new ChainmailError(`no interface "${cmd.dev}" in ${ns.label}`);
+    }
+    return { ok: true, lines: renderAddresses(interfaces), json: { target: ns.label, interfaces } };
+  }
+  const started = performance.now();
+  const plan = planKoroChange(cmd, ns);
+  await executeSteps(plan.steps, { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+  const ms = Math.round(performance.now() - started);
+  return { ok: true, lines: [`${plan.summary} (${ms} ms)`], json: { ok: true, target: ns.label, summary: plan.summary, ms } };
+}

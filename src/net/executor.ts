@@ -1,0 +1,91 @@
+import { ChainmailError, KernelError } from '../errors.js';
+import { run, type ExecResult } from '../sys/exec.js';
+import { explainFailure, isAlreadyGone } from './kernel-errors.js';
+
+/** One change to the kernel, and how to take it back. */
+export interface Step {
+  /** What it does, in words: "move cm5f..a into client as link1". */
+  describe: string;
+  argv: string[];
+  /** Run in reverse order if a later step fails; "already gone" is fine. */
+  undo?: string[];
+  /** Overrides the generic explanation: kernel text pattern -> sentence. */
+  explain?: Array<[RegExp, string]>;
+}
+
+export interface ExecutorOptions {
+  runner?: (argv: readonly string[]) => Promise<ExecResult>;
+  /**
+   * Test hook: pretend step N (0-based) failed, to prove rollback on the
+   * real kernel. Set through CHAINMAIL_FAIL_AT_STEP; never in normal use.
+   */
+  failAtStep?: number;
+}
+
+export interface ExecutedStep {
+  describe: string;
+  argv: string[];
+  ms: number;
+}
+
+/**
+ * Runs steps in order. If one fails, every step already done is undone in
+ * reverse order, so the kernel is left as it was: all or nothing.
+ */
+export async function executeSteps(steps: readonly Step[], options: ExecutorOptions = {}): Promise<ExecutedStep[]> {
+  const runner = options.runner ?? ((argv: readonly string[]) => run(argv));
+  const done: ExecutedStep[] = [];
+  for (const [index, step] of steps.entries()) {
+    const started = performance.now();
+    const result: ExecResult = options.failAtStep === index
+      ? { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' }
+      : await runner(step.argv);
+    if (result.exitCode !== 0) {
+      const leftovers = await rollback(steps.slice(0, index), runner);
+      const reason = specificExplanation(step, result.stderr) ?? explainFailure(result.stderr);
+      const undone = index === 0 ? 'nothing was changed' : `the ${index} change${index === 1 ? '' : 's'} before it ${index === 1 ? 'was' : 'were'} undone`;
+      const context = [`  kernel said: ${oneLine(result.stderr) || `exit code ${result.exitCode}`}`];
+      if (leftovers.length) {
+        context.push('  could not undo (remove by hand):', ...leftovers.map((l) => `    ${l}`));
+        throw new KernelError(`failed to ${step.describe}: ${reason}; rollback was incomplete`, result.stderr, context);
+      }
+      throw new KernelError(`failed to ${step.describe}: ${reason}; ${undone}`, result.stderr, context);
+    }
+    done.push({ describe: step.describe, argv: step.argv, ms: performance.now() - started });
+  }
+  return done;
+}
+
+async function rollback(done: readonly Step[], runner: NonNullable<ExecutorOptions['runner']>): Promise<string[]> {
+  const leftovers: string[] = [];
+  for (const step of [...done].reverse()) {
+    if (!step.undo) continue;
+    const result = await runner(step.undo);
+    if (result.exitCode !== 0 && !isAlreadyGone(result.stderr)) {
+      leftovers.push(`${step.undo.join(' ')}  (${oneLine(result.stderr)})`);
+    }
+  }
+  return leftovers;
+}
+
+function specificExplanation(step: Step, stderr: string): string | undefined {
+  return step.explain?.find(([re]) => re.test(stderr))?.[1];
+}
+
+function oneLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');
+}
+
+/** Runs one read-only command and returns stdout, or throws a readable error. */
+export async function query(argv: string[], what: string, runner = run): Promise<string> {
+  const result = await runner(argv);
+  if (result.exitCode !== 0) {
+    throw new ChainmailError(`cannot ${what}: ${explainFailure(result.stderr)}`, 1, [`  ${argv.join(' ')}: ${oneLine(result.stderr)}`]);
+  }
+  return result.stdout;
+}
+
+export function failAtStepFromEnv(): number | undefined {
+  const v = process.env.CHAINMAIL_FAIL_AT_STEP;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}

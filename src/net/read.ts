@@ -1,0 +1,51 @@
+import { ipIn, type Namespace } from '../targets/namespace.js';
+import { parseIpAddrJson } from '../topology/ip-json.js';
+import type { Interface } from '../topology/model.js';
+import { query } from './executor.js';
+
+export async function readInterfaces(ns: Namespace): Promise<Interface[]> {
+  return parseIpAddrJson(await query(ipIn(ns, ['-j', '-d', 'addr', 'show']), `read the interfaces of ${ns.label}`));
+}
+
+export interface Route {
+  family: 4 | 6;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  protocol?: string;
+  scope?: string;
+  prefsrc?: string;
+  metric?: number;
+  flags: string[];
+}
+
+interface RouteJson {
+  dst: string; gateway?: string; dev?: string; protocol?: string; scope?: string;
+  prefsrc?: string; metric?: number; flags?: string[]; type?: string;
+}
+
+/** Pure: `ip -j route show` output -> routes. */
+export function parseRoutesJson(text: string, family: 4 | 6): Route[] {
+  const trimmed = text.trim();
+  if (!trimmed) return [];
+  return (JSON.parse(trimmed) as RouteJson[]).map((r) => ({
+    family,
+    dst: r.dst,
+    ...(r.gateway ? { gateway: r.gateway } : {}),
+    ...(r.dev ? { dev: r.dev } : {}),
+    ...(r.protocol ? { protocol: r.protocol } : {}),
+    ...(r.scope ? { scope: r.scope } : {}),
+    ...(r.prefsrc ? { prefsrc: r.prefsrc } : {}),
+    ...(r.metric !== undefined ? { metric: r.metric } : {}),
+    flags: r.flags ?? [],
+  }));
+}
+
+/** The main routing table, IPv4 then IPv6. */
+export async function readRoutes(ns: Namespace): Promise<Route[]> {
+  const [v4, v6] = await Promise.all([
+    query(ipIn(ns, ['-j', '-4', 'route', 'show', 'table', 'main']), `read the IPv4 routes of ${ns.label}`),
+    query(ipIn(ns, ['-j', '-6', 'route', 'show', 'table', 'main']), `read the IPv6 routes of ${ns.label}`),
+  ]);
+  return [...parseRoutesJson(v4, 4), ...parseRoutesJson(v6, 6)];
+}

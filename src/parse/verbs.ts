@@ -1,0 +1,210 @@
+import { UsageError } from '../errors.js';
+import { parseKoko, KOKO_USAGE, type KokoCommand } from './koko.js';
+import { parseKoro, KORO_USAGE, type KoroCommand } from './koro.js';
+import { expect, parseTargetWords, type TargetSpec } from './target.js';
+import { parseInteger, parseIp } from './values.js';
+
+export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
+export type FwCommand = { verb: 'fw'; target: TargetSpec; action: 'list' | 'add' | 'del'; rule: string[]; json: boolean };
+export type LsCommand = { verb: 'ls'; json: boolean };
+export type RoutesCommand = { verb: 'routes'; target: TargetSpec; json: boolean };
+export type PingCommand = { verb: 'ping'; target: TargetSpec; address: string; count: number; json: boolean };
+export type ProbeCommand = { verb: 'probe'; target: TargetSpec; url: string; timeoutMs: number; json: boolean };
+export type KillCommand = { verb: 'kill'; target: TargetSpec; json: boolean };
+export type HelpCommand = { verb: 'help'; topic?: string };
+
+export type Command =
+  | KokoCommand | KoroCommand | ForwardCommand | FwCommand | LsCommand
+  | RoutesCommand | PingCommand | ProbeCommand | KillCommand | HelpCommand;
+
+/** One line of usage per verb: the reference for errors, help and README. */
+export const USAGE: Record<string, string> = {
+  koko: KOKO_USAGE,
+  koro: KORO_USAGE,
+  forward: 'forward TARGET [on|off] [--json]',
+  fw: 'fw TARGET list [--json] | fw TARGET add RULE... | fw TARGET del NUMBER|RULE...   (RULE: iptables match and target words of the FORWARD chain, e.g. -p icmp -j DROP)',
+  ls: 'ls [--json]',
+  routes: 'routes TARGET [--json]',
+  ping: 'ping TARGET ADDRESS [-c COUNT] [--json]',
+  probe: 'probe TARGET URL [--timeout MS] [--json]',
+  kill: 'kill TARGET',
+};
+
+export const VERBS = Object.keys(USAGE);
+
+/**
+ * iptables options that would leave the FORWARD chain or change more than one
+ * rule; `fw` supplies the chain itself.
+ */
+const FW_FORBIDDEN = new Set([
+  '-t', '--table', '-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--replace',
+  '-F', '--flush', '-X', '--delete-chain', '-N', '--new-chain', '-P', '--policy', '-E', '--rename-chain',
+  '-Z', '--zero', '-L', '--list', '-S', '--list-rules', '-C', '--check', '--modprobe',
+]);
+
+/** Parses a whole command line (without the program name): `koro docker client address add ...`. */
+export function parseCommand(words: readonly string[]): Command {
+  const [verb, ...rest] = words;
+  if (verb === undefined) throw new UsageError(`missing verb: one of ${VERBS.join(', ')}`, { words, index: 0 });
+  if (verb === 'help' || verb === '--help' || verb === '-h') return { verb: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
+  if ((rest.includes('-h') && verb !== 'fw') || rest.includes('--help')) return { verb: 'help', topic: verb };
+  const sub = (fn: (w: readonly string[]) => Command): Command => {
+    try {
+      return fn(rest);
+    } catch (err) {
+      // report positions against the whole line, verb included
+      if (err instanceof UsageError && err.location) {
+        throw new UsageError(err.message, { words: [verb, ...err.location.words], index: err.location.index + 1 }, err.expected);
+      }
+      throw err;
+    }
+  };
+  switch (verb) {
+    case 'koko': return sub(parseKoko);
+    case 'koro': return sub(parseKoro);
+    case 'forward': return sub(parseForward);
+    case 'fw': return sub(parseFw);
+    case 'ls': return sub(parseLs);
+    case 'routes': return sub(parseRoutes);
+    case 'ping': return sub(parsePing);
+    case 'probe': return sub(parseProbe);
+    case 'kill': return sub(parseKill);
+    default: {
+      const near = VERBS.find((v) => v.startsWith(verb.slice(0, 2)));
+      throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
+    }
+  }
+}
+
+/** Splits off --json (and checks no other long option slipped in). */
+function takeJson(words: readonly string[], usage: string, allowed: readonly string[] = []): { words: string[]; json: boolean } {
+  const json = words.includes('--json');
+  const kept = words.filter((w) => w !== '--json');
+  const badIndex = kept.findIndex((w) => w.startsWith('--') && !allowed.includes(w));
+  if (badIndex >= 0) throw new UsageError(`unknown option "${kept[badIndex]}"`, { words: kept, index: badIndex }, usage);
+  return { words: kept, json };
+}
+
+function noMore(words: readonly string[], index: number, usage: string): void {
+  if (index < words.length) throw new UsageError(`unexpected "${words[index]}"`, { words, index }, usage);
+}
+
+function parseForward(input: readonly string[]): ForwardCommand {
+  const usage = USAGE.forward!;
+  const { words, json } = takeJson(input, usage);
+  const { spec, next } = parseTargetWords(words, 0, usage);
+  const setting = words[next];
+  if (setting !== undefined && setting !== 'on' && setting !== 'off') {
+    throw new UsageError(`expected "on" or "off", got "${setting}"`, { words, index: next }, usage);
+  }
+  noMore(words, next + 1, usage);
+  return { verb: 'forward', target: spec, ...(setting ? { setting } : {}), json };
+}
+
+function parseFw(input: readonly string[]): FwCommand {
+  const usage = USAGE.fw!;
+  const json = input.includes('--json');
+  const words = input.filter((w) => w !== '--json');
+  const { spec, next } = parseTargetWords(words, 0, usage);
+  const action = words[next];
+  if (action !== 'list' && action !== 'add' && action !== 'del') {
+    throw new UsageError(action === undefined ? 'missing "list", "add" or "del"' : `expected "list", "add" or "del", got "${action}"`, { words, index: next }, usage);
+  }
+  const rule = words.slice(next + 1);
+  if (action === 'list') noMore(words, next + 1, usage);
+  if (action !== 'list' && rule.length === 0) {
+    throw new UsageError(`"fw ${action}" needs a rule (e.g. -p icmp -j DROP)${action === 'del' ? ' or a rule number' : ''}`, { words, index: words.length }, usage);
+  }
+  rule.forEach((word, i) => {
+    if (FW_FORBIDDEN.has(word)) {
+      throw new UsageError(`"${word}" is not allowed in a rule: fw works on the FORWARD chain of the filter table`, { words, index: next + 1 + i }, usage);
+    }
+    if (/[\x00-\x1f\x7f]/.test(word)) throw new UsageError('rule words must not contain control characters', { words, index: next + 1 + i }, usage);
+  });
+  if (action === 'del' && rule.length === 1 && /^\d+$/.test(rule[0]!)) {
+    expect(parseInteger(rule[0]!, 1, 100000), words, next + 1, 'bad rule number', usage);
+  }
+  return { verb: 'fw', target: spec, action, rule, json };
+}
+
+function parseLs(input: readonly string[]): LsCommand {
+  const { words, json } = takeJson(input, USAGE.ls!);
+  noMore(words, 0, USAGE.ls!);
+  return { verb: 'ls', json };
+}
+
+function parseRoutes(input: readonly string[]): RoutesCommand {
+  const { words, json } = takeJson(input, USAGE.routes!);
+  const { spec, next } = parseTargetWords(words, 0, USAGE.routes!);
+  noMore(words, next, USAGE.routes!);
+  return { verb: 'routes', target: spec, json };
+}
+
+function parsePing(input: readonly string[]): PingCommand {
+  const usage = USAGE.ping!;
+  const { words, json } = takeJson(input, usage, ['--count']);
+  const { spec, next } = parseTargetWords(words, 0, usage);
+  let count = 3;
+  let address: string | undefined;
+  for (let i = next; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-c' || w === '--count') {
+      count = expect(parseInteger(words[i + 1] ?? '', 1, 1000), words, i + 1, 'bad count', usage);
+      i++;
+    } else if (/^-c\d+$/.test(w)) {
+      count = expect(parseInteger(w.slice(2), 1, 1000), words, i, 'bad count', usage);
+    } else if (address === undefined && !w.startsWith('-')) {
+      address = expect(parseIp(w), words, i, 'bad address', usage).address;
+    } else {
+      throw new UsageError(`unexpected "${w}"`, { words, index: i }, usage);
+    }
+  }
+  if (address === undefined) throw new UsageError('missing the address to ping', { words, index: words.length }, usage);
+  return { verb: 'ping', target: spec, address, count, json };
+}
+
+function parseProbe(input: readonly string[]): ProbeCommand {
+  const usage = USAGE.probe!;
+  const { words, json } = takeJson(input, usage, ['--timeout']);
+  const { spec, next } = parseTargetWords(words, 0, usage);
+  let timeoutMs = 5000;
+  let url: string | undefined;
+  for (let i = next; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--timeout') {
+      timeoutMs = expect(parseInteger(words[i + 1] ?? '', 1, 600000), words, i + 1, 'bad --timeout', usage);
+      i++;
+    } else if (url === undefined) {
+      url = checkUrl(w, words, i, usage);
+    } else {
+      throw new UsageError(`unexpected "${w}"`, { words, index: i }, usage);
+    }
+  }
+  if (url === undefined) throw new UsageError('missing the URL to fetch', { words, index: words.length }, usage);
+  return { verb: 'probe', target: spec, url, timeoutMs, json };
+}
+
+function checkUrl(text: string, words: readonly string[], index: number, usage: string): string {
+  // like curl, a bare address means http://ADDRESS/
+  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new UsageError(`bad URL "${text}": expected http://HOST[:PORT]/PATH`, { words, index }, usage);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`bad URL "${text}": only http and https are supported`, { words, index }, usage);
+  }
+  return url.toString();
+}
+
+function parseKill(input: readonly string[]): KillCommand {
+  const { words, json } = takeJson(input, USAGE.kill!);
+  const { spec, next } = parseTargetWords(words, 0, USAGE.kill!);
+  noMore(words, next, USAGE.kill!);
+  if (spec.kind === 'pid' || spec.kind === 'path' || spec.kind === 'host') {
+    throw new UsageError('kill takes a container or a named network namespace', { words, index: 0 }, USAGE.kill!);
+  }
+  return { verb: 'kill', target: spec, json };
+}

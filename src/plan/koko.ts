@@ -1,0 +1,176 @@
+import { ChainmailError } from '../errors.js';
+import type { KokoCommand, KokoEndpoint, Mirror } from '../parse/koko.js';
+import { formatCidr } from '../parse/values.js';
+import type { Step } from '../net/executor.js';
+import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
+import type { Interface } from '../topology/model.js';
+
+/** A koko endpoint with its namespace resolved and what it holds now. */
+export interface PlannedEnd {
+  end: KokoEndpoint;
+  ns: Namespace;
+  interfaces: readonly Interface[];
+}
+
+export interface KokoPlan {
+  steps: Step[];
+  /** One line of what will exist afterwards. */
+  summary: string;
+}
+
+/** Exit code for a request that conflicts with what exists (name taken, parent missing). */
+const EXIT_CONFLICT = 1;
+
+function conflict(message: string): never {
+  throw new ChainmailError(message, EXIT_CONFLICT);
+}
+
+/**
+ * Pure: the steps that create a koko link, given what each namespace holds.
+ *
+ * Every new interface is born in the host namespace under a temporary unique
+ * name (`cm<tag>a`), moved into its namespace, given its addresses and
+ * mirrors, and only then renamed to its final name and set up. So the final
+ * name appears only when the interface is complete, two runs at once cannot
+ * collide on a name, and rollback always knows where each piece is.
+ */
+export function planKokoCreate(
+  cmd: Exclude<KokoCommand, { action: 'delete' }>,
+  ends: readonly PlannedEnd[],
+  host: { ns: Namespace; interfaces: readonly Interface[] },
+  tag: string,
+): KokoPlan {
+  for (const e of ends) checkEndpoint(e);
+  const steps: Step[] = [];
+  const temps = ends.map((_, i) => `cm${tag}${'ab'[i]}`);
+  const mtu = 'mtu' in cmd && cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : [];
+
+  if (cmd.action === 'veth') {
+    steps.push({
+      describe: `create veth pair ${temps[0]} <-> ${temps[1]}`,
+      argv: ipIn(host.ns, ['link', 'add', 'name', temps[0]!, ...mtu, 'type', 'veth', 'peer', 'name', temps[1]!, ...mtu]),
+      undo: ipIn(host.ns, ['link', 'del', 'dev', temps[0]!]),
+    });
+  } else {
+    const parent = cmd.parent;
+    if (!host.interfaces.some((i) => i.name === parent)) {
+      conflict(`parent interface "${parent}" does not exist in the host namespace`);
+    }
+    steps.push({
+      describe: `create ${cmd.action} ${temps[0]} on ${parent}`,
+      argv: ipIn(host.ns, ['link', 'add', ...createArgs(cmd, temps[0]!, mtu)]),
+      undo: ipIn(host.ns, ['link', 'del', 'dev', temps[0]!]),
+      explain: [[/Unknown device type|Operation not supported/, `this kernel has no ${cmd.action} support (module ${cmd.action === 'vlan' ? '8021q' : cmd.action} not available)`]],
+    });
+  }
+
+  ends.forEach(({ end, ns }, i) => {
+    const temp = temps[i]!;
+    if (ns.kind !== 'host') {
+      steps.push({
+        describe: `move ${temp} into ${ns.label}`,
+        argv: ipIn(host.ns, ['link', 'set', 'dev', temp, 'netns', ns.path]),
+        undo: ipIn(ns, ['link', 'del', 'dev', temp]),
+      });
+    }
+    if (end.addresses.some((a) => a.family === 6)) {
+      // Docker disables IPv6 in containers without an IPv6 network
+      steps.push({
+        describe: `enable IPv6 on ${temp} in ${ns.label}`,
+        argv: commandIn(ns, ['sysctl', '-q', '-w', `net/ipv6/conf/${temp}/disable_ipv6=0`]),
+      });
+    }
+    for (const address of end.addresses) {
+      steps.push({
+        describe: `add ${formatCidr(address)} to ${end.ifname} in ${ns.label}`,
+        // nodad: the address is usable at once instead of after duplicate detection
+        argv: ipIn(ns, ['addr', 'add', formatCidr(address), 'dev', temp, ...(address.family === 6 ? ['nodad'] : [])]),
+      });
+    }
+    for (const mirror of end.mirrors) steps.push(...mirrorSteps(ns, mirror, temp, end.ifname));
+  });
+
+  ends.forEach(({ end, ns }, i) => {
+    steps.push({
+      describe: `name ${temps[i]} ${end.ifname} in ${ns.label}`,
+      argv: ipIn(ns, ['link', 'set', 'dev', temps[i]!, 'name', end.ifname]),
+      undo: ipIn(ns, ['link', 'set', 'dev', end.ifname, 'name', temps[i]!]),
+      explain: [[/File exists/, `"${end.ifname}" already exists in ${ns.label} (created meanwhile by someone else)`]],
+    });
+  });
+  ends.forEach(({ end, ns }) => {
+    steps.push({ describe: `set ${end.ifname} up in ${ns.label}`, argv: ipIn(ns, ['link', 'set', 'dev', end.ifname, 'up']) });
+  });
+
+  return { steps, summary: summarize(cmd, ends) };
+}
+
+function createArgs(cmd: Exclude<KokoCommand, { action: 'delete' | 'veth' }>, name: string, mtu: string[]): string[] {
+  switch (cmd.action) {
+    case 'vxlan': {
+      const cmdMtu = cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : mtu;
+      // koko leaves the port to the kernel default (8472); say it explicitly
+      return ['name', name, ...cmdMtu, 'type', 'vxlan', 'id', String(cmd.vni), 'remote', cmd.remote,
+        'dstport', String(cmd.port ?? 8472), 'dev', cmd.parent];
+    }
+    case 'vlan':
+      return ['link', cmd.parent, 'name', name, ...mtu, 'type', 'vlan', 'id', String(cmd.vlanId)];
+    case 'macvlan':
+      // koko's "default" sends no mode, and the kernel then uses vepa
+      return ['link', cmd.parent, 'name', name, ...mtu, 'type', 'macvlan', 'mode', cmd.mode === 'default' ? 'vepa' : cmd.mode];
+  }
+}
+
+/** Copy the traffic of `mirror.source` onto the new interface, as koko does with tc. */
+function mirrorSteps(ns: Namespace, mirror: Mirror, temp: string, finalName: string): Step[] {
+  const tc = (args: string[]): string[] => commandIn(ns, ['tc', ...args]);
+  const action = ['action', 'mirred', 'egress', 'mirror', 'dev', temp];
+  const match = ['protocol', 'all', 'u32', 'match', 'u32', '0', '0'];
+  const taken: [RegExp, string] = [/File exists|Exclusivity flag on/, `${mirror.source} already has a ${mirror.direction} qdisc; chainmail will not replace it`];
+  if (mirror.direction === 'ingress') {
+    return [
+      { describe: `add an ingress qdisc to ${mirror.source} in ${ns.label}`, argv: tc(['qdisc', 'add', 'dev', mirror.source, 'ingress']), undo: tc(['qdisc', 'del', 'dev', mirror.source, 'ingress']), explain: [taken] },
+      { describe: `mirror ${mirror.source} ingress to ${finalName} in ${ns.label}`, argv: tc(['filter', 'add', 'dev', mirror.source, 'parent', 'ffff:', ...match, ...action]) },
+    ];
+  }
+  // koko uses a prio root qdisc; htb is built into more kernels and, with no
+  // classes, sends everything straight through, so the mirror is all it adds
+  return [
+    { describe: `add a root qdisc to ${mirror.source} in ${ns.label}`, argv: tc(['qdisc', 'add', 'dev', mirror.source, 'root', 'handle', '1:', 'htb']), undo: tc(['qdisc', 'del', 'dev', mirror.source, 'root']), explain: [taken] },
+    { describe: `mirror ${mirror.source} egress to ${finalName} in ${ns.label}`, argv: tc(['filter', 'add', 'dev', mirror.source, 'parent', '1:', ...match, ...action]) },
+  ];
+}
+
+/** Refuses, before anything changes, what the kernel would refuse half way. */
+function checkEndpoint({ end, ns, interfaces }: PlannedEnd): void {
+  if (interfaces.some((i) => i.name === end.ifname)) {
+    conflict(`interface "${end.ifname}" already exists in ${ns.label}`);
+  }
+  for (const m of end.mirrors) {
+    if (!interfaces.some((i) => i.name === m.source)) conflict(`cannot mirror "${m.source}": no such interface in ${ns.label}`);
+  }
+}
+
+function summarize(cmd: Exclude<KokoCommand, { action: 'delete' }>, ends: readonly PlannedEnd[]): string {
+  const show = ({ end, ns }: PlannedEnd): string => {
+    const addrs = end.addresses.map(formatCidr).join(',');
+    return `${ns.label}:${end.ifname}${addrs ? ` (${addrs})` : ''}`;
+  };
+  switch (cmd.action) {
+    case 'veth': return `veth ${show(ends[0]!)} <-> ${show(ends[1]!)}${cmd.mtu ? ` mtu ${cmd.mtu}` : ''}`;
+    case 'vxlan': return `vxlan ${show(ends[0]!)} vni ${cmd.vni} remote ${cmd.remote} via ${cmd.parent} port ${cmd.port ?? 8472}`;
+    case 'vlan': return `vlan ${show(ends[0]!)} id ${cmd.vlanId} on ${cmd.parent}`;
+    case 'macvlan': return `macvlan ${show(ends[0]!)} mode ${cmd.mode} on ${cmd.parent}`;
+  }
+}
+
+/** Pure: the step that deletes a link (its veth peer goes with it). */
+export function planKokoDelete(ifname: string, ns: Namespace, interfaces: readonly Interface[]): KokoPlan {
+  const iface = interfaces.find((i) => i.name === ifname);
+  if (!iface) conflict(`no interface "${ifname}" in ${ns.label}`);
+  const peer = iface.kind === 'veth' ? ' and its veth peer' : '';
+  return {
+    steps: [{ describe: `delete ${ifname} in ${ns.label}`, argv: ipIn(ns, ['link', 'del', 'dev', ifname]) }],
+    summary: `deleted ${iface.kind} ${ns.label}:${ifname}${peer}`,
+  };
+}

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { ChainmailError } from '../errors.js';
+
+const CAP_NET_ADMIN = 12n;
+const CAP_SYS_ADMIN = 21n;
+
+/** Effective capabilities of this process, from /proc/self/status. */
+function effectiveCapabilities(): bigint {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+    return hex ? BigInt(`0x${hex}`) : 0n;
+  } catch {
+    return 0n;
+  }
+}
+
+/**
+ * Changing links and entering namespaces needs CAP_NET_ADMIN and CAP_SYS_ADMIN
+ * (setns). Say so once, before anything is attempted.
+ */
+export function requireNetworkPrivilege(): void {
+  const caps = effectiveCapabilities();
+  const missing = [
+    ...((caps >> CAP_NET_ADMIN) & 1n ? [] : ['CAP_NET_ADMIN']),
+    ...((caps >> CAP_SYS_ADMIN) & 1n ? [] : ['CAP_SYS_ADMIN']),
+  ];
+  if (missing.length) {
+    throw new ChainmailError(
+      `chainmail needs root (missing ${missing.join(' and ')}): run it with sudo`,
+      4,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/** A resolved network namespace: something a command can be run inside. */
+export interface Namespace {
+  kind: 'docker' | 'netns' | 'pid' | 'path' | 'host';
+  /** How it is shown to the user: `client`, `netns red`, `pid 4121`, `host`. */
+  label: string;
+  /** A file that opens the namespace (for nsenter and `ip link set ... netns`). */
+  path: string;
+  /** The `ip netns` name, for kind 'netns' (lets iproute2 use `-n NAME`). */
+  netnsName?: string;
+  /** The process whose namespace this is (docker and pid targets). */
+  pid?: number;
+  containerId?: string;
+  containerName?: string;
+}
+
+export const NETNS_DIR = '/var/run/netns';
+
+export function hostNamespace(): Namespace {
+  return { kind: 'host', label: 'host', path: `/proc/${process.pid}/ns/net` };
+}
+
+/** argv of `ip ARGS` run inside the namespace. */
+export function ipIn(ns: Namespace, args: readonly string[]): string[] {
+  if (ns.kind === 'host') return ['ip', ...args];
+  if (ns.netnsName !== undefined) return ['ip', '-n', ns.netnsName, ...args];
+  return ['nsenter', `--net=${ns.path}`, '--', 'ip', ...args];
+}
+
+/** argv of any program run inside the namespace (network namespace only). */
+export function commandIn(ns: Namespace, argv: readonly string[]): string[] {
+  if (ns.kind === 'host') return [...argv];
+  return ['nsenter', `--net=${ns.path}`, '--', ...argv];
+}
+
+export function sameNamespace(a: Namespace, b: Namespace): boolean {
+  return a.path === b.path;
+}

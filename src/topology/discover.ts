@@ -1,0 +1,46 @@
+import { readInterfaces } from '../net/read.js';
+import type { DockerEngine } from '../targets/docker.js';
+import { hostNamespace, type Namespace } from '../targets/namespace.js';
+import { containerNamespace, listNetnsNames, netnsNamespace } from '../targets/resolve.js';
+import { TargetError } from '../errors.js';
+import { resolveLinks } from './links.js';
+import type { TargetState, Topology } from './model.js';
+
+/** How many namespaces are read at once (each read is one short `ip` process). */
+const PARALLEL_READS = 8;
+
+/**
+ * Reads every target on the host: the host namespace, each named network
+ * namespace, each container (stopped ones listed without interfaces), and
+ * resolves the links between them. Links made by hand are found the same way.
+ */
+export async function discoverTopology(docker: DockerEngine): Promise<Topology> {
+  const warnings: string[] = [];
+  const targets: TargetState[] = [{ ns: hostNamespace(), status: 'host', interfaces: [] }];
+  for (const name of await listNetnsNames()) targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: [] });
+  try {
+    for (const c of await docker.list()) {
+      const ns: Namespace = c.running
+        ? containerNamespace(c.name, c.id, c.pid)
+        : { kind: 'docker', label: c.name, path: '', containerId: c.id, containerName: c.name };
+      targets.push({ ns, status: c.status, interfaces: [] });
+    }
+  } catch (err) {
+    if (!(err instanceof TargetError)) throw err;
+    warnings.push(err.message);
+  }
+
+  const readable = targets.filter((t) => t.ns.path !== '');
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, readable.length) }, async () => {
+    while (next < readable.length) {
+      const t = readable[next++]!;
+      try {
+        t.interfaces = await readInterfaces(t.ns);
+      } catch (err) {
+        t.error = err instanceof Error ? err.message : String(err);
+      }
+    }
+  }));
+  return { targets, links: resolveLinks(targets), warnings };
+}
