@@ -28,9 +28,12 @@ export type KokoCommand =
   | { verb: 'koko'; action: 'macvlan'; end: KokoEndpoint; parent: string; mode: MacvlanMode; mtu?: number; json: boolean }
   | { verb: 'koko'; action: 'delete'; target: TargetSpec; ifname: string; json: boolean };
 
-export const KOKO_USAGE =
-  'koko END END | koko END (-x PARENT,REMOTE,VNI[,port=N][,mtu=N] | -V PARENT,VLANID | -M PARENT,MODE) | koko -D|-N|-P|-A CONTAINER|NETNS|PID|PATH,IF | koko -C IF' +
-  '   (END = -d CONTAINER,IF[,ADDR...] | -n NETNS,IF[,ADDR...] | -p PID,IF[,ADDR...] | -a NSPATH,IF[,ADDR...] | -c IF[,ADDR...]; ADDR = CIDR | mirror:ingress|egress|both:IF)';
+export const KOKO_USAGE = [
+  'koko END END [--mtu N]  |  koko END -x PARENT,REMOTE,VNI[,port=N][,mtu=N]  |  koko END -V PARENT,VLANID  |  koko END -M PARENT,MODE',
+  '         koko -D CONTAINER,IF | -N NETNS,IF | -P PID,IF | -A NSPATH,IF | -C IF',
+  '         END = -d CONTAINER,IF[,ADDR...] | -n NETNS,IF[,ADDR...] | -p PID,IF[,ADDR...] | -a NSPATH,IF[,ADDR...] | -c IF[,ADDR...]',
+  '         ADDR = CIDR | mirror:ingress|egress|both:IF',
+].join('\n');
 
 type EndpointFlag = 'd' | 'n' | 'p' | 'a' | 'c';
 const ENDPOINT_FLAGS: Record<string, EndpointFlag> = { '-d': 'd', '-n': 'n', '-p': 'p', '-a': 'a', '-c': 'c' };

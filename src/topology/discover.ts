@@ -19,7 +19,7 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
   const targets: TargetState[] = [{ ns: hostNamespace(), status: 'host', interfaces: [] }];
   for (const name of await listNetnsNames()) targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: [] });
   try {
-    for (const c of await docker.list()) {
+    for (const c of (await docker.list()).sort((x, y) => x.name.localeCompare(y.name))) {
       const ns: Namespace = c.running
         ? containerNamespace(c.name, c.id, c.pid)
         : { kind: 'docker', label: c.name, path: '', containerId: c.id, containerName: c.name };
