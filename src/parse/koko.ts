@@ -53,9 +53,9 @@ interface Located<T> { value: T; index: number }
 
 /** Parses the words after `koko` (argv style: `-d client,link1 -d firewall,link2`). */
 export function parseKoko(words: readonly string[]): KokoCommand {
-  const fail = (message: string, index: number): never => {
+  function fail(message: string, index: number): never {
     throw new UsageError(message, { words, index }, KOKO_USAGE);
-  };
+  }
   const endpoints: Located<KokoEndpoint>[] = [];
   const deletes: Located<{ target: TargetSpec; ifname: string }>[] = [];
   let kind: Located<{ flag: string; kind: 'vxlan' | 'vlan' | 'macvlan'; arg: string }> | undefined;
@@ -76,8 +76,8 @@ export function parseKoko(words: readonly string[]): KokoCommand {
       continue;
     }
     const flag = word.slice(0, 2);
-    const known = ENDPOINT_FLAGS[flag] ?? DELETE_FLAGS[flag] ?? KIND_FLAGS[flag];
-    if (!word.startsWith('-') || word.startsWith('--') || !known || !Object.hasOwn({ ...ENDPOINT_FLAGS, ...DELETE_FLAGS, ...KIND_FLAGS }, flag)) {
+    const known = [ENDPOINT_FLAGS, DELETE_FLAGS, KIND_FLAGS].some((flags) => Object.hasOwn(flags, flag));
+    if (!word.startsWith('-') || word.startsWith('--') || !known) {
       if (word.startsWith('-')) fail(`unknown option "${word}"`, i);
       fail(`unexpected word "${word}": every value follows an option such as -d or -n`, i);
     }
@@ -129,10 +129,11 @@ export function parseKoko(words: readonly string[]): KokoCommand {
   const end = endpoints[0]!.value;
   const parts = kind.value.arg.split(',');
   const at = kind.index;
+  const flagName = kind.value.flag;
   const part = (n: number, what: string): string => {
     const v = parts[n];
-    if (v === undefined || v === '') fail(`${kind!.value.flag} is missing ${what}: ${kind!.value.flag} ${formFor(kind!.value.flag)}`, at);
-    return v!;
+    if (v === undefined || v === '') fail(`${flagName} is missing ${what}: ${flagName} ${formFor(flagName)}`, at);
+    return v;
   };
   const parent = expect(checkInterfaceName(part(0, 'PARENT')), words, at, 'bad parent interface', KOKO_USAGE);
   const mtuField = mtu ? { mtu: mtu.value } : {};
@@ -146,23 +147,23 @@ export function parseKoko(words: readonly string[]): KokoCommand {
       for (const opt of parts.slice(3)) {
         const m = /^(port|mtu)=(.*)$/.exec(opt);
         if (!m) fail(`bad vxlan option "${opt}": expected port=N or mtu=N`, at);
-        const [, key, value] = m!;
+        const [, key, value] = m;
         const n = key === 'port' ? parseInteger(value!, 1, 65535) : parseInteger(value!, 68, 65535);
         if (!n.ok) fail(`bad vxlan ${key} "${value}": ${n.reason}`, at);
         if (key! in extra) fail(`vxlan ${key} given twice`, at);
-        extra[key as 'port' | 'mtu'] = (n as { value: number }).value;
+        extra[key as 'port' | 'mtu'] = n.value;
       }
       if (extra.mtu !== undefined && mtu) fail('MTU given twice (mtu= in -x and --mtu)', mtu.index);
       return {
-        verb: 'koko', action: 'vxlan', end, parent, remote: (remote as { value: { address: string } }).value.address,
-        vni: (vni as { value: number }).value, ...mtuField, ...extra, json,
+        verb: 'koko', action: 'vxlan', end, parent, remote: remote.value.address,
+        vni: vni.value, ...mtuField, ...extra, json,
       };
     }
     case 'vlan': {
       if (parts.length !== 2) fail(`-V takes PARENT,VLANID, got "${kind.value.arg}"`, at);
       const id = parseInteger(part(1, 'VLANID'), 1, 4094);
       if (!id.ok) fail(`bad VLAN id "${parts[1]}": ${id.reason}`, at);
-      return { verb: 'koko', action: 'vlan', end, parent, vlanId: (id as { value: number }).value, ...mtuField, json };
+      return { verb: 'koko', action: 'vlan', end, parent, vlanId: id.value, ...mtuField, json };
     }
     case 'macvlan': {
       if (parts.length !== 2) fail(`-M takes PARENT,MODE, got "${kind.value.arg}"`, at);
@@ -187,9 +188,9 @@ function formFor(flag: string): string {
 
 function parseEndpoint(flag: EndpointFlag, arg: string, words: readonly string[], index: number): KokoEndpoint {
   const fields = arg.split(',');
-  const fail = (message: string): never => {
+  function fail(message: string): never {
     throw new UsageError(message, { words, index }, `-${flag} ${FLAG_FORMS[flag]}`);
-  };
+  }
   let target: TargetSpec;
   if (flag === 'c') {
     target = { kind: 'host' };
@@ -199,11 +200,11 @@ function parseEndpoint(flag: EndpointFlag, arg: string, words: readonly string[]
     const parsed: Parsed<TargetSpec> =
       flag === 'd' ? dockerTarget(where) : flag === 'n' ? netnsTarget(where) : flag === 'p' ? pidTarget(where) : pathTarget(where);
     if (!parsed.ok) fail(`bad -${flag} target "${where}": ${parsed.reason}`);
-    target = (parsed as { value: TargetSpec }).value;
+    target = parsed.value;
   }
   const ifname = fields.shift();
   if (ifname === undefined || ifname === '') fail(`-${flag} is missing the interface name: -${flag} ${FLAG_FORMS[flag]}`);
-  const name = checkInterfaceName(ifname!);
+  const name = checkInterfaceName(ifname);
   if (!name.ok) fail(`bad interface name "${ifname}": ${name.reason}`);
 
   const addresses: Cidr[] = [];
@@ -212,22 +213,23 @@ function parseEndpoint(flag: EndpointFlag, arg: string, words: readonly string[]
     if (field.startsWith('mirror:')) {
       const m = /^mirror:(ingress|egress|both):(.*)$/.exec(field);
       if (!m) fail(`bad mirror "${field}": expected mirror:ingress|egress|both:IF`);
-      const source = checkInterfaceName(m![2]!);
-      if (!source.ok) fail(`bad mirror interface "${m![2]}": ${source.reason}`);
-      const dirs: MirrorDirection[] = m![1] === 'both' ? ['ingress', 'egress'] : [m![1] as MirrorDirection];
+      const [, how, sourceName] = m as unknown as [string, string, string];
+      const source = checkInterfaceName(sourceName);
+      if (!source.ok) fail(`bad mirror interface "${sourceName}": ${source.reason}`);
+      const dirs: MirrorDirection[] = how === 'both' ? ['ingress', 'egress'] : [how as MirrorDirection];
       for (const direction of dirs) {
         if (mirrors.some((x) => x.direction === direction)) fail(`${direction} mirroring given twice`);
-        mirrors.push({ direction, source: m![2]! });
+        mirrors.push({ direction, source: sourceName });
       }
       continue;
     }
     const cidr = parseCidr(field);
     if (!cidr.ok) fail(`bad address "${field}": ${cidr.reason}`);
-    const c = (cidr as { value: Cidr }).value;
+    const c = cidr.value;
     if (addresses.some((a) => a.address === c.address)) fail(`address ${c.address} given twice`);
     addresses.push(c);
   }
-  return { target, ifname: ifname!, addresses, mirrors };
+  return { target, ifname, addresses, mirrors };
 }
 
 export function sameTarget(a: TargetSpec, b: TargetSpec): boolean {
