@@ -5,7 +5,7 @@
 const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/Cannot find device "([^"]+)"/, (m) => `there is no interface "${m[1]}"`],
   [/does not exist|No such device/, () => 'the interface does not exist'],
-  [/File exists/, () => 'it already exists'],
+  [/File exists|already assigned/i, () => 'it already exists'],
   [/Nexthop has invalid gateway|Network is unreachable/, () => 'the gateway is not reachable: no interface here has an address in its subnet'],
   [/No such process|ESRCH/, () => 'there is no such entry'],
   [/Cannot assign requested address|EADDRNOTAVAIL/, () => 'that address is not on the interface'],

@@ -22,7 +22,7 @@ export function planKoroChange(cmd: KoroChange, ns: Namespace): { steps: Step[];
       describe: `${cmd.action === 'add' ? 'add' : 'delete'} address ${cidr} ${cmd.action === 'add' ? 'to' : 'from'} ${cmd.dev} in ${ns.label}`,
       argv: ipIn(ns, ['addr', cmd.action, cidr, 'dev', cmd.dev, ...(cmd.action === 'add' && cmd.address.family === 6 ? ['nodad'] : [])]),
       explain: [
-        [/File exists/, `${cidr} is already on ${cmd.dev}`],
+        [/File exists|already assigned/i, `${cidr} is already on ${cmd.dev}`],
         [/Cannot assign requested address/, `${cidr} is not on ${cmd.dev}`],
         [/Cannot find device/, `there is no interface "${cmd.dev}" in ${ns.label}`],
       ],
