@@ -77,12 +77,17 @@ function oneLine(text: string): string {
 }
 
 /** Runs one read-only command and returns stdout, or throws a readable error. */
-export async function query(argv: string[], what: string, runner = run): Promise<string> {
+export async function query(argv: string[], what: string, runner: (argv: readonly string[]) => Promise<ExecResult> = run): Promise<string> {
   const result = await runner(argv);
   if (result.exitCode !== 0) {
     throw new ChainmailError(`cannot ${what}: ${explainFailure(result.stderr)}`, 1, [`  ${argv.join(' ')}: ${oneLine(result.stderr)}`]);
   }
   return result.stdout;
+}
+
+/** Like query, with text on the program's stdin (an `ip -batch -` script). */
+export async function queryWithInput(argv: string[], input: string, what: string): Promise<string> {
+  return query(argv, what, (a) => run(a, { input }));
 }
 
 export function failAtStepFromEnv(): number | undefined {

@@ -1,10 +1,27 @@
 import { ipIn, type Namespace } from '../targets/namespace.js';
 import { parseIpAddrJson } from '../topology/ip-json.js';
 import type { Interface } from '../topology/model.js';
-import { query } from './executor.js';
+import { query, queryWithInput as runQuery } from './executor.js';
 
 export async function readInterfaces(ns: Namespace): Promise<Interface[]> {
   return parseIpAddrJson(await query(ipIn(ns, ['-j', '-d', 'addr', 'show']), `read the interfaces of ${ns.label}`));
+}
+
+export interface NamespaceReading {
+  interfaces: Interface[];
+  /** The ids this namespace gives other namespaces, with the `ip netns` name where there is one. */
+  netnsIds: Record<number, string>;
+}
+
+/** Interfaces and namespace ids in one `ip -batch` process. */
+export async function readNamespace(ns: Namespace): Promise<NamespaceReading> {
+  const out = await runQuery(ipIn(ns, ['-j', '-d', '-batch', '-']), 'addr show\nnetns list-id\n', `read the interfaces of ${ns.label}`);
+  const [addrs = '', ids = ''] = out.split('\n');
+  const netnsIds: Record<number, string> = {};
+  for (const entry of (ids.trim() ? JSON.parse(ids) : []) as Array<{ nsid: number; name?: string }>) {
+    if (entry.name) netnsIds[entry.nsid] = entry.name;
+  }
+  return { interfaces: parseIpAddrJson(addrs), netnsIds };
 }
 
 export interface Route {

@@ -56,6 +56,11 @@ export function parseKoko(words: readonly string[]): KokoCommand {
   function fail(message: string, index: number): never {
     throw new UsageError(message, { words, index }, KOKO_USAGE);
   }
+  /** The option and its value as typed, for messages: "-d b,l2" or "-db,l2". */
+  const optionText = (valueIndex: number): string => {
+    const value = words[valueIndex]!;
+    return /^-[a-zA-Z]./.test(value) ? value : `${words[valueIndex - 1]} ${value}`;
+  };
   const endpoints: Located<KokoEndpoint>[] = [];
   const deletes: Located<{ target: TargetSpec; ifname: string }>[] = [];
   let kind: Located<{ flag: string; kind: 'vxlan' | 'vlan' | 'macvlan'; arg: string }> | undefined;
@@ -96,7 +101,7 @@ export function parseKoko(words: readonly string[]): KokoCommand {
       i++;
     }
     if (Object.hasOwn(ENDPOINT_FLAGS, flag)) {
-      if (endpoints.length === 2) fail(`too many endpoints: a link joins two ("${word}" is the third)`, i - (argIndex === i ? 0 : 1));
+      if (endpoints.length === 2) fail(`too many endpoints: a link joins two ("${flag} ${arg}" is the third)`, argIndex);
       endpoints.push({ value: parseEndpoint(ENDPOINT_FLAGS[flag]!, arg, words, argIndex), index: argIndex });
     } else if (Object.hasOwn(DELETE_FLAGS, flag)) {
       const f = DELETE_FLAGS[flag]!;
@@ -111,8 +116,10 @@ export function parseKoko(words: readonly string[]): KokoCommand {
 
   if (deletes.length) {
     if (deletes.length > 1) fail('delete one link at a time (its peer goes with it)', deletes[1]!.index);
-    if (endpoints.length) fail('cannot create and delete in one command', endpoints[0]!.index);
-    if (kind) fail('cannot create and delete in one command', kind.index);
+    const creator = endpoints[0]?.index ?? kind?.index;
+    if (creator !== undefined) {
+      fail(`cannot create and delete in one command: "${optionText(creator)}" creates, "${optionText(deletes[0]!.index)}" deletes`, creator);
+    }
     return { verb: 'koko', action: 'delete', ...deletes[0]!.value, json };
   }
   if (endpoints.length === 0) fail('nothing to do: give two endpoints (-d/-n/-p/-a/-c) or one and -x/-V/-M', words.length);

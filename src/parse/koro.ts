@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { isTargetKeyword, parseTargetWords, type TargetSpec } from './target.js';
+import { isTargetKeyword, KORO_TARGET_FORM, parseTargetWords, type TargetSpec } from './target.js';
 import { checkInterfaceName, formatCidr, networkOf, parseCidr, parseIp, type Cidr } from './values.js';
 
 /** A route destination: a prefix, or the default route of a family. */
@@ -39,6 +39,9 @@ export function parseKoro(inputWords: readonly string[]): KoroCommand {
   }
 
   const object = words[i];
+  if (target.kind === 'auto' && (words[2] === 'address' || words[2] === 'route')) {
+    fail(`unknown target kind "${words[0]}": expected ${KORO_TARGET_FORM}`, 0);
+  }
   if (object !== 'address' && object !== 'route') {
     if (object === undefined) fail('missing "address" or "route" after the target', i);
     fail(`expected "address" or "route", got "${object}"`, i);
@@ -111,12 +114,13 @@ function parseDestination(words: readonly string[], index: number, viaFamily: 4 
     throw new UsageError(`bad destination "${text}": ${cidr.reason}, or "default"`, { words, index }, usage);
   }
   const network = networkOf(cidr.value);
-  if (network.address !== cidr.value.address) {
+  const address = networkOf({ ...cidr.value, prefix: cidr.value.family === 4 ? 32 : 128 }).address;
+  if (network.address !== address) {
     throw new UsageError(
       `bad destination "${text}": host bits are set; did you mean ${formatCidr(network)}?`,
       { words, index }, usage,
     );
   }
-  if (cidr.value.prefix === 0) return { kind: 'default', family: cidr.value.family };
-  return { kind: 'prefix', prefix: cidr.value };
+  if (network.prefix === 0) return { kind: 'default', family: network.family };
+  return { kind: 'prefix', prefix: network };
 }

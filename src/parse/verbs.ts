@@ -34,13 +34,23 @@ export const VERBS = Object.keys(USAGE);
 
 /**
  * iptables options that would leave the FORWARD chain or change more than one
- * rule; `fw` supplies the chain itself.
+ * rule; `fw` supplies the chain itself. iptables also reads them glued to
+ * their value (`-tmangle`, `--table=mangle`) and long ones abbreviated
+ * (`--tab`), so those forms are refused too.
  */
-const FW_FORBIDDEN = new Set([
-  '-t', '--table', '-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--replace',
-  '-F', '--flush', '-X', '--delete-chain', '-N', '--new-chain', '-P', '--policy', '-E', '--rename-chain',
-  '-Z', '--zero', '-L', '--list', '-S', '--list-rules', '-C', '--check', '--modprobe',
-]);
+const FW_FORBIDDEN_SHORT = 'tAIDRFXNPEZLSC';
+const FW_FORBIDDEN_LONG = [
+  '--table', '--append', '--insert', '--delete', '--delete-chain', '--replace', '--flush', '--new-chain',
+  '--policy', '--rename-chain', '--zero', '--list', '--list-rules', '--check', '--modprobe',
+];
+
+export function isForbiddenFwWord(word: string): boolean {
+  if (word.startsWith('--')) {
+    const name = word.split('=')[0]!;
+    return name.length >= 3 && FW_FORBIDDEN_LONG.some((long) => long.startsWith(name));
+  }
+  return word.length >= 2 && word[0] === '-' && FW_FORBIDDEN_SHORT.includes(word[1]!);
+}
 
 /** Parses a whole command line (without the program name): `koro docker client address add ...`. */
 export function parseCommand(words: readonly string[]): Command {
@@ -116,7 +126,7 @@ function parseFw(input: readonly string[]): FwCommand {
     throw new UsageError(`"fw ${action}" needs a rule (e.g. -p icmp -j DROP)${action === 'del' ? ' or a rule number' : ''}`, { words, index: words.length }, usage);
   }
   rule.forEach((word, i) => {
-    if (FW_FORBIDDEN.has(word)) {
+    if (isForbiddenFwWord(word)) {
       throw new UsageError(`"${word}" is not allowed in a rule: fw works on the FORWARD chain of the filter table`, { words, index: next + 1 + i }, usage);
     }
     if (/[\x00-\x1f\x7f]/.test(word)) throw new UsageError('rule words must not contain control characters', { words, index: next + 1 + i }, usage);
@@ -186,7 +196,9 @@ function parseProbe(input: readonly string[]): ProbeCommand {
 
 function checkUrl(text: string, words: readonly string[], index: number, usage: string): string {
   // like curl, a bare address means http://ADDRESS/
-  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  const bare = parseIp(text);
+  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text
+    : bare.ok && bare.value.family === 6 ? `http://[${text}]/` : `http://${text}`;
   let url: URL;
   try {
     url = new URL(candidate);

@@ -126,7 +126,7 @@ function mirrorSteps(ns: Namespace, mirror: Mirror, temp: string, finalName: str
   const tc = (args: string[]): string[] => commandIn(ns, ['tc', ...args]);
   const action = ['action', 'mirred', 'egress', 'mirror', 'dev', temp];
   const match = ['protocol', 'all', 'u32', 'match', 'u32', '0', '0'];
-  const taken: [RegExp, string] = [/File exists|Exclusivity flag on/, `${mirror.source} already has a ${mirror.direction} qdisc; chainmail will not replace it`];
+  const taken: [RegExp, string] = [/File exists|Exclusivity flag on/, `${mirror.source} already has ${mirror.direction === 'ingress' ? 'an ingress' : 'a root'} qdisc; chainmail will not replace it`];
   if (mirror.direction === 'ingress') {
     return [
       { describe: `add an ingress qdisc to ${mirror.source} in ${ns.label}`, argv: tc(['qdisc', 'add', 'dev', mirror.source, 'ingress']), undo: tc(['qdisc', 'del', 'dev', mirror.source, 'ingress']), explain: [taken] },

@@ -14,7 +14,7 @@ export function planKoroChange(cmd: KoroChange, ns: Namespace): { steps: Step[];
     if (cmd.action === 'add' && cmd.address.family === 6) {
       steps.push({
         describe: `enable IPv6 on ${cmd.dev} in ${ns.label}`,
-        argv: commandIn(ns, ['sysctl', '-q', '-w', `net/ipv6/conf/${cmd.dev.replaceAll('.', '/')}/disable_ipv6=0`]),
+        argv: commandIn(ns, ['sysctl', '-q', '-w', `net/ipv6/conf/${cmd.dev}/disable_ipv6=0`]),
         explain: [[/cannot stat|No such file/, `there is no interface "${cmd.dev}" in ${ns.label}`]],
       });
     }

@@ -1,4 +1,4 @@
-import { readInterfaces } from '../net/read.js';
+import { readNamespace } from '../net/read.js';
 import type { DockerEngine } from '../targets/docker.js';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, listNetnsNames, netnsNamespace } from '../targets/resolve.js';
@@ -36,7 +36,9 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
     while (next < readable.length) {
       const t = readable[next++]!;
       try {
-        t.interfaces = await readInterfaces(t.ns);
+        const reading = await readNamespace(t.ns);
+        t.interfaces = reading.interfaces;
+        t.netnsIds = reading.netnsIds;
       } catch (err) {
         t.error = err instanceof Error ? err.message : String(err);
       }

@@ -12,10 +12,12 @@ function endOf({ target, iface }: Located): EndRef {
  *
  * A veth end names its peer by name when both ends share a namespace, and
  * otherwise by ifindex plus a namespace id that only means something inside
- * the namespace that reported it. Ids are not comparable across namespaces,
- * so a cross-namespace pair is matched by both ends pointing at each other
- * (A.linkIndex = B.ifindex and B.linkIndex = A.ifindex); that pairing is
- * unique unless two pairs have swapped the very same ifindex values.
+ * the namespace that reported it. Ifindexes repeat across namespaces (a pair
+ * made in place is often 2 <-> 2), so a cross-namespace pair is taken only
+ * when it is certain: both ends point at each other, the ids agree with the
+ * names of `ip netns` namespaces where those are known, and exactly one
+ * candidate is left. Otherwise the end is shown without a peer rather than
+ * with a wrong one.
  */
 export function resolveLinks(targets: readonly TargetState[]): TopologyLink[] {
   const all: Located[] = targets.flatMap((target) => target.interfaces.map((iface) => ({ target, iface })));
@@ -31,10 +33,7 @@ export function resolveLinks(targets: readonly TargetState[]): TopologyLink[] {
       if (peer) paired.add(peer);
       links.push({ kind: 'veth', a: endOf(here), ...(peer ? { b: endOf(peer) } : {}) });
     } else if (iface.kind === 'vxlan' || iface.kind === 'vlan' || iface.kind === 'macvlan') {
-      const parentName = iface.kind === 'vxlan' ? iface.vxlan?.parent ?? iface.linkName : iface.linkName;
-      const parent = parentName !== undefined
-        ? all.find((o) => o.target === target && o.iface.name === parentName)
-        : findByIndexElsewhere(here, all);
+      const parent = findParent(here, all);
       links.push({
         kind: iface.kind,
         a: endOf(here),
@@ -55,15 +54,33 @@ function findVethPeer(here: Located, all: readonly Located[], paired: Set<Locate
   }
   if (iface.linkIndex === undefined) return undefined;
   const candidates = all.filter((o) =>
-    o.target !== target && !paired.has(o) && o.iface.kind === 'veth' &&
+    o.target !== target && o.iface.kind === 'veth' &&
     o.iface.ifindex === iface.linkIndex && o.iface.linkIndex === iface.ifindex &&
-    o.iface.linkNetnsId !== undefined);
-  return candidates[0];
+    o.iface.linkNetnsId !== undefined &&
+    namedAs(target, iface.linkNetnsId, o.target) && namedAs(o.target, o.iface.linkNetnsId, target));
+  // ambiguity is a property of the data, so it is judged before looking at what is paired
+  return candidates.length === 1 && !paired.has(candidates[0]!) ? candidates[0] : undefined;
 }
 
-/** The parent of a vlan/macvlan moved out of its parent's namespace: usually in the host. */
-function findByIndexElsewhere(here: Located, all: readonly Located[]): Located | undefined {
-  if (here.iface.linkIndex === undefined) return undefined;
-  const candidates = all.filter((o) => o.target !== here.target && o.iface.ifindex === here.iface.linkIndex);
-  return candidates.find((o) => o.target.ns.kind === 'host') ?? candidates[0];
+/** False only when `from` knows the namespace behind `nsid` by a name that is not `to`'s. */
+function namedAs(from: TargetState, nsid: number | undefined, to: TargetState): boolean {
+  const name = nsid === undefined ? undefined : from.netnsIds?.[nsid];
+  return name === undefined || to.ns.netnsName === name;
+}
+
+/**
+ * The parent of a vxlan, vlan or macvlan: by name in the same namespace, or,
+ * once moved out of the parent's namespace, by ifindex elsewhere (usually the
+ * host). A moved vxlan names its parent "if<N>", N being that ifindex.
+ */
+function findParent(here: Located, all: readonly Located[]): Located | undefined {
+  const { target, iface } = here;
+  const name = iface.kind === 'vxlan' ? iface.vxlan?.parent ?? iface.linkName : iface.linkName;
+  const sameNs = name === undefined ? undefined : all.find((o) => o.target === target && o.iface.name === name);
+  if (sameNs) return sameNs;
+  const byIndex = /^if(\d+)$/.exec(name ?? '');
+  const index = byIndex ? Number(byIndex[1]) : iface.kind === 'vxlan' ? undefined : iface.linkIndex;
+  if (index === undefined) return undefined;
+  const candidates = all.filter((o) => o.target !== target && o.iface.ifindex === index);
+  return candidates.find((o) => o.target.ns.kind === 'host') ?? (candidates.length === 1 ? candidates[0] : undefined);
 }

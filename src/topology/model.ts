@@ -34,6 +34,8 @@ export interface TargetState {
   /** For containers: running, exited, ...; namespaces: 'present'. */
   status: string;
   interfaces: Interface[];
+  /** Ids this namespace gives to named (`ip netns`) namespaces: nsid -> name. */
+  netnsIds?: Record<number, string>;
   /** Set when this namespace could not be read (it vanished, no permission). */
   error?: string;
 }

@@ -1,0 +1,364 @@
+import { describe, expect, it } from 'vitest';
+import { ChainmailError } from '../../src/errors.js';
+import type { Step } from '../../src/net/executor.js';
+import { parseKoko, type KokoCommand } from '../../src/parse/koko.js';
+import { planKokoCreate, planKokoDelete, type PlannedEnd } from '../../src/plan/koko.js';
+import type { Namespace } from '../../src/targets/namespace.js';
+import type { Interface } from '../../src/topology/model.js';
+import { clientNs, hostNs, iface, pidNs, redNs, words } from './helpers.js';
+
+type CreateCommand = Exclude<KokoCommand, { action: 'delete' }>;
+
+const NSENTER = ['nsenter', '--net=/proc/4121/ns/net', '--'];
+
+function create(line: string): CreateCommand {
+  const cmd = parseKoko(words(line));
+  if (cmd.action === 'delete') throw new Error('expected a create command');
+  return cmd;
+}
+
+/** Pairs each end of cmd with a namespace and what it holds now. */
+function ends(cmd: CreateCommand, placed: Array<[Namespace, Interface[]]>): PlannedEnd[] {
+  const list = cmd.action === 'veth' ? cmd.ends : [cmd.end];
+  return list.map((end, i) => ({ end, ns: placed[i]![0], interfaces: placed[i]![1] }));
+}
+
+const HOST = { ns: hostNs, interfaces: [iface('lo', 'loopback'), iface('eth0'), iface('eth1')] };
+
+/** What a user would read in a plan: the words, the command, the undo. */
+const shape = (steps: readonly Step[]) => steps.map(({ describe, argv, undo }) => ({ describe, argv, ...(undo ? { undo } : {}) }));
+
+function conflictOf(fn: () => unknown): ChainmailError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ChainmailError) return err;
+    throw err;
+  }
+  throw new Error('expected a ChainmailError, but nothing was thrown');
+}
+
+describe('planKokoCreate: veth between a netns and a container', () => {
+  const cmd = create('-n red,link1,10.0.1.1/24 -d client,link2,10.0.1.2/24,2001:DB8::2/64,mirror:both:eth0 --mtu 9000');
+  const plan = planKokoCreate(cmd, ends(cmd, [[redNs, [iface('lo', 'loopback')]], [clientNs, [iface('lo', 'loopback'), iface('eth0')]]]), HOST, '1f2e');
+
+  it('makes exactly these steps, in this order', () => {
+    expect(shape(plan.steps)).toEqual([
+      {
+        describe: 'create veth pair cm1f2ea <-> cm1f2eb',
+        argv: ['ip', 'link', 'add', 'name', 'cm1f2ea', 'mtu', '9000', 'type', 'veth', 'peer', 'name', 'cm1f2eb', 'mtu', '9000'],
+        undo: ['ip', 'link', 'del', 'dev', 'cm1f2ea'],
+      },
+      {
+        describe: 'move cm1f2ea into red',
+        argv: ['ip', 'link', 'set', 'dev', 'cm1f2ea', 'netns', '/var/run/netns/red'],
+        undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cm1f2ea'],
+      },
+      {
+        describe: 'add 10.0.1.1/24 to link1 in red',
+        argv: ['ip', '-n', 'red', 'addr', 'add', '10.0.1.1/24', 'dev', 'cm1f2ea'],
+      },
+      {
+        describe: 'move cm1f2eb into client',
+        argv: ['ip', 'link', 'set', 'dev', 'cm1f2eb', 'netns', '/proc/4121/ns/net'],
+        undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'cm1f2eb'],
+      },
+      {
+        describe: 'enable IPv6 on cm1f2eb in client',
+        argv: [...NSENTER, 'sysctl', '-q', '-w', 'net/ipv6/conf/cm1f2eb/disable_ipv6=0'],
+      },
+      {
+        describe: 'add 10.0.1.2/24 to link2 in client',
+        argv: [...NSENTER, 'ip', 'addr', 'add', '10.0.1.2/24', 'dev', 'cm1f2eb'],
+      },
+      {
+        describe: 'add 2001:db8::2/64 to link2 in client',
+        argv: [...NSENTER, 'ip', 'addr', 'add', '2001:db8::2/64', 'dev', 'cm1f2eb', 'nodad'],
+      },
+      {
+        describe: 'add an ingress qdisc to eth0 in client',
+        argv: [...NSENTER, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'ingress'],
+        undo: [...NSENTER, 'tc', 'qdisc', 'del', 'dev', 'eth0', 'ingress'],
+      },
+      {
+        describe: 'mirror eth0 ingress to link2 in client',
+        argv: [...NSENTER, 'tc', 'filter', 'add', 'dev', 'eth0', 'parent', 'ffff:', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0',
+          'action', 'mirred', 'egress', 'mirror', 'dev', 'cm1f2eb'],
+      },
+      {
+        describe: 'add a root qdisc to eth0 in client',
+        argv: [...NSENTER, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'handle', '1:', 'htb'],
+        undo: [...NSENTER, 'tc', 'qdisc', 'del', 'dev', 'eth0', 'root'],
+      },
+      {
+        describe: 'mirror eth0 egress to link2 in client',
+        argv: [...NSENTER, 'tc', 'filter', 'add', 'dev', 'eth0', 'parent', '1:', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0',
+          'action', 'mirred', 'egress', 'mirror', 'dev', 'cm1f2eb'],
+      },
+      {
+        describe: 'name cm1f2ea link1 in red',
+        argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'cm1f2ea', 'name', 'link1'],
+        undo: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'name', 'cm1f2ea'],
+      },
+      {
+        describe: 'name cm1f2eb link2 in client',
+        argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'cm1f2eb', 'name', 'link2'],
+        undo: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link2', 'name', 'cm1f2eb'],
+      },
+      { describe: 'set link1 up in red', argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'up'] },
+      { describe: 'set link2 up in client', argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link2', 'up'] },
+    ]);
+  });
+
+  it('summarizes the link in one line', () => {
+    expect(plan.summary).toBe('veth red:link1 (10.0.1.1/24) <-> client:link2 (10.0.1.2/24,2001:db8::2/64) mtu 9000');
+  });
+
+  it('uses the temporary names cm<tag>a and cm<tag>b until the final rename', () => {
+    const renameAt = plan.steps.findIndex((s) => s.describe.startsWith('name '));
+    for (const step of plan.steps.slice(0, renameAt)) {
+      expect(step.argv, step.describe).not.toContain('link1');
+      expect(step.argv, step.describe).not.toContain('link2');
+    }
+    expect(plan.steps.slice(0, renameAt).some((s) => s.argv.includes('cm1f2ea'))).toBe(true);
+    expect(plan.steps.slice(0, renameAt).some((s) => s.argv.includes('cm1f2eb'))).toBe(true);
+  });
+
+  it('renames after every address and mirror, and before any "up"', () => {
+    const kinds = plan.steps.map((s) => s.describe.split(' ')[0]);
+    const lastSetup = Math.max(...['add', 'mirror', 'enable', 'move'].map((k) => kinds.lastIndexOf(k)));
+    const firstRename = kinds.indexOf('name');
+    const lastRename = kinds.lastIndexOf('name');
+    const firstUp = kinds.indexOf('set');
+    expect(firstRename).toBeGreaterThan(lastSetup);
+    expect(lastRename).toBeLessThan(firstUp);
+    expect(kinds.slice(firstUp)).toEqual(['set', 'set']);
+  });
+
+  it('IPv6 gets the sysctl step before its address, and nodad; IPv4 does not', () => {
+    const sysctl = plan.steps.findIndex((s) => s.argv.includes('sysctl'));
+    const v6 = plan.steps.findIndex((s) => s.argv.includes('2001:db8::2/64'));
+    expect(sysctl).toBeGreaterThan(-1);
+    expect(sysctl).toBeLessThan(v6);
+    expect(plan.steps[v6]!.argv.at(-1)).toBe('nodad');
+    expect(plan.steps.find((s) => s.argv.includes('10.0.1.1/24'))!.argv).not.toContain('nodad');
+    // only the end with an IPv6 address gets the sysctl
+    expect(plan.steps.filter((s) => s.argv.includes('sysctl'))).toHaveLength(1);
+  });
+
+  it('a rename refused with "File exists" is explained as a name taken meanwhile', () => {
+    const rename = plan.steps.find((s) => s.describe === 'name cm1f2ea link1 in red')!;
+    const explained = rename.explain!.find(([re]) => re.test('RTNETLINK answers: File exists'));
+    expect(explained?.[1]).toBe('"link1" already exists in red (created meanwhile by someone else)');
+  });
+
+  it('a qdisc that is already there is explained, not replaced', () => {
+    const qdisc = plan.steps.find((s) => s.describe === 'add an ingress qdisc to eth0 in client')!;
+    expect(qdisc.explain!.find(([re]) => re.test('Error: Exclusivity flag on, cannot modify.'))?.[1]).toMatch(/^eth0 already has a.* ingress qdisc; chainmail will not replace it$/);
+  });
+});
+
+describe('planKokoCreate: veth between a netns and the host', () => {
+  const cmd = create('-n red,link1,2001:db8::1/64 -c link2,10.0.9.1/24');
+  const plan = planKokoCreate(cmd, ends(cmd, [[redNs, []], [hostNs, HOST.interfaces]]), HOST, 'ab12');
+
+  it('moves only the netns end; host commands run without nsenter', () => {
+    expect(shape(plan.steps)).toEqual([
+      {
+        describe: 'create veth pair cmab12a <-> cmab12b',
+        argv: ['ip', 'link', 'add', 'name', 'cmab12a', 'type', 'veth', 'peer', 'name', 'cmab12b'],
+        undo: ['ip', 'link', 'del', 'dev', 'cmab12a'],
+      },
+      {
+        describe: 'move cmab12a into red',
+        argv: ['ip', 'link', 'set', 'dev', 'cmab12a', 'netns', '/var/run/netns/red'],
+        undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cmab12a'],
+      },
+      {
+        describe: 'enable IPv6 on cmab12a in red',
+        argv: ['nsenter', '--net=/var/run/netns/red', '--', 'sysctl', '-q', '-w', 'net/ipv6/conf/cmab12a/disable_ipv6=0'],
+      },
+      { describe: 'add 2001:db8::1/64 to link1 in red', argv: ['ip', '-n', 'red', 'addr', 'add', '2001:db8::1/64', 'dev', 'cmab12a', 'nodad'] },
+      { describe: 'add 10.0.9.1/24 to link2 in host', argv: ['ip', 'addr', 'add', '10.0.9.1/24', 'dev', 'cmab12b'] },
+      {
+        describe: 'name cmab12a link1 in red',
+        argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'cmab12a', 'name', 'link1'],
+        undo: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'name', 'cmab12a'],
+      },
+      {
+        describe: 'name cmab12b link2 in host',
+        argv: ['ip', 'link', 'set', 'dev', 'cmab12b', 'name', 'link2'],
+        undo: ['ip', 'link', 'set', 'dev', 'link2', 'name', 'cmab12b'],
+      },
+      { describe: 'set link1 up in red', argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'up'] },
+      { describe: 'set link2 up in host', argv: ['ip', 'link', 'set', 'dev', 'link2', 'up'] },
+    ]);
+    expect(plan.summary).toBe('veth red:link1 (2001:db8::1/64) <-> host:link2 (10.0.9.1/24)');
+  });
+
+  it('a pid namespace is entered with nsenter', () => {
+    const c = create('-p 777,e1 -c e2');
+    const p = planKokoCreate(c, ends(c, [[pidNs, []], [hostNs, HOST.interfaces]]), HOST, 't');
+    expect(p.steps[1]!.argv).toEqual(['ip', 'link', 'set', 'dev', 'cmta', 'netns', '/proc/777/ns/net']);
+    expect(p.steps[1]!.undo).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'cmta']);
+  });
+
+  it('both ends in the same namespace: each is moved there', () => {
+    const c = create('-n red,a1 -n red,a2');
+    const p = planKokoCreate(c, ends(c, [[redNs, []], [redNs, []]]), HOST, 'q');
+    expect(p.steps.map((s) => s.describe)).toEqual([
+      'create veth pair cmqa <-> cmqb', 'move cmqa into red', 'move cmqb into red',
+      'name cmqa a1 in red', 'name cmqb a2 in red', 'set a1 up in red', 'set a2 up in red',
+    ]);
+  });
+});
+
+describe('planKokoCreate: refusals before anything changes', () => {
+  it('refuses a name that already exists in the target', () => {
+    const cmd = create('-n red,link1 -d client,eth0');
+    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[redNs, []], [clientNs, [iface('lo', 'loopback'), iface('eth0')]]]), HOST, 't'));
+    expect(err.name).toBe('ChainmailError');
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toBe('interface "eth0" already exists in client');
+  });
+
+  it('refuses a host end whose name the host already uses', () => {
+    const cmd = create('-n red,link1 -c eth1');
+    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[redNs, []], [hostNs, HOST.interfaces]]), HOST, 't'));
+    expect(err.message).toBe('interface "eth1" already exists in host');
+  });
+
+  it('refuses a mirror whose source does not exist in that namespace', () => {
+    const cmd = create('-d client,link1,mirror:ingress:eth9 -n red,link2');
+    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[clientNs, [iface('eth0')]], [redNs, []]]), HOST, 't'));
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toBe('cannot mirror "eth9": no such interface in client');
+  });
+
+  it('refuses a vxlan/vlan/macvlan whose parent is not in the host namespace', () => {
+    for (const line of ['-d client,link1 -x eth9,10.1.1.1,1', '-d client,link1 -V eth9,100', '-d client,link1 -M eth9,bridge']) {
+      const cmd = create(line);
+      const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 't'));
+      expect(err.exitCode, line).toBe(1);
+      expect(err.message, line).toBe('parent interface "eth9" does not exist in the host namespace');
+    }
+  });
+
+  it('the parent must be in the host even if the container has one of that name', () => {
+    const cmd = create('-d client,link1 -V eth7,100');
+    expect(() => planKokoCreate(cmd, ends(cmd, [[clientNs, [iface('eth7')]]]), HOST, 't')).toThrow(ChainmailError);
+  });
+});
+
+describe('planKokoCreate: vxlan, vlan, macvlan', () => {
+  it('vxlan with the kernel default port said explicitly (8472)', () => {
+    const cmd = create('-d client,link1,192.168.1.1/24 -x eth1,10.1.1.1,1');
+    const plan = planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 'v');
+    expect(shape(plan.steps)).toEqual([
+      {
+        describe: 'create vxlan cmva on eth1',
+        argv: ['ip', 'link', 'add', 'name', 'cmva', 'type', 'vxlan', 'id', '1', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1'],
+        undo: ['ip', 'link', 'del', 'dev', 'cmva'],
+      },
+      {
+        describe: 'move cmva into client',
+        argv: ['ip', 'link', 'set', 'dev', 'cmva', 'netns', '/proc/4121/ns/net'],
+        undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'cmva'],
+      },
+      { describe: 'add 192.168.1.1/24 to link1 in client', argv: [...NSENTER, 'ip', 'addr', 'add', '192.168.1.1/24', 'dev', 'cmva'] },
+      {
+        describe: 'name cmva link1 in client',
+        argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'cmva', 'name', 'link1'],
+        undo: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link1', 'name', 'cmva'],
+      },
+      { describe: 'set link1 up in client', argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link1', 'up'] },
+    ]);
+    expect(plan.summary).toBe('vxlan client:link1 (192.168.1.1/24) vni 1 remote 10.1.1.1 via eth1 port 8472');
+  });
+
+  it('vxlan with port= and mtu=', () => {
+    const cmd = create('-n red,vx1 -x eth1,10.1.1.1,42,port=4789,mtu=1400');
+    const plan = planKokoCreate(cmd, ends(cmd, [[redNs, []]]), HOST, 'v');
+    expect(plan.steps[0]!.argv).toEqual([
+      'ip', 'link', 'add', 'name', 'cmva', 'mtu', '1400', 'type', 'vxlan', 'id', '42', 'remote', '10.1.1.1', 'dstport', '4789', 'dev', 'eth1',
+    ]);
+    expect(plan.summary).toBe('vxlan red:vx1 vni 42 remote 10.1.1.1 via eth1 port 4789');
+  });
+
+  it('vxlan with --mtu', () => {
+    const cmd = create('-c vx1 -x eth1,10.1.1.1,42 --mtu 1450');
+    const plan = planKokoCreate(cmd, ends(cmd, [[hostNs, HOST.interfaces]]), HOST, 'v');
+    expect(plan.steps[0]!.argv).toEqual([
+      'ip', 'link', 'add', 'name', 'cmva', 'mtu', '1450', 'type', 'vxlan', 'id', '42', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1',
+    ]);
+    // a host end is not moved anywhere
+    expect(plan.steps.map((s) => s.describe)).toEqual(['create vxlan cmva on eth1', 'name cmva vx1 in host', 'set vx1 up in host']);
+  });
+
+  it('vlan', () => {
+    const cmd = create('-d client,link1 -V eth1,100 --mtu 1400');
+    const plan = planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 'w');
+    expect(plan.steps[0]!.describe).toBe('create vlan cmwa on eth1');
+    expect(plan.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'link', 'eth1', 'name', 'cmwa', 'mtu', '1400', 'type', 'vlan', 'id', '100']);
+    expect(plan.steps[0]!.undo).toEqual(['ip', 'link', 'del', 'dev', 'cmwa']);
+    expect(plan.summary).toBe('vlan client:link1 id 100 on eth1');
+  });
+
+  it('macvlan "default" sends mode vepa (what the kernel uses when koko sends none)', () => {
+    const cmd = create('-d client,link1 -M eth1,default');
+    const plan = planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 'm');
+    expect(plan.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'link', 'eth1', 'name', 'cmma', 'type', 'macvlan', 'mode', 'vepa']);
+    expect(plan.summary).toBe('macvlan client:link1 mode default on eth1');
+  });
+
+  it.each(['private', 'vepa', 'bridge', 'passthru'])('macvlan mode %s is passed as is', (mode) => {
+    const cmd = create(`-n red,m1 -M eth1,${mode}`);
+    const plan = planKokoCreate(cmd, ends(cmd, [[redNs, []]]), HOST, 'm');
+    expect(plan.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'link', 'eth1', 'name', 'cmma', 'type', 'macvlan', 'mode', mode]);
+  });
+
+  it('a kernel without the module is explained per kind', () => {
+    const cases: Array<[string, string]> = [
+      ['-n red,x -x eth1,10.1.1.1,1', 'this kernel has no vxlan support (module vxlan not available)'],
+      ['-n red,x -V eth1,100', 'this kernel has no vlan support (module 8021q not available)'],
+      ['-n red,x -M eth1,bridge', 'this kernel has no macvlan support (module macvlan not available)'],
+    ];
+    for (const [line, sentence] of cases) {
+      const cmd = create(line);
+      const first = planKokoCreate(cmd, ends(cmd, [[redNs, []]]), HOST, 'k').steps[0]!;
+      expect(first.explain!.find(([re]) => re.test('Error: Unknown device type.'))?.[1], line).toBe(sentence);
+    }
+  });
+});
+
+describe('planKokoDelete', () => {
+  it('deletes a veth end in a container, saying its peer goes too', () => {
+    const plan = planKokoDelete('link1', clientNs, [iface('lo', 'loopback'), iface('link1', 'veth')]);
+    expect(plan).toEqual({
+      steps: [{ describe: 'delete link1 in client', argv: [...NSENTER, 'ip', 'link', 'del', 'dev', 'link1'] }],
+      summary: 'deleted veth client:link1 and its veth peer',
+    });
+  });
+
+  it('deletes a vxlan in a named netns with ip -n', () => {
+    const plan = planKokoDelete('vx0', redNs, [iface('vx0', 'vxlan')]);
+    expect(plan).toEqual({
+      steps: [{ describe: 'delete vx0 in red', argv: ['ip', '-n', 'red', 'link', 'del', 'dev', 'vx0'] }],
+      summary: 'deleted vxlan red:vx0',
+    });
+  });
+
+  it('deletes in the host with plain ip', () => {
+    expect(planKokoDelete('link2', hostNs, [iface('link2', 'veth')]).steps[0]!.argv).toEqual(['ip', 'link', 'del', 'dev', 'link2']);
+  });
+
+  it('has no undo: a deleted link cannot be put back', () => {
+    expect(planKokoDelete('link1', clientNs, [iface('link1', 'veth')]).steps[0]!.undo).toBeUndefined();
+  });
+
+  it('refuses an interface that is not there', () => {
+    const err = conflictOf(() => planKokoDelete('nope', redNs, [iface('lo', 'loopback')]));
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toBe('no interface "nope" in red');
+  });
+});
