@@ -33,3 +33,27 @@ export function runContainer(prefix: string, extra: readonly string[] = []): str
 export function removeContainers(names: readonly string[]): void {
   if (names.length) docker(['rm', '-f', ...names]);
 }
+
+/** The pid of a container's first process; 0 when it is not running or does not exist. */
+export function containerPid(name: string): number {
+  const r = docker(['inspect', '-f', '{{.State.Pid}}', name]);
+  return r.code === 0 ? Number(r.stdout) || 0 : 0;
+}
+
+/** Whether the container exists and is running. */
+export function containerRunning(name: string): boolean {
+  const r = docker(['inspect', '-f', '{{.State.Running}}', name]);
+  return r.code === 0 && r.stdout === 'true';
+}
+
+/**
+ * `ip -j ARGS` inside a running container's network namespace, entered from
+ * the host (`nsenter -t PID -n`), parsed: independent of chainmail's readers.
+ */
+export function containerIpJson<T = any>(name: string, args: readonly string[]): T {
+  const pid = containerPid(name);
+  if (pid <= 0) throw new Error(`container ${name} is not running`);
+  const r = spawnSync('nsenter', ['-t', String(pid), '-n', 'ip', '-j', ...args], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`nsenter -t ${pid} -n ip -j ${args.join(' ')} failed: ${r.stderr}`);
+  return (r.stdout.trim() ? JSON.parse(r.stdout) : []) as T;
+}
