@@ -2,7 +2,8 @@ import type { KokoCommand } from '../parse/koko.js';
 import { executeSteps } from '../net/executor.js';
 import { readInterfaces } from '../net/read.js';
 import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
-import { hostNamespace } from '../targets/namespace.js';
+import { stat } from 'node:fs/promises';
+import { hostNamespace, type Namespace } from '../targets/namespace.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<CommandResult> {
@@ -23,7 +24,8 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
     const ns = p === host.path ? host : namespaces.find((n) => n.path === p)!;
     return [p, await readInterfaces(ns)] as const;
   })));
-  const ends = specs.map((end, i) => ({ end, ns: namespaces[i]!, interfaces: reads.get(namespaces[i]!.path)! }));
+  const identities = await Promise.all(namespaces.map(namespaceIdentity));
+  const ends = specs.map((end, i) => ({ end, ns: namespaces[i]!, interfaces: reads.get(namespaces[i]!.path)!, nsIdentity: identities[i]! }));
   const plan = planKokoCreate(cmd, ends, { ns: host, interfaces: reads.get(host.path)! }, ctx.newTag());
   await executeSteps(plan.steps, { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
   return done(`created ${plan.summary}`, started, {
@@ -36,6 +38,16 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
       mirrors: end.mirrors,
     })),
   });
+}
+
+/** Namespace files are nsfs inodes: equal device and inode mean the same namespace. */
+async function namespaceIdentity(ns: Namespace): Promise<string> {
+  try {
+    const st = await stat(ns.path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return ns.path;
+  }
 }
 
 function done(summary: string, started: number, json: Record<string, unknown>): CommandResult {

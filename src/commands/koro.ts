@@ -1,11 +1,19 @@
 import type { KoroCommand } from '../parse/koro.js';
 import { executeSteps } from '../net/executor.js';
 import { readInterfaces, readRoutes } from '../net/read.js';
-import { planKoroChange } from '../plan/koro.js';
+import { disableIpv6Key, planKoroChange } from '../plan/koro.js';
+import { run } from '../sys/exec.js';
+import { commandIn, type Namespace } from '../targets/namespace.js';
 import { renderAddresses } from '../render/addresses.js';
 import { renderRoutes } from '../render/routes.js';
 import { ChainmailError } from '../errors.js';
 import type { CommandContext, CommandResult } from './context.js';
+
+/** Whether IPv6 is off on the interface; unknown (no such interface) reads as on and fails later, clearly. */
+async function isIpv6Disabled(ns: Namespace, dev: string): Promise<boolean> {
+  const result = await run(commandIn(ns, ['sysctl', '-n', disableIpv6Key(dev)]));
+  return result.exitCode === 0 && result.stdout.trim() === '1';
+}
 
 export async function runKoro(cmd: KoroCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
@@ -22,7 +30,8 @@ export async function runKoro(cmd: KoroCommand, ctx: CommandContext): Promise<Co
     return { ok: true, lines: renderAddresses(interfaces), json: { target: ns.label, interfaces } };
   }
   const started = performance.now();
-  const plan = planKoroChange(cmd, ns);
+  const ipv6Disabled = cmd.object === 'address' && cmd.action === 'add' && cmd.address.family === 6 && await isIpv6Disabled(ns, cmd.dev);
+  const plan = planKoroChange(cmd, ns, ipv6Disabled);
   await executeSteps(plan.steps, { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
   const ms = Math.round(performance.now() - started);
   return { ok: true, lines: [`${plan.summary} (${ms} ms)`], json: { ok: true, target: ns.label, summary: plan.summary, ms } };

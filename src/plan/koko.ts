@@ -10,6 +10,8 @@ export interface PlannedEnd {
   end: KokoEndpoint;
   ns: Namespace;
   interfaces: readonly Interface[];
+  /** The namespace's identity (device:inode of its file): two spellings of one namespace compare equal. */
+  nsIdentity: string;
 }
 
 export interface KokoPlan {
@@ -41,6 +43,10 @@ export function planKokoCreate(
   tag: string,
 ): KokoPlan {
   for (const e of ends) checkEndpoint(e);
+  const [first, second] = ends;
+  if (first && second && first.nsIdentity === second.nsIdentity && first.end.ifname === second.end.ifname) {
+    conflict(`both ends are named "${first.end.ifname}" in the same namespace (${first.ns.label} is ${second.ns.label})`);
+  }
   const steps: Step[] = [];
   const temps = ends.map((_, i) => `cm${tag}${'ab'[i]}`);
   const mtu = 'mtu' in cmd && cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : [];

@@ -7,14 +7,25 @@ import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 type KoroChange = Extract<KoroCommand, { action: 'add' | 'del' }>;
 
 /** Pure: the steps of a koro address or route change. */
-export function planKoroChange(cmd: KoroChange, ns: Namespace): { steps: Step[]; summary: string } {
+/** Key of the per-interface IPv6 switch, in sysctl's slash form so dotted names stay whole. */
+export function disableIpv6Key(dev: string): string {
+  return `net/ipv6/conf/${dev}/disable_ipv6`;
+}
+
+/**
+ * Pure: the steps of a koro address or route change. `ipv6Disabled` says
+ * whether the interface has IPv6 turned off now (Docker does that): an IPv6
+ * address then needs it on first, and turning it back off is the undo.
+ */
+export function planKoroChange(cmd: KoroChange, ns: Namespace, ipv6Disabled = false): { steps: Step[]; summary: string } {
   if (cmd.object === 'address') {
     const cidr = formatCidr(cmd.address);
     const steps: Step[] = [];
-    if (cmd.action === 'add' && cmd.address.family === 6) {
+    if (cmd.action === 'add' && cmd.address.family === 6 && ipv6Disabled) {
       steps.push({
         describe: `enable IPv6 on ${cmd.dev} in ${ns.label}`,
-        argv: commandIn(ns, ['sysctl', '-q', '-w', `net/ipv6/conf/${cmd.dev}/disable_ipv6=0`]),
+        argv: commandIn(ns, ['sysctl', '-q', '-w', `${disableIpv6Key(cmd.dev)}=0`]),
+        undo: commandIn(ns, ['sysctl', '-q', '-w', `${disableIpv6Key(cmd.dev)}=1`]),
         explain: [[/cannot stat|No such file/, `there is no interface "${cmd.dev}" in ${ns.label}`]],
       });
     }

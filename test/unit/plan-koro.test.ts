@@ -15,7 +15,7 @@ function change(line: string): KoroChange {
   return cmd;
 }
 
-const plan = (line: string, ns: Namespace) => planKoroChange(change(line), ns);
+const plan = (line: string, ns: Namespace, ipv6Disabled = false) => planKoroChange(change(line), ns, ipv6Disabled);
 const shape = (steps: readonly Step[]) => steps.map(({ describe, argv, undo }) => ({ describe, argv, ...(undo ? { undo } : {}) }));
 const explain = (step: Step, stderr: string): string | undefined => step.explain?.find(([re]) => re.test(stderr))?.[1];
 
@@ -36,17 +36,26 @@ describe('planKoroChange: addresses', () => {
     expect(p.summary).toBe('deleted 10.0.1.1/24 from red:link1');
   });
 
-  it('add IPv6: enable IPv6 on the interface first, then add with nodad', () => {
-    const p = plan('docker client address add 2001:DB8::1/64 dev link1', clientNs);
+  it('add IPv6 where IPv6 is off: enable it first (undo turns it off again), then add with nodad', () => {
+    const p = plan('docker client address add 2001:DB8::1/64 dev link1', clientNs, true);
     expect(shape(p.steps)).toEqual([
-      { describe: 'enable IPv6 on link1 in client', argv: [...NSENTER, 'sysctl', '-q', '-w', 'net/ipv6/conf/link1/disable_ipv6=0'] },
+      {
+        describe: 'enable IPv6 on link1 in client',
+        argv: [...NSENTER, 'sysctl', '-q', '-w', 'net/ipv6/conf/link1/disable_ipv6=0'],
+        undo: [...NSENTER, 'sysctl', '-q', '-w', 'net/ipv6/conf/link1/disable_ipv6=1'],
+      },
       { describe: 'add address 2001:db8::1/64 to link1 in client', argv: [...NSENTER, 'ip', 'addr', 'add', '2001:db8::1/64', 'dev', 'link1', 'nodad'] },
     ]);
     expect(p.summary).toBe('added 2001:db8::1/64 on client:link1');
   });
 
+  it('add IPv6 where IPv6 is already on: only the address', () => {
+    const p = plan('docker client address add 2001:db8::1/64 dev link1', clientNs, false);
+    expect(p.steps.map((s) => s.argv)).toEqual([[...NSENTER, 'ip', 'addr', 'add', '2001:db8::1/64', 'dev', 'link1', 'nodad']]);
+  });
+
   it('add IPv6 in the host: sysctl without nsenter', () => {
-    const p = plan('address add 2001:db8::1/64 dev eth0', hostNs);
+    const p = plan('address add 2001:db8::1/64 dev eth0', hostNs, true);
     expect(p.steps.map((s) => s.argv)).toEqual([
       ['sysctl', '-q', '-w', 'net/ipv6/conf/eth0/disable_ipv6=0'],
       ['ip', 'addr', 'add', '2001:db8::1/64', 'dev', 'eth0', 'nodad'],
@@ -65,7 +74,7 @@ describe('planKoroChange: addresses', () => {
   // Turning the dot into a slash points at .../conf/eth0/100/..., which does
   // not exist, so IPv6 on a vlan-style name (eth0.100) always fails.
   it('add IPv6 on an interface with a dot in its name keeps the dot in the sysctl path', () => {
-    const p = plan('docker client address add 2001:db8::1/64 dev eth0.100', clientNs);
+    const p = plan('docker client address add 2001:db8::1/64 dev eth0.100', clientNs, true);
     expect(p.steps[0]!.argv).toEqual([...NSENTER, 'sysctl', '-q', '-w', 'net/ipv6/conf/eth0.100/disable_ipv6=0']);
   });
 
@@ -75,7 +84,7 @@ describe('planKoroChange: addresses', () => {
     expect(explain(add, 'Cannot find device "link1"')).toBe('there is no interface "link1" in client');
     const del = plan('docker client address del 10.0.1.1/24 dev link1', clientNs).steps[0]!;
     expect(explain(del, 'RTNETLINK answers: Cannot assign requested address')).toBe('10.0.1.1/24 is not on link1');
-    const sysctl = plan('docker client address add 2001:db8::1/64 dev link9', clientNs).steps[0]!;
+    const sysctl = plan('docker client address add 2001:db8::1/64 dev link9', clientNs, true).steps[0]!;
     expect(explain(sysctl, 'sysctl: cannot stat /proc/sys/net/ipv6/conf/link9/disable_ipv6: No such file or directory'))
       .toBe('there is no interface "link9" in client');
   });
