@@ -3,13 +3,13 @@ import { DockerEngine } from '../targets/docker.js';
 import { resolveTarget } from '../targets/resolve.js';
 import type { TargetSpec } from '../parse/target.js';
 import type { Namespace } from '../targets/namespace.js';
-import { failAtStepFromEnv } from '../net/executor.js';
+import { executeSteps, failAtStepFromEnv, type ExecutedStep, type Step } from '../net/executor.js';
 
 /** What every command needs from its surroundings; one per process (CLI) or session (UI). */
 export interface CommandContext {
   docker: DockerEngine;
-  /** Test hook passed to the executor (see executeSteps). */
-  failAtStep?: number;
+  /** Runs steps all-or-nothing (executeSteps, with this context's test hook). */
+  execute(steps: readonly Step[]): Promise<ExecutedStep[]>;
   /** A fresh tag for temporary interface names: 8 hex characters. */
   newTag(): string;
   resolve(spec: TargetSpec): Promise<Namespace>;
@@ -20,7 +20,7 @@ export function createContext(): CommandContext {
   const failAtStep = failAtStepFromEnv();
   return {
     docker,
-    ...(failAtStep !== undefined ? { failAtStep } : {}),
+    execute: (steps) => executeSteps(steps, failAtStep !== undefined ? { failAtStep } : {}),
     newTag: () => randomBytes(4).toString('hex'),
     resolve: (spec) => resolveTarget(spec, docker),
   };

@@ -1,5 +1,5 @@
 import type { ForwardCommand } from '../parse/verbs.js';
-import { executeSteps, query } from '../net/executor.js';
+import { query } from '../net/executor.js';
 import { commandIn } from '../targets/namespace.js';
 import type { CommandContext, CommandResult } from './context.js';
 
@@ -11,10 +11,10 @@ export async function runForward(cmd: ForwardCommand, ctx: CommandContext): Prom
   const ns = await ctx.resolve(cmd.target);
   if (cmd.setting !== undefined) {
     const value = cmd.setting === 'on' ? '1' : '0';
-    await executeSteps([{
+    await ctx.execute([{
       describe: `turn forwarding ${cmd.setting} in ${ns.label}`,
       argv: commandIn(ns, ['sysctl', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]),
-    }], { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+    }]);
   }
   const state = await readForwarding(ns);
   const words = (on: boolean): string => (on ? 'on' : 'off');

@@ -1,5 +1,5 @@
 import type { FwCommand } from '../parse/verbs.js';
-import { executeSteps, query } from '../net/executor.js';
+import { query } from '../net/executor.js';
 import { commandIn, type Namespace } from '../targets/namespace.js';
 import { renderTable } from '../render/table.js';
 import type { CommandContext, CommandResult } from './context.js';
@@ -33,14 +33,14 @@ export async function runFw(cmd: FwCommand, ctx: CommandContext): Promise<Comman
   if (cmd.action !== 'list') {
     const byNumber = cmd.action === 'del' && cmd.rule.length === 1 && /^\d+$/.test(cmd.rule[0]!);
     const ruleText = cmd.rule.join(' ');
-    await executeSteps([{
+    await ctx.execute([{
       describe: `${cmd.action === 'add' ? 'append' : 'delete'} FORWARD rule ${byNumber ? `number ${ruleText}` : `"${ruleText}"`} in ${ns.label}`,
       argv: commandIn(ns, ['iptables', '-w', '5', cmd.action === 'add' ? '-A' : '-D', 'FORWARD', ...cmd.rule]),
       explain: [
         [/Index of deletion too big|Bad rule \(does a matching rule exist/, byNumber ? `there is no rule number ${ruleText}` : 'no such rule in the FORWARD chain'],
         [/unknown option|Bad argument|invalid|not found/i, `iptables does not understand "${ruleText}"`],
       ],
-    }], { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+    }]);
   }
   const state = await readForwardRules(ns);
   const lines = cmd.action === 'list'

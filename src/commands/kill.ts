@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { KillCommand } from '../parse/verbs.js';
-import { executeSteps, query } from '../net/executor.js';
+import { query } from '../net/executor.js';
 import { readInterfaces } from '../net/read.js';
 import { discoverTopology } from '../topology/discover.js';
 import type { EndRef } from '../topology/model.js';
@@ -32,7 +32,7 @@ export async function runKill(cmd: KillCommand, ctx: CommandContext): Promise<Co
     json = { kind: 'docker' };
   } else {
     const pids = await stopProcessesIn(ns.netnsName!);
-    await executeSteps([{ describe: `delete network namespace ${ns.label}`, argv: ['ip', 'netns', 'del', ns.netnsName!] }]);
+    await ctx.execute([{ describe: `delete network namespace ${ns.label}`, argv: ['ip', 'netns', 'del', ns.netnsName!] }]);
     what = `deleted network namespace ${ns.label}${pids.length ? `, stopped ${pids.length} process${pids.length === 1 ? '' : 'es'}` : ''}`;
     json = { kind: 'netns', pids };
   }

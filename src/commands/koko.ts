@@ -1,9 +1,9 @@
 import type { KokoCommand } from '../parse/koko.js';
-import { executeSteps } from '../net/executor.js';
 import { readInterfaces } from '../net/read.js';
 import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
 import { stat } from 'node:fs/promises';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';
+import type { Interface } from '../topology/model.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<CommandResult> {
@@ -11,23 +11,24 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
   if (cmd.action === 'delete') {
     const ns = await ctx.resolve(cmd.target);
     const plan = planKokoDelete(cmd.ifname, ns, await readInterfaces(ns));
-    await executeSteps(plan.steps, { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+    await ctx.execute(plan.steps);
     return done(plan.summary, started, { action: 'delete', target: ns.label, ifname: cmd.ifname });
   }
 
   const specs = cmd.action === 'veth' ? cmd.ends : [cmd.end];
   const namespaces = await Promise.all(specs.map((e) => ctx.resolve(e.target)));
   const host = hostNamespace();
+  const all = [host, ...namespaces];
+  const identities = await Promise.all(all.map(namespaceIdentity));
   // one read per distinct namespace, all at once
-  const paths = [...new Set([host.path, ...namespaces.map((n) => n.path)])];
-  const reads = new Map(await Promise.all(paths.map(async (p) => {
-    const ns = p === host.path ? host : namespaces.find((n) => n.path === p)!;
-    return [p, await readInterfaces(ns)] as const;
-  })));
-  const identities = await Promise.all(namespaces.map(namespaceIdentity));
-  const ends = specs.map((end, i) => ({ end, ns: namespaces[i]!, interfaces: reads.get(namespaces[i]!.path)!, nsIdentity: identities[i]! }));
-  const plan = planKokoCreate(cmd, ends, { ns: host, interfaces: reads.get(host.path)! }, ctx.newTag());
-  await executeSteps(plan.steps, { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+  const readings = new Map<string, Promise<Interface[]>>();
+  const [hostInterfaces, ...endInterfaces] = await Promise.all(all.map((ns, i) => {
+    if (!readings.has(identities[i]!)) readings.set(identities[i]!, readInterfaces(ns));
+    return readings.get(identities[i]!)!;
+  }));
+  const ends = specs.map((end, i) => ({ end, ns: namespaces[i]!, interfaces: endInterfaces[i]!, nsIdentity: identities[i + 1]! }));
+  const plan = planKokoCreate(cmd, ends, { ns: host, interfaces: hostInterfaces! }, ctx.newTag());
+  await ctx.execute(plan.steps);
   return done(`created ${plan.summary}`, started, {
     action: 'create',
     kind: cmd.action,

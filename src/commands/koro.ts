@@ -1,5 +1,4 @@
 import type { KoroCommand } from '../parse/koro.js';
-import { executeSteps } from '../net/executor.js';
 import { readInterfaces, readRoutes } from '../net/read.js';
 import { disableIpv6Key, planKoroChange } from '../plan/koro.js';
 import { run } from '../sys/exec.js';
@@ -32,7 +31,7 @@ export async function runKoro(cmd: KoroCommand, ctx: CommandContext): Promise<Co
   const started = performance.now();
   const ipv6Disabled = cmd.object === 'address' && cmd.action === 'add' && cmd.address.family === 6 && await isIpv6Disabled(ns, cmd.dev);
   const plan = planKoroChange(cmd, ns, ipv6Disabled);
-  await executeSteps(plan.steps, { ...(ctx.failAtStep !== undefined ? { failAtStep: ctx.failAtStep } : {}) });
+  await ctx.execute(plan.steps);
   const ms = Math.round(performance.now() - started);
   return { ok: true, lines: [`${plan.summary} (${ms} ms)`], json: { ok: true, target: ns.label, summary: plan.summary, ms } };
 }
