@@ -28,7 +28,7 @@ function painter(stream: NodeJS.WriteStream): InstanceType<typeof Chalk> {
 
 export function helpText(topic?: string): string {
   if (topic && Object.hasOwn(USAGE, topic)) {
-    return `usage: chainmail ${USAGE[topic]!.replace(/\n/g, '\n')}\n\n${SUMMARIES[topic]}\n`;
+    return `chainmail ${topic}: ${SUMMARIES[topic]}\n\nusage: chainmail ${USAGE[topic]}\n`;
   }
   const width = Math.max(...VERBS.map((v) => v.length));
   return [
@@ -71,6 +71,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function dispatch(words: string[], out: InstanceType<typeof Chalk>, err: InstanceType<typeof Chalk>): Promise<number> {
+  // with --json, a failure is reported on stdout as JSON too, so scripts always get a value
+  const jsonError = (message: string, exitCode: number) => {
+    if (words.includes('--json')) process.stdout.write(JSON.stringify({ ok: false, error: message, exitCode }) + '\n');
+  };
   try {
     if (words.length === 0) {
       process.stdout.write(helpText());
@@ -78,7 +82,7 @@ async function dispatch(words: string[], out: InstanceType<typeof Chalk>, err: I
     }
     const cmd = parseCommand(words);
     if (cmd.verb === 'help') {
-      if (cmd.topic !== undefined && !Object.hasOwn(USAGE, cmd.topic)) {
+      if (cmd.topic !== undefined && cmd.topic !== 'help' && !Object.hasOwn(USAGE, cmd.topic)) {
         throw new ChainmailError(`no help for "${cmd.topic}": verbs are ${VERBS.join(', ')}`, 2);
       }
       process.stdout.write(helpText(cmd.topic));
@@ -95,11 +99,13 @@ async function dispatch(words: string[], out: InstanceType<typeof Chalk>, err: I
     return result.ok ? 0 : 1;
   } catch (e) {
     if (e instanceof ChainmailError) {
+      jsonError(e.message, e.exitCode);
       process.stderr.write(`${err.red('chainmail:')} ${e.message}\n`);
       if (e.context.length) process.stderr.write(e.context.join('\n') + '\n');
       return e.exitCode;
     }
     const message = e instanceof Error ? e.message : String(e);
+    jsonError(`internal error: ${message}`, 70);
     process.stderr.write(`${err.red('chainmail: internal error:')} ${message}\n`);
     if (process.env.CHAINMAIL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 70;

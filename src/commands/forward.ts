@@ -19,7 +19,7 @@ export async function runForward(cmd: ForwardCommand, ctx: CommandContext): Prom
   const state = await readForwarding(ns);
   const words = (on: boolean): string => (on ? 'on' : 'off');
   const line = `${ns.label}: forwarding ipv4 ${words(state.ipv4)}, ipv6 ${words(state.ipv6)}`;
-  return { ok: true, lines: [cmd.setting ? `${line} (was set ${cmd.setting})` : line], json: { target: ns.label, ...state } };
+  return { ok: true, lines: [line], json: { target: ns.label, ...state } };
 }
 
 export async function readForwarding(ns: Parameters<typeof commandIn>[0]): Promise<{ ipv4: boolean; ipv6: boolean }> {

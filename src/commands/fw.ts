@@ -1,3 +1,4 @@
+import { ChainmailError } from '../errors.js';
 import type { FwCommand } from '../parse/verbs.js';
 import { query } from '../net/executor.js';
 import { commandIn, type Namespace } from '../targets/namespace.js';
@@ -30,15 +31,22 @@ export async function readForwardRules(ns: Namespace): Promise<FirewallRules> {
 /** iptables rules of the target's FORWARD chain; rule words go as arguments, never through a shell. */
 export async function runFw(cmd: FwCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
+  let ruleText = cmd.rule.join(' ');
   if (cmd.action !== 'list') {
     const byNumber = cmd.action === 'del' && cmd.rule.length === 1 && /^\d+$/.test(cmd.rule[0]!);
-    const ruleText = cmd.rule.join(' ');
+    if (byNumber) {
+      const { rules } = await readForwardRules(ns);
+      const rule = rules.find((r) => r.number === Number(ruleText));
+      if (!rule) {
+        throw new ChainmailError(`there is no rule number ${ruleText} in the FORWARD chain of ${ns.label} (it has ${rules.length} rule${rules.length === 1 ? '' : 's'}; fw ${ns.label} list shows them)`);
+      }
+      ruleText = rule.rule;
+    }
     await ctx.execute([{
-      describe: `${cmd.action === 'add' ? 'append' : 'delete'} FORWARD rule ${byNumber ? `number ${ruleText}` : `"${ruleText}"`} in ${ns.label}`,
+      describe: `${cmd.action === 'add' ? 'append' : 'delete'} FORWARD rule "${ruleText}" in ${ns.label}`,
       argv: commandIn(ns, ['iptables', '-w', '5', cmd.action === 'add' ? '-A' : '-D', 'FORWARD', ...cmd.rule]),
       explain: [
-        [/Index of deletion too big|Bad rule \(does a matching rule exist/, byNumber ? `there is no rule number ${ruleText}` : 'no such rule in the FORWARD chain'],
-        [/unknown option|Bad argument|invalid|not found/i, `iptables does not understand "${ruleText}"`],
+        [/Bad rule \(does a matching rule exist/, `no rule "${ruleText}" in the FORWARD chain of ${ns.label}`],
       ],
     }]);
   }
@@ -46,6 +54,6 @@ export async function runFw(cmd: FwCommand, ctx: CommandContext): Promise<Comman
   const lines = cmd.action === 'list'
     ? [`${ns.label}: FORWARD policy ${state.policy}, ${state.rules.length} rule${state.rules.length === 1 ? '' : 's'}`,
       ...renderTable(undefined, state.rules.map((r) => [`  ${r.number}`, r.rule]))]
-    : [`${cmd.action === 'add' ? 'added' : 'deleted'} FORWARD rule "${cmd.rule.join(' ')}" in ${ns.label} (${state.rules.length} rule${state.rules.length === 1 ? '' : 's'} now)`];
+    : [`${cmd.action === 'add' ? 'added' : 'deleted'} FORWARD rule "${ruleText}" in ${ns.label} (${state.rules.length} rule${state.rules.length === 1 ? '' : 's'} now)`];
   return { ok: true, lines, json: { target: ns.label, ...state } };
 }

@@ -10,7 +10,7 @@ export async function runPing(cmd: PingCommand, ctx: CommandContext): Promise<Co
   const ok = r.sent > 0 && r.received === r.sent;
   const line = r.error
     ? `${ns.label} -> ${cmd.address}: ${r.error}`
-    : `${ns.label} -> ${cmd.address}: ${r.received}/${r.sent} replies, ${r.lossPct}% loss${r.avgMs !== undefined ? `, avg ${r.avgMs} ms` : ''}`;
+    : `${ns.label} -> ${cmd.address}: ${r.received}/${r.sent} replies, ${r.lossPct}% loss${r.avgMs !== undefined ? `, avg ${r.avgMs} ms` : ''}${r.icmpError ? ` (${r.icmpError})` : ''}`;
   return { ok, lines: [`${ok ? '✓' : '✗'} ${line}`], json: { ok, target: ns.label, ...r } };
 }
 

@@ -7,6 +7,8 @@ export interface PingResult {
   received: number;
   lossPct: number;
   avgMs?: number;
+  /** An ICMP error someone sent back, e.g. "10.0.4.2: Destination Net Unreachable". */
+  icmpError?: string;
   error?: string;
 }
 
@@ -14,12 +16,14 @@ export interface PingResult {
 export function parsePingOutput(address: string, stdout: string): PingResult {
   const counts = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(stdout);
   const rtt = /= [\d.]+\/([\d.]+)\/[\d.]+/.exec(stdout);
+  const icmp = /^From (\S+?)(?: \([^)]*\))?:? icmp_seq=\d+ (.+)$/m.exec(stdout);
   const sent = counts ? Number(counts[1]) : 0;
   const received = counts ? Number(counts[2]) : 0;
   return {
     address, sent, received,
     lossPct: sent === 0 ? 100 : Math.round(((sent - received) / sent) * 100),
     ...(rtt ? { avgMs: Number(rtt[1]) } : {}),
+    ...(icmp ? { icmpError: `${icmp[1]}: ${icmp[2]!.trim()}` } : {}),
   };
 }
 

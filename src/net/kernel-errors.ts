@@ -3,12 +3,18 @@
  * words. The raw text is kept by the caller; this is the sentence users read.
  */
 const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  // iptables' own words come first: its "does not exist" is about chains and targets
+  [/Chain '([^']+)' does not exist/, (m) => `there is no target or chain "${m[1]}" (e.g. ACCEPT, DROP, REJECT)`],
+  [/Couldn't load (?:target|match) `([^']+)'/, (m) => `iptables has no target or match "${m[1]}"`],
+  [/Index of deletion too big/, () => 'there is no rule with that number'],
+  [/Bad rule \(does a matching rule exist/, () => 'no rule in the chain matches that'],
+  [/unknown option "([^"]+)"/, (m) => `iptables does not know the option "${m[1]}"`],
+  [/Address not found|Cannot assign requested address|EADDRNOTAVAIL/, () => 'that address is not on the interface'],
   [/Cannot find device "([^"]+)"/, (m) => `there is no interface "${m[1]}"`],
   [/does not exist|No such device/, () => 'the interface does not exist'],
   [/File exists|already assigned/i, () => 'it already exists'],
   [/Nexthop has invalid gateway|Network is unreachable/, () => 'the gateway is not reachable: no interface here has an address in its subnet'],
   [/No such process|ESRCH/, () => 'there is no such entry'],
-  [/Cannot assign requested address|EADDRNOTAVAIL/, () => 'that address is not on the interface'],
   [/Operation not permitted|EPERM/, () => 'the kernel refused: operation not permitted (missing privilege?)'],
   [/Permission denied/, () => 'permission denied'],
   [/Unknown device type|Specified qdisc kind is unknown|TC classifier not found/, () => 'this kernel does not support it (module not available)'],

@@ -6,13 +6,13 @@ import { checkInterfaceName, formatCidr, networkOf, parseCidr, parseIp, type Cid
 export type RouteDestination = { kind: 'prefix'; prefix: Cidr } | { kind: 'default'; family: 4 | 6 };
 
 export type KoroCommand =
-  | { verb: 'koro'; target: TargetSpec; object: 'address'; action: 'add' | 'del'; address: Cidr; dev: string }
+  | { verb: 'koro'; target: TargetSpec; object: 'address'; action: 'add' | 'del'; address: Cidr; dev: string; json: boolean }
   | { verb: 'koro'; target: TargetSpec; object: 'address'; action: 'show'; dev?: string; json: boolean }
-  | { verb: 'koro'; target: TargetSpec; object: 'route'; action: 'add' | 'del'; destination: RouteDestination; via?: string; dev?: string }
+  | { verb: 'koro'; target: TargetSpec; object: 'route'; action: 'add' | 'del'; destination: RouteDestination; via?: string; dev?: string; json: boolean }
   | { verb: 'koro'; target: TargetSpec; object: 'route'; action: 'show'; json: boolean };
 
-export const KORO_ADDRESS_USAGE = 'koro TARGET address add|del CIDR dev IF   |   koro TARGET address show [dev IF] [--json]';
-export const KORO_ROUTE_USAGE = 'koro TARGET route add|del PREFIX|default [via GW] [dev IF]   |   koro TARGET route show [--json]';
+export const KORO_ADDRESS_USAGE = 'koro TARGET address add|del CIDR dev IF [--json]   |   koro TARGET address show [dev IF] [--json]';
+export const KORO_ROUTE_USAGE = 'koro TARGET route add|del PREFIX|default [via GW] [dev IF] [--json]   |   koro TARGET route show [--json]';
 export const KORO_USAGE = `${KORO_ADDRESS_USAGE}\n         ${KORO_ROUTE_USAGE}\n         TARGET = docker NAME | netns NAME | ipnetns NAME | pid PID | NAME`;
 
 export function formatDestination(d: RouteDestination): string {
@@ -85,7 +85,7 @@ export function parseKoro(inputWords: readonly string[]): KoroCommand {
     const cidr = parseCidr(text);
     if (!cidr.ok) fail(`bad address "${text}": ${cidr.reason}`, destinationWord!, usage);
     if (!options.dev) fail('missing "dev IF": an address goes on an interface', words.length, usage);
-    return { verb: 'koro', target, object, action, address: cidr.value, dev: options.dev.value };
+    return { verb: 'koro', target, object, action, address: cidr.value, dev: options.dev.value, json };
   }
 
   if (action === 'show') return { verb: 'koro', target, object, action, json };
@@ -96,11 +96,12 @@ export function parseKoro(inputWords: readonly string[]): KoroCommand {
   if (via?.ok && via.value.family !== family) {
     fail(`gateway ${options.via!.value} is IPv${via.value.family} but the destination is IPv${family}`, options.via!.index, usage);
   }
-  if (!options.via && !options.dev) fail('a route needs "via GW", "dev IF" or both', words.length, usage);
+  if (action === 'add' && !options.via && !options.dev) fail('a route needs "via GW", "dev IF" or both', words.length, usage);
   return {
     verb: 'koro', target, object, action, destination,
     ...(via?.ok ? { via: via.value.address } : {}),
     ...(options.dev ? { dev: options.dev.value } : {}),
+    json,
   };
 }
 

@@ -34,7 +34,7 @@ export function planKoroChange(cmd: KoroChange, ns: Namespace, ipv6Disabled = fa
       argv: ipIn(ns, ['addr', cmd.action, cidr, 'dev', cmd.dev, ...(cmd.action === 'add' && cmd.address.family === 6 ? ['nodad'] : [])]),
       explain: [
         [/File exists|already assigned/i, `${cidr} is already on ${cmd.dev}`],
-        [/Cannot assign requested address/, `${cidr} is not on ${cmd.dev}`],
+        [/Cannot assign requested address|Address not found/i, `${cidr} is not on ${cmd.dev}`],
         [/Cannot find device/, `there is no interface "${cmd.dev}" in ${ns.label}`],
       ],
     });

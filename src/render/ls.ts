@@ -11,7 +11,7 @@ export function renderLs(topology: Topology, options: { includeHostInterfaces?: 
     const where = t.ns.pid ? `pid ${t.ns.pid}` : '';
     const visible = t.interfaces.filter((i) => i.kind !== 'loopback');
     const hostSummary = t.ns.kind === 'host' && !options.includeHostInterfaces;
-    rows.push([t.ns.label, kind, t.error ? `unreadable: ${t.error}` : t.status, where, hostSummary ? `${visible.length} interfaces` : visible.length ? '' : '-']);
+    rows.push([t.ns.label, kind, t.error ? 'unreadable' : t.status, where, hostSummary ? `${visible.length} interfaces (lo not counted)` : visible.length ? '' : '-']);
     if (hostSummary) continue;
     for (const i of visible) {
       rows.push([`  ${i.name}`, i.kind, i.state === 'UNKNOWN' && i.adminUp ? 'UP' : i.state, '', assignedAddresses(i).join(', ') || '-']);
@@ -22,6 +22,7 @@ export function renderLs(topology: Topology, options: { includeHostInterfaces?: 
   if (topology.links.length === 0) lines.push('  (none)');
   for (const link of topology.links) lines.push(`  ${describeLink(link)}`);
   for (const w of topology.warnings) lines.push('', `warning: ${w}`);
+  for (const t of topology.targets.filter((x) => x.error)) lines.push('', `warning: ${t.ns.label}: ${t.error}`);
   return lines;
 }
 

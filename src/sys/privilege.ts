@@ -27,7 +27,7 @@ export function requireNetworkPrivilege(): void {
   ];
   if (missing.length) {
     throw new ChainmailError(
-      `chainmail needs root (missing ${missing.join(' and ')}): run it with sudo`,
+      `root is needed (missing ${missing.join(' and ')}): run it with sudo`,
       4,
     );
   }

@@ -15,7 +15,7 @@ const parse = (line: string): KoroCommand => parseKoro(words(line));
 describe('parseKoro: koro README', () => {
   it('docker koro_test1 address add 127.0.0.3/24 dev lo', () => {
     expect(parse('docker koro_test1 address add 127.0.0.3/24 dev lo')).toEqual({
-      verb: 'koro', target: docker('koro_test1'), object: 'address', action: 'add', address: v4('127.0.0.3', 24), dev: 'lo',
+      verb: 'koro', target: docker('koro_test1'), object: 'address', action: 'add', address: v4('127.0.0.3', 24), dev: 'lo', json: false,
     });
   });
 });
@@ -29,7 +29,7 @@ describe('parseKoro: the grammar of koro README', () => {
       ['pid 4121', pid(4121)],
     ])('%s', (spec, target) => {
       expect(parse(`${spec} address add 10.0.0.1/24 dev eth0`)).toEqual({
-        verb: 'koro', target, object: 'address', action: 'add', address: v4('10.0.0.1', 24), dev: 'eth0',
+        verb: 'koro', target, object: 'address', action: 'add', address: v4('10.0.0.1', 24), dev: 'eth0', json: false,
       });
     });
 
@@ -51,13 +51,13 @@ describe('parseKoro: the grammar of koro README', () => {
   describe('NS_SPEC address add|del ADDRESS dev STRING', () => {
     it('add IPv4', () => {
       expect(parse('netns red address add 10.0.1.1/24 dev link1')).toEqual({
-        verb: 'koro', target: netns('red'), object: 'address', action: 'add', address: v4('10.0.1.1', 24), dev: 'link1',
+        verb: 'koro', target: netns('red'), object: 'address', action: 'add', address: v4('10.0.1.1', 24), dev: 'link1', json: false,
       });
     });
 
     it('del IPv6 (lowercased)', () => {
       expect(parse('pid 42 address del 2001:DB8::1/64 dev link1')).toEqual({
-        verb: 'koro', target: pid(42), object: 'address', action: 'del', address: v6('2001:db8::1', 64), dev: 'link1',
+        verb: 'koro', target: pid(42), object: 'address', action: 'del', address: v6('2001:db8::1', 64), dev: 'link1', json: false,
       });
     });
 
@@ -77,21 +77,21 @@ describe('parseKoro: the grammar of koro README', () => {
     it('via only', () => {
       expect(parse('docker firewall route add 10.0.3.0/24 via 10.0.2.2')).toEqual({
         verb: 'koro', target: docker('firewall'), object: 'route', action: 'add',
-        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, via: '10.0.2.2',
+        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, via: '10.0.2.2', json: false,
       });
     });
 
     it('dev only', () => {
       expect(parse('docker firewall route add 10.0.3.0/24 dev link3')).toEqual({
         verb: 'koro', target: docker('firewall'), object: 'route', action: 'add',
-        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, dev: 'link3',
+        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, dev: 'link3', json: false,
       });
     });
 
     it('both, in either order', () => {
       const expected = {
         verb: 'koro', target: docker('firewall'), object: 'route', action: 'add',
-        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, via: '10.0.2.2', dev: 'link3',
+        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, via: '10.0.2.2', dev: 'link3', json: false,
       };
       expect(parse('docker firewall route add 10.0.3.0/24 via 10.0.2.2 dev link3')).toEqual(expected);
       expect(parse('docker firewall route add 10.0.3.0/24 dev link3 via 10.0.2.2')).toEqual(expected);
@@ -104,14 +104,14 @@ describe('parseKoro: the grammar of koro README', () => {
     it('default IPv4', () => {
       expect(parse('docker client route add default via 10.0.1.2 dev link1')).toEqual({
         verb: 'koro', target: docker('client'), object: 'route', action: 'add',
-        destination: { kind: 'default', family: 4 }, via: '10.0.1.2', dev: 'link1',
+        destination: { kind: 'default', family: 4 }, via: '10.0.1.2', dev: 'link1', json: false,
       });
     });
 
     it('default takes its family from the gateway: IPv6', () => {
       expect(parse('docker client route add default via 2001:DB8::1')).toEqual({
         verb: 'koro', target: docker('client'), object: 'route', action: 'add',
-        destination: { kind: 'default', family: 6 }, via: '2001:db8::1',
+        destination: { kind: 'default', family: 6 }, via: '2001:db8::1', json: false,
       });
     });
 
@@ -129,7 +129,7 @@ describe('parseKoro: the grammar of koro README', () => {
     it('IPv6 prefix with an IPv6 gateway', () => {
       expect(parse('pid 42 route del 2001:db8:1::/48 via 2001:db8::1')).toEqual({
         verb: 'koro', target: pid(42), object: 'route', action: 'del',
-        destination: { kind: 'prefix', prefix: v6('2001:db8:1::', 48) }, via: '2001:db8::1',
+        destination: { kind: 'prefix', prefix: v6('2001:db8:1::', 48) }, via: '2001:db8::1', json: false,
       });
     });
 
@@ -343,5 +343,18 @@ describe('parseKoro: bad forms', () => {
   it('--json is dropped before positions are counted, and the marker shows the line without it', () => {
     const err = expectUsageError(() => parse('--json docker client adress show'), { message: 'expected "address" or "route", got "adress"', index: 2, word: 'adress' });
     expect(err.location!.words).toEqual(['docker', 'client', 'adress', 'show']);
+  });
+});
+
+describe('parseKoro: route del needs no next hop', () => {
+  it('route del default, as ip route del default', () => {
+    expect(parseKoro(['netns', 'red', 'route', 'del', 'default'])).toEqual({
+      verb: 'koro', target: { kind: 'netns', name: 'red' }, object: 'route', action: 'del',
+      destination: { kind: 'default', family: 4 }, json: false,
+    });
+  });
+
+  it('--json is accepted on changes too', () => {
+    expect(parseKoro(['netns', 'red', 'address', 'add', '10.0.1.1/24', 'dev', 'l1', '--json'])).toMatchObject({ action: 'add', json: true });
   });
 });

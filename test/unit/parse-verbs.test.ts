@@ -65,7 +65,7 @@ describe('parseCommand: koko and koro', () => {
 
   it('koro is parsed by parseKoro', () => {
     expect(parse('koro docker client address add 10.0.1.1/24 dev link1')).toEqual({
-      verb: 'koro', target: docker('client'), object: 'address', action: 'add', address: v4('10.0.1.1', 24), dev: 'link1',
+      verb: 'koro', target: docker('client'), object: 'address', action: 'add', address: v4('10.0.1.1', 24), dev: 'link1', json: false,
     });
   });
 
@@ -120,7 +120,7 @@ describe('parseCommand: unknown or missing verb', () => {
 
   it.each([
     ['kokp', 'koko'],
-    ['kroo', undefined],
+    ['kroo', 'koro'],
     ['rout', 'routes'],
     ['pign', 'ping'],
     ['prob', 'probe'],

@@ -1,3 +1,4 @@
+import { explainProbeError } from '../../src/health/http-probe.js';
 import { describe, expect, it } from 'vitest';
 import { parseForwardRules } from '../../src/commands/fw.js';
 import { parsePingOutput } from '../../src/health/ping.js';
@@ -144,32 +145,34 @@ describe('renderLs', () => {
     warnings: ['the Docker engine did not answer'],
   };
 
-  it('targets with their interfaces (host summarized), then links, then warnings', () => {
+  it('targets with their interfaces (host summarized), then links, then warnings (an unreadable target last)', () => {
     expect(renderLs(topology)).toEqual([
-      'target   kind    state                            process   addresses',
-      'host     host    present                                    3 interfaces',
-      'client   docker  running                          pid 4121',
-      '  link1  veth    UP                                         10.0.1.1/24',
-      '  link7  veth    UP                                         -',
-      'red      netns   present                                    -',
-      'gone     docker  unreadable: namespace went away  pid 99    -',
+      'target   kind    state       process   addresses',
+      'host     host    present               3 interfaces (lo not counted)',
+      'client   docker  running     pid 4121',
+      '  link1  veth    UP                    10.0.1.1/24',
+      '  link7  veth    UP                    -',
+      'red      netns   present               -',
+      'gone     docker  unreadable  pid 99    -',
       '',
       'links (2):',
       '  veth     client:link1 <-> host:link9',
       '  veth     client:link7 <-> (peer not visible)',
       '',
       'warning: the Docker engine did not answer',
+      '',
+      'warning: gone: namespace went away',
     ]);
   });
 
   it('includeHostInterfaces lists the host interfaces like any other target', () => {
     const lines = renderLs(topology, { includeHostInterfaces: true });
     expect(lines.slice(0, 5)).toEqual([
-      'target   kind    state                            process   addresses',
+      'target   kind    state       process   addresses',
       'host     host    present',
-      '  eth0   device  UP                                         -',
-      '  eth1   device  UP                                         -',
-      '  link9  veth    UP                                         -',
+      '  eth0   device  UP                    -',
+      '  eth1   device  UP                    -',
+      '  link9  veth    UP                    -',
     ]);
   });
 
@@ -235,7 +238,9 @@ describe('parsePingOutput', () => {
       '--- 10.0.3.2 ping statistics ---',
       '3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2030ms',
     ].join('\n');
-    expect(parsePingOutput('10.0.3.2', out)).toEqual({ address: '10.0.3.2', sent: 3, received: 0, lossPct: 100 });
+    expect(parsePingOutput('10.0.3.2', out)).toEqual({
+      address: '10.0.3.2', sent: 3, received: 0, lossPct: 100, icmpError: '10.0.1.1: Destination Host Unreachable',
+    });
   });
 
   it('partial loss is rounded to a whole percent', () => {
@@ -262,5 +267,16 @@ describe('parsePingOutput', () => {
   it('IPv6 output', () => {
     const out = '--- 2001:db8::2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.040/0.040/0.040/0.000 ms\n';
     expect(parsePingOutput('2001:db8::2', out)).toEqual({ address: '2001:db8::2', sent: 1, received: 1, lossPct: 0, avgMs: 0.04 });
+  });
+});
+
+describe('explainProbeError', () => {
+  it.each([
+    ['ENETUNREACH: connect ENETUNREACH 10.0.3.2:80 - Local (0.0.0.0:0)', 'network unreachable: no route to 10.0.3.2'],
+    ['ECONNREFUSED: connect ECONNREFUSED 10.0.3.2:81', 'connection refused: nothing listens on 10.0.3.2:80'],
+    ['EHOSTUNREACH: connect EHOSTUNREACH 10.0.3.2:80', 'host unreachable: nothing answers for 10.0.3.2 on the link'],
+    ['no answer within 2000 ms', 'no answer within 2000 ms'],
+  ])('%s -> %s', (raw, words) => {
+    expect(explainProbeError(raw, 'http://10.0.3.2/')).toBe(words);
   });
 });

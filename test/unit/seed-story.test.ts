@@ -24,14 +24,14 @@ const veth = (a: string, aIf: string, b: string, bIf: string, aAddr?: string, bA
   ],
 });
 const addr = (container: string, address: string, dev: string): KoroCommand => ({
-  verb: 'koro', target: docker(container), object: 'address', action: 'add', address: v4(address, 24), dev,
+  verb: 'koro', target: docker(container), object: 'address', action: 'add', address: v4(address, 24), dev, json: false,
 });
 const defaultVia = (container: string, via: string, dev: string): KoroCommand => ({
-  verb: 'koro', target: docker(container), object: 'route', action: 'add', destination: { kind: 'default', family: 4 }, via, dev,
+  verb: 'koro', target: docker(container), object: 'route', action: 'add', destination: { kind: 'default', family: 4 }, via, dev, json: false,
 });
 const routeVia = (container: string, prefix: string, via: string, dev: string): KoroCommand => ({
   verb: 'koro', target: docker(container), object: 'route', action: 'add',
-  destination: { kind: 'prefix', prefix: v4(prefix, 24) }, via, dev,
+  destination: { kind: 'prefix', prefix: v4(prefix, 24) }, via, dev, json: false,
 });
 const koko = (line: string, expected: KokoCommand): SeedLine => ({ program: 'koko', line, expected });
 const koro = (line: string, expected: KoroCommand): SeedLine => ({ program: 'koro', line, expected });
