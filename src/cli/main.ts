@@ -34,7 +34,8 @@ export function helpText(topic?: string): string {
   return [
     'chainmail: wire and watch container networks',
     '',
-    'usage: chainmail VERB ARGS...        (chainmail help VERB for its syntax)',
+    'usage: chainmail                     the terminal UI (also: chainmail ui)',
+    '       chainmail VERB ARGS...        (chainmail help VERB for its syntax)',
     '',
     ...VERBS.map((v) => `  ${v.padEnd(width)}  ${SUMMARIES[v]}`),
     '',
@@ -76,9 +77,17 @@ async function dispatch(words: string[], out: InstanceType<typeof Chalk>, err: I
     if (words.includes('--json')) process.stdout.write(JSON.stringify({ ok: false, error: message, exitCode }) + '\n');
   };
   try {
-    if (words.length === 0) {
-      process.stdout.write(helpText());
-      return 0;
+    if (words.length === 0 || (words.length === 1 && words[0] === 'ui')) {
+      if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        // no terminal to draw in: show what the UI would show, and say how to get it
+        requireNetworkPrivilege();
+        const result = await runCommand({ verb: 'ls', json: false }, createContext());
+        process.stdout.write(result.lines.join('\n') + '\n\n(chainmail opens its terminal UI when run in a terminal; chainmail help lists the verbs)\n');
+        return 0;
+      }
+      requireNetworkPrivilege();
+      const { runUi } = await import('../ui/run-ui.js');
+      return runUi();
     }
     const cmd = parseCommand(words);
     if (cmd.verb === 'help') {

@@ -1,0 +1,97 @@
+import type { Topology, TopologyLink } from '../topology/model.js';
+import type { ChainHop, ChainNode, HopHealth } from './chain-model.js';
+
+export interface HopCheck {
+  ok: boolean;
+  latencyMs?: number;
+}
+
+/** Stable key of a link, the same whichever end is listed first. */
+export function linkKey(link: TopologyLink): string {
+  const ends = [`${link.a.target}:${link.a.ifname}`, link.b ? `${link.b.target}:${link.b.ifname}` : '?'];
+  return `${link.kind}|${ends.sort().join('|')}`;
+}
+
+/** Links worth drawing: veth pairs between two different targets, except Docker's own bridge plumbing. */
+export function isChainLink(link: TopologyLink): boolean {
+  if (link.kind !== 'veth' || !link.b || link.a.target === link.b.target) return false;
+  const hostEnd = link.a.target === 'host' ? link.a : link.b.target === 'host' ? link.b : undefined;
+  return !(hostEnd && /^veth[0-9a-f]{7}$/.test(hostEnd.ifname));
+}
+
+const firstAddress = (addresses: readonly string[]): string | undefined => {
+  const v4 = addresses.find((a) => !a.includes(':')) ?? addresses[0];
+  return v4?.split('/')[0];
+};
+
+/**
+ * Pure: what the chain view draws. Links seen earlier that have vanished
+ * while one of their targets died (`broken`) are drawn broken, with the dead
+ * end marked; live links carry the health of their last check.
+ */
+export function chainFromTopology(
+  topology: Topology,
+  broken: ReadonlyMap<string, TopologyLink>,
+  checks: ReadonlyMap<string, HopCheck>,
+): { nodes: ChainNode[]; hops: ChainHop[] } {
+  const state = new Map<string, ChainNode['state']>();
+  for (const t of topology.targets) {
+    state.set(t.ns.label, t.ns.kind === 'docker' && t.status !== 'running' ? 'stopped' : 'up');
+  }
+  const nodes = new Map<string, ChainNode>();
+  const addNode = (name: string) => {
+    if (!nodes.has(name)) nodes.set(name, { name, state: state.get(name) ?? 'gone' });
+  };
+  const hops: ChainHop[] = [];
+  for (const link of topology.links.filter(isChainLink)) {
+    addNode(link.a.target);
+    addNode(link.b!.target);
+    const check = checks.get(linkKey(link));
+    const health: HopHealth = !check ? 'unknown' : check.ok ? 'ok' : 'failing';
+    hops.push({
+      a: end(link.a),
+      b: end(link.b!),
+      health,
+      ...(check?.ok && check.latencyMs !== undefined ? { latencyMs: check.latencyMs } : {}),
+    });
+  }
+  for (const link of broken.values()) {
+    addNode(link.a.target);
+    addNode(link.b!.target);
+    const alive = (target: string) => state.get(target) === 'up';
+    hops.push({
+      a: alive(link.a.target) ? end(link.a) : { node: link.a.target },
+      b: alive(link.b!.target) ? end(link.b!) : { node: link.b!.target },
+      health: 'broken',
+    });
+  }
+  // targets with no links are shown too (they are what the user builds from)
+  for (const t of topology.targets) if (t.ns.kind !== 'host') addNode(t.ns.label);
+  return { nodes: [...nodes.values()], hops };
+}
+
+function end(ref: { target: string; ifname: string; addresses: string[] }) {
+  const address = firstAddress(ref.addresses);
+  return { node: ref.target, ifname: ref.ifname, ...(address ? { address } : {}) };
+}
+
+/**
+ * Pure: which remembered links are broken now. A link that vanished while
+ * both its targets are still up was removed on purpose and is forgotten; one
+ * whose target stopped or disappeared is kept, to be drawn broken.
+ */
+export function updateBrokenLinks(
+  previous: ReadonlyMap<string, TopologyLink>,
+  seenBefore: ReadonlyMap<string, TopologyLink>,
+  topology: Topology,
+): Map<string, TopologyLink> {
+  const up = new Set(topology.targets.filter((t) => !(t.ns.kind === 'docker' && t.status !== 'running')).map((t) => t.ns.label));
+  const present = new Set(topology.links.filter(isChainLink).map(linkKey));
+  const result = new Map<string, TopologyLink>();
+  for (const [key, link] of [...previous, ...seenBefore]) {
+    if (present.has(key) || result.has(key)) continue;
+    const bothUp = up.has(link.a.target) && up.has(link.b!.target);
+    if (!bothUp) result.set(key, link);
+  }
+  return result;
+}

@@ -1,0 +1,165 @@
+import React, { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import type { Session } from './session.js';
+import { ChainView } from './ChainView.js';
+import { Prompt } from './Prompt.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import type { CommandHistory } from './history.js';
+import { DetailPanel, LogPanel, Panel, TargetsPanel, visibleTargets, WatchLines } from './panels.js';
+import { isChainLink } from '../render/chain-input.js';
+import { toCommandWords } from './prompt-line.js';
+
+type Focus = 'targets' | 'chain' | 'details' | 'log';
+const FOCUS_ORDER: Focus[] = ['targets', 'chain', 'details', 'log'];
+
+/** Terminal size, following resizes. */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: Math.max(80, stdout.columns || 80), rows: Math.max(24, stdout.rows || 24) });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+  return size;
+}
+
+export function App(props: { session: Session; history: CommandHistory }) {
+  const { session } = props;
+  const state = useSyncExternalStore((l) => session.subscribe(l), () => session.state);
+  const { columns, rows } = useTerminalSize();
+  const { exit } = useApp();
+  const [focus, setFocus] = useState<Focus>('targets');
+  const [prompting, setPrompting] = useState(false);
+  const [filtering, setFiltering] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [help, setHelp] = useState(false);
+  const [logBack, setLogBack] = useState(0);
+  const [detailScroll, setDetailScroll] = useState(0);
+
+  const targets = visibleTargets(state.topology, filter);
+  const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
+  const chain = useMemo(() => session.chain(), [state.topology, state.broken, state.checks]);
+
+  const completionContext = useMemo(() => ({
+    targets: (state.topology?.targets ?? []).map((t) => t.ns.label),
+    interfaces: Object.fromEntries((state.topology?.targets ?? []).map((t) => [t.ns.label, t.interfaces.map((i) => i.name)])),
+  }), [state.topology]);
+
+  const quit = () => {
+    session.stop();
+    exit();
+  };
+
+  // Ctrl-C quits from anywhere, the prompt included
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') quit();
+  });
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return;
+    if (help) {
+      setHelp(false);
+      return;
+    }
+    if (filtering) {
+      if (key.escape) { setFilter(''); setFiltering(false); }
+      else if (key.return) setFiltering(false);
+      else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
+      return;
+    }
+    if (input === ':') return setPrompting(true);
+    if (input === '?') return setHelp(true);
+    if (input === 'q') return quit();
+    if (input === '/') { setFiltering(true); setFocus('targets'); return; }
+    if (input === 'r') { session.forgetBroken(); session.log('info', 'refreshed'); return; }
+    if (key.tab) {
+      const i = FOCUS_ORDER.indexOf(focus);
+      setFocus(FOCUS_ORDER[(i + (key.shift ? FOCUS_ORDER.length - 1 : 1)) % FOCUS_ORDER.length]!);
+      return;
+    }
+    const up = key.upArrow || input === 'k';
+    const down = key.downArrow || input === 'j';
+    if (!up && !down) return;
+    if (focus === 'targets' && targets.length) {
+      const i = targets.findIndex((t) => t.ns.label === state.selected);
+      const next = targets[Math.min(targets.length - 1, Math.max(0, i + (down ? 1 : -1)))];
+      if (next) { session.select(next.ns.label); setDetailScroll(0); }
+    } else if (focus === 'log') setLogBack((b) => Math.max(0, Math.min(state.log.length - 1, b + (up ? 1 : -1))));
+    else if (focus === 'details') setDetailScroll((s) => Math.max(0, s + (down ? 1 : -1)));
+  }, { isActive: !prompting });
+
+  // layout: header, two rows of panels, the prompt (and its completion line)
+  const body = rows - 3;
+  const topHeight = Math.max(8, Math.floor(body / 2));
+  const bottomHeight = body - topHeight;
+  const leftWidth = Math.min(36, Math.floor(columns * 0.34));
+  const rightWidth = columns - leftWidth;
+  const detailWidth = Math.floor(columns / 2);
+
+  const linkCount = state.topology?.links.filter(isChainLink).length ?? 0;
+  const checked = [...state.checks.values()];
+  const running = state.topology?.targets.filter((t) => t.ns.kind === 'docker' && t.status === 'running').length ?? 0;
+  const netns = state.topology?.targets.filter((t) => t.ns.kind === 'netns').length ?? 0;
+  const engine = state.engine.state === 'connected' ? `docker ● ${running} running`
+    : state.engine.state === 'connecting' ? 'docker …' : 'docker ✗ unreachable';
+  const broken = state.broken.size ? ` · ${state.broken.size} broken` : '';
+  const header = ` chainmail  ${engine} · netns ${netns} · links ${linkCount}${broken} · health ${checked.filter((c) => c.ok).length}/${checked.length} ok${state.busy ? ' · running…' : ''}`;
+  const keysHint = '? help  : command  / filter  q quit ';
+
+  const peers = new Map<string, string>();
+  for (const l of state.topology?.links ?? []) {
+    if (!l.b) continue;
+    peers.set(`${l.a.target}:${l.a.ifname}`, `${l.b.target}:${l.b.ifname}`);
+    peers.set(`${l.b.target}:${l.b.ifname}`, `${l.a.target}:${l.a.ifname}`);
+  }
+
+  if (help) {
+    return <HelpOverlay width={columns} height={rows} />;
+  }
+
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <Box width={columns}>
+        <Text bold color={state.engine.state === 'unreachable' ? 'yellow' : undefined} wrap="truncate">
+          {header.padEnd(Math.max(0, columns - keysHint.length)).slice(0, Math.max(0, columns - keysHint.length))}
+        </Text>
+        <Text dimColor wrap="truncate">{keysHint}</Text>
+      </Box>
+      <Box>
+        <TargetsPanel targets={targets} selected={state.selected} filter={filter} filtering={filtering}
+          width={leftWidth} height={topHeight} focused={focus === 'targets' && !prompting} />
+        <Panel title="chain" width={rightWidth} height={topHeight} focused={focus === 'chain' && !prompting}>
+          <ChainView nodes={chain.nodes} hops={chain.hops} width={rightWidth - 4} />
+          <WatchLines watches={state.watches} width={rightWidth - 4} />
+        </Panel>
+      </Box>
+      <Box>
+        <DetailPanel target={selectedTarget} details={state.details} peers={peers} scroll={detailScroll}
+          width={detailWidth} height={bottomHeight} focused={focus === 'details' && !prompting} />
+        <LogPanel log={state.log} scrollBack={logBack} width={columns - detailWidth} height={bottomHeight}
+          focused={focus === 'log' && !prompting} />
+      </Box>
+      <Prompt
+        focused={prompting}
+        history={props.history}
+        completionContext={completionContext}
+        onSubmit={(line) => {
+          let words: string[] = [];
+          try {
+            words = toCommandWords(line) ?? [];
+          } catch { /* runLine reports it */ }
+          if (words[0] === 'quit' || words[0] === 'exit') return quit();
+          if (words[0] === 'help' && words.length === 1) { setHelp(true); return; }
+          if (words[0] === 'clear' && words.length === 1) { session.clearLog(); setLogBack(0); return; }
+          setLogBack(0);
+          void session.runLine(line);
+        }}
+        onLeave={() => setPrompting(false)}
+        width={columns}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,37 @@
+import React from 'react';
+import { render } from 'ink';
+import { createContext } from '../commands/context.js';
+import { App } from './App.js';
+import { CommandHistory } from './history.js';
+import { Session } from './session.js';
+
+const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
+const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+/**
+ * Opens the full-screen UI. The alternate screen keeps the user's scrollback
+ * untouched and lets every frame be drawn in place; it is left again however
+ * the UI ends.
+ */
+export async function runUi(): Promise<number> {
+  const session = new Session(createContext());
+  const history = new CommandHistory();
+  const stdout = process.stdout;
+  stdout.write(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
+  const restore = () => stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+  process.once('exit', restore);
+  session.start();
+  if (history.error) session.log('bad', `history: ${history.error}`);
+  const app = render(React.createElement(App, { session, history }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
+  try {
+    await app.waitUntilExit();
+  } finally {
+    session.stop();
+    app.cleanup();
+    restore();
+    process.off('exit', restore);
+  }
+  return 0;
+}

@@ -1,0 +1,347 @@
+import { ChainmailError } from '../errors.js';
+import type { CommandContext } from '../commands/context.js';
+import { runCommand } from '../commands/run.js';
+import { readForwarding } from '../commands/forward.js';
+import { readForwardRules } from '../commands/fw.js';
+import { parseCommand } from '../parse/verbs.js';
+import { parseTargetWords } from '../parse/target.js';
+import { readRoutes, type Route } from '../net/read.js';
+import { pingFrom } from '../health/ping.js';
+import { probeFrom } from '../health/http-probe.js';
+import { pingPlanFor } from '../health/link-health.js';
+import { chainFromTopology, isChainLink, linkKey, updateBrokenLinks, type HopCheck } from '../render/chain-input.js';
+import { discoverTopology } from '../topology/discover.js';
+import type { Topology, TopologyLink } from '../topology/model.js';
+import type { Namespace } from '../targets/namespace.js';
+import { DockerEvents, type EngineStatus } from '../watch/docker-events.js';
+import { NamespaceMonitors } from '../watch/namespace-monitor.js';
+import { NetnsDirWatcher } from '../watch/netns-dir-watcher.js';
+import { toCommandWords } from './prompt-line.js';
+
+export type LogTone = 'ok' | 'bad' | 'info';
+
+export interface LogEntry {
+  at: Date;
+  tone: LogTone;
+  text: string;
+}
+
+export interface Watch {
+  id: number;
+  kind: 'ping' | 'http';
+  target: string;
+  destination: string;
+  ok?: boolean;
+  detail?: string;
+  changedAt?: Date;
+}
+
+export interface TargetDetails {
+  label: string;
+  routes: Route[];
+  forwarding?: { ipv4: boolean; ipv6: boolean };
+  firewallRules?: number;
+  error?: string;
+}
+
+export interface SessionState {
+  topology?: Topology;
+  engine: EngineStatus;
+  selected?: string;
+  details?: TargetDetails;
+  checks: Map<string, HopCheck>;
+  broken: Map<string, TopologyLink>;
+  watches: Watch[];
+  log: LogEntry[];
+  busy: boolean;
+  refreshedAt?: Date;
+}
+
+const REFRESH_DEBOUNCE_MS = 60;
+const HEALTH_EVERY_MS = 2000;
+const SAFETY_REFRESH_MS = 5000;
+const LOG_LIMIT = 500;
+
+/**
+ * The UI's model: what the host looks like now, kept current by events
+ * (Docker, netlink, /var/run/netns), health checks, and the commands typed
+ * at the prompt, which run in this process through the same commands as the
+ * CLI. React components subscribe to it; it knows nothing about Ink.
+ */
+export class Session {
+  state: SessionState = { engine: { state: 'connecting' }, checks: new Map(), broken: new Map(), watches: [], log: [], busy: false };
+  private readonly listeners = new Set<() => void>();
+  private readonly monitors = new NamespaceMonitors(() => this.requestRefresh());
+  private readonly netnsDir = new NetnsDirWatcher(() => this.requestRefresh());
+  private readonly events = new DockerEvents(() => this.requestRefresh(), (s) => this.engineChanged(s));
+  private refreshTimer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  private refreshAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private healthRunning = false;
+  private seen = new Map<string, TopologyLink>();
+  private nextWatchId = 1;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: CommandContext) {}
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    this.netnsDir.start();
+    this.events.start();
+    this.timers.push(setInterval(() => void this.checkHealth(), HEALTH_EVERY_MS));
+    this.timers.push(setInterval(() => this.requestRefresh(), SAFETY_REFRESH_MS));
+    void this.refreshNow();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    clearTimeout(this.refreshTimer);
+    this.monitors.stop();
+    this.netnsDir.stop();
+    this.events.stop();
+  }
+
+  /** Many events arrive together (a veth pair is several netlink messages): one read for all. */
+  requestRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refreshNow(), REFRESH_DEBOUNCE_MS);
+  }
+
+  async refreshNow(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.readEverything().finally(() => {
+      this.refreshing = undefined;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        void this.refreshNow();
+      }
+    });
+    return this.refreshing;
+  }
+
+  /** Forgets links remembered as broken: what is drawn is what exists now. */
+  forgetBroken(): void {
+    this.seen = new Map();
+    this.update({ broken: new Map() });
+    this.requestRefresh();
+  }
+
+  select(label: string | undefined): void {
+    if (label === this.state.selected) return;
+    this.update({ selected: label, details: undefined });
+    void this.readDetails();
+  }
+
+  /** The namespace of a target shown in the UI. */
+  namespaceOf(label: string): Namespace | undefined {
+    return this.state.topology?.targets.find((t) => t.ns.label === label && t.ns.path !== '')?.ns;
+  }
+
+  log(tone: LogTone, text: string): void {
+    const log = [...this.state.log, { at: new Date(), tone, text }].slice(-LOG_LIMIT);
+    this.update({ log });
+  }
+
+  clearLog(): void {
+    this.update({ log: [] });
+  }
+
+  /**
+   * Runs one prompt line in this process: every CLI verb, `docker kill`,
+   * `watch`/`unwatch`. Errors are logged exactly as the CLI prints them.
+   * Lines run one after another, in the order given (a paste of several
+   * lines builds on itself).
+   */
+  runLine(line: string): Promise<void> {
+    this.queue = this.queue.then(() => this.runOneLine(line));
+    return this.queue;
+  }
+
+  private async runOneLine(line: string): Promise<void> {
+    let words: string[] | undefined;
+    try {
+      words = toCommandWords(line);
+    } catch (err) {
+      this.logError(line, err);
+      return;
+    }
+    if (!words) return;
+    const shown = words.join(' ');
+    const started = performance.now();
+    this.update({ busy: true });
+    try {
+      if (words[0] === 'watch') this.addWatch(words.slice(1));
+      else if (words[0] === 'unwatch') this.removeWatch(words.slice(1));
+      else {
+        const cmd = parseCommand(words);
+        if (cmd.verb === 'help') {
+          this.log('info', 'press ? for every key and verb');
+          return;
+        }
+        const result = await runCommand(cmd, this.ctx);
+        const ms = Math.round(performance.now() - started);
+        const [first = '', ...rest] = result.lines;
+        this.log(result.ok ? 'ok' : 'bad', `${shown}  (${ms} ms)`);
+        for (const l of cmd.verb === 'ls' ? [] : [first, ...rest].filter(Boolean)) this.log('info', `  ${l.replace(/^[✓✗] /, '')}`);
+      }
+    } catch (err) {
+      this.logError(shown, err);
+    } finally {
+      this.update({ busy: false });
+      // the change is made: show it now rather than when the kernel's events arrive
+      await this.refreshNow();
+    }
+  }
+
+  private logError(line: string, err: unknown): void {
+    this.log('bad', line);
+    if (err instanceof ChainmailError) {
+      this.log('bad', `  ${err.message}`);
+      for (const c of err.context) this.log('info', c);
+    } else {
+      this.log('bad', `  internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private addWatch(words: string[]): void {
+    const usage = 'watch ping TARGET ADDRESS | watch http TARGET URL';
+    const kind = words[0];
+    if (kind !== 'ping' && kind !== 'http') throw new ChainmailError(`expected "ping" or "http" after watch, got "${kind ?? ''}"`, 2, [`  usage: ${usage}`]);
+    const { spec, next } = parseTargetWords(words, 1, usage);
+    const destination = words[next];
+    if (!destination) throw new ChainmailError(`watch ${kind} needs ${kind === 'ping' ? 'an address' : 'a URL'}`, 2, [`  usage: ${usage}`]);
+    // reuse the verbs' own checks of the address or URL
+    const probe = kind === 'ping' ? parseCommand(['ping', ...words.slice(1, next), destination]) : parseCommand(['probe', ...words.slice(1, next), destination]);
+    const target = 'name' in spec ? spec.name : spec.kind === 'pid' ? `pid ${spec.pid}` : spec.kind === 'path' ? spec.path : 'host';
+    const dest = probe.verb === 'probe' ? probe.url : probe.verb === 'ping' ? probe.address : destination;
+    const watch: Watch = { id: this.nextWatchId++, kind, target, destination: dest };
+    this.update({ watches: [...this.state.watches, watch] });
+    this.log('ok', `watch ${watch.id}: ${kind} ${target} → ${dest}`);
+    void this.checkHealth();
+  }
+
+  private removeWatch(words: string[]): void {
+    const which = words[0];
+    if (which === 'all') {
+      this.update({ watches: [] });
+      this.log('ok', 'removed every watch');
+      return;
+    }
+    const id = Number(which);
+    if (!this.state.watches.some((w) => w.id === id)) {
+      throw new ChainmailError(`no watch "${which ?? ''}": unwatch N | unwatch all (watches: ${this.state.watches.map((w) => w.id).join(', ') || 'none'})`, 2);
+    }
+    this.update({ watches: this.state.watches.filter((w) => w.id !== id) });
+    this.log('ok', `removed watch ${id}`);
+  }
+
+  private engineChanged(engine: EngineStatus): void {
+    const before = this.state.engine.state;
+    this.update({ engine });
+    if (engine.state === 'unreachable' && before !== 'unreachable') this.log('bad', `docker engine unreachable: ${engine.reason}`);
+    if (engine.state === 'connected' && before === 'unreachable') this.log('ok', 'docker engine is back');
+  }
+
+  private async readEverything(): Promise<void> {
+    const topology = await discoverTopology(this.ctx.docker);
+    const chainLinks = topology.links.filter(isChainLink);
+    const broken = updateBrokenLinks(this.state.broken, this.seen, topology);
+    for (const key of broken.keys()) {
+      if (!this.state.broken.has(key)) {
+        const l = broken.get(key)!;
+        this.log('bad', `hop ${l.a.target} ↔ ${l.b?.target} broken`);
+      }
+    }
+    this.seen = new Map(chainLinks.map((l) => [linkKey(l), l]));
+    this.monitors.sync(topology.targets.map((t) => t.ns));
+    const selected = this.state.selected && topology.targets.some((t) => t.ns.label === this.state.selected)
+      ? this.state.selected
+      : topology.targets.find((t) => t.ns.kind !== 'host')?.ns.label ?? topology.targets[0]?.ns.label;
+    this.update({ topology, broken, selected, refreshedAt: new Date() });
+    await this.readDetails();
+  }
+
+  private async readDetails(): Promise<void> {
+    const label = this.state.selected;
+    const ns = label ? this.namespaceOf(label) : undefined;
+    if (!label || !ns) {
+      if (label) this.update({ details: { label, routes: [], error: 'not running' } });
+      return;
+    }
+    try {
+      const [routes, forwarding, rules] = await Promise.all([
+        readRoutes(ns), readForwarding(ns), readForwardRules(ns).catch(() => undefined),
+      ]);
+      if (this.state.selected !== label) return;
+      this.update({ details: { label, routes, forwarding, ...(rules ? { firewallRules: rules.rules.length } : {}) } });
+    } catch (err) {
+      if (this.state.selected === label) {
+        this.update({ details: { label, routes: [], error: err instanceof Error ? err.message : String(err) } });
+      }
+    }
+  }
+
+  /** One round of pings across every addressed link, and of every watch. */
+  private async checkHealth(): Promise<void> {
+    const topology = this.state.topology;
+    if (this.healthRunning || !topology) return;
+    this.healthRunning = true;
+    try {
+      const checks = new Map<string, HopCheck>();
+      const links = topology.links.filter(isChainLink);
+      await Promise.all(links.map(async (link) => {
+        const plan = pingPlanFor(link);
+        const ns = plan && this.namespaceOf(plan.from);
+        if (!plan || !ns) return;
+        const r = await pingFrom(ns, plan.address, 1);
+        checks.set(linkKey(link), { ok: r.received > 0, ...(r.avgMs !== undefined ? { latencyMs: r.avgMs } : {}) });
+      }));
+      const watches = await Promise.all(this.state.watches.map((w) => this.checkWatch(w)));
+      const stillWatched = new Set(this.state.watches.map((w) => w.id));
+      this.update({ checks, watches: watches.filter((w) => stillWatched.has(w.id)) });
+    } finally {
+      this.healthRunning = false;
+    }
+  }
+
+  private async checkWatch(w: Watch): Promise<Watch> {
+    const ns = this.namespaceOf(w.target);
+    let ok: boolean;
+    let detail: string;
+    if (!ns) {
+      ok = false;
+      detail = `${w.target} is not running`;
+    } else if (w.kind === 'ping') {
+      const r = await pingFrom(ns, w.destination, 1);
+      ok = r.received > 0;
+      detail = ok ? `${r.avgMs ?? '?'} ms` : r.error ?? 'no reply';
+    } else {
+      const r = await probeFrom(ns, w.destination, 1500);
+      ok = r.status !== undefined && r.status < 400;
+      detail = r.error ?? `${r.status} ${r.ms} ms`;
+    }
+    const changed = w.ok !== ok;
+    if (changed && w.ok !== undefined) this.log(ok ? 'ok' : 'bad', `watch ${w.id} ${w.kind} ${w.target} → ${w.destination}: ${ok ? 'ok again' : 'failing'} (${detail})`);
+    return { ...w, ok, detail, ...(changed ? { changedAt: new Date() } : {}) };
+  }
+
+  /** The chain drawing's input. */
+  chain() {
+    return this.state.topology
+      ? chainFromTopology(this.state.topology, this.state.broken, this.state.checks)
+      : { nodes: [], hops: [] };
+  }
+
+  private update(patch: Partial<SessionState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ipIn, type Namespace } from '../targets/namespace.js';
+
+/**
+ * One long-lived `ip monitor link address route` per namespace: the kernel
+ * tells us about changes as they happen. iproute2 6.1 prints text even with
+ * -j, so its output is only a trigger; the state is then read as JSON.
+ */
+export class NamespaceMonitors {
+  private readonly running = new Map<string, { ns: Namespace; child: ChildProcess }>();
+
+  constructor(private readonly onChange: (ns: Namespace) => void) {}
+
+  /** Starts monitors for namespaces not yet watched, stops those no longer listed. */
+  sync(namespaces: readonly Namespace[]): void {
+    const wanted = new Map(namespaces.filter((n) => n.path !== '').map((n) => [n.path, n]));
+    for (const [path, { child }] of this.running) {
+      if (!wanted.has(path)) {
+        child.kill();
+        this.running.delete(path);
+      }
+    }
+    for (const [path, ns] of wanted) {
+      if (!this.running.has(path)) this.start(path, ns);
+    }
+  }
+
+  get count(): number {
+    return this.running.size;
+  }
+
+  stop(): void {
+    for (const { child } of this.running.values()) child.kill();
+    this.running.clear();
+  }
+
+  private start(path: string, ns: Namespace): void {
+    const [file, ...args] = ipIn(ns, ['monitor', 'link', 'address', 'route']);
+    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout?.on('data', () => this.onChange(ns));
+    child.on('error', () => this.running.delete(path));
+    // a monitor ends when its namespace goes away; that is a change too
+    child.on('exit', () => {
+      if (this.running.get(path)?.child === child) {
+        this.running.delete(path);
+        this.onChange(ns);
+      }
+    });
+    this.running.set(path, { ns, child });
+  }
+}
