@@ -85,7 +85,8 @@ export function updateBrokenLinks(
   seenBefore: ReadonlyMap<string, TopologyLink>,
   topology: Topology,
 ): Map<string, TopologyLink> {
-  const up = new Set(topology.targets.filter((t) => !(t.ns.kind === 'docker' && t.status !== 'running')).map((t) => t.ns.label));
+  // a target that could not be read is on its way out (its namespace is being torn down)
+  const up = new Set(topology.targets.filter((t) => !t.error && !(t.ns.kind === 'docker' && t.status !== 'running')).map((t) => t.ns.label));
   const present = new Set(topology.links.filter(isChainLink).map(linkKey));
   const result = new Map<string, TopologyLink>();
   for (const [key, link] of [...previous, ...seenBefore]) {

@@ -10,12 +10,14 @@ import { isChainLink } from '../render/chain-input.js';
 import { toCommandWords } from './prompt-line.js';
 
 type Focus = 'targets' | 'chain' | 'details' | 'log';
+const MIN_COLUMNS = 80;
+const MIN_ROWS = 24;
 const FOCUS_ORDER: Focus[] = ['targets', 'chain', 'details', 'log'];
 
 /** Terminal size, following resizes. */
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const read = () => ({ columns: Math.max(80, stdout.columns || 80), rows: Math.max(24, stdout.rows || 24) });
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [size, setSize] = useState(read);
   useEffect(() => {
     const onResize = () => setSize(read());
@@ -23,6 +25,14 @@ function useTerminalSize(): { columns: number; rows: number } {
     return () => void stdout.off('resize', onResize);
   }, [stdout]);
   return size;
+}
+
+/** Cuts at a word boundary, with an ellipsis, to at most `width` characters. */
+function fitText(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const cut = text.slice(0, Math.max(0, width - 1));
+  const space = cut.lastIndexOf(' ');
+  return `${space > width / 2 ? cut.slice(0, space) : cut}…`;
 }
 
 export function App(props: { session: Session; history: CommandHistory }) {
@@ -64,11 +74,22 @@ export function App(props: { session: Session; history: CommandHistory }) {
       return;
     }
     if (filtering) {
-      if (key.escape) { setFilter(''); setFiltering(false); }
-      else if (key.return) setFiltering(false);
-      else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input);
+      if (key.escape) { setFilter(''); setFiltering(false); return; }
+      if (key.return) { setFiltering(false); return; }
+      if (key.backspace || key.delete) { setFilter((f) => f.slice(0, -1)); return; }
+      if (key.ctrl || key.meta) return;
+      // typed fast or pasted, text and Enter arrive in one read
+      const end = input.search(/[\r\n]/);
+      const typed = (end < 0 ? input : input.slice(0, end)).replace(/[\x00-\x1f\x7f]/g, '');
+      setFilter((f) => f + typed);
+      if (end >= 0) setFiltering(false);
       return;
+    }
+    // a burst of single-key commands (":" and what follows is the prompt's)
+    if (input.length > 1 && !key.ctrl && !key.meta && /^[?qr\/jk]+$/.test(input)) {
+      for (const ch of input) {
+        if (ch === 'q') return quit();
+      }
     }
     if (input === ':') return setPrompting(true);
     if (input === '?') return setHelp(true);
@@ -97,6 +118,8 @@ export function App(props: { session: Session; history: CommandHistory }) {
   const bottomHeight = body - topHeight;
   const leftWidth = Math.min(36, Math.floor(columns * 0.34));
   const rightWidth = columns - leftWidth;
+  // watches share the chain panel: at most half of it
+  const watchRows = Math.min(state.watches.length, Math.floor((topHeight - 3) / 2));
   const detailWidth = Math.floor(columns / 2);
 
   const linkCount = state.topology?.links.filter(isChainLink).length ?? 0;
@@ -116,6 +139,9 @@ export function App(props: { session: Session; history: CommandHistory }) {
     peers.set(`${l.b.target}:${l.b.ifname}`, `${l.a.target}:${l.a.ifname}`);
   }
 
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    return <Text wrap="truncate">{`chainmail needs ${MIN_COLUMNS}x${MIN_ROWS}; this terminal is ${columns}x${rows}. q quits.`}</Text>;
+  }
   if (help) {
     return <HelpOverlay width={columns} height={rows} />;
   }
@@ -124,7 +150,7 @@ export function App(props: { session: Session; history: CommandHistory }) {
     <Box flexDirection="column" width={columns} height={rows}>
       <Box width={columns}>
         <Text bold color={state.engine.state === 'unreachable' ? 'yellow' : undefined} wrap="truncate">
-          {header.padEnd(Math.max(0, columns - keysHint.length)).slice(0, Math.max(0, columns - keysHint.length))}
+          {fitText(header, columns - keysHint.length - 1).padEnd(columns - keysHint.length)}
         </Text>
         <Text dimColor wrap="truncate">{keysHint}</Text>
       </Box>
@@ -132,8 +158,8 @@ export function App(props: { session: Session; history: CommandHistory }) {
         <TargetsPanel targets={targets} selected={state.selected} filter={filter} filtering={filtering}
           width={leftWidth} height={topHeight} focused={focus === 'targets' && !prompting} />
         <Panel title="chain" width={rightWidth} height={topHeight} focused={focus === 'chain' && !prompting}>
-          <ChainView nodes={chain.nodes} hops={chain.hops} width={rightWidth - 4} />
-          <WatchLines watches={state.watches} width={rightWidth - 4} />
+          <ChainView nodes={chain.nodes} hops={chain.hops} width={rightWidth - 4} maxRows={topHeight - 3 - watchRows} />
+          <WatchLines watches={state.watches.slice(0, watchRows)} width={rightWidth - 4} />
         </Panel>
       </Box>
       <Box>

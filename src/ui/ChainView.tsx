@@ -27,17 +27,22 @@ export interface ChainViewProps {
   hops: readonly ChainHop[];
   /** Columns available; no drawn line is wider. */
   width: number;
+  /** Rows available; a taller drawing is cut, its last row saying how much is hidden. */
+  maxRows?: number;
 }
 
 /** The chain drawing, coloured by tone; every mark also reads without colour. */
-export function ChainView({ nodes, hops, width }: ChainViewProps) {
+export function ChainView({ nodes, hops, width, maxRows }: ChainViewProps) {
   const lines = useMemo(() => renderChains(nodes, hops, width), [nodes, hops, width]);
   if (lines.length === 0) return <Text dimColor>{EMPTY_CHAIN_HINT}</Text>;
+  const fits = maxRows === undefined || lines.length <= maxRows;
+  const shown = fits ? lines : lines.slice(0, Math.max(0, maxRows - 1));
   return (
     <Box flexDirection="column">
-      {lines.map((line, i) => (
+      {shown.map((line, i) => (
         <ChainLineText key={i} line={line} />
       ))}
+      {!fits && <Text dimColor>{`… ${lines.length - shown.length} more rows (a taller terminal shows them)`}</Text>}
     </Box>
   );
 }

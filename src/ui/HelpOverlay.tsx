@@ -50,7 +50,7 @@ export function helpRows(width: number, height: number): HelpRow[] {
     ...keyRows(KEY_BINDINGS, width).map((text) => ({ text })),
     ...(headings ? [{ text: 'commands', style: 'heading' as const }] : []),
     ...commandRows(continuations).map((text) => ({ text })),
-    { text: 'Esc or ? closes this help', style: 'dim' },
+    { text: 'any key closes this help', style: 'dim' },
   ];
   const layouts = LAYOUTS.map(build);
   let rows = layouts.find((l) => l.length <= height) ?? layouts.at(-1)!;

@@ -49,7 +49,7 @@ describe('HelpOverlay', () => {
   it('still lists every verb at the smallest screen the app allows (80x24)', () => {
     const text = frameOf(80, 24).join('\n');
     for (const verb of PROMPT_VERBS) expect(text, verb).toMatch(new RegExp(`│ ${verb}\\b`));
-    expect(text).toContain('Esc or ? closes this help');
+    expect(text).toContain('any key closes this help');
     expect(text).not.toContain('more lines');
   });
 
