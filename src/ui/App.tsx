@@ -47,6 +47,7 @@ export function App(props: { session: Session; history: CommandHistory }) {
   const [help, setHelp] = useState(false);
   const [logBack, setLogBack] = useState(0);
   const [detailScroll, setDetailScroll] = useState(0);
+  const [typeAhead, setTypeAhead] = useState('');
 
   const targets = visibleTargets(state.topology, filter);
   const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
@@ -91,7 +92,10 @@ export function App(props: { session: Session; history: CommandHistory }) {
         if (ch === 'q') return quit();
       }
     }
-    if (input === ':') return setPrompting(true);
+    if (input.startsWith(':')) {
+      if (input.length > 1) setTypeAhead(input.slice(1));
+      return setPrompting(true);
+    }
     if (input === '?') return setHelp(true);
     if (input === 'q') return quit();
     if (input === '/') { setFiltering(true); setFocus('targets'); return; }
@@ -184,6 +188,8 @@ export function App(props: { session: Session; history: CommandHistory }) {
           void session.runLine(line);
         }}
         onLeave={() => setPrompting(false)}
+        typeAhead={typeAhead}
+        onTypeAheadUsed={() => setTypeAhead('')}
         width={columns}
       />
     </Box>

@@ -3,7 +3,7 @@
  * buffer and the cursor; the app owns focus and runs what is submitted.
  */
 import { Box, Text, useInput, type Key } from 'ink';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, useEffect } from 'react';
 import { complete, type CompletionContext } from './completion.js';
 import type { CommandHistory } from './history.js';
 import { splitPaste } from './prompt-line.js';
@@ -18,6 +18,12 @@ export interface PromptProps {
   /** Called on Esc, and on Enter with an empty line. */
   onLeave(): void;
   width: number;
+  /**
+   * Text that arrived in the same read as the key that opened the prompt
+   * (`:ls` typed fast): inserted as if typed once the prompt has focus.
+   */
+  typeAhead?: string;
+  onTypeAheadUsed?(): void;
 }
 
 const PREFIX = ' : ';
@@ -41,7 +47,7 @@ interface Outcome {
   leave?: boolean;
 }
 
-export function Prompt({ focused, history, completionContext, onSubmit, onLeave, width }: PromptProps) {
+export function Prompt({ focused, history, completionContext, onSubmit, onLeave, width, typeAhead, onTypeAheadUsed }: PromptProps) {
   const [state, setState] = useState(EMPTY);
   // several key events can arrive in one synchronous burst (a paste followed by
   // an arrow key), before React re-renders: the ref always holds the latest line
@@ -58,6 +64,14 @@ export function Prompt({ focused, history, completionContext, onSubmit, onLeave,
     [history, completionContext, onSubmit, onLeave],
   );
   useInput(onInput, { isActive: focused });
+  useEffect(() => {
+    if (!focused || !typeAhead) return;
+    const outcome = insertTyped(latest.current, typeAhead, history);
+    latest.current = outcome.state;
+    setState(outcome.state);
+    for (const line of outcome.submit ?? []) onSubmit(line);
+    onTypeAheadUsed?.();
+  }, [focused, typeAhead]);
 
   if (!focused) {
     return (

@@ -209,3 +209,20 @@ describe('Prompt: pastes', () => {
     expect(p.onSubmit).toHaveBeenCalledWith('ls --json');
   });
 });
+
+describe('Prompt type-ahead', () => {
+  it('text that came with the key that opened the prompt is inserted once focused, and a line end in it runs', async () => {
+    const submitted: string[] = [];
+    let used = 0;
+    const app = render(
+      <Prompt focused history={new CommandHistory({ path: null })} completionContext={{ targets: [], interfaces: {} }}
+        onSubmit={(l) => submitted.push(l)} onLeave={() => {}} width={80}
+        typeAhead={'ls\rkoko'} onTypeAheadUsed={() => { used++; }} />,
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    expect(submitted).toEqual(['ls']);
+    expect(used).toBe(1);
+    expect(app.lastFrame()).toContain('koko');
+    app.unmount();
+  });
+});
