@@ -34,7 +34,11 @@ export interface Watch {
   ok?: boolean;
   detail?: string;
   changedAt?: Date;
+  /** Results of the last checks, newest last (for the loss figure). */
+  recent: boolean[];
 }
+
+const WATCH_WINDOW = 20;
 
 export interface TargetDetails {
   label: string;
@@ -222,7 +226,7 @@ export class Session {
     const probe = kind === 'ping' ? parseCommand(['ping', ...words.slice(1, next), destination]) : parseCommand(['probe', ...words.slice(1, next), destination]);
     const target = 'name' in spec ? spec.name : spec.kind === 'pid' ? `pid ${spec.pid}` : spec.kind === 'path' ? spec.path : 'host';
     const dest = probe.verb === 'probe' ? probe.url : probe.verb === 'ping' ? probe.address : destination;
-    const watch: Watch = { id: this.nextWatchId++, kind, target, destination: dest };
+    const watch: Watch = { id: this.nextWatchId++, kind, target, destination: dest, recent: [] };
     this.update({ watches: [...this.state.watches, watch] });
     this.log('ok', `watch ${watch.id}: ${kind} ${target} → ${dest}`);
     void this.checkHealth();
@@ -330,7 +334,9 @@ export class Session {
     }
     const changed = w.ok !== ok;
     if (changed && w.ok !== undefined) this.log(ok ? 'ok' : 'bad', `watch ${w.id} ${w.kind} ${w.target} → ${w.destination}: ${ok ? 'ok again' : 'failing'} (${detail})`);
-    return { ...w, ok, detail, ...(changed ? { changedAt: new Date() } : {}) };
+    const recent = [...w.recent, ok].slice(-WATCH_WINDOW);
+    const loss = Math.round((recent.filter((r) => !r).length / recent.length) * 100);
+    return { ...w, ok, recent, detail: `${detail} · loss ${loss}% of ${recent.length}`, ...(changed ? { changedAt: new Date() } : {}) };
   }
 
   /** The chain drawing's input. */

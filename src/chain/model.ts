@@ -1,0 +1,103 @@
+import type { Cidr } from '../parse/values.js';
+import type { RouteDestination } from '../parse/koro.js';
+
+/**
+ * A chain file, as written by the user and checked by the loader
+ * (chain/file.ts). Only what the user wrote is here; what can be derived
+ * (addresses from subnets, routes, forwarding) is derived by chain/derive.ts.
+ */
+export interface ChainSpec {
+  name: string;
+  /** Where it was read from, for messages. */
+  file?: string;
+  nodes: NodeSpec[];
+  links: LinkSpec[];
+  /** Extra routes, added to the derived ones (a derived route to the same destination is replaced). */
+  routes: RouteSpec[];
+  /** Nodes with forwarding on; when absent, every node with two or more links forwards. */
+  forwarding?: string[];
+  firewall: FirewallRuleSpec[];
+  probes: ProbeSpec[];
+}
+
+export interface NodeSpec {
+  name: string;
+  /** Docker only: the image (overridden by --image) and the command it runs. */
+  image?: string;
+  command?: string[];
+  /** Serve HTTP from inside the node: chainmail starts a small server there. */
+  serve?: { port: number; body?: string };
+}
+
+export interface LinkEndSpec {
+  node: string;
+  ifname: string;
+}
+
+export interface LinkSpec {
+  a: LinkEndSpec;
+  b: LinkEndSpec;
+  /** The link's subnet; a gets its first host address, b the second. */
+  subnet?: Cidr;
+  /** Explicit addresses, instead of a subnet: [a's, b's]. */
+  addresses?: [Cidr, Cidr];
+}
+
+export interface RouteSpec {
+  node: string;
+  destination: RouteDestination;
+  via: string;
+  dev?: string;
+}
+
+export interface FirewallRuleSpec {
+  node: string;
+  /** iptables words for the FORWARD chain, e.g. ['-p', 'icmp', '-j', 'DROP']. */
+  rule: string[];
+}
+
+export interface ProbeSpec {
+  from: string;
+  kind: 'ping' | 'http';
+  /** An address, a URL, or a node name (its first address; for http its served port). */
+  to: string;
+  /** What must happen: 'ok' (reply / HTTP < 400), 'fail', or an exact HTTP status. */
+  expect: 'ok' | 'fail' | number;
+}
+
+/** The state a chain means, everything derived: what `chain up` makes and `chain status` checks. */
+export interface DesiredChain {
+  name: string;
+  nodes: NodeSpec[];
+  links: DesiredLink[];
+  routes: DesiredRoute[];
+  forwarding: string[];
+  firewall: FirewallRuleSpec[];
+  probes: DesiredProbe[];
+}
+
+export interface DesiredLinkEnd extends LinkEndSpec {
+  address: Cidr;
+}
+
+export interface DesiredLink {
+  a: DesiredLinkEnd;
+  b: DesiredLinkEnd;
+}
+
+export interface DesiredRoute {
+  node: string;
+  destination: RouteDestination;
+  via: string;
+  dev: string;
+  /** Derived from the links, or written in the file. */
+  origin: 'derived' | 'file';
+}
+
+export interface DesiredProbe {
+  from: string;
+  kind: 'ping' | 'http';
+  /** For ping an address, for http a URL. */
+  target: string;
+  expect: 'ok' | 'fail' | number;
+}
