@@ -92,13 +92,6 @@ export function subnetSize(subnet: Cidr): bigint {
   return 1n << BigInt(BITS[subnet.family] - subnet.prefix);
 }
 
-/** The subnet `steps` subnets of the same size after this one, or undefined past the end of the address space. */
-export function subnetAfter(subnet: Cidr, steps: bigint): Cidr | undefined {
-  const value = addressValue(networkOf(subnet)) + steps * subnetSize(subnet);
-  if (value >= 1n << BigInt(BITS[subnet.family])) return undefined;
-  return { family: subnet.family, address: addressText(subnet.family, value), prefix: subnet.prefix };
-}
-
 export function addressValue(address: { family: 4 | 6; address: string }): bigint {
   if (address.family === 4) {
     return address.address.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);

@@ -16,6 +16,9 @@ export async function runCommand(cmd: Exclude<Command, { verb: 'help' }>, ctx: C
     case 'ping': return (await import('./health.js')).runPing(cmd, ctx);
     case 'probe': return (await import('./health.js')).runProbe(cmd, ctx);
     case 'kill': return (await import('./kill.js')).runKill(cmd, ctx);
+    case 'chain': return (await import('./chain.js')).runChain(cmd, ctx);
+    case 'export': return (await import('./export.js')).runExport(cmd, ctx);
+    case 'demo': return (await import('./demo.js')).runDemo(cmd, ctx);
   }
 }
 

@@ -12,10 +12,17 @@ export type PingCommand = { verb: 'ping'; target: TargetSpec; address: string; c
 export type ProbeCommand = { verb: 'probe'; target: TargetSpec; url: string; timeoutMs: number; json: boolean };
 export type KillCommand = { verb: 'kill'; target: TargetSpec; json: boolean };
 export type HelpCommand = { verb: 'help'; topic?: string };
+export type ChainCommand = {
+  verb: 'chain'; action: 'up' | 'status' | 'heal' | 'down'; file: string;
+  dryRun: boolean; docker: boolean; image?: string; policy: 'bypass' | 'reattach'; watch: boolean; json: boolean;
+};
+export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' };
+export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
 
 export type Command =
   | KokoCommand | KoroCommand | ForwardCommand | FwCommand | LsCommand
-  | RoutesCommand | PingCommand | ProbeCommand | KillCommand | HelpCommand;
+  | RoutesCommand | PingCommand | ProbeCommand | KillCommand | HelpCommand
+  | ChainCommand | ExportCommand | DemoCommand;
 
 /** One line of usage per verb: the reference for errors, help and README. */
 export const USAGE: Record<string, string> = {
@@ -28,6 +35,9 @@ export const USAGE: Record<string, string> = {
   ping: 'ping TARGET ADDRESS [-c COUNT] [--json]',
   probe: 'probe TARGET URL [--timeout MS] [--json]',
   kill: 'kill TARGET',
+  chain: 'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE',
+  export: 'export FILE|--live --format containerlab|mermaid|json',
+  demo: 'demo [--docker] [--keep]',
 };
 
 export const VERBS = Object.keys(USAGE);
@@ -79,6 +89,9 @@ export function parseCommand(words: readonly string[]): Command {
     case 'ping': return sub(parsePing);
     case 'probe': return sub(parseProbe);
     case 'kill': return sub(parseKill);
+    case 'chain': return sub(parseChain);
+    case 'export': return sub(parseExport);
+    case 'demo': return sub(parseDemo);
     default: {
       const near = nearestVerb(verb);
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
@@ -238,4 +251,74 @@ function parseKill(input: readonly string[]): KillCommand {
     throw new UsageError('kill takes a container or a named network namespace', { words, index: 0 }, USAGE.kill!);
   }
   return { verb: 'kill', target: spec, json };
+}
+
+/** Reads `--name VALUE` / `--name=VALUE` options and flags; returns the other words. */
+function takeOptions(
+  words: readonly string[], usage: string, flags: readonly string[], valued: readonly string[],
+): { rest: string[]; flags: Set<string>; values: Map<string, { value: string; index: number }> } {
+  const rest: string[] = [];
+  const found = new Set<string>();
+  const values = new Map<string, { value: string; index: number }>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const [name, inline] = w.startsWith('--') ? [w.split('=')[0]!, w.includes('=') ? w.slice(w.indexOf('=') + 1) : undefined] : [w, undefined];
+    if (flags.includes(name) && inline === undefined) found.add(name);
+    else if (valued.includes(name)) {
+      const value = inline ?? words[i + 1];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+        throw new UsageError(`${name} needs a value`, { words, index: i + 1 }, usage);
+      }
+      values.set(name, { value, index: inline === undefined ? i + 1 : i });
+      if (inline === undefined) i++;
+    } else if (w.startsWith('-') && w !== '-') throw new UsageError(`unknown option "${w}"`, { words, index: i }, usage);
+    else rest.push(w);
+  }
+  return { rest, flags: found, values };
+}
+
+function parseChain(input: readonly string[]): ChainCommand {
+  const usage = USAGE.chain!;
+  const action = input[0];
+  if (action !== 'up' && action !== 'status' && action !== 'heal' && action !== 'down') {
+    throw new UsageError(action === undefined ? 'missing action: up, status, heal or down' : `expected up, status, heal or down, got "${action}"`, { words: input, index: 0 }, usage);
+  }
+  const allowed: Record<typeof action, [string[], string[]]> = {
+    up: [['--dry-run', '--docker', '--json'], ['--image']],
+    status: [['--json', '--docker'], []],
+    heal: [['--watch', '--docker', '--json'], ['--policy']],
+    down: [['--json'], []],
+  };
+  const [flags, valued] = allowed[action];
+  const { rest, flags: found, values } = takeOptions(input.slice(1), usage, flags, valued);
+  if (rest.length === 0) throw new UsageError(`chain ${action} needs a chain file`, { words: input, index: input.length }, usage);
+  if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}": one chain file at a time`, { words: input, index: input.indexOf(rest[1]!) }, usage);
+  const policy = values.get('--policy')?.value ?? 'bypass';
+  if (policy !== 'bypass' && policy !== 'reattach') {
+    throw new UsageError(`bad --policy "${policy}": expected bypass or reattach`, { words: input, index: values.get('--policy')!.index + 1 }, usage);
+  }
+  const image = values.get('--image')?.value;
+  return {
+    verb: 'chain', action, file: rest[0]!, dryRun: found.has('--dry-run'), docker: found.has('--docker') || image !== undefined,
+    ...(image !== undefined ? { image } : {}), policy, watch: found.has('--watch'), json: found.has('--json'),
+  };
+}
+
+function parseExport(input: readonly string[]): ExportCommand {
+  const usage = USAGE.export!;
+  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format']);
+  const format = values.get('--format')?.value;
+  if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json') {
+    throw new UsageError(format === undefined ? 'missing --format containerlab|mermaid|json' : `bad --format "${format}": expected containerlab, mermaid or json`, { words: input, index: format === undefined ? input.length : values.get('--format')!.index + 1 }, usage);
+  }
+  const live = flags.has('--live');
+  if (live === (rest.length > 0)) throw new UsageError('give a chain file or --live (one of them)', { words: input, index: 0 }, usage);
+  if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}"`, { words: input, index: input.indexOf(rest[1]!) }, usage);
+  return { verb: 'export', live, format, ...(rest[0] ? { file: rest[0] } : {}) };
+}
+
+function parseDemo(input: readonly string[]): DemoCommand {
+  const { rest, flags } = takeOptions(input, USAGE.demo!, ['--docker', '--keep'], []);
+  noMore(rest, 0, USAGE.demo!);
+  return { verb: 'demo', docker: flags.has('--docker'), keep: flags.has('--keep') };
 }

@@ -51,7 +51,7 @@ export function App(props: { session: Session; history: CommandHistory }) {
 
   const targets = visibleTargets(state.topology, filter);
   const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
-  const chain = useMemo(() => session.chain(), [state.topology, state.broken, state.checks]);
+  const chain = useMemo(() => session.chain(), [state.topology, state.broken, state.checks, state.healing]);
 
   const completionContext = useMemo(() => ({
     targets: (state.topology?.targets ?? []).map((t) => t.ns.label),

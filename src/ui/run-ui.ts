@@ -15,8 +15,15 @@ const SHOW_CURSOR = '\x1b[?25h';
  * untouched and lets every frame be drawn in place; it is left again however
  * the UI ends.
  */
-export async function runUi(): Promise<number> {
-  const session = new Session(createContext());
+export interface UiOptions {
+  /** Prompt lines run as soon as the UI is up (e.g. the demo's watches). */
+  startLines?: string[];
+  /** The chain file the UI was opened on, offered to `heal` at the prompt. */
+  chainFile?: string;
+}
+
+export async function runUi(options: UiOptions = {}): Promise<number> {
+  const session = new Session(createContext(), options.chainFile);
   const history = new CommandHistory();
   const stdout = process.stdout;
   stdout.write(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
@@ -24,6 +31,7 @@ export async function runUi(): Promise<number> {
   process.once('exit', restore);
   session.start();
   if (history.error) session.log('bad', `history: ${history.error}`);
+  for (const line of options.startLines ?? []) void session.runLine(line);
   const app = render(React.createElement(App, { session, history }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
   try {
     await app.waitUntilExit();

@@ -58,6 +58,8 @@ export interface SessionState {
   watches: Watch[];
   log: LogEntry[];
   busy: boolean;
+  /** A `chain heal` is running: broken hops are drawn as being repaired. */
+  healing: boolean;
   refreshedAt?: Date;
 }
 
@@ -73,7 +75,7 @@ const LOG_LIMIT = 500;
  * CLI. React components subscribe to it; it knows nothing about Ink.
  */
 export class Session {
-  state: SessionState = { engine: { state: 'connecting' }, checks: new Map(), broken: new Map(), watches: [], log: [], busy: false };
+  state: SessionState = { engine: { state: 'connecting' }, checks: new Map(), broken: new Map(), watches: [], log: [], busy: false, healing: false };
   private readonly listeners = new Set<() => void>();
   private readonly monitors = new NamespaceMonitors(() => this.requestRefresh());
   private readonly netnsDir = new NetnsDirWatcher(() => this.requestRefresh());
@@ -87,7 +89,11 @@ export class Session {
   private nextWatchId = 1;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ctx: CommandContext) {}
+  constructor(
+    private readonly ctx: CommandContext,
+    /** The chain the UI was opened on: `heal` at the prompt means `chain heal` of it. */
+    private readonly chainFile?: string,
+  ) {}
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -178,9 +184,10 @@ export class Session {
       return;
     }
     if (!words) return;
+    if (words[0] === 'heal' && this.chainFile) words = ['chain', 'heal', this.chainFile, ...words.slice(1)];
     const shown = words.join(' ');
     const started = performance.now();
-    this.update({ busy: true });
+    this.update({ busy: true, healing: words[0] === 'chain' && words[1] === 'heal' });
     try {
       if (words[0] === 'watch') this.addWatch(words.slice(1));
       else if (words[0] === 'unwatch') this.removeWatch(words.slice(1));
@@ -199,7 +206,7 @@ export class Session {
     } catch (err) {
       this.logError(shown, err);
     } finally {
-      this.update({ busy: false });
+      this.update({ busy: false, healing: false });
       // the change is made: show it now rather than when the kernel's events arrive
       await this.refreshNow();
     }
@@ -341,9 +348,10 @@ export class Session {
 
   /** The chain drawing's input. */
   chain() {
-    return this.state.topology
-      ? chainFromTopology(this.state.topology, this.state.broken, this.state.checks)
-      : { nodes: [], hops: [] };
+    if (!this.state.topology) return { nodes: [], hops: [] };
+    const drawn = chainFromTopology(this.state.topology, this.state.broken, this.state.checks);
+    if (!this.state.healing) return drawn;
+    return { ...drawn, hops: drawn.hops.map((h) => (h.health === 'broken' ? { ...h, healing: true } : h)) };
   }
 
   private update(patch: Partial<SessionState>): void {

@@ -1,0 +1,89 @@
+import type { CommandContext } from '../commands/context.js';
+import { access } from 'node:fs/promises';
+import { NETNS_DIR } from '../targets/namespace.js';
+import { linkSubnet } from './derive.js';
+import { planBypass } from './heal-plan.js';
+import type { ChainSpec } from './model.js';
+import { chainStatus, chainUp, readRecord, writeRecord, type ChainOptions } from './apply.js';
+import { emptyRecord } from './state-file.js';
+
+export type HealPolicy = 'bypass' | 'reattach';
+
+export interface HealReport {
+  dead: string[];
+  actions: string[];
+  notes: string[];
+  /** From the failure being seen to every probe passing again. */
+  ms: number;
+  probesOk: boolean;
+}
+
+const POLL_MS = 100;
+const PROBES_GREEN_WITHIN_MS = 10_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Nodes of the chain that are not running now (namespace gone, container stopped). */
+export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<string[]> {
+  const alive = await Promise.all(spec.nodes.map(async (n) => {
+    if (!options.docker) {
+      return access(`${NETNS_DIR}/${n.name}`).then(() => true, () => false);
+    }
+    const c = await ctx.docker.find(n.name);
+    return c?.running === true;
+  }));
+  return spec.nodes.filter((_, i) => !alive[i]).map((n) => n.name);
+}
+
+/**
+ * Repairs the chain once. `bypass` joins the dead nodes' neighbours directly
+ * and re-derives the routes (the story's manual repair); `reattach` waits for
+ * nodes of the same names to come back and re-links them with their original
+ * addresses. Returns when the probes pass again (or after ten seconds).
+ */
+export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: ChainOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
+  const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
+  const current = record.healed ?? spec;
+  const dead = await deadNodes(current, options, ctx);
+  const notes: string[] = [];
+  if (policy === 'bypass') {
+    if (dead.length === 0) return { dead, actions: [], notes: ['nothing to heal: every node runs'], ms: 0, probesOk: true };
+    const plan = planBypass(current, dead, spec.links.map(linkSubnet));
+    notes.push(...plan.notes);
+    record.healed = plan.spec;
+    await writeRecord(record);
+  } else {
+    const missing = await deadNodes(spec, options, ctx);
+    if (missing.length) notes.push(`waiting for ${missing.join(', ')} to come back`);
+    while ((await deadNodes(spec, options, ctx)).length) await sleep(POLL_MS);
+    delete record.healed;
+    await writeRecord(record);
+  }
+  const up = await chainUp(spec, options, ctx);
+  const probesOk = await waitForProbes(spec, options, ctx);
+  return { dead, actions: up.actions, notes, ms: Math.round(performance.now() - seenAt), probesOk };
+}
+
+async function waitForProbes(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<boolean> {
+  const deadline = Date.now() + PROBES_GREEN_WITHIN_MS;
+  for (;;) {
+    const probes = (await chainStatus(spec, options, ctx)).filter((i) => i.kind === 'probe');
+    if (probes.every((p) => p.ok)) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(POLL_MS);
+  }
+}
+
+/** `chain heal --watch`: heals every time a node dies, until stopped. */
+export async function healForever(
+  spec: ChainSpec, policy: HealPolicy, options: ChainOptions, ctx: CommandContext,
+  report: (r: HealReport) => void, stopped: () => boolean,
+): Promise<void> {
+  while (!stopped()) {
+    const record = await readRecord(spec.name);
+    const current = record?.healed ?? spec;
+    const dead = await deadNodes(policy === 'bypass' ? current : spec, options, ctx);
+    if (dead.length) report(await healOnce(spec, policy, options, ctx, performance.now()));
+    else await sleep(POLL_MS);
+  }
+}

@@ -1,0 +1,126 @@
+import { formatCidr, type Cidr } from '../parse/values.js';
+import { formatDestination } from '../parse/koro.js';
+import type { Route } from '../net/read.js';
+import type { Interface } from '../topology/model.js';
+import type { DesiredChain, DesiredLink, DesiredRoute } from './model.js';
+
+/** What one node holds now, as read from the kernel. */
+export interface ObservedNode {
+  exists: boolean;
+  /** Docker only: a container that exists but does not run. */
+  stopped?: boolean;
+  interfaces: Interface[];
+  routes: Route[];
+  forwarding: boolean;
+  /** FORWARD rules, as iptables -S prints them after "-A FORWARD ". */
+  rules: string[];
+  /** An HTTP server chainmail started there is still running. */
+  serving: boolean;
+}
+
+export type UpAction =
+  | { kind: 'create-node'; node: string }
+  | { kind: 'start-node'; node: string }
+  | { kind: 'create-link'; link: DesiredLink }
+  | { kind: 'add-address'; node: string; ifname: string; address: Cidr }
+  | { kind: 'forwarding-on'; node: string }
+  | { kind: 'add-route'; route: DesiredRoute }
+  | { kind: 'replace-route'; route: DesiredRoute; was: string }
+  | { kind: 'add-rule'; node: string; rule: string[] }
+  | { kind: 'serve'; node: string; port: number; body?: string };
+
+/** A link end or route that exists but is not what the chain says: up refuses to guess. */
+export interface Conflict {
+  message: string;
+}
+
+export function describeAction(a: UpAction): string {
+  switch (a.kind) {
+    case 'create-node': return `create ${a.node}`;
+    case 'start-node': return `start ${a.node}`;
+    case 'create-link': return `link ${a.link.a.node}:${a.link.a.ifname} ${formatCidr(a.link.a.address)} <-> ${a.link.b.node}:${a.link.b.ifname} ${formatCidr(a.link.b.address)}`;
+    case 'add-address': return `add ${formatCidr(a.address)} to ${a.node}:${a.ifname}`;
+    case 'forwarding-on': return `turn forwarding on in ${a.node}`;
+    case 'add-route': return `route ${describeRoute(a.route)}`;
+    case 'replace-route': return `route ${describeRoute(a.route)} (was ${a.was})`;
+    case 'add-rule': return `firewall ${a.node}: ${a.rule.join(' ')}`;
+    case 'serve': return `serve HTTP on port ${a.port} in ${a.node}`;
+  }
+}
+
+export function describeRoute(r: DesiredRoute): string {
+  return `${r.node}: ${formatDestination(r.destination)} via ${r.via} dev ${r.dev}`;
+}
+
+/** The kernel's name for a destination: "default" or the prefix. */
+function kernelDst(r: DesiredRoute): string {
+  return r.destination.kind === 'default' ? 'default' : formatCidr(r.destination.prefix);
+}
+
+function familyOf(r: DesiredRoute): 4 | 6 {
+  return r.destination.kind === 'default' ? r.destination.family : r.destination.prefix.family;
+}
+
+const hasAddress = (iface: Interface | undefined, address: Cidr) =>
+  iface?.addresses.some((a) => a.address === address.address && a.prefix === address.prefix) ?? false;
+
+/**
+ * Pure: the actions that take the observed state to the desired chain,
+ * creating what is missing and nothing else. Running them and planning again
+ * gives no actions. A name already used by something else is a conflict.
+ */
+export function planChainUp(
+  desired: DesiredChain,
+  observed: ReadonlyMap<string, ObservedNode>,
+): { actions: UpAction[]; conflicts: Conflict[] } {
+  const actions: UpAction[] = [];
+  const conflicts: Conflict[] = [];
+  const node = (name: string) => observed.get(name);
+
+  for (const n of desired.nodes) {
+    const o = node(n.name);
+    if (!o?.exists) actions.push({ kind: 'create-node', node: n.name });
+    else if (o.stopped) actions.push({ kind: 'start-node', node: n.name });
+  }
+
+  for (const link of desired.links) {
+    const ia = node(link.a.node)?.interfaces.find((i) => i.name === link.a.ifname);
+    const ib = node(link.b.node)?.interfaces.find((i) => i.name === link.b.ifname);
+    if (!ia && !ib) {
+      actions.push({ kind: 'create-link', link });
+      continue;
+    }
+    if (!ia || !ib) {
+      const [have, missing] = ia ? [link.a, link.b] : [link.b, link.a];
+      conflicts.push({ message: `${have.node}:${have.ifname} exists but ${missing.node}:${missing.ifname} does not: it is not this chain's link (remove it, or rename the link in the file)` });
+      continue;
+    }
+    for (const [end, iface] of [[link.a, ia], [link.b, ib]] as const) {
+      if (!hasAddress(iface, end.address)) actions.push({ kind: 'add-address', node: end.node, ifname: end.ifname, address: end.address });
+    }
+  }
+
+  for (const name of desired.forwarding) {
+    if (!node(name)?.forwarding) actions.push({ kind: 'forwarding-on', node: name });
+  }
+
+  for (const route of desired.routes) {
+    const current = node(route.node)?.routes.find((r) => r.family === familyOf(route) && r.dst === kernelDst(route));
+    if (!current) actions.push({ kind: 'add-route', route });
+    else if (current.gateway !== route.via || current.dev !== route.dev) {
+      actions.push({ kind: 'replace-route', route, was: `${current.gateway ? `via ${current.gateway} ` : ''}dev ${current.dev ?? '?'}` });
+    }
+  }
+
+  for (const rule of desired.firewall) {
+    const text = rule.rule.join(' ');
+    if (!node(rule.node)?.rules.some((r) => r === text)) actions.push({ kind: 'add-rule', node: rule.node, rule: rule.rule });
+  }
+
+  for (const n of desired.nodes) {
+    if (n.serve && !node(n.name)?.serving) {
+      actions.push({ kind: 'serve', node: n.name, port: n.serve.port, ...(n.serve.body !== undefined ? { body: n.serve.body } : {}) });
+    }
+  }
+  return { actions, conflicts };
+}

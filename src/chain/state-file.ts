@@ -1,0 +1,51 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { ChainSpec } from './model.js';
+
+/** Where chainmail remembers what each chain made (root-only, like /var/run/netns). */
+export const STATE_DIR = '/var/run/chainmail/chains';
+
+/**
+ * What `chain up` created, so that `chain down` removes that and only that.
+ * Written after every change, so an interrupted `up` can be completed by
+ * running it again or undone by `down`.
+ */
+export interface ChainRecord {
+  name: string;
+  mode: 'netns' | 'docker';
+  /** Nodes (namespaces or containers) this chain created. */
+  createdNodes: string[];
+  /** Links this chain created, as `node:ifname` of end a. */
+  createdLinks: string[];
+  /** FORWARD rules this chain added: node and rule words. */
+  addedRules: Array<{ node: string; rule: string[] }>;
+  /** HTTP servers this chain started in namespaces: node -> pid. */
+  servers: Record<string, number>;
+  /** After `chain heal --policy bypass`: the chain as repaired. */
+  healed?: ChainSpec;
+}
+
+export function emptyRecord(name: string, mode: ChainRecord['mode']): ChainRecord {
+  return { name, mode, createdNodes: [], createdLinks: [], addedRules: [], servers: {} };
+}
+
+const pathOf = (name: string) => `${STATE_DIR}/${name}.json`;
+
+export async function readRecord(name: string): Promise<ChainRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(pathOf(name), 'utf8')) as ChainRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written atomically (temp file + rename), readable by root only. */
+export async function writeRecord(record: ChainRecord): Promise<void> {
+  await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
+  const tmp = `${pathOf(record.name)}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, pathOf(record.name));
+}
+
+export async function removeRecord(name: string): Promise<void> {
+  await rm(pathOf(name), { force: true });
+}
