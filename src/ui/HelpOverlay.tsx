@@ -37,19 +37,22 @@ export function HelpOverlay({ width, height }: HelpOverlayProps) {
 
 /** From the fullest layout to the most compact; the first that fits is used. */
 const LAYOUTS = [
-  { continuations: true, headings: true },
-  { continuations: false, headings: true },
-  { continuations: false, headings: false },
+  { continuations: true, headings: true, columns: 1 },
+  { continuations: false, headings: true, columns: 1 },
+  { continuations: false, headings: false, columns: 1 },
+  // the smallest screens: commands side by side, their usage cut short
+  { continuations: false, headings: true, columns: 2 },
+  { continuations: false, headings: false, columns: 2 },
 ];
 
 /** The overlay's lines for an inside of width x height cells. */
 export function helpRows(width: number, height: number): HelpRow[] {
   if (width <= 0 || height <= 0) return [];
-  const build = ({ continuations, headings }: (typeof LAYOUTS)[number]): HelpRow[] => [
+  const build = ({ continuations, headings, columns }: (typeof LAYOUTS)[number]): HelpRow[] => [
     ...(headings ? [{ text: 'keys', style: 'heading' as const }] : []),
     ...keyRows(KEY_BINDINGS, width).map((text) => ({ text })),
     ...(headings ? [{ text: 'commands', style: 'heading' as const }] : []),
-    ...commandRows(continuations).map((text) => ({ text })),
+    ...(columns === 1 ? commandRows(continuations) : sideBySide(commandRows(false), width)).map((text) => ({ text })),
     { text: 'any key closes this help', style: 'dim' },
   ];
   const layouts = LAYOUTS.map(build);
@@ -81,6 +84,16 @@ function commandRows(withContinuations: boolean): string[] {
     const [first = verb, ...more] = (usageOf(verb) ?? verb).split('\n');
     const continuations = withContinuations ? more.map((line) => '    ' + line.trim()) : [];
     return [first, ...continuations];
+  });
+}
+
+/** Two columns of half the width each, every cell cut to fit. */
+function sideBySide(cells: readonly string[], width: number): string[] {
+  const cellWidth = Math.floor((width - 2) / 2);
+  const half = Math.ceil(cells.length / 2);
+  return cells.slice(0, half).map((left, i) => {
+    const right = cells[half + i];
+    return right === undefined ? fit(left, cellWidth) : fit(left, cellWidth).padEnd(cellWidth + 2) + fit(right, cellWidth);
   });
 }
 
