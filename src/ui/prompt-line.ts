@@ -143,7 +143,8 @@ function dockerWords(words: readonly string[]): string[] {
     const what = words[1] === undefined ? '"docker" alone' : `"docker ${words[1]}"`;
     throw new UsageError(`${what} is not understood here: only "docker kill NAME" is`, { words, index: 1 }, TUI_USAGE.docker);
   }
-  return ['kill', 'docker', ...words.slice(2)];
+  // a bare name: the story's containers, or the namespaces of the same names in a demo
+  return ['kill', ...words.slice(2)];
 }
 
 /**

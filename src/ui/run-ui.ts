@@ -27,15 +27,24 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   const history = new CommandHistory();
   const stdout = process.stdout;
   stdout.write(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
-  const restore = () => stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+  // once the terminal is gone (SIGHUP) writes fail with EIO; cleanup must go on regardless
+  stdout.on('error', () => {});
+  const restore = () => {
+    if (stdout.writable) stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+  };
   process.once('exit', restore);
   session.start();
   if (history.error) session.log('bad', `history: ${history.error}`);
   for (const line of options.startLines ?? []) void session.runLine(line);
   const app = render(React.createElement(App, { session, history }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
+  // a closed terminal or a kill ends the UI like q does, so callers still clean up (the demo's chain down)
+  const end = () => app.unmount();
+  const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
+  for (const s of signals) process.once(s, end);
   try {
     await app.waitUntilExit();
   } finally {
+    for (const s of signals) process.off(s, end);
     session.stop();
     app.cleanup();
     restore();

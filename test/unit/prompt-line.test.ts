@@ -60,9 +60,9 @@ describe('toCommandWords: the seed story as pasted', () => {
     }
   });
 
-  it('takes the story\'s `docker kill firewall` as kill docker firewall', () => {
-    expect(toCommandWords('[root@koko1 centos]# docker kill firewall')).toEqual(['kill', 'docker', 'firewall']);
-    expect(parseCommand(['kill', 'docker', 'firewall'])).toMatchObject({ verb: 'kill', target: { kind: 'docker', name: 'firewall' } });
+  it('takes the story\'s `docker kill firewall` as kill firewall (a container, or a namespace of that name)', () => {
+    expect(toCommandWords('[root@koko1 centos]# docker kill firewall')).toEqual(['kill', 'firewall']);
+    expect(parseCommand(['kill', 'firewall'])).toMatchObject({ verb: 'kill', target: { kind: 'auto', name: 'firewall' } });
   });
 
   it('refuses other docker commands instead of running them', () => {
@@ -74,7 +74,7 @@ describe('toCommandWords: the seed story as pasted', () => {
 
   it('keeps `$(docker ps -aq)` literal, so the kill is refused as a bad name', () => {
     const words = toCommandWords('$ docker kill $(docker ps -aq)');
-    expect(words).toEqual(['kill', 'docker', '$(docker', 'ps', '-aq)']);
+    expect(words).toEqual(['kill', '$(docker', 'ps', '-aq)']);
     expect(() => parseCommand(words!)).toThrow(UsageError);
   });
 
