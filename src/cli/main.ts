@@ -18,6 +18,9 @@ const SUMMARIES: Record<string, string> = {
   ping: 'ICMP echo from inside a target',
   probe: 'HTTP GET from inside a target: status and latency',
   kill: 'kill a container, or stop and delete a named namespace',
+  chain: 'bring a chain file up, check it, heal it, take it down',
+  export: 'write a chain file or the live host as containerlab, Mermaid or JSON',
+  demo: "the story's service chain on namespaces, in the terminal UI; removed on exit",
 };
 
 /** Colour only for a terminal, and never when NO_COLOR is set. */

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { helpText } from '../../src/cli/main.js';
+import { VERBS } from '../../src/parse/verbs.js';
+
+describe('chainmail help', () => {
+  it('lists every verb with a one-line summary', () => {
+    const text = helpText();
+    for (const verb of VERBS) expect(text).toMatch(new RegExp(`^  ${verb} +\\S`, 'm'));
+    expect(text).not.toContain('undefined');
+  });
+
+  it('help VERB gives the summary first, then the usage', () => {
+    for (const verb of VERBS) {
+      const [first, , usage] = helpText(verb).split('\n');
+      expect(first).toMatch(new RegExp(`^chainmail ${verb}: \\S`));
+      expect(usage).toMatch(new RegExp(`^usage: chainmail ${verb}\\b`));
+      expect(helpText(verb)).not.toContain('undefined');
+    }
+  });
+});
