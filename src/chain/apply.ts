@@ -167,6 +167,7 @@ async function runUpAction(action: UpAction, desired: DesiredChain, options: Cha
     case 'forwarding-on': {
       const ns = await mustFind(action.node, options, ctx);
       await ctx.execute([{ describe: `turn forwarding on in ${action.node}`, argv: commandIn(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) }]);
+      if (!record.createdNodes.includes(action.node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), action.node];
       return;
     }
     case 'add-route':
@@ -189,6 +190,11 @@ async function runUpAction(action: UpAction, desired: DesiredChain, options: Cha
     }
     case 'serve': {
       if (options.docker) {
+        if (action.body !== undefined) {
+          // the page goes in on stdin: no shell, whatever the body holds
+          const w = await run(['docker', 'exec', '-i', action.node, 'tee', '/www/index.html'], { input: action.body });
+          if (w.exitCode !== 0) throw new ChainmailError(`cannot write the page into container ${action.node}: ${w.stderr.trim() || 'tee failed'}`);
+        }
         const r = await run(['docker', 'exec', '-d', action.node, 'httpd', '-f', '-p', String(action.port), '-h', '/www']);
         if (r.exitCode !== 0) throw new ChainmailError(`cannot start a web server in container ${action.node}: ${r.stderr.trim() || 'httpd failed'} (the image needs busybox httpd and /www)`);
         return;
@@ -330,6 +336,12 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
     if (created.has(node)) continue;
     const ns = await nodeNamespace(node, options, ctx);
     if (ns && (await run(commandIn(ns, ['iptables', '-w', '5', '-D', 'FORWARD', ...rule]))).exitCode === 0) removed.push(`rule ${node}: ${rule.join(' ')}`);
+  }
+  for (const node of record.forwardingTurnedOn ?? []) {
+    const ns = await nodeNamespace(node, options, ctx);
+    if (ns && (await run(commandIn(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.forwarding=0']))).exitCode === 0) {
+      removed.push(`forwarding in ${node}`);
+    }
   }
   for (const node of record.createdNodes) {
     const r = options.docker ? await run(['docker', 'rm', '-f', node]) : await run(['ip', 'netns', 'del', node]);

@@ -5,7 +5,7 @@ import { linkSubnet } from './derive.js';
 import { planBypass } from './heal-plan.js';
 import type { ChainSpec } from './model.js';
 import { chainStatus, chainUp, readRecord, writeRecord, type ChainOptions } from './apply.js';
-import { emptyRecord } from './state-file.js';
+import { ChainmailError } from '../errors.js';
 
 export type HealPolicy = 'bypass' | 'reattach';
 
@@ -42,7 +42,8 @@ export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: Com
  * addresses. Returns when the probes pass again (or after ten seconds).
  */
 export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: ChainOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
-  const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
+  const record = await readRecord(spec.name);
+  if (!record) throw new ChainmailError(`chain "${spec.name}" is not up: bring it up first (chain up FILE)`);
   const current = record.healed ?? spec;
   const dead = await deadNodes(current, options, ctx);
   const notes: string[] = [];

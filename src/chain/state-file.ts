@@ -18,6 +18,8 @@ export interface ChainRecord {
   createdLinks: string[];
   /** FORWARD rules this chain added: node and rule words. */
   addedRules: Array<{ node: string; rule: string[] }>;
+  /** Nodes it did not create where it turned forwarding on (turned off again by down). */
+  forwardingTurnedOn?: string[];
   /** HTTP servers this chain started in namespaces: node -> pid. */
   servers: Record<string, number>;
   /** After `chain heal --policy bypass`: the chain as repaired. */

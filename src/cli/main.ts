@@ -21,6 +21,7 @@ const SUMMARIES: Record<string, string> = {
   chain: 'bring a chain file up, check it, heal it, take it down',
   export: 'write a chain file or the live host as containerlab, Mermaid or JSON',
   demo: "the story's service chain on namespaces, in the terminal UI; removed on exit",
+  tutorial: "the story in steps (warm-up, service-chain, failure-repair): in the UI, or printed for CI",
 };
 
 /** Colour only for a terminal, and never when NO_COLOR is set. */

@@ -3,6 +3,7 @@ import type { DemoCommand } from '../parse/verbs.js';
 import { loadChainFile } from '../chain/file.js';
 import { chainDown, chainUp } from '../chain/apply.js';
 import { deriveChain } from '../chain/derive.js';
+import { readRecord } from '../chain/state-file.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export const DEMO_CHAIN = fileURLToPath(new URL('../../examples/service-chain.yaml', import.meta.url));
@@ -16,6 +17,8 @@ export const DEMO_CHAIN = fileURLToPath(new URL('../../examples/service-chain.ya
 export async function runDemo(cmd: DemoCommand, ctx: CommandContext): Promise<CommandResult> {
   const spec = loadChainFile(DEMO_CHAIN);
   const options = { docker: cmd.docker };
+  // a chain of the demo's name that is already up is the user's: shown, never removed
+  const alreadyUp = (await readRecord(spec.name)) !== undefined;
   const up = await chainUp(spec, options, ctx);
   const lines = [`chain ${spec.name} is up on ${cmd.docker ? 'containers' : 'network namespaces'} (${up.actions.length} changes, ${up.ms} ms)`];
   try {
@@ -31,7 +34,8 @@ export async function runDemo(cmd: DemoCommand, ctx: CommandContext): Promise<Co
       lines.push('(run chainmail demo in a terminal to watch it in the UI)');
     }
   } finally {
-    if (!cmd.keep) {
+    if (alreadyUp) lines.push(`chain ${spec.name} was up before the demo: left as it is`);
+    else if (!cmd.keep) {
       const down = await chainDown(spec, ctx);
       lines.push(`removed ${down.removed.length} things the demo made`);
     } else lines.push(`kept; remove with: chainmail chain down ${DEMO_CHAIN}`);

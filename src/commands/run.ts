@@ -19,6 +19,7 @@ export async function runCommand(cmd: Exclude<Command, { verb: 'help' }>, ctx: C
     case 'chain': return (await import('./chain.js')).runChain(cmd, ctx);
     case 'export': return (await import('./export.js')).runExport(cmd, ctx);
     case 'demo': return (await import('./demo.js')).runDemo(cmd, ctx);
+    case 'tutorial': return (await import('./tutorial.js')).runTutorial(cmd, ctx);
   }
 }
 

@@ -18,11 +18,13 @@ export type ChainCommand = {
 };
 export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' };
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
+/** `tutorial` alone lists the built-in tutorials; delayMs is undefined unless --delay was given. */
+export type TutorialCommand = { verb: 'tutorial'; tutorial?: string; auto: boolean; delayMs?: number; keep: boolean };
 
 export type Command =
   | KokoCommand | KoroCommand | ForwardCommand | FwCommand | LsCommand
   | RoutesCommand | PingCommand | ProbeCommand | KillCommand | HelpCommand
-  | ChainCommand | ExportCommand | DemoCommand;
+  | ChainCommand | ExportCommand | DemoCommand | TutorialCommand;
 
 /** One line of usage per verb: the reference for errors, help and README. */
 export const USAGE: Record<string, string> = {
@@ -38,6 +40,7 @@ export const USAGE: Record<string, string> = {
   chain: 'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE',
   export: 'export FILE|--live --format containerlab|mermaid|json',
   demo: 'demo [--docker] [--keep]',
+  tutorial: 'tutorial [NAME|FILE] [--auto [--delay MS]] [--keep]   (no name: list the built-in tutorials)',
 };
 
 export const VERBS = Object.keys(USAGE);
@@ -92,6 +95,7 @@ export function parseCommand(words: readonly string[]): Command {
     case 'chain': return sub(parseChain);
     case 'export': return sub(parseExport);
     case 'demo': return sub(parseDemo);
+    case 'tutorial': return sub(parseTutorial);
     default: {
       const near = nearestVerb(verb);
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
@@ -321,4 +325,16 @@ function parseDemo(input: readonly string[]): DemoCommand {
   const { rest, flags } = takeOptions(input, USAGE.demo!, ['--docker', '--keep'], []);
   noMore(rest, 0, USAGE.demo!);
   return { verb: 'demo', docker: flags.has('--docker'), keep: flags.has('--keep') };
+}
+
+function parseTutorial(input: readonly string[]): TutorialCommand {
+  const usage = USAGE.tutorial!;
+  const { rest, flags, values } = takeOptions(input, usage, ['--auto', '--keep'], ['--delay']);
+  if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}": one tutorial at a time`, { words: input, index: input.indexOf(rest[1]!) }, usage);
+  const delay = values.get('--delay');
+  const delayMs = delay ? expect(parseInteger(delay.value, 0, 600000), input, delay.index, 'bad --delay', usage) : undefined;
+  return {
+    verb: 'tutorial', ...(rest[0] !== undefined ? { tutorial: rest[0] } : {}),
+    auto: flags.has('--auto'), ...(delayMs !== undefined ? { delayMs } : {}), keep: flags.has('--keep'),
+  };
 }

@@ -8,6 +8,8 @@ import type { CommandHistory } from './history.js';
 import { DetailPanel, LogPanel, Panel, TargetsPanel, visibleTargets, WatchLines } from './panels.js';
 import { isChainLink } from '../render/chain-input.js';
 import { toCommandWords } from './prompt-line.js';
+import { StepPane } from './StepPane.js';
+import type { TutorialPlayer } from '../tutorial/runner.js';
 
 type Focus = 'targets' | 'chain' | 'details' | 'log';
 const MIN_COLUMNS = 80;
@@ -35,7 +37,7 @@ function fitText(text: string, width: number): string {
   return `${space > width / 2 ? cut.slice(0, space) : cut}…`;
 }
 
-export function App(props: { session: Session; history: CommandHistory }) {
+export function App(props: { session: Session; history: CommandHistory; tutorial?: TutorialPlayer }) {
   const { session } = props;
   const state = useSyncExternalStore((l) => session.subscribe(l), () => session.state);
   const { columns, rows } = useTerminalSize();
@@ -124,7 +126,8 @@ export function App(props: { session: Session; history: CommandHistory }) {
   const rightWidth = columns - leftWidth;
   // watches share the chain panel: at most half of it
   const watchRows = Math.min(state.watches.length, Math.floor((topHeight - 3) / 2));
-  const detailWidth = Math.floor(columns / 2);
+  // a tutorial's step pane (in the log's place) gets more of the width for its text
+  const detailWidth = Math.floor(columns * (props.tutorial ? 0.4 : 0.5));
 
   const linkCount = state.topology?.links.filter(isChainLink).length ?? 0;
   const checked = [...state.checks.values()];
@@ -169,8 +172,11 @@ export function App(props: { session: Session; history: CommandHistory }) {
       <Box>
         <DetailPanel target={selectedTarget} details={state.details} peers={peers} scroll={detailScroll}
           width={detailWidth} height={bottomHeight} focused={focus === 'details' && !prompting} />
-        <LogPanel log={state.log} scrollBack={logBack} width={columns - detailWidth} height={bottomHeight}
-          focused={focus === 'log' && !prompting} />
+        {props.tutorial
+          ? <StepPane player={props.tutorial} width={columns - detailWidth} height={bottomHeight}
+            active={!prompting && !filtering} focused={focus === 'log' && !prompting} />
+          : <LogPanel log={state.log} scrollBack={logBack} width={columns - detailWidth} height={bottomHeight}
+            focused={focus === 'log' && !prompting} />}
       </Box>
       <Prompt
         focused={prompting}

@@ -4,6 +4,7 @@ import { createContext } from '../commands/context.js';
 import { App } from './App.js';
 import { CommandHistory } from './history.js';
 import { Session } from './session.js';
+import type { TutorialPlayer } from '../tutorial/runner.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
@@ -20,7 +21,14 @@ export interface UiOptions {
   startLines?: string[];
   /** The chain file the UI was opened on, offered to `heal` at the prompt. */
   chainFile?: string;
+  /** A tutorial, made once the session exists: its step pane takes the log panel's place. */
+  tutorial?: (session: Session) => TutorialPlayer;
 }
+
+let open = false;
+
+/** Whether this process shows the UI now (a command typed at its prompt must not open another). */
+export const isUiOpen = () => open;
 
 export async function runUi(options: UiOptions = {}): Promise<number> {
   const session = new Session(createContext(), options.chainFile);
@@ -36,7 +44,9 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   session.start();
   if (history.error) session.log('bad', `history: ${history.error}`);
   for (const line of options.startLines ?? []) void session.runLine(line);
-  const app = render(React.createElement(App, { session, history }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
+  const tutorial = options.tutorial?.(session);
+  const app = render(React.createElement(App, { session, history, ...(tutorial ? { tutorial } : {}) }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
+  open = true;
   // a closed terminal or a kill ends the UI like q does, so callers still clean up (the demo's chain down)
   const end = () => app.unmount();
   const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
@@ -44,6 +54,7 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   try {
     await app.waitUntilExit();
   } finally {
+    open = false;
     for (const s of signals) process.off(s, end);
     session.stop();
     app.cleanup();
