@@ -28,10 +28,19 @@ export async function runTutorial(cmd: TutorialCommand, ctx: CommandContext): Pr
   const leftovers = await removeLeftovers(tutorial, ctx);
   if (!terminal) {
     if (leftovers) process.stdout.write(`${leftovers}\n`);
-    const report = await playHeadless(tutorial, lines, (l) => process.stdout.write(`${l}\n`), {
-      keep: cmd.keep, ...(cmd.delayMs !== undefined ? { delayMs: cmd.delayMs } : {}),
-    });
-    return { ok: report.ok, lines: [report.summary], json: report };
+    // Ctrl-C or a CI timeout's SIGTERM: stop at the next line and still clean up (a second one ends at once)
+    let interrupted = false;
+    const interrupt = () => { interrupted = true; };
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const signal of signals) process.once(signal, interrupt);
+    try {
+      const report = await playHeadless(tutorial, lines, (l) => process.stdout.write(`${l}\n`), {
+        keep: cmd.keep, cancelled: () => interrupted, ...(cmd.delayMs !== undefined ? { delayMs: cmd.delayMs } : {}),
+      });
+      return { ok: report.ok, lines: [report.summary], json: report };
+    } finally {
+      for (const signal of signals) process.off(signal, interrupt);
+    }
   }
   return inTheUi(tutorial, cmd, lines, leftovers);
 }
@@ -85,8 +94,7 @@ async function inTheUi(tutorial: Tutorial, cmd: TutorialCommand, lines: LineRunn
     if (cmd.keep) out.push(`kept what the tutorial made (--keep)${tutorial.cleanup.length ? `; remove it with: ${tutorial.cleanup.map((l) => `chainmail ${l}`).join(' && ')}` : ''}`);
     else out.push(...(await cleanUp(tutorial, lines)));
   }
-  const outcomes = player?.state.outcomes ?? [];
-  const ran = outcomes.filter((o) => o !== undefined).length;
+  const ran = player?.finishedSteps() ?? 0;
   const failed = player?.failedSteps() ?? [];
   out.push(failed.length
     ? `tutorial ${tutorial.name}: step ${failed.join(', ')} failed (${ran} of ${tutorial.steps.length} steps ran)`

@@ -50,6 +50,8 @@ export interface RunOptions {
   retryEveryMs?: number;
   /** Called with the step's outcome so far, after each change. */
   onChange?: (outcome: StepOutcome) => void;
+  /** Asked before each line and each attempt of a check: true stops the step there (left 'pending'). */
+  cancelled?: () => boolean;
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -103,6 +105,7 @@ export async function runCheck(check: TutorialCheck, runLine: LineRunner, setupF
     const outcome: CheckOutcome = { state: held ? 'ok' : 'running', description, attempts, ...(detail ? { detail } : {}) };
     if (held) return outcome;
     if (now() >= deadline) return { ...outcome, state: 'failed' };
+    if (options.cancelled?.()) return { ...outcome, state: 'pending' };
     onAttempt?.(outcome);
     await sleep(Math.min(options.retryEveryMs ?? RETRY_EVERY_MS, Math.max(0, deadline - now())));
   }
@@ -121,7 +124,13 @@ export async function runStep(step: TutorialStep, runLine: LineRunner, setupFile
   };
   const setLine = (i: number, line: Partial<LineOutcome>) => change({ lines: outcome.lines.map((l, j) => (j === i ? { ...l, ...line } : l)) });
   change({});
+  const cancelled = () => {
+    if (!options.cancelled?.()) return false;
+    change({ state: 'pending' });
+    return true;
+  };
   for (const [i, line] of step.run.entries()) {
+    if (cancelled()) return outcome;
     setLine(i, { state: 'running' });
     const r = await safely(runLine, line);
     setLine(i, { state: r.ok ? 'ok' : 'failed', lines: r.lines });
@@ -130,9 +139,10 @@ export async function runStep(step: TutorialStep, runLine: LineRunner, setupFile
     change({ state: outcome.lines.every((l) => l.state === 'ok') ? 'ok' : 'failed' });
     return outcome;
   }
+  if (cancelled()) return outcome;
   change({ check: { ...outcome.check!, state: 'running' } });
   const check = await runCheck(step.check, runLine, setupFile, options, (attempt) => change({ check: attempt }));
-  change({ check, state: check.state === 'ok' ? 'ok' : 'failed' });
+  change({ check, state: check.state === 'ok' ? 'ok' : check.state === 'pending' ? 'pending' : 'failed' });
   return outcome;
 }
 
@@ -153,6 +163,8 @@ export interface HeadlessReport {
   failed: number[];
   /** Set when the setup failed (then no step ran). */
   setupFailed?: boolean;
+  /** Set when cancelled (a signal) before the end. */
+  interrupted?: boolean;
   summary: string;
 }
 
@@ -182,6 +194,7 @@ export async function playHeadless(t: Tutorial, runLine: LineRunner, write: (lin
     if (!setupFailed) {
       for (const [i, step] of t.steps.entries()) {
         if (i > 0 && options.delayMs) await sleep(options.delayMs);
+        if (options.cancelled?.()) break;
         write(`step ${i + 1}/${t.steps.length}: ${step.title}`);
         for (const l of wrapText(step.text, width - 2)) write(l ? `  ${l}` : '');
         let printed = 0;
@@ -195,6 +208,10 @@ export async function playHeadless(t: Tutorial, runLine: LineRunner, write: (lin
             }
           },
         });
+        if (outcome.state === 'pending') {
+          write('  interrupted');
+          break;
+        }
         if (outcome.check) {
           const c = outcome.check;
           write(`  check: ${c.description}: ${c.state === 'ok' ? 'ok' : 'FAILED'}${c.detail ? `  (${c.detail})` : ''}`);
@@ -210,10 +227,15 @@ export async function playHeadless(t: Tutorial, runLine: LineRunner, write: (lin
       for (const line of t.cleanup) await printLine('cleanup', line, runLine, write);
     }
   }
+  const interrupted = options.cancelled?.() === true;
   const summary = setupFailed ? `tutorial ${t.name}: the setup failed; no step ran`
+    : interrupted ? `tutorial ${t.name}: interrupted${failed.length ? ` (step ${failed.join(', ')} failed before)` : ''}`
     : failed.length ? `tutorial ${t.name}: ${failed.length} of ${t.steps.length} steps failed (step ${failed.join(', ')})`
       : `tutorial ${t.name}: all ${t.steps.length} steps ok`;
-  return { ok: !setupFailed && failed.length === 0, failed, ...(setupFailed ? { setupFailed } : {}), summary };
+  return {
+    ok: !setupFailed && !interrupted && failed.length === 0, failed,
+    ...(setupFailed ? { setupFailed } : {}), ...(interrupted ? { interrupted } : {}), summary,
+  };
 }
 
 async function printLine(what: string, line: string, runLine: LineRunner, write: (l: string) => void): Promise<LineResult> {
@@ -288,6 +310,7 @@ export class TutorialPlayer {
     this.update({ running: true });
     const run = runStep(this.tutorial.steps[index]!, this.runLine, setupFileOf(this.tutorial), {
       ...this.options,
+      cancelled: () => this.stopped,
       onChange: (o) => this.setOutcome(index, o),
     }).finally(() => this.update({ running: false }));
     this.active = run;
@@ -306,6 +329,7 @@ export class TutorialPlayer {
         this.update({ running: true });
         await runStep(this.tutorial.steps[i]!, this.runLine, setupFileOf(this.tutorial), {
           ...this.options,
+          cancelled: () => this.stopped,
           onChange: (o) => this.setOutcome(i, o),
         }).finally(() => this.update({ running: false }));
       }
@@ -315,10 +339,20 @@ export class TutorialPlayer {
     return play;
   }
 
-  /** Stops playing; resolves once no line runs any more. */
+  /** Resolves once the step or play under way has ended. */
+  async idle(): Promise<void> {
+    await this.active.catch(() => undefined);
+  }
+
+  /** Stops playing and running (at the next line or check attempt); resolves once no line runs any more. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.active.catch(() => undefined);
+  }
+
+  /** Steps that ran to their end. */
+  finishedSteps(): number {
+    return this.state.outcomes.filter((o) => o?.state === 'ok' || o?.state === 'failed').length;
   }
 
   /** Steps that ran and failed, 1-based. */

@@ -56,6 +56,8 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   } finally {
     open = false;
     for (const s of signals) process.off(s, end);
+    // a tutorial's step still running ends (at its next line) while the session can still take it
+    await tutorial?.stop();
     session.stop();
     app.cleanup();
     restore();
