@@ -28,6 +28,7 @@ export function TargetsPanel(props: {
   width: number; height: number; focused: boolean;
 }) {
   const inner = props.width - 4;
+  const nameWidth = Math.max(6, inner - 20);
   const rows = props.height - 3;
   const index = Math.max(0, props.targets.findIndex((t) => t.ns.label === props.selected));
   const start = Math.max(0, Math.min(index - Math.floor(rows / 2), props.targets.length - rows));
@@ -39,7 +40,9 @@ export function TargetsPanel(props: {
         const where = stopped ? t.status : t.ns.pid ? String(t.ns.pid) : '';
         const ifs = t.interfaces.filter((i) => i.kind !== 'loopback').length;
         const mark = t.ns.label === props.selected ? '▸' : ' ';
-        const line = `${mark} ${t.ns.label.padEnd(11)} ${(t.ns.kind === 'docker' ? 'docker' : t.ns.kind).padEnd(6)} ${where.padStart(7)} ${stopped ? '' : String(ifs).padStart(2)}`;
+        // the name takes what the fixed columns (kind, pid or state, interface count) leave
+        const name = clip(t.ns.label, nameWidth).padEnd(nameWidth);
+        const line = `${mark} ${name} ${(t.ns.kind === 'docker' ? 'docker' : t.ns.kind).padEnd(6)} ${where.padStart(7)} ${stopped ? '' : String(ifs).padStart(2)}`;
         return (
           <Text key={t.ns.label} dimColor={stopped} inverse={t.ns.label === props.selected && props.focused} wrap="truncate">
             {clip(line, inner)}
