@@ -11,7 +11,8 @@ import { USAGE, VERBS } from '../parse/verbs.js';
 export const TUI_USAGE: Readonly<Record<string, string>> = {
   watch: 'watch ping TARGET ADDRESS | watch http TARGET URL',
   unwatch: 'unwatch N|all',
-  docker: 'docker kill NAME   (same as kill docker NAME)',
+  docker: 'docker kill NAME   (same as kill NAME)',
+  heal: 'heal [--policy bypass|reattach]   (repairs the chain the UI was opened on: demo, tutorial)',
   help: 'help [VERB]',
   clear: 'clear   (clears the log)',
   quit: 'quit',

@@ -184,7 +184,13 @@ export class Session {
       return;
     }
     if (!words) return;
-    if (words[0] === 'heal' && this.chainFile) words = ['chain', 'heal', this.chainFile, ...words.slice(1)];
+    if (words[0] === 'heal') {
+      if (!this.chainFile) {
+        this.logError(line, new ChainmailError('heal repairs the chain the UI was opened on (demo, tutorial); here, say which: chain heal FILE'));
+        return;
+      }
+      words = ['chain', 'heal', this.chainFile, ...words.slice(1)];
+    }
     const shown = words.join(' ');
     const started = performance.now();
     this.update({ busy: true, healing: words[0] === 'chain' && words[1] === 'heal' });
