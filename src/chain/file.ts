@@ -25,10 +25,9 @@
  * Mistakes are a ChainFileError naming the file, the line and the field:
  *   examples/x.yaml:7: links[1].a: "firewall" is not a node (nodes: client, router)
  */
-import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { ChainmailError, EXIT_USAGE } from '../errors.js';
+import { isScalar, isSeq } from 'yaml';
 import type { RouteDestination } from '../parse/koro.js';
+import { nearestWord } from '../parse/nearest.js';
 import {
   checkContainerName,
   checkInterfaceName,
@@ -39,6 +38,7 @@ import {
   parseIp,
   type Cidr,
 } from '../parse/values.js';
+import { Fields, fieldPath, isAbsent, parseYamlFile, readList, readText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
 import {
   addressValue,
   isNetworkOrBroadcast,
@@ -50,153 +50,26 @@ import {
 } from './derive.js';
 import type { ChainSpec, FirewallRuleSpec, LinkEndSpec, LinkSpec, NodeSpec, ProbeSpec, RouteSpec } from './model.js';
 
-export class ChainFileError extends ChainmailError {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    /** The field's path, e.g. `links[1].a`; empty for the file as a whole. */
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}: ${field ? `${field}: ` : ''}${problem}`, EXIT_USAGE);
-  }
-}
+export class ChainFileError extends YamlFileError {}
+
+const CHAIN_FILE: YamlFileFormat = {
+  kind: 'chain',
+  error: ChainFileError,
+  nearestField: (key, known) => nearestWord(key.toLowerCase(), known, key.length <= 3 ? 1 : 2),
+};
 
 export function loadChainFile(path: string): ChainSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ChainmailError(`${path}: cannot read the chain file: ${readFailure(err)}`, EXIT_USAGE);
-  }
-  return parseChainText(text, path);
-}
-
-function readFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return err instanceof Error ? err.message : String(err);
+  return parseChainText(readYamlFile(path, CHAIN_FILE.kind), path);
 }
 
 /** Pure: the chain a file's text describes, checked. */
 export function parseChainText(text: string, fileName: string): ChainSpec {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const source = new Source(fileName, lines);
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    // the parser's own wording for this one talks about its API
-    const problem = yamlError.code === 'MULTIPLE_DOCS' ? 'a chain file is one YAML document; this is a second one' : yamlError.message.split('\n')[0];
-    throw new ChainFileError(fileName, lines.linePos(yamlError.pos[0]).line, '', `not valid YAML: ${problem}`);
-  }
-  return readChain(source, doc.contents);
+  const { source, root } = parseYamlFile(text, fileName, CHAIN_FILE);
+  return readChain(source, root);
 }
 
 // ---------------------------------------------------------------------------
-// Reading YAML nodes, failing with file:line: field
-
-class Source {
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
-
-  fail(node: unknown, field: string, problem: string): never {
-    throw new ChainFileError(this.file, this.lineOf(node), field, problem);
-  }
-
-  private lineOf(node: unknown): number {
-    const range = isNode(node) ? node.range : undefined;
-    return range ? this.lines.linePos(range[0]).line : 1;
-  }
-}
-
-/** A value in the file with where it is, for messages. */
-interface Field {
-  node: unknown;
-  path: string;
-}
-
-const isAbsent = (node: unknown) => node === null || node === undefined || (isScalar(node) && node.value === null);
-
-const at = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-
-/** The fields of a mapping, refusing unknown ones (with the nearest known one suggested). */
-class Fields {
-  private readonly values = new Map<string, unknown>();
-
-  constructor(
-    private readonly source: Source,
-    readonly field: Field,
-    known: readonly string[],
-    shape: string,
-  ) {
-    const { node, path } = field;
-    if (!isMap(node)) source.fail(node, path, `${path ? '' : 'the file '}must be a mapping: ${shape}`);
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? pair.key.value : undefined;
-      if (typeof key !== 'string') source.fail(pair.key, path, `field names must be plain words: ${shape}`);
-      if (!known.includes(key)) source.fail(pair.key, at(path, key), unknownField(key, known));
-      this.values.set(key, pair.value);
-    }
-  }
-
-  optional(key: string): Field | undefined {
-    const node = this.values.get(key);
-    return isAbsent(node) ? undefined : { node, path: at(this.field.path, key) };
-  }
-
-  required(key: string, what: string): Field {
-    const found = this.optional(key);
-    if (!found) this.source.fail(this.field.node, at(this.field.path, key), `missing (${what})`);
-    return found;
-  }
-}
-
-function unknownField(key: string, known: readonly string[]): string {
-  const nearest = nearestWord(key, known);
-  return nearest ? `unknown field; did you mean "${nearest}"?` : `unknown field (fields: ${known.join(', ')})`;
-}
-
-function nearestWord(word: string, candidates: readonly string[]): string | undefined {
-  const limit = word.length <= 3 ? 1 : 2;
-  let best: { word: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate);
-    if (distance <= limit && (!best || distance < best.distance)) best = { word: candidate, distance };
-  }
-  return best?.word;
-}
-
-/** Edits (insert, delete, change, swap two neighbours) to turn a into b. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const change = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + change);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** A plain value as text; numbers keep their spelling (`010` stays `010`). */
-function readText(source: Source, { node, path }: Field, what: string): string {
-  if (!isScalar(node) || node.value === null || typeof node.value === 'object') source.fail(node, path, `must be ${what}`);
-  const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
-  if (text === '') source.fail(node, path, `is empty; it must be ${what}`);
-  return text;
-}
-
-function readList(source: Source, { node, path }: Field, what: string): Field[] {
-  if (!isSeq(node)) source.fail(node, path, `must be a list of ${what}`);
-  return node.items.map((item, i) => ({ node: item, path: at(path, i) }));
-}
+// Reading YAML nodes
 
 /** Words: a list, or one string split on spaces (no quoting). */
 function readWords(source: Source, field: Field, what: string): string[] {
@@ -399,9 +272,9 @@ function linkParts(source: Source, item: Field): LinkParts {
   if (isSeq(item.node)) {
     const values = readList(source, item, 'link ends and a subnet').map((f) => f.node);
     if (values.length !== 3 && values.length !== 4) source.fail(item.node, item.path, `has ${values.length} items; a link is ${LINK_SHAPE}`);
-    const part = (i: number, path: string): Field => ({ node: values[i], path: at(item.path, path) });
+    const part = (i: number, path: string): Field => ({ node: values[i], path: fieldPath(item.path, path) });
     if (values.length === 3) return { a: part(0, 'a'), b: part(1, 'b'), subnet: part(2, 'subnet') };
-    const addresses = { node: item.node, path: at(item.path, 'addresses') };
+    const addresses = { node: item.node, path: fieldPath(item.path, 'addresses') };
     return { a: part(0, 'a'), b: part(1, 'b'), addresses, addressFields: [part(2, 'addresses[0]'), part(3, 'addresses[1]')] };
   }
   const fields = new Fields(source, item, LINK_FIELDS, LINK_SHAPE);
@@ -411,7 +284,7 @@ function linkParts(source: Source, item: Field): LinkParts {
   const addresses = fields.optional('addresses');
   if (subnet && addresses) source.fail(addresses.node, addresses.path, 'give subnet or addresses, not both');
   if (subnet) return { a, b, subnet };
-  if (!addresses) source.fail(item.node, at(item.path, 'subnet'), 'missing (the link\'s subnet, e.g. 10.0.1.0/24, or addresses: [A, B])');
+  if (!addresses) source.fail(item.node, fieldPath(item.path, 'subnet'), 'missing (the link\'s subnet, e.g. 10.0.1.0/24, or addresses: [A, B])');
   const pair = readList(source, addresses, 'two addresses [A, B]');
   if (pair.length !== 2) source.fail(addresses.node, addresses.path, `has ${pair.length} addresses; it must be two, [A's, B's]`);
   return { a, b, addresses, addressFields: [pair[0]!, pair[1]!] };
@@ -611,7 +484,7 @@ function readProbes(source: Source, field: Field, known: KnownNodes): ProbeSpec[
     const ping = fields.optional('ping');
     const target = http ?? ping;
     if (http && ping) source.fail(ping.node, ping.path, 'give http or ping, not both');
-    if (!target) source.fail(item.node, at(item.path, 'http'), 'missing (what to probe: http: NODE | ADDRESS | URL, or ping: NODE | ADDRESS)');
+    if (!target) source.fail(item.node, fieldPath(item.path, 'http'), 'missing (what to probe: http: NODE | ADDRESS | URL, or ping: NODE | ADDRESS)');
     const kind = http ? 'http' : 'ping';
     const to = readProbeTarget(source, target, kind, known);
     const expectField = fields.optional('expect');

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { parseKoko, KOKO_USAGE, type KokoCommand } from './koko.js';
 import { parseKoro, KORO_USAGE, type KoroCommand } from './koro.js';
+import { nearestWord } from './nearest.js';
 import { expect, parseTargetWords, type TargetSpec } from './target.js';
 import { parseInteger, parseIp } from './values.js';
 
@@ -105,21 +106,7 @@ export function parseCommand(words: readonly string[]): Command {
 
 /** The verb at edit distance 1 or 2 (a typo, a swap), if there is exactly one nearest. */
 export function nearestVerb(word: string, verbs: readonly string[] = VERBS): string | undefined {
-  const scored = verbs.map((v) => ({ v, d: editDistance(word, v) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d);
-  return scored.length && (scored.length === 1 || scored[0]!.d < scored[1]!.d) ? scored[0]!.v : undefined;
-}
-
-/** Damerau-Levenshtein distance (adjacent swaps count as one edit). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
+  return nearestWord(word, verbs, 2, { unique: true });
 }
 
 /** Splits off --json (and checks no other long option slipped in). */

@@ -28,28 +28,26 @@
  * Mistakes are a TutorialFileError naming the file, the line and the field:
  *   tutorials/x.yaml:12: steps[1].run[0]: unknown verb "kokoo" (did you mean koko?)
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isSeq } from 'yaml';
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import { loadChainFile } from '../chain/file.js';
+import { nearestWord } from '../parse/nearest.js';
 import { parseCommand } from '../parse/verbs.js';
 import { checkNetnsName } from '../parse/values.js';
+import { Fields, fieldPath, isAbsent, parseYamlFile, readList, readText as readYamlText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
 import { toCommandWords } from '../ui/prompt-line.js';
 import { DEFAULT_CHECK_WINDOW_MS, type CheckKind, type Tutorial, type TutorialCheck, type TutorialSetup, type TutorialStep } from './model.js';
 
-export class TutorialFileError extends ChainmailError {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    /** The field's path, e.g. `steps[1].run[0]`; empty for the file as a whole. */
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}: ${field ? `${field}: ` : ''}${problem}`, EXIT_USAGE);
-  }
-}
+export class TutorialFileError extends YamlFileError {}
+
+const TUTORIAL_FILE: YamlFileFormat = {
+  kind: 'tutorial',
+  error: TutorialFileError,
+  nearestField: (key, known) => nearestWord(key, known, 1),
+};
 
 /** The built-in tutorials' directory (tutorials/ next to dist/ and src/). */
 export const BUILTIN_DIR = fileURLToPath(new URL('../../tutorials/', import.meta.url));
@@ -58,16 +56,7 @@ export const BUILTIN_DIR = fileURLToPath(new URL('../../tutorials/', import.meta
 const BUILTIN_ORDER = ['warm-up', 'service-chain', 'failure-repair'];
 
 export function loadTutorial(path: string): Tutorial {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory'
-      : err instanceof Error ? err.message : String(err);
-    throw new ChainmailError(`${path}: cannot read the tutorial file: ${why}`, EXIT_USAGE);
-  }
-  return parseTutorialText(text, path);
+  return parseTutorialText(readYamlFile(path, TUTORIAL_FILE.kind), path);
 }
 
 /** The built-in tutorials' names, in the story's order. */
@@ -99,87 +88,12 @@ export function resolveTutorialPath(nameOrFile: string, dir = BUILTIN_DIR): stri
 
 /** Pure (but for reading a setup chain file to check it): the tutorial a file's text describes. */
 export function parseTutorialText(text: string, fileName: string): Tutorial {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const source = new Source(fileName, lines);
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const problem = yamlError.code === 'MULTIPLE_DOCS' ? 'a tutorial file is one YAML document; this is a second one' : yamlError.message.split('\n')[0];
-    throw new TutorialFileError(fileName, lines.linePos(yamlError.pos[0]).line, '', `not valid YAML: ${problem}`);
-  }
-  return readTutorial(source, doc.contents);
+  const { source, root } = parseYamlFile(text, fileName, TUTORIAL_FILE);
+  return readTutorial(source, root);
 }
 
-// ---------------------------------------------------------------------------
-// Reading YAML nodes, failing with file:line: field
-
-class Source {
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
-
-  fail(node: unknown, field: string, problem: string): never {
-    const range = isNode(node) ? node.range : undefined;
-    throw new TutorialFileError(this.file, range ? this.lines.linePos(range[0]).line : 1, field, problem);
-  }
-}
-
-interface Field {
-  node: unknown;
-  path: string;
-}
-
-const isAbsent = (node: unknown) => node === null || node === undefined || (isScalar(node) && node.value === null);
-const fieldPath = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
-
-/** A mapping's fields; unknown ones are refused, with the nearest known one suggested. */
-function mappingOf(source: Source, field: Field, known: readonly string[], shape: string): Map<string, Field> {
-  const { node, path } = field;
-  if (!isMap(node)) source.fail(node, path, `${path ? '' : 'the file '}must be a mapping: ${shape}`);
-  const fields = new Map<string, Field>();
-  for (const pair of node.items) {
-    const key = isScalar(pair.key) ? pair.key.value : undefined;
-    if (typeof key !== 'string') source.fail(pair.key, path, `field names must be plain words: ${shape}`);
-    if (!known.includes(key)) {
-      const near = known.find((k) => closeWords(k, key));
-      source.fail(pair.key, fieldPath(path, key), near ? `unknown field; did you mean "${near}"?` : `unknown field (fields: ${known.join(', ')})`);
-    }
-    if (!isAbsent(pair.value)) fields.set(key, { node: pair.value, path: fieldPath(path, key) });
-  }
-  return fields;
-}
-
-/** One edit apart (a letter added, dropped, changed, or two swapped). */
-function closeWords(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  if (a.length === b.length) {
-    const diff = [...a].map((c, i) => (c === b[i] ? -1 : i)).filter((i) => i >= 0);
-    return diff.length === 1 || (diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!]);
-  }
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
-  for (let i = 0; i < long.length; i++) if (long.slice(0, i) + long.slice(i + 1) === short) return true;
-  return false;
-}
-
-function required(source: Source, fields: Map<string, Field>, parent: Field, key: string, what: string): Field {
-  const found = fields.get(key);
-  if (!found) source.fail(parent.node, fieldPath(parent.path, key), `missing (${what})`);
-  return found;
-}
-
-function readText(source: Source, { node, path }: Field, what: string): string {
-  if (!isScalar(node) || node.value === null || typeof node.value === 'object') source.fail(node, path, `must be ${what}`);
-  const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
-  if (text.trim() === '') source.fail(node, path, `is empty; it must be ${what}`);
-  return text;
-}
-
-function readList(source: Source, { node, path }: Field, what: string): Field[] {
-  if (!isSeq(node)) source.fail(node, path, `must be a list of ${what}`);
-  return node.items.map((item, i) => ({ node: item, path: fieldPath(path, i) }));
-}
+/** Text that is more than white space. */
+const readText = (source: Source, field: Field, what: string) => readYamlText(source, field, what, { refuseBlank: true });
 
 // ---------------------------------------------------------------------------
 // The tutorial
@@ -190,18 +104,18 @@ const TOP_SHAPE = 'name, title, steps (and optionally intro, setup, cleanup)';
 function readTutorial(source: Source, root: unknown): Tutorial {
   if (isAbsent(root)) source.fail(root, '', `the file is empty; a tutorial file has ${TOP_SHAPE}`);
   const top: Field = { node: root, path: '' };
-  const fields = mappingOf(source, top, TOP_FIELDS, TOP_SHAPE);
-  const nameField = required(source, fields, top, 'name', 'the tutorial\'s name');
+  const fields = new Fields(source, top, TOP_FIELDS, TOP_SHAPE);
+  const nameField = fields.required('name', 'the tutorial\'s name');
   const name = readText(source, nameField, 'the tutorial\'s name');
   const valid = checkNetnsName(name);
   if (!valid.ok) source.fail(nameField.node, nameField.path, `${JSON.stringify(name)} is not a valid name: ${valid.reason.replace('namespace name', 'a name')}`);
-  const titleField = required(source, fields, top, 'title', 'one line saying what the tutorial shows');
+  const titleField = fields.required('title', 'one line saying what the tutorial shows');
   const title = readText(source, titleField, 'one line of text');
   if (title.trim().includes('\n')) source.fail(titleField.node, titleField.path, 'must be one line');
-  const introField = fields.get('intro');
+  const introField = fields.optional('intro');
   const intro = introField ? readText(source, introField, 'text') : '';
 
-  const setupField = fields.get('setup');
+  const setupField = fields.optional('setup');
   const setupFile = setupField && !isSeq(setupField.node) ? readSetupFile(source, setupField) : undefined;
   const lineReader = new Lines(source, setupFile);
   let setup: TutorialSetup | undefined;
@@ -212,13 +126,13 @@ function readTutorial(source: Source, root: unknown): Tutorial {
     setup = { kind: 'lines', lines };
   }
 
-  const cleanupField = fields.get('cleanup');
+  const cleanupField = fields.optional('cleanup');
   let cleanup: string[];
   if (cleanupField) cleanup = readList(source, cleanupField, 'prompt lines').map((f) => lineReader.read(f));
   else if (setup?.kind === 'lines') source.fail(top.node, 'cleanup', 'missing: when setup is a list of lines, say how to undo them (cleanup: [LINE, ...])');
   else cleanup = setup?.kind === 'chain' ? [`chain down ${quoteWord(setup.file)}`] : [];
 
-  const stepsField = required(source, fields, top, 'steps', 'the list of steps, each { title, text, run, check }');
+  const stepsField = fields.required('steps', 'the list of steps, each { title, text, run, check }');
   const items = readList(source, stepsField, 'steps, each { title, text, run, check }');
   if (items.length === 0) source.fail(stepsField.node, stepsField.path, 'is empty; a tutorial needs at least one step');
   const steps = items.map((item) => readStep(source, item, lineReader, setupFile));
@@ -242,13 +156,13 @@ const STEP_FIELDS = ['title', 'text', 'run', 'check'];
 const STEP_SHAPE = '{ title, text, run: [LINE, ...], check }';
 
 function readStep(source: Source, item: Field, lines: Lines, setupFile: string | undefined): TutorialStep {
-  const fields = mappingOf(source, item, STEP_FIELDS, STEP_SHAPE);
-  const title = readText(source, required(source, fields, item, 'title', 'a few words naming the step'), 'a few words').trim();
-  const textField = fields.get('text');
+  const fields = new Fields(source, item, STEP_FIELDS, STEP_SHAPE);
+  const title = readText(source, fields.required('title', 'a few words naming the step'), 'a few words').trim();
+  const textField = fields.optional('text');
   const text = textField ? readText(source, textField, 'text').trim() : '';
-  const runField = fields.get('run');
+  const runField = fields.optional('run');
   const run = runField ? readList(source, runField, 'prompt lines').map((f) => lines.read(f)) : [];
-  const checkField = fields.get('check');
+  const checkField = fields.optional('check');
   if (run.length === 0 && !checkField) source.fail(item.node, fieldPath(item.path, 'run'), 'missing: a step runs lines, checks something, or both');
   return { title, text, run, ...(checkField ? { check: readCheck(source, checkField, lines, setupFile) } : {}) };
 }
@@ -257,24 +171,27 @@ const CHECK_KINDS = ['ping', 'http', 'chain', 'command'] as const;
 const CHECK_SHAPE = '{ ping: { from, to } | http: { from, url } | chain: status | command: LINE, expect: ok | fail, within: MS }';
 
 function readCheck(source: Source, field: Field, lines: Lines, setupFile: string | undefined): TutorialCheck {
-  const fields = mappingOf(source, field, [...CHECK_KINDS, 'expect', 'within'], CHECK_SHAPE);
-  const given = CHECK_KINDS.filter((k) => fields.has(k));
+  const fields = new Fields(source, field, [...CHECK_KINDS, 'expect', 'within'], CHECK_SHAPE);
+  const given = CHECK_KINDS.filter((k) => fields.optional(k));
   if (given.length === 0) source.fail(field.node, field.path, `says nothing to check: give one of ${CHECK_KINDS.join(', ')}`);
-  if (given.length > 1) source.fail(fields.get(given[1]!)!.node, fields.get(given[1]!)!.path, `give one of ${given.join(', ')}, not ${given.length === 2 ? 'both' : 'several'}`);
-  const kindField = fields.get(given[0]!)!;
+  if (given[1]) {
+    const second = fields.optional(given[1])!;
+    source.fail(second.node, second.path, `give one of ${given.join(', ')}, not ${given.length === 2 ? 'both' : 'several'}`);
+  }
+  const kindField = fields.optional(given[0]!)!;
   let kind: CheckKind;
   switch (given[0]!) {
     case 'ping': {
-      const parts = mappingOf(source, kindField, ['from', 'to'], '{ from: NODE, to: ADDRESS }');
-      const from = readText(source, required(source, parts, kindField, 'from', 'the node the ping is sent from'), 'a node').trim();
-      const to = readText(source, required(source, parts, kindField, 'to', 'the address to ping'), 'an address').trim();
+      const parts = new Fields(source, kindField, ['from', 'to'], '{ from: NODE, to: ADDRESS }');
+      const from = readText(source, parts.required('from', 'the node the ping is sent from'), 'a node').trim();
+      const to = readText(source, parts.required('to', 'the address to ping'), 'an address').trim();
       kind = { kind: 'ping', from, to };
       break;
     }
     case 'http': {
-      const parts = mappingOf(source, kindField, ['from', 'url'], '{ from: NODE, url: URL }');
-      const from = readText(source, required(source, parts, kindField, 'from', 'the node the request is made from'), 'a node').trim();
-      const url = readText(source, required(source, parts, kindField, 'url', 'the URL to fetch'), 'a URL').trim();
+      const parts = new Fields(source, kindField, ['from', 'url'], '{ from: NODE, url: URL }');
+      const from = readText(source, parts.required('from', 'the node the request is made from'), 'a node').trim();
+      const url = readText(source, parts.required('url', 'the URL to fetch'), 'a URL').trim();
       kind = { kind: 'http', from, url };
       break;
     }
@@ -291,10 +208,10 @@ function readCheck(source: Source, field: Field, lines: Lines, setupFile: string
   }
   // the check runs as a prompt line: make sure that line is a good one
   lines.read(kindField, checkLine(kind, setupFile ?? '/setup.yaml'));
-  const expectField = fields.get('expect');
+  const expectField = fields.optional('expect');
   const expect = expectField ? readText(source, expectField, 'ok or fail') : 'ok';
   if (expect !== 'ok' && expect !== 'fail') source.fail(expectField!.node, expectField!.path, `${JSON.stringify(expect)} is not ok or fail`);
-  const withinField = fields.get('within');
+  const withinField = fields.optional('within');
   let withinMs = DEFAULT_CHECK_WINDOW_MS;
   if (withinField) {
     const text = readText(source, withinField, 'milliseconds (0-60000)');

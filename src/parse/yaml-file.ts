@@ -1,0 +1,138 @@
+/**
+ * Reading a YAML file (a chain file, a tutorial file) with line numbers, so
+ * every mistake is a `FILE:LINE: field: problem` error.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { ChainmailError, EXIT_USAGE } from '../errors.js';
+
+export class YamlFileError extends ChainmailError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    /** The field's path, e.g. `links[1].a`; empty for the file as a whole. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}: ${field ? `${field}: ` : ''}${problem}`, EXIT_USAGE);
+  }
+}
+
+/** What sets one kind of YAML file apart in its messages. */
+export interface YamlFileFormat {
+  /** As in "a chain file is one YAML document". */
+  kind: string;
+  /** The class of the file's errors. */
+  error: new (file: string, line: number, field: string, problem: string) => YamlFileError;
+  /** The known field a mistyped one most likely is, if any. */
+  nearestField: (key: string, known: readonly string[]) => string | undefined;
+}
+
+/** A file's text; one that cannot be read is a usage error. */
+export function readYamlFile(path: string, kind: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ChainmailError(`${path}: cannot read the ${kind} file: ${readFailure(err)}`, EXIT_USAGE);
+  }
+}
+
+function readFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The document's root node, and where its nodes are for messages; text that is not YAML fails at its first error. */
+export function parseYamlFile(text: string, fileName: string, format: YamlFileFormat): { source: Source; root: unknown } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    // the parser's own wording for this one talks about its API
+    const problem = yamlError.code === 'MULTIPLE_DOCS'
+      ? `a ${format.kind} file is one YAML document; this is a second one`
+      : yamlError.message.split('\n')[0];
+    throw new format.error(fileName, lines.linePos(yamlError.pos[0]).line, '', `not valid YAML: ${problem}`);
+  }
+  return { source: new Source(fileName, lines, format), root: doc.contents };
+}
+
+export class Source {
+  constructor(
+    readonly file: string,
+    private readonly lines: LineCounter,
+    readonly format: YamlFileFormat,
+  ) {}
+
+  fail(node: unknown, field: string, problem: string): never {
+    throw new this.format.error(this.file, this.lineOf(node), field, problem);
+  }
+
+  private lineOf(node: unknown): number {
+    const range = isNode(node) ? node.range : undefined;
+    return range ? this.lines.linePos(range[0]).line : 1;
+  }
+}
+
+/** A value in the file with where it is, for messages. */
+export interface Field {
+  node: unknown;
+  path: string;
+}
+
+export const isAbsent = (node: unknown) => node === null || node === undefined || (isScalar(node) && node.value === null);
+
+export const fieldPath = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+
+/** The fields of a mapping, refusing unknown ones (with the nearest known one suggested). */
+export class Fields {
+  private readonly values = new Map<string, unknown>();
+
+  constructor(
+    private readonly source: Source,
+    readonly field: Field,
+    known: readonly string[],
+    shape: string,
+  ) {
+    const { node, path } = field;
+    if (!isMap(node)) source.fail(node, path, `${path ? '' : 'the file '}must be a mapping: ${shape}`);
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (typeof key !== 'string') source.fail(pair.key, path, `field names must be plain words: ${shape}`);
+      if (!known.includes(key)) {
+        const nearest = source.format.nearestField(key, known);
+        source.fail(pair.key, fieldPath(path, key),
+          nearest ? `unknown field; did you mean "${nearest}"?` : `unknown field (fields: ${known.join(', ')})`);
+      }
+      this.values.set(key, pair.value);
+    }
+  }
+
+  optional(key: string): Field | undefined {
+    const node = this.values.get(key);
+    return isAbsent(node) ? undefined : { node, path: fieldPath(this.field.path, key) };
+  }
+
+  required(key: string, what: string): Field {
+    const found = this.optional(key);
+    if (!found) this.source.fail(this.field.node, fieldPath(this.field.path, key), `missing (${what})`);
+    return found;
+  }
+}
+
+/** A plain value as text; numbers keep their spelling (`010` stays `010`). */
+export function readText(source: Source, { node, path }: Field, what: string, { refuseBlank = false } = {}): string {
+  if (!isScalar(node) || node.value === null || typeof node.value === 'object') source.fail(node, path, `must be ${what}`);
+  const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
+  if ((refuseBlank ? text.trim() : text) === '') source.fail(node, path, `is empty; it must be ${what}`);
+  return text;
+}
+
+export function readList(source: Source, { node, path }: Field, what: string): Field[] {
+  if (!isSeq(node)) source.fail(node, path, `must be a list of ${what}`);
+  return node.items.map((item, i) => ({ node: item, path: fieldPath(path, i) }));
+}
