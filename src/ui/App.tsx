@@ -122,7 +122,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const body = rows - 3;
   const topHeight = Math.max(8, Math.floor(body / 2));
   const bottomHeight = body - topHeight;
-  const leftWidth = Math.min(36, Math.floor(columns * 0.34));
+  const leftWidth = Math.min(40, Math.floor(columns * 0.34));
   const rightWidth = columns - leftWidth;
   // watches share the chain panel: at most half of it
   const watchRows = Math.min(state.watches.length, Math.floor((topHeight - 3) / 2));

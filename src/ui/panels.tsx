@@ -28,7 +28,10 @@ export function TargetsPanel(props: {
   width: number; height: number; focused: boolean;
 }) {
   const inner = props.width - 4;
-  const nameWidth = Math.max(6, inner - 20);
+  // fixed columns: kind (6), pid or state (only as wide as needed), interface count (2)
+  const whereOf = (t: TargetState) => (t.ns.kind === 'docker' && t.status !== 'running' ? t.status : t.ns.pid ? String(t.ns.pid) : '');
+  const whereWidth = Math.max(0, ...props.targets.map((t) => whereOf(t).length));
+  const nameWidth = Math.max(6, inner - 12 - (whereWidth ? whereWidth + 1 : 0));
   const rows = props.height - 3;
   const index = Math.max(0, props.targets.findIndex((t) => t.ns.label === props.selected));
   const start = Math.max(0, Math.min(index - Math.floor(rows / 2), props.targets.length - rows));
@@ -37,12 +40,13 @@ export function TargetsPanel(props: {
     <Panel title={title} width={props.width} height={props.height} focused={props.focused}>
       {props.targets.slice(start, start + rows).map((t) => {
         const stopped = t.ns.kind === 'docker' && t.status !== 'running';
-        const where = stopped ? t.status : t.ns.pid ? String(t.ns.pid) : '';
+        const where = whereOf(t);
         const ifs = t.interfaces.filter((i) => i.kind !== 'loopback').length;
         const mark = t.ns.label === props.selected ? '▸' : ' ';
         // the name takes what the fixed columns (kind, pid or state, interface count) leave
         const name = clip(t.ns.label, nameWidth).padEnd(nameWidth);
-        const line = `${mark} ${name} ${(t.ns.kind === 'docker' ? 'docker' : t.ns.kind).padEnd(6)} ${where.padStart(7)} ${stopped ? '' : String(ifs).padStart(2)}`;
+        const whereCell = whereWidth ? ` ${where.padStart(whereWidth)}` : '';
+        const line = `${mark} ${name} ${(t.ns.kind === 'docker' ? 'docker' : t.ns.kind).padEnd(6)}${whereCell} ${stopped ? '' : String(ifs).padStart(2)}`;
         return (
           <Text key={t.ns.label} dimColor={stopped} inverse={t.ns.label === props.selected && props.focused} wrap="truncate">
             {clip(line, inner)}
