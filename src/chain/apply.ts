@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ChainmailError } from '../errors.js';
+import { ChainmailError, TargetError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { readForwarding } from '../commands/forward.js';
 import { readInterfaces, readRoutes } from '../net/read.js';
@@ -41,11 +42,11 @@ async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandCo
   return c?.running && c.pid > 0 ? containerNamespace(c.name, c.id, c.pid) : undefined;
 }
 
-function processAlive(pid: number | undefined): boolean {
+/** Our web server, still running: a pid alone could by now belong to another process. */
+function serverAlive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('http-server-child');
   } catch {
     return false;
   }
@@ -71,7 +72,7 @@ export async function observeChain(desired: DesiredChain, options: ChainOptions,
       Promise.all(wantedRules.map(async (r) =>
         (await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
     ]);
-    const serving = options.docker ? await dockerServing(n.name, ctx) : processAlive(record?.servers[n.name]);
+    const serving = options.docker ? await dockerServing(n.name, ctx) : serverAlive(record?.servers[n.name]);
     observed.set(n.name, { exists: true, interfaces, routes, forwarding, rules: rules.filter((r): r is string => r !== undefined), serving });
   }));
   return { observed, namespaces };
@@ -111,8 +112,12 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
   }
   if (!options.dryRun) {
     for (const action of actions) {
-      await runUpAction(action, desired, options, ctx, record);
-      await writeRecord(record);
+      try {
+        await runUpAction(action, desired, options, ctx, record);
+      } finally {
+        // what an action made before failing is on record too, for down
+        await writeRecord(record);
+      }
     }
   }
   return { name: spec.name, actions: actions.map(describeAction), dryRun: options.dryRun === true, ms: Math.round(performance.now() - started) };
@@ -213,8 +218,12 @@ async function runUpAction(action: UpAction, desired: DesiredChain, options: Cha
 }
 
 async function identity(ns: Namespace): Promise<string> {
-  const st = await stat(ns.path);
-  return `${st.dev}:${st.ino}`;
+  try {
+    const st = await stat(ns.path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    throw new TargetError(`${ns.label} stopped while the chain was being brought up`);
+  }
 }
 
 /** The server is ready when its port is listening (ss in the namespace), within a few seconds. */
@@ -233,7 +242,7 @@ async function createContainer(name: string, desired: DesiredChain, options: Cha
   const image = options.image ?? node.image ?? DEFAULT_IMAGE;
   const command = node.command ?? ['sleep', '2000000'];
   const r = await run(['docker', 'run', '-d', '--name', name, '--net=none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
-    '--label', 'chainmail.chain=' + desired.name, image, ...command]);
+    '--label', 'chainmail.chain=' + desired.name, '--', image, ...command]);
   if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${r.stderr.trim().split('\n').pop()}`);
 }
 
@@ -317,7 +326,7 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
   const options: ChainOptions = { docker: record.mode === 'docker' };
   const removed: string[] = [];
   for (const [node, pid] of Object.entries(record.servers)) {
-    if (processAlive(pid)) {
+    if (serverAlive(pid)) {
       try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
       removed.push(`web server in ${node}`);
     }

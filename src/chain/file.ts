@@ -25,6 +25,8 @@
  * Mistakes are a ChainFileError naming the file, the line and the field:
  *   examples/x.yaml:7: links[1].a: "firewall" is not a node (nodes: client, router)
  */
+import { ruleWordProblem } from '../parse/iptables-rule.js';
+import { imageProblem } from '../parse/values.js';
 import { isScalar, isSeq } from 'yaml';
 import type { RouteDestination } from '../parse/koro.js';
 import { nearestWord } from '../parse/nearest.js';
@@ -205,7 +207,8 @@ function readNodeName(source: Source, field: Field): string {
 
 function readImage(source: Source, field: Field): string {
   const image = readText(source, field, 'a Docker image');
-  if (/\s/.test(image)) source.fail(field.node, field.path, `${quote(image)} is not an image name (it has spaces)`);
+  const problem = imageProblem(image);
+  if (problem) source.fail(field.node, field.path, problem);
   return image;
 }
 
@@ -447,13 +450,6 @@ function readForwarding(source: Source, field: Field, known: KnownNodes): string
   return names;
 }
 
-/** iptables words that are not part of a rule: the rule is always appended to the filter table's FORWARD chain. */
-const NOT_RULE_WORDS = new Set([
-  '-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--replace', '-C', '--check', '-L', '--list', '-S', '--list-rules',
-  '-F', '--flush', '-Z', '--zero', '-N', '--new-chain', '-X', '--delete-chain', '-P', '--policy', '-E', '--rename-chain',
-  '-t', '--table',
-]);
-
 function readFirewall(source: Source, field: Field, known: KnownNodes): FirewallRuleSpec[] {
   const shape = '{ node, rule: "-p icmp -j DROP" }';
   return readList(source, field, `rules, each ${shape}`).map((item) => {
@@ -461,10 +457,9 @@ function readFirewall(source: Source, field: Field, known: KnownNodes): Firewall
     const node = known.check(source, fields.required('node', 'the node whose FORWARD chain gets the rule'));
     const ruleField = fields.required('rule', 'iptables matches and a target, e.g. "-p icmp -j DROP"');
     const rule = readWords(source, ruleField, 'iptables matches and a target');
-    const stray = rule.find((word) => NOT_RULE_WORDS.has(word));
-    if (stray) {
-      source.fail(ruleField.node, ruleField.path,
-        `${quote(stray)} does not belong in a rule: give only matches and a target (e.g. "-p icmp -j DROP"); it is added to the FORWARD chain`);
+    for (const word of rule) {
+      const problem = ruleWordProblem(word);
+      if (problem) source.fail(ruleField.node, ruleField.path, problem);
     }
     return { node, rule };
   });

@@ -1,4 +1,4 @@
-import { formatCidr, type Cidr } from '../parse/values.js';
+import { formatCidr, networkOf, parseCidr, type Cidr } from '../parse/values.js';
 import { formatDestination } from '../parse/koro.js';
 import type { Route } from '../net/read.js';
 import type { Interface } from '../topology/model.js';
@@ -52,9 +52,16 @@ export function describeRoute(r: DesiredRoute): string {
   return `${r.node}: ${formatDestination(r.destination)} via ${r.via} dev ${r.dev}`;
 }
 
-/** The kernel's name for a destination: "default" or the prefix. */
-function kernelDst(r: DesiredRoute): string {
-  return r.destination.kind === 'default' ? 'default' : formatCidr(r.destination.prefix);
+/** A destination as one comparable text: "default" or the canonical prefix. */
+function desiredDst(r: DesiredRoute): string {
+  return r.destination.kind === 'default' ? 'default' : formatCidr(networkOf(r.destination.prefix));
+}
+
+/** The kernel writes host routes without a length (10.9.9.9) and IPv6 in its own form. */
+function kernelDst(dst: string, family: 4 | 6): string {
+  if (dst === 'default') return dst;
+  const parsed = parseCidr(dst.includes('/') ? dst : `${dst}/${family === 4 ? 32 : 128}`);
+  return parsed.ok ? formatCidr(networkOf(parsed.value)) : dst;
 }
 
 function familyOf(r: DesiredRoute): 4 | 6 {
@@ -105,7 +112,7 @@ export function planChainUp(
   }
 
   for (const route of desired.routes) {
-    const current = node(route.node)?.routes.find((r) => r.family === familyOf(route) && r.dst === kernelDst(route));
+    const current = node(route.node)?.routes.find((r) => r.family === familyOf(route) && kernelDst(r.dst, r.family) === desiredDst(route));
     if (!current) actions.push({ kind: 'add-route', route });
     else if (current.gateway !== route.via || current.dev !== route.dev) {
       actions.push({ kind: 'replace-route', route, was: `${current.gateway ? `via ${current.gateway} ` : ''}dev ${current.dev ?? '?'}` });

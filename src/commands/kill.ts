@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { ChainmailError } from '../errors.js';
 import type { KillCommand } from '../parse/verbs.js';
 import { query } from '../net/executor.js';
 import { readInterfaces } from '../net/read.js';
@@ -19,6 +21,9 @@ const TEARDOWN_WAIT_MS = 5000;
  */
 export async function runKill(cmd: KillCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
+  if (ns.kind === 'netns' && (await sameFile(ns.path, '/proc/1/ns/net') || await sameFile(ns.path, `/proc/${process.pid}/ns/net`))) {
+    throw new ChainmailError(`${ns.label} is the host's own network namespace: chainmail will not stop every process on the host`);
+  }
   const topology = await discoverTopology(ctx.docker);
   const peers = topology.links
     .filter((l) => l.kind === 'veth' && l.b && (l.a.target === ns.label) !== (l.b.target === ns.label))
@@ -91,4 +96,13 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch { /* already gone */ }
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [x, y] = await Promise.all([stat(a), stat(b)]);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }

@@ -21,7 +21,12 @@ const bad = (reason: string): Invalid => ({ ok: false, reason });
 export function parseIp(text: string): Parsed<{ family: 4 | 6; address: string }> {
   if (isIPv4(text)) return ok({ family: 4, address: text });
   // node accepts zone ids (fe80::1%eth0); iproute2 does not, so neither do we
-  if (isIPv6(text) && !text.includes('%')) return ok({ family: 6, address: text.toLowerCase() });
+  // the kernel's spelling (2001:db8::1), so what chainmail writes and reads back compare equal
+  if (isIPv6(text) && !text.includes('%')) {
+    // an embedded IPv4 tail (::ffff:1.2.3.4) is kept as written, as the kernel prints it
+    const address = text.includes('.') ? text.toLowerCase() : bigIntToIpv6(ipv6ToBigInt(text.toLowerCase()));
+    return ok({ family: 6, address });
+  }
   return bad('not an IPv4 or IPv6 address');
 }
 
@@ -143,4 +148,15 @@ function describeChar(ch: string): string {
   if (/[\x00-\x1f\x7f]/.test(ch)) return 'control characters';
   if (ch.charCodeAt(0) > 0x7e) return `non-ASCII characters (${JSON.stringify(ch)})`;
   return `"${ch}"`;
+}
+
+/**
+ * Docker image references: [registry/]name[:tag][@digest], in Docker's
+ * characters. Never starting with "-", so `docker run` cannot read one as an option.
+ */
+export function imageProblem(image: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image) || image.length > 255) {
+    return `${JSON.stringify(image)} is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)`;
+  }
+  return undefined;
 }

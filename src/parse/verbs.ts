@@ -1,9 +1,10 @@
 import { UsageError } from '../errors.js';
+import { ruleWordProblem } from './iptables-rule.js';
 import { parseKoko, KOKO_USAGE, type KokoCommand } from './koko.js';
 import { parseKoro, KORO_USAGE, type KoroCommand } from './koro.js';
 import { nearestWord } from './nearest.js';
 import { expect, parseTargetWords, type TargetSpec } from './target.js';
-import { parseInteger, parseIp } from './values.js';
+import { imageProblem, parseInteger, parseIp } from './values.js';
 
 export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
 export type FwCommand = { verb: 'fw'; target: TargetSpec; action: 'list' | 'add' | 'del'; rule: string[]; json: boolean };
@@ -45,26 +46,6 @@ export const USAGE: Record<string, string> = {
 };
 
 export const VERBS = Object.keys(USAGE);
-
-/**
- * iptables options that would leave the FORWARD chain or change more than one
- * rule; `fw` supplies the chain itself. iptables also reads them glued to
- * their value (`-tmangle`, `--table=mangle`) and long ones abbreviated
- * (`--tab`), so those forms are refused too.
- */
-const FW_FORBIDDEN_SHORT = 'tAIDRFXNPEZLSC';
-const FW_FORBIDDEN_LONG = [
-  '--table', '--append', '--insert', '--delete', '--delete-chain', '--replace', '--flush', '--new-chain',
-  '--policy', '--rename-chain', '--zero', '--list', '--list-rules', '--check', '--modprobe',
-];
-
-export function isForbiddenFwWord(word: string): boolean {
-  if (word.startsWith('--')) {
-    const name = word.split('=')[0]!;
-    return name.length >= 3 && FW_FORBIDDEN_LONG.some((long) => long.startsWith(name));
-  }
-  return word.length >= 2 && word[0] === '-' && FW_FORBIDDEN_SHORT.includes(word[1]!);
-}
 
 /** Parses a whole command line (without the program name): `koro docker client address add ...`. */
 export function parseCommand(words: readonly string[]): Command {
@@ -149,10 +130,8 @@ function parseFw(input: readonly string[]): FwCommand {
     throw new UsageError(`"fw ${action}" needs a rule (e.g. -p icmp -j DROP)${action === 'del' ? ' or a rule number' : ''}`, { words, index: words.length }, usage);
   }
   rule.forEach((word, i) => {
-    if (isForbiddenFwWord(word)) {
-      throw new UsageError(`"${word}" is not allowed in a rule: fw works on the FORWARD chain of the filter table`, { words, index: next + 1 + i }, usage);
-    }
-    if (/[\x00-\x1f\x7f]/.test(word)) throw new UsageError('rule words must not contain control characters', { words, index: next + 1 + i }, usage);
+    const problem = ruleWordProblem(word);
+    if (problem) throw new UsageError(problem, { words, index: next + 1 + i }, usage);
   });
   if (action === 'del' && rule.length === 1 && /^\d+$/.test(rule[0]!)) {
     expect(parseInteger(rule[0]!, 1, 100000), words, next + 1, 'bad rule number', usage);
@@ -289,6 +268,10 @@ function parseChain(input: readonly string[]): ChainCommand {
     throw new UsageError(`bad --policy "${policy}": expected bypass or reattach`, { words: input, index: values.get('--policy')!.index + 1 }, usage);
   }
   const image = values.get('--image')?.value;
+  if (image !== undefined) {
+    const problem = imageProblem(image);
+    if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: values.get('--image')!.index }, usage);
+  }
   return {
     verb: 'chain', action, file: rest[0]!, dryRun: found.has('--dry-run'), docker: found.has('--docker') || image !== undefined,
     ...(image !== undefined ? { image } : {}), policy, watch: found.has('--watch'), json: found.has('--json'),

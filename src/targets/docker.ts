@@ -42,6 +42,9 @@ export class DockerEngine {
   async find(nameOrId: string): Promise<ContainerInfo | undefined> {
     try {
       const info = await (await this.docker()).getContainer(nameOrId).inspect();
+      // the engine also matches short id prefixes ("c" may be anyone's container): take a
+      // name exactly, an id only from 12 characters on, as docker ps shows it
+      if (info.Name !== `/${nameOrId}` && !(nameOrId.length >= 12 && info.Id.startsWith(nameOrId))) return undefined;
       return {
         id: info.Id,
         name: info.Name.replace(/^\//, ''),

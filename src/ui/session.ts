@@ -88,6 +88,8 @@ export class Session {
   private seen = new Map<string, TopologyLink>();
   private nextWatchId = 1;
   private queue: Promise<void> = Promise.resolve();
+  /** After stop(), late results (a refresh in flight) must not start monitors again. */
+  private stopped = false;
 
   constructor(
     private readonly ctx: CommandContext,
@@ -109,6 +111,7 @@ export class Session {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.refreshTimer);
     this.monitors.stop();
@@ -118,6 +121,7 @@ export class Session {
 
   /** Many events arrive together (a veth pair is several netlink messages): one read for all. */
   requestRefresh(): void {
+    if (this.stopped) return;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refreshNow(), REFRESH_DEBOUNCE_MS);
   }
@@ -184,6 +188,11 @@ export class Session {
       return;
     }
     if (!words) return;
+    const refused = promptRefusal(words);
+    if (refused) {
+      this.logError(line, new ChainmailError(refused, 2));
+      return;
+    }
     if (words[0] === 'heal') {
       if (!this.chainFile) {
         this.logError(line, new ChainmailError('heal repairs the chain the UI was opened on (demo, tutorial); here, say which: chain heal FILE'));
@@ -278,6 +287,7 @@ export class Session {
       }
     }
     this.seen = new Map(chainLinks.map((l) => [linkKey(l), l]));
+    if (this.stopped) return;
     this.monitors.sync(topology.targets.map((t) => t.ns));
     const selected = this.state.selected && topology.targets.some((t) => t.ns.label === this.state.selected)
       ? this.state.selected
@@ -321,9 +331,9 @@ export class Session {
         const r = await pingFrom(ns, plan.address, 1);
         checks.set(linkKey(link), { ok: r.received > 0, ...(r.avgMs !== undefined ? { latencyMs: r.avgMs } : {}) });
       }));
-      const watches = await Promise.all(this.state.watches.map((w) => this.checkWatch(w)));
-      const stillWatched = new Set(this.state.watches.map((w) => w.id));
-      this.update({ checks, watches: watches.filter((w) => stillWatched.has(w.id)) });
+      const checked = new Map((await Promise.all(this.state.watches.map((w) => this.checkWatch(w)))).map((w) => [w.id, w]));
+      // watches added or removed while this round ran are kept as they are now
+      this.update({ checks, watches: this.state.watches.map((w) => checked.get(w.id) ?? w) });
     } finally {
       this.healthRunning = false;
     }
@@ -364,4 +374,15 @@ export class Session {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
   }
+}
+
+/** Lines that would never finish, or open a second UI inside this one. */
+function promptRefusal(words: readonly string[]): string | undefined {
+  if (words[0] === 'demo' || words[0] === 'tutorial' || words[0] === 'ui') {
+    return `"${words[0]}" opens its own UI: run it from a shell (chainmail ${words[0]})`;
+  }
+  const healing = words[0] === 'heal' || (words[0] === 'chain' && words[1] === 'heal');
+  if (healing && words.includes('--watch')) return 'heal --watch runs until stopped: run it from a shell; here, heal once when the chain breaks';
+  if (healing && words.includes('reattach')) return 'heal --policy reattach waits for the node to come back: run it from a shell';
+  return undefined;
 }

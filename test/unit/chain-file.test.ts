@@ -221,7 +221,9 @@ describe('parseChainText: nodes', () => {
 
   it('refuses an empty command and an image with spaces', () => {
     expect(errorOf(nodes('  - { name: client, command: [] }'))).toBe('x.yaml:3: nodes[0].command: is empty; it must be the command the container runs');
-    expect(errorOf(nodes('  - { name: client, image: "busy box" }'))).toBe('x.yaml:3: nodes[0].image: "busy box" is not an image name (it has spaces)');
+    expect(errorOf(nodes('  - { name: client, image: "busy box" }'))).toBe('x.yaml:3: nodes[0].image: "busy box" is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)');
+    // an image that docker run would read as an option
+    expect(errorOf(nodes('  - { name: client, image: "--volume=/:/host" }'))).toBe('x.yaml:3: nodes[0].image: "--volume=/:/host" is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)');
   });
 });
 
@@ -392,7 +394,9 @@ describe('parseChainText: forwarding and firewall', () => {
     expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "  " }'))).toBe(
       'x.yaml:10: firewall[0].rule: is empty; it must be iptables matches and a target');
     expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "-A FORWARD -p icmp -j DROP" }'))).toBe(
-      'x.yaml:10: firewall[0].rule: "-A" does not belong in a rule: give only matches and a target (e.g. "-p icmp -j DROP"); it is added to the FORWARD chain');
+      'x.yaml:10: firewall[0].rule: "-A" is not allowed in a rule: rules go to the FORWARD chain of the filter table');
+    expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "-vtmangle -j DROP" }'))).toBe(
+      'x.yaml:10: firewall[0].rule: "-vtmangle": write each option apart from its value (e.g. -p tcp, not -ptcp)');
     expect(errorOf(withBase('firewall:', '  - { node: firewall, rul: "-j DROP" }'))).toBe(
       'x.yaml:10: firewall[0].rul: unknown field; did you mean "rule"?');
   });

@@ -185,7 +185,7 @@ describe('parseCommand: fw', () => {
   ])('forbids %s in a rule, pointing at it', (option) => {
     const line = ['fw', 'firewall', 'add', '-p', 'icmp', option, 'x', '-j', 'DROP'];
     expectUsageError(() => parseCommand(line), {
-      message: `"${option}" is not allowed in a rule: fw works on the FORWARD chain of the filter table`, index: 5, word: option, names: `"${option}"`,
+      message: `"${option}" is not allowed in a rule: rules go to the FORWARD chain of the filter table`, index: 5, word: option, names: `"${option}"`,
     });
   });
 
@@ -197,6 +197,9 @@ describe('parseCommand: fw', () => {
     [['-tmangle', '-j', 'DROP'], '-tmangle'],
     [['--table=mangle', '-j', 'DROP'], '--table=mangle'],
     [['--tab', 'mangle', '-j', 'DROP'], '--tab'],
+    // bundled short options: -v then -t mangle
+    [['-vtmangle', '-j', 'DROP'], '-vtmangle'],
+    [['-M', '/tmp/x', '-j', 'DROP'], '-M'],
   ])('forbids the glued or abbreviated table option in %j', (rule, bad) => {
     const err = usageErrorOf(() => parseCommand(['fw', 'firewall', 'add', ...rule]));
     expect(err.location!.words[err.location!.index]).toBe(bad);
