@@ -106,7 +106,14 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
   const effective = record.healed ?? spec;
   const desired = deriveChain(effective);
   const { observed } = await observeChain(desired, options, ctx, record);
-  const { actions, conflicts } = planChainUp(desired, observed);
+  const planned = planChainUp(desired, observed);
+  // a route on a node the chain did not create is the user's: chainmail does not overwrite it
+  const foreignRoutes = planned.actions.filter((a): a is Extract<UpAction, { kind: 'replace-route' }> =>
+    a.kind === 'replace-route' && !record.createdNodes.includes(a.route.node));
+  const actions = planned.actions.filter((a) => !foreignRoutes.includes(a as never));
+  const conflicts = [...planned.conflicts, ...foreignRoutes.map((a) => ({
+    message: `${a.route.node} already has a route to ${a.route.destination.kind === 'default' ? 'default' : formatCidr(a.route.destination.prefix)} (${a.was}) that the chain wants via ${a.route.via} dev ${a.route.dev}; remove it, or leave ${a.route.node} out of the chain`,
+  }))];
   if (conflicts.length) {
     throw new ChainmailError(`cannot bring up chain "${spec.name}": ${conflicts[0]!.message}`, 1, conflicts.slice(1).map((c) => `  also: ${c.message}`));
   }
@@ -171,7 +178,7 @@ async function runUpAction(action: UpAction, desired: DesiredChain, options: Cha
     }
     case 'forwarding-on': {
       const ns = await mustFind(action.node, options, ctx);
-      await ctx.execute([{ describe: `turn forwarding on in ${action.node}`, argv: commandIn(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) }]);
+      await ctx.execute([{ describe: `turn forwarding on in ${action.node}`, argv: commandIn(ns, ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) }]);
       if (!record.createdNodes.includes(action.node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), action.node];
       return;
     }
@@ -348,7 +355,7 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
   }
   for (const node of record.forwardingTurnedOn ?? []) {
     const ns = await nodeNamespace(node, options, ctx);
-    if (ns && (await run(commandIn(ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.forwarding=0']))).exitCode === 0) {
+    if (ns && (await run(commandIn(ns, ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=0', 'net.ipv6.conf.all.forwarding=0']))).exitCode === 0) {
       removed.push(`forwarding in ${node}`);
     }
   }

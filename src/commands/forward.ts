@@ -13,7 +13,8 @@ export async function runForward(cmd: ForwardCommand, ctx: CommandContext): Prom
     const value = cmd.setting === 'on' ? '1' : '0';
     await ctx.execute([{
       describe: `turn forwarding ${cmd.setting} in ${ns.label}`,
-      argv: commandIn(ns, ['sysctl', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]),
+      // -e: a kernel booted without IPv6 has no IPv6 key; IPv4 alone is then the whole change
+      argv: commandIn(ns, ['sysctl', '-e', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]),
     }]);
   }
   const state = await readForwarding(ns);
@@ -23,7 +24,8 @@ export async function runForward(cmd: ForwardCommand, ctx: CommandContext): Prom
 }
 
 export async function readForwarding(ns: Parameters<typeof commandIn>[0]): Promise<{ ipv4: boolean; ipv6: boolean }> {
-  const out = await query(commandIn(ns, ['sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding']), `read forwarding of ${ns.label}`);
-  const [v4, v6] = out.split('\n').map((l) => l.trim());
-  return { ipv4: v4 === '1', ipv6: v6 === '1' };
+  // one key per line of output, named, so a missing IPv6 key reads as off
+  const out = await query(commandIn(ns, ['sysctl', '-e', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding']), `read forwarding of ${ns.label}`);
+  const value = (key: string) => new RegExp(`^${key.replaceAll('.', '\\.')} = (\\d+)$`, 'm').exec(out)?.[1];
+  return { ipv4: value('net.ipv4.ip_forward') === '1', ipv6: value('net.ipv6.conf.all.forwarding') === '1' };
 }
