@@ -6,6 +6,7 @@ import { ChainmailError, TargetError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { readForwarding } from '../commands/forward.js';
 import { readInterfaces, readRoutes } from '../net/read.js';
+import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { planKokoCreate } from '../plan/koko.js';
 import { planKoroChange } from '../plan/koro.js';
 import { formatCidr } from '../parse/values.js';
@@ -324,14 +325,19 @@ export interface DownReport {
   name: string;
   removed: string[];
   kept: string[];
+  /** What could not be removed; still on record for the next down. */
+  failed: string[];
 }
 
 /** `chain down`: removes everything the chain made, and only that. */
 export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<DownReport> {
   const record = await readRecord(spec.name);
-  if (!record) return { name: spec.name, removed: [], kept: [] };
+  if (!record) return { name: spec.name, removed: [], kept: [], failed: [] };
   const options: ChainOptions = { docker: record.mode === 'docker' };
   const removed: string[] = [];
+  // what could not be removed stays on record, so a later down can try again
+  const failed: string[] = [];
+  const remaining: ChainRecord = { ...record, servers: {}, createdLinks: [], addedRules: [], forwardingTurnedOn: [], createdNodes: [] };
   for (const [node, pid] of Object.entries(record.servers)) {
     if (serverAlive(pid)) {
       try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
@@ -347,11 +353,20 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
     if (!ns) continue;
     const r = await run(ipIn(ns, ['link', 'del', 'dev', ifname]));
     if (r.exitCode === 0) removed.push(`link ${end}`);
+    else if (!isAlreadyGone(r.stderr)) {
+      failed.push(`link ${end} (${explainFailure(r.stderr)})`);
+      remaining.createdLinks.push(end);
+    }
   }
   for (const { node, rule } of record.addedRules) {
     if (created.has(node)) continue;
     const ns = await nodeNamespace(node, options, ctx);
-    if (ns && (await run(commandIn(ns, ['iptables', '-w', '5', '-D', 'FORWARD', ...rule]))).exitCode === 0) removed.push(`rule ${node}: ${rule.join(' ')}`);
+    if (!ns) continue;
+    if ((await run(commandIn(ns, ['iptables', '-w', '5', '-D', 'FORWARD', ...rule]))).exitCode === 0) removed.push(`rule ${node}: ${rule.join(' ')}`);
+    else if ((await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...rule]))).exitCode === 0) {
+      failed.push(`rule ${node}: ${rule.join(' ')}`);
+      remaining.addedRules.push({ node, rule });
+    }
   }
   for (const node of record.forwardingTurnedOn ?? []) {
     const ns = await nodeNamespace(node, options, ctx);
@@ -362,10 +377,15 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
   for (const node of record.createdNodes) {
     const r = options.docker ? await run(['docker', 'rm', '-f', node]) : await run(['ip', 'netns', 'del', node]);
     if (r.exitCode === 0) removed.push(`${options.docker ? 'container' : 'namespace'} ${node}`);
+    else if (!/No such (file|container)|does not exist/i.test(r.stderr)) {
+      failed.push(`${options.docker ? 'container' : 'namespace'} ${node} (${r.stderr.trim().split('\n')[0]})`);
+      remaining.createdNodes.push(node);
+    }
   }
-  await removeRecord(spec.name);
+  if (failed.length) await writeRecord(remaining);
+  else await removeRecord(spec.name);
   const kept = spec.nodes.map((n) => n.name).filter((n) => !created.has(n));
-  return { name: spec.name, removed, kept };
+  return { name: spec.name, removed, kept, failed };
 }
 
 export { readRecord, writeRecord };

@@ -32,7 +32,8 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
       const r = await chainDown(spec, ctx);
       const lines = r.removed.length ? [`removed: ${r.removed.join(', ')}`] : [`chain ${spec.name} was not up: nothing to remove`];
       if (r.kept.length) lines.push(`left alone (not made by this chain): ${r.kept.join(', ')}`);
-      return { ok: true, lines, json: r };
+      if (r.failed.length) lines.push(`✗ could not remove (kept on record; run chain down again): ${r.failed.join(', ')}`);
+      return { ok: r.failed.length === 0, lines, json: r };
     }
     case 'heal': {
       if (cmd.watch) {
