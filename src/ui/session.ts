@@ -26,6 +26,12 @@ export interface LogEntry {
   text: string;
 }
 
+/** What a prompt line did: success, and the lines the CLI would have printed. */
+export interface LineOutcome {
+  ok: boolean;
+  lines: string[];
+}
+
 export interface Watch {
   id: number;
   kind: 'ping' | 'http';
@@ -174,29 +180,25 @@ export class Session {
    * Lines run one after another, in the order given (a paste of several
    * lines builds on itself).
    */
-  runLine(line: string): Promise<void> {
-    this.queue = this.queue.then(() => this.runOneLine(line));
-    return this.queue;
+  runLine(line: string): Promise<LineOutcome> {
+    const outcome = this.queue.then(() => this.runOneLine(line));
+    this.queue = outcome.then(() => undefined);
+    return outcome;
   }
 
-  private async runOneLine(line: string): Promise<void> {
+  private async runOneLine(line: string): Promise<LineOutcome> {
     let words: string[] | undefined;
     try {
       words = toCommandWords(line);
     } catch (err) {
-      this.logError(line, err);
-      return;
+      return this.logError(line, err);
     }
-    if (!words) return;
+    if (!words) return { ok: true, lines: [] };
     const refused = promptRefusal(words);
-    if (refused) {
-      this.logError(line, new ChainmailError(refused, 2));
-      return;
-    }
+    if (refused) return this.logError(line, new ChainmailError(refused, 2));
     if (words[0] === 'heal') {
       if (!this.chainFile) {
-        this.logError(line, new ChainmailError('heal repairs the chain the UI was opened on (demo, tutorial); here, say which: chain heal FILE'));
-        return;
+        return this.logError(line, new ChainmailError('heal repairs the chain the UI was opened on (demo, tutorial); here, say which: chain heal FILE'));
       }
       words = ['chain', 'heal', this.chainFile, ...words.slice(1)];
     }
@@ -204,22 +206,21 @@ export class Session {
     const started = performance.now();
     this.update({ busy: true, healing: words[0] === 'chain' && words[1] === 'heal' });
     try {
-      if (words[0] === 'watch') this.addWatch(words.slice(1));
-      else if (words[0] === 'unwatch') this.removeWatch(words.slice(1));
-      else {
-        const cmd = parseCommand(words);
-        if (cmd.verb === 'help') {
-          this.log('info', 'press ? for every key and verb');
-          return;
-        }
-        const result = await runCommand(cmd, this.ctx);
-        const ms = Math.round(performance.now() - started);
-        const [first = '', ...rest] = result.lines;
-        this.log(result.ok ? 'ok' : 'bad', `${shown}  (${ms} ms)`);
-        for (const l of cmd.verb === 'ls' ? [] : [first, ...rest].filter(Boolean)) this.log('info', `  ${l.replace(/^[✓✗] /, '')}`);
+      if (words[0] === 'watch') return { ok: true, lines: [this.addWatch(words.slice(1))] };
+      if (words[0] === 'unwatch') return { ok: true, lines: [this.removeWatch(words.slice(1))] };
+      const cmd = parseCommand(words);
+      if (cmd.verb === 'help') {
+        this.log('info', 'press ? for every key and verb');
+        return { ok: true, lines: [] };
       }
+      const result = await runCommand(cmd, this.ctx);
+      const ms = Math.round(performance.now() - started);
+      const lines = result.lines.filter(Boolean);
+      this.log(result.ok ? 'ok' : 'bad', `${shown}  (${ms} ms)`);
+      for (const l of cmd.verb === 'ls' ? [] : lines) this.log('info', `  ${l.replace(/^[✓✗] /, '')}`);
+      return { ok: result.ok, lines };
     } catch (err) {
-      this.logError(shown, err);
+      return this.logError(shown, err);
     } finally {
       this.update({ busy: false, healing: false });
       // the change is made: show it now rather than when the kernel's events arrive
@@ -227,17 +228,19 @@ export class Session {
     }
   }
 
-  private logError(line: string, err: unknown): void {
+  private logError(line: string, err: unknown): LineOutcome {
     this.log('bad', line);
     if (err instanceof ChainmailError) {
       this.log('bad', `  ${err.message}`);
       for (const c of err.context) this.log('info', c);
-    } else {
-      this.log('bad', `  internal error: ${err instanceof Error ? err.message : String(err)}`);
+      return { ok: false, lines: [err.message, ...err.context] };
     }
+    const message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    this.log('bad', `  ${message}`);
+    return { ok: false, lines: [message] };
   }
 
-  private addWatch(words: string[]): void {
+  private addWatch(words: string[]): string {
     const usage = 'watch ping TARGET ADDRESS | watch http TARGET URL';
     const kind = words[0];
     if (kind !== 'ping' && kind !== 'http') throw new ChainmailError(`expected "ping" or "http" after watch, got "${kind ?? ''}"`, 2, [`  usage: ${usage}`]);
@@ -250,16 +253,18 @@ export class Session {
     const dest = probe.verb === 'probe' ? probe.url : probe.verb === 'ping' ? probe.address : destination;
     const watch: Watch = { id: this.nextWatchId++, kind, target, destination: dest, recent: [] };
     this.update({ watches: [...this.state.watches, watch] });
-    this.log('ok', `watch ${watch.id}: ${kind} ${target} → ${dest}`);
+    const said = `watch ${watch.id}: ${kind} ${target} → ${dest}`;
+    this.log('ok', said);
     void this.checkHealth();
+    return said;
   }
 
-  private removeWatch(words: string[]): void {
+  private removeWatch(words: string[]): string {
     const which = words[0];
     if (which === 'all') {
       this.update({ watches: [] });
       this.log('ok', 'removed every watch');
-      return;
+      return 'removed every watch';
     }
     const id = Number(which);
     if (!this.state.watches.some((w) => w.id === id)) {
@@ -267,6 +272,7 @@ export class Session {
     }
     this.update({ watches: this.state.watches.filter((w) => w.id !== id) });
     this.log('ok', `removed watch ${id}`);
+    return `removed watch ${id}`;
   }
 
   private engineChanged(engine: EngineStatus): void {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tutorial, TutorialCheck } from '../../src/tutorial/model.js';
 import { playHeadless, runCheck, runStep, TutorialPlayer, type LineResult } from '../../src/tutorial/runner.js';
-import { resultFromLog } from '../../src/tutorial/lines.js';
 import type { LogEntry } from '../../src/ui/session.js';
 
 /**
@@ -318,23 +317,3 @@ describe('TutorialPlayer', () => {
   });
 });
 
-describe('resultFromLog', () => {
-  const entry = (tone: LogEntry['tone'], text: string): LogEntry => ({ at: new Date(0), tone, text });
-
-  it('reads the latest run of a line and its indented lines', () => {
-    const log = [
-      entry('bad', 'ping a 10.0.0.1 -c 1  (1000 ms)'),
-      entry('info', '  a -> 10.0.0.1: 0/1 replies'),
-      entry('ok', 'ping a 10.0.0.1 -c 1  (3 ms)'),
-      entry('info', '  a -> 10.0.0.1: 1/1 replies'),
-      entry('bad', 'hop a ↔ b broken'),
-    ];
-    expect(resultFromLog(log, 'ping a 10.0.0.1 -c 1')).toEqual({ ok: true, lines: ['a -> 10.0.0.1: 1/1 replies'] });
-  });
-
-  it('reads a line that failed to parse or run', () => {
-    const log = [entry('bad', 'koro a address ad'), entry('bad', '  unknown action "ad"'), entry('info', '  usage: koro ...')];
-    expect(resultFromLog(log, 'koro a address ad')).toEqual({ ok: false, lines: ['unknown action "ad"', 'usage: koro ...'] });
-    expect(resultFromLog([], 'ls')).toEqual({ ok: false, lines: ['(no result in the log)'] });
-  });
-});
