@@ -1,0 +1,327 @@
+#!/usr/bin/env node
+// Benchmark harness: chainmail against plain iproute2 (one process per command)
+// and against the batch floor (ip -batch), on network namespaces named cmt-b*.
+// Run as root: `npm run bench`. Writes bench/results/latest.json.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, readdirSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const BIN = join(ROOT, 'bin', 'chainmail.js');
+const RESULTS = join(HERE, 'results');
+const STATE_DIR = '/var/run/chainmail/chains';
+const PREFIX = 'cmt-b';
+const SEED_RUNS = 5;
+const KOKO_RUNS = 10;
+const SCALE = [{ nodes: 10, runs: 3 }, { nodes: 50, runs: 3 }, { nodes: 200, runs: 1 }];
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+function run(cmd, args, { input, check = true } = {}) {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (check && r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout || '').slice(0, 800)}`);
+  }
+  return r;
+}
+
+function timed(cmd, args, opts) {
+  const t0 = performance.now();
+  const r = run(cmd, args, opts);
+  return { ms: performance.now() - t0, r };
+}
+
+const cm = (args, opts) => timed(process.execPath, [BIN, ...args], opts);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const r1 = (x) => (x === undefined || x === null ? null : Math.round(x * 10) / 10);
+
+function ourNamespaces() {
+  const out = run('ip', ['netns', 'list'], { check: false }).stdout || '';
+  return out.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(PREFIX));
+}
+
+function delNamespaces(names) {
+  if (names.length === 0) return;
+  const r = run('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}`).join('\n') + '\n', check: false });
+  for (const n of ourNamespaces()) if (names.includes(n)) run('ip', ['netns', 'del', n], { check: false });
+  return r;
+}
+
+/** Everything this harness may have left: namespaces cmt-b*, state files of chains cmt-b*. */
+function cleanupAll() {
+  delNamespaces(ourNamespaces());
+  try {
+    for (const f of readdirSync(STATE_DIR)) if (f.startsWith(PREFIX)) rmSync(join(STATE_DIR, f), { force: true });
+  } catch { /* no state dir */ }
+}
+
+// ---------------------------------------------------------------------------
+// A path chain: node i linked to node i+1, fixed generated data only.
+
+function pathChain(name, nodes, ifA, ifB, subnetOf) {
+  const links = [];
+  for (let i = 0; i < nodes.length - 1; i++) {
+    const base = subnetOf(i); // "10.x.y"
+    links.push({ a: nodes[i], b: nodes[i + 1], ifa: ifA(i), ifb: ifB(i), subnet: `${base}.0/24`, addrA: `${base}.1`, addrB: `${base}.2` });
+  }
+  return { name, nodes, links };
+}
+
+function seedChain() {
+  const names = ['client', 'firewall', 'router', 'webserver'].map((n) => `${PREFIX}-${n}`);
+  return pathChain(`${PREFIX}-seed`, names, (i) => `link${2 * i + 1}`, (i) => `link${2 * i + 2}`, (i) => `10.0.${i + 1}`);
+}
+
+function scaleChain(n, tag = 's') {
+  const names = Array.from({ length: n }, (_, i) => `${PREFIX}-${tag}${i}`);
+  // link i: 10.(i/256).(i%256).0/24 — distinct and valid for i < 65536
+  return pathChain(`${PREFIX}-${tag}${n}`, names, (i) => `a${i}`, (i) => `b${i}`, (i) => `10.${Math.floor(i / 256)}.${i % 256}`);
+}
+
+function chainYaml(c, probes = []) {
+  const lines = [`name: ${c.name}`, 'nodes:', ...c.nodes.map((n) => `  - ${n}`), 'links:'];
+  for (const l of c.links) lines.push(`  - [${l.a}:${l.ifa}, ${l.b}:${l.ifb}, ${l.subnet}]`);
+  if (probes.length) lines.push('probes:', ...probes.map((p) => `  - ${p}`));
+  return lines.join('\n') + '\n';
+}
+
+/** The same routes chainmail derives for a path: defaults at the ends, every non-adjacent subnet in the middle. */
+function routes(c) {
+  const out = []; // { ns, cmd }
+  const L = c.links, N = c.nodes.length;
+  for (let i = 0; i < N; i++) {
+    const ns = c.nodes[i];
+    if (i === 0) { out.push({ ns, route: `default via ${L[0].addrB} dev ${L[0].ifa}` }); continue; }
+    if (i === N - 1) { out.push({ ns, route: `default via ${L[N - 2].addrA} dev ${L[N - 2].ifb}` }); continue; }
+    const left = L[i - 1], right = L[i];
+    for (let j = 0; j < i - 1; j++) out.push({ ns, route: `${L[j].subnet} via ${left.addrA} dev ${left.ifb}` });
+    for (let j = i + 1; j < L.length; j++) out.push({ ns, route: `${L[j].subnet} via ${right.addrB} dev ${right.ifa}` });
+  }
+  return out;
+}
+const forwarders = (c) => c.nodes.slice(1, -1);
+const SYSCTL = ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'];
+
+/** (a) one iproute2 process per command, as a bash script. */
+function ipScript(c) {
+  const s = ['#!/bin/bash', 'set -e'];
+  for (const n of c.nodes) s.push(`ip netns add ${n}`, `ip -n ${n} link set lo up`);
+  for (const l of c.links) {
+    s.push(`ip link add ${l.ifa} netns ${l.a} type veth peer name ${l.ifb} netns ${l.b}`);
+    s.push(`ip -n ${l.a} addr add ${l.addrA}/24 dev ${l.ifa}`, `ip -n ${l.b} addr add ${l.addrB}/24 dev ${l.ifb}`);
+    s.push(`ip -n ${l.a} link set ${l.ifa} up`, `ip -n ${l.b} link set ${l.ifb} up`);
+  }
+  for (const f of forwarders(c)) s.push(`ip netns exec ${f} ${SYSCTL.join(' ')}`);
+  for (const r of routes(c)) s.push(`ip -n ${r.ns} route add ${r.route}`);
+  return s.join('\n') + '\n';
+}
+
+/** (b) the batch floor: namespaces one process each, links from the host in one batch, the rest one batch per namespace. */
+function batchFloor(c) {
+  for (const n of c.nodes) run('ip', ['netns', 'add', n]);
+  run('ip', ['-batch', '-'], { input: c.links.map((l) => `link add ${l.ifa} netns ${l.a} type veth peer name ${l.ifb} netns ${l.b}`).join('\n') + '\n' });
+  const per = new Map(c.nodes.map((n) => [n, ['link set lo up']]));
+  for (const l of c.links) {
+    per.get(l.a).push(`addr add ${l.addrA}/24 dev ${l.ifa}`, `link set ${l.ifa} up`);
+    per.get(l.b).push(`addr add ${l.addrB}/24 dev ${l.ifb}`, `link set ${l.ifb} up`);
+  }
+  for (const r of routes(c)) per.get(r.ns).push(`route add ${r.route}`);
+  for (const [ns, cmds] of per) run('ip', ['-n', ns, '-batch', '-'], { input: cmds.join('\n') + '\n' });
+  for (const f of forwarders(c)) run('ip', ['netns', 'exec', f, ...SYSCTL]);
+}
+
+function timeFloor(c) {
+  const t0 = performance.now();
+  batchFloor(c);
+  return performance.now() - t0;
+}
+
+function assertClean(c) {
+  const left = ourNamespaces().filter((n) => c.nodes.includes(n));
+  if (left.length) throw new Error(`namespaces left before a run: ${left.join(', ')}`);
+}
+
+// ---------------------------------------------------------------------------
+// Sections
+
+function benchSeed(dir) {
+  const c = seedChain();
+  const file = join(dir, 'seed.yaml');
+  writeFileSync(file, chainYaml(c));
+  const script = join(dir, 'seed-ip.sh');
+  writeFileSync(script, ipScript(c));
+  const res = { chainmail: [], ip_script: [], batch_floor: [] };
+  for (let k = 0; k < SEED_RUNS; k++) {
+    assertClean(c);
+    res.chainmail.push(cm(['chain', 'up', file]).ms);
+    cm(['chain', 'down', file]);
+    assertClean(c);
+    res.ip_script.push(timed('bash', [script]).ms);
+    delNamespaces(c.nodes);
+    assertClean(c);
+    res.batch_floor.push(timeFloor(c));
+    delNamespaces(c.nodes);
+  }
+  return {
+    runs: SEED_RUNS,
+    chainmail_ms: r1(median(res.chainmail)),
+    ip_script_ms: r1(median(res.ip_script)),
+    batch_floor_ms: r1(median(res.batch_floor)),
+    ip_commands: ipScript(c).split('\n').filter((l) => l.startsWith('ip ')).length,
+    samples: Object.fromEntries(Object.entries(res).map(([k, v]) => [k, v.map(r1)])),
+  };
+}
+
+function benchScale(dir, { nodes, runs }) {
+  const c = scaleChain(nodes);
+  const file = join(dir, `scale-${nodes}.yaml`);
+  writeFileSync(file, chainYaml(c));
+  const s = { up: [], floor: [], ls: [], down: [] };
+  for (let k = 0; k < runs; k++) {
+    assertClean(c);
+    s.up.push(cm(['chain', 'up', file]).ms);
+    s.ls.push(cm(['ls', '--json']).ms);
+    s.down.push(cm(['chain', 'down', file]).ms);
+    assertClean(c);
+    s.floor.push(timeFloor(c));
+    delNamespaces(c.nodes);
+  }
+  return {
+    nodes, runs, routes: routes(c).length,
+    up_ms: r1(median(s.up)), batch_floor_ms: r1(median(s.floor)), ls_ms: r1(median(s.ls)), down_ms: r1(median(s.down)),
+    samples: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map(r1)])),
+  };
+}
+
+function benchKoko(dir) {
+  const A = `${PREFIX}-ka`, B = `${PREFIX}-kb`;
+  const script = join(dir, 'koko-ip.sh');
+  writeFileSync(script, [
+    '#!/bin/bash', 'set -e',
+    `ip link add x netns ${A} type veth peer name y netns ${B}`,
+    `ip -n ${A} addr add 10.9.0.1/24 dev x`, `ip -n ${B} addr add 10.9.0.2/24 dev y`,
+    `ip -n ${A} link set x up`, `ip -n ${B} link set y up`, '',
+  ].join('\n'));
+  run('ip', ['netns', 'add', A]);
+  run('ip', ['netns', 'add', B]);
+  const k = [], p = [];
+  try {
+    for (let i = 0; i < KOKO_RUNS; i++) {
+      k.push(cm(['koko', '-n', `${A},x,10.9.0.1/24`, '-n', `${B},y,10.9.0.2/24`]).ms);
+      run('ip', ['-n', A, 'link', 'del', 'x']);
+      p.push(timed('bash', [script]).ms);
+      run('ip', ['-n', A, 'link', 'del', 'x']);
+    }
+  } finally {
+    delNamespaces([A, B]);
+  }
+  return { runs: KOKO_RUNS, koko_ms: r1(median(k)), koko_ip_ms: r1(median(p)), samples: { koko: k.map(r1), ip: p.map(r1) } };
+}
+
+function benchDetectHeal(dir) {
+  const c = scaleChain(5, 'h');
+  const first = c.nodes[0], last = c.nodes[4], middle = c.nodes[2];
+  const file = join(dir, 'heal.yaml');
+  writeFileSync(file, chainYaml(c, [`{ from: ${first}, ping: ${last} }`]));
+  cm(['chain', 'up', file]);
+  try {
+    const before = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
+    if (!before.ok) throw new Error('5-node chain not ok before the kill');
+    const t0 = performance.now();
+    run('ip', ['netns', 'del', middle]);
+    let polls = 0, detect;
+    for (;;) {
+      polls++;
+      const st = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
+      if (!st.ok && st.items.some((i) => i.what === middle && !i.ok)) { detect = performance.now() - t0; break; }
+      if (performance.now() - t0 > 30000) throw new Error('kill not detected within 30 s');
+    }
+    const h = cm(['chain', 'heal', file, '--json'], { check: false });
+    const heal = performance.now() - t0;
+    const hj = JSON.parse(h.r.stdout);
+    if (!hj.probesOk) throw new Error(`heal did not make the probes pass: ${h.r.stdout.slice(0, 500)}`);
+    return { detect_ms: r1(detect), detect_polls: polls, heal_ms: r1(heal), heal_cmd_ms: r1(h.ms), heal_reported_ms: hj.ms, runs: 1 };
+  } finally {
+    cm(['chain', 'down', file], { check: false });
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+function pad(s, n, right = false) { s = String(s); return right ? s.padEnd(n) : s.padStart(n); }
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
+
+function printTable(res) {
+  const rows = [['what', 'chainmail ms', 'floor ms', 'ratio', 'runs (median of)']];
+  const s = res.seed_chain;
+  rows.push(['seed chain up vs ip script', s.chainmail_ms, s.ip_script_ms, ratio(s.chainmail_ms, s.ip_script_ms), `${s.runs}`]);
+  rows.push(['seed chain up vs ip -batch', s.chainmail_ms, s.batch_floor_ms, ratio(s.chainmail_ms, s.batch_floor_ms), `${s.runs}`]);
+  for (const x of res.scale) {
+    const runs = x.runs === 1 ? '1 (single run)' : `${x.runs}`;
+    rows.push([`scale ${x.nodes} nodes up vs ip -batch`, x.up_ms, x.batch_floor_ms, ratio(x.up_ms, x.batch_floor_ms), runs]);
+    rows.push([`scale ${x.nodes} nodes ls --json`, x.ls_ms, '', '', runs]);
+    rows.push([`scale ${x.nodes} nodes chain down`, x.down_ms, '', '', runs]);
+  }
+  rows.push(['koko veth+2 addrs vs ip script', res.koko_ms, res.koko_ip_ms, ratio(res.koko_ms, res.koko_ip_ms), `${res.koko.runs}`]);
+  rows.push([`detect (kill -> status broken, ${res.detect_heal.detect_polls} polls)`, res.detect_ms, '', '', '1 (single run)']);
+  rows.push([`heal (kill -> heal done; heal says ${res.detect_heal.heal_reported_ms})`, res.heal_ms, '', '', '1 (single run)']);
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => pad(c, w[i], i === 0 || i === 4)).join('  ');
+  console.log(line(rows[0]));
+  console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log('\nfloor = same work with one `ip -batch` per namespace (veth pairs from one host batch); ip script = one ip process per command via bash.');
+  console.log('chainmail times are wall time of the CLI process (including Node start-up).');
+}
+
+async function main() {
+  if (process.getuid?.() !== 0) { console.error('bench: needs root (network namespaces)'); process.exit(4); }
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'cmt-bench-'));
+  let ok = false;
+  const onSignal = () => { cleanupAll(); rmSync(dir, { recursive: true, force: true }); process.exit(130); };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    cleanupAll();
+    const res = {};
+    console.error('bench: seed chain ...');
+    res.seed_chain = benchSeed(dir);
+    res.scale = [];
+    for (const sc of SCALE) { console.error(`bench: scale ${sc.nodes} ...`); res.scale.push(benchScale(dir, sc)); }
+    console.error('bench: koko ...');
+    res.koko = benchKoko(dir);
+    res.koko_ms = res.koko.koko_ms;
+    res.koko_ip_ms = res.koko.koko_ip_ms;
+    console.error('bench: detect/heal ...');
+    res.detect_heal = benchDetectHeal(dir);
+    res.detect_ms = res.detect_heal.detect_ms;
+    res.heal_ms = res.detect_heal.heal_ms;
+    res.total_ms = r1(performance.now() - started);
+    res.when = new Date().toISOString();
+    res.node = process.version;
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(res, null, 2) + '\n');
+    printTable(res);
+    console.log(`\ntotal ${(res.total_ms / 1000).toFixed(1)} s; written bench/results/latest.json`);
+    ok = true;
+  } finally {
+    cleanupAll();
+    rmSync(dir, { recursive: true, force: true });
+    const left = ourNamespaces();
+    if (left.length) { console.error(`bench: namespaces left: ${left.join(', ')}`); ok = false; }
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+main().catch((e) => { console.error(`bench: ${e.stack || e}`); process.exitCode = 1; });
