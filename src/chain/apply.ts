@@ -119,16 +119,42 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
     throw new ChainmailError(`cannot bring up chain "${spec.name}": ${conflicts[0]!.message}`, 1, conflicts.slice(1).map((c) => `  also: ${c.message}`));
   }
   if (!options.dryRun) {
-    for (const action of actions) {
-      try {
-        await runUpAction(action, desired, options, ctx, record);
-      } finally {
-        // what an action made before failing is on record too, for down
-        await writeRecord(record);
-      }
-    }
+    // the plan lists routes together, after the links they need: those go as one
+    // ip -batch per node, all nodes at once, instead of one process per route
+    const isRoute = (a: UpAction) => a.kind === 'add-route' || a.kind === 'replace-route';
+    const first = actions.findIndex(isRoute);
+    const routes = actions.filter(isRoute) as Array<Extract<UpAction, { kind: 'add-route' | 'replace-route' }>>;
+    const [before, after] = first < 0 ? [actions, []] : [actions.slice(0, first), actions.slice(first + routes.length)];
+    for (const action of before) await runRecorded(action, desired, options, ctx, record);
+    if (routes.length) await addRoutes(routes, options, ctx);
+    for (const action of after) await runRecorded(action, desired, options, ctx, record);
   }
   return { name: spec.name, actions: actions.map(describeAction), dryRun: options.dryRun === true, ms: Math.round(performance.now() - started) };
+}
+
+async function runRecorded(action: UpAction, desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record: ChainRecord): Promise<void> {
+  try {
+    await runUpAction(action, desired, options, ctx, record);
+  } finally {
+    // what an action made before failing is on record too, for down
+    await writeRecord(record);
+  }
+}
+
+/** Every node's routes in one `ip -batch -`, the nodes in parallel. */
+async function addRoutes(routes: ReadonlyArray<Extract<UpAction, { kind: 'add-route' | 'replace-route' }>>, options: ChainOptions, ctx: CommandContext): Promise<void> {
+  const byNode = new Map<string, typeof routes[number][]>();
+  for (const r of routes) byNode.set(r.route.node, [...(byNode.get(r.route.node) ?? []), r]);
+  await Promise.all([...byNode].map(async ([node, actions]) => {
+    const ns = await mustFind(node, options, ctx);
+    const lines = actions.map(({ kind, route }) => {
+      const family = route.destination.kind === 'default' ? route.destination.family : route.destination.prefix.family;
+      // in a batch "default" means IPv4; the IPv6 default is written as its prefix
+      const dst = route.destination.kind === 'default' ? (family === 6 ? '::/0' : 'default') : formatCidr(route.destination.prefix);
+      return `route ${kind === 'add-route' ? 'add' : 'replace'} ${dst} via ${route.via} dev ${route.dev}`;
+    });
+    await ctx.execute([{ describe: `add ${lines.length} route${lines.length === 1 ? '' : 's'} in ${node}`, argv: ipIn(ns, ['-batch', '-']), input: lines.join('\n') + '\n' }]);
+  }));
 }
 
 async function mustFind(node: string, options: ChainOptions, ctx: CommandContext): Promise<Namespace> {
@@ -184,17 +210,9 @@ async function runUpAction(action: UpAction, desired: DesiredChain, options: Cha
       return;
     }
     case 'add-route':
-    case 'replace-route': {
-      const { route } = action;
-      const ns = await mustFind(route.node, options, ctx);
-      const family = route.destination.kind === 'default' ? route.destination.family : route.destination.prefix.family;
-      const dst = route.destination.kind === 'default' ? 'default' : formatCidr(route.destination.prefix);
-      await ctx.execute([{
-        describe: describeAction(action),
-        argv: ipIn(ns, [`-${family}`, 'route', action.kind === 'add-route' ? 'add' : 'replace', dst, 'via', route.via, 'dev', route.dev]),
-      }]);
+    case 'replace-route':
+      await addRoutes([action], options, ctx);
       return;
-    }
     case 'add-rule': {
       const ns = await mustFind(action.node, options, ctx);
       await ctx.execute([{ describe: describeAction(action), argv: commandIn(ns, ['iptables', '-w', '5', '-A', 'FORWARD', ...action.rule]) }]);

@@ -7,6 +7,8 @@ export interface Step {
   /** What it does, in words: "move cm5f..a into client as link1". */
   describe: string;
   argv: string[];
+  /** Text for the program's stdin (an `ip -batch -` script). */
+  input?: string;
   /** Run in reverse order if a later step fails; "already gone" is fine. */
   undo?: string[];
   /** Overrides the generic explanation: kernel text pattern -> sentence. */
@@ -14,7 +16,7 @@ export interface Step {
 }
 
 export interface ExecutorOptions {
-  runner?: (argv: readonly string[]) => Promise<ExecResult>;
+  runner?: (argv: readonly string[], input?: string) => Promise<ExecResult>;
   /**
    * Test hook: pretend step N (0-based) failed, to prove rollback on the
    * real kernel. Set through CHAINMAIL_FAIL_AT_STEP; never in normal use.
@@ -33,13 +35,13 @@ export interface ExecutedStep {
  * reverse order, so the kernel is left as it was: all or nothing.
  */
 export async function executeSteps(steps: readonly Step[], options: ExecutorOptions = {}): Promise<ExecutedStep[]> {
-  const runner = options.runner ?? ((argv: readonly string[]) => run(argv));
+  const runner = options.runner ?? ((argv: readonly string[], input?: string) => run(argv, input === undefined ? {} : { input }));
   const done: ExecutedStep[] = [];
   for (const [index, step] of steps.entries()) {
     const started = performance.now();
     const result: ExecResult = options.failAtStep === index
       ? { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' }
-      : await runner(step.argv);
+      : await runner(step.argv, step.input);
     if (result.exitCode !== 0) {
       const leftovers = await rollback(steps.slice(0, index), runner);
       const reason = specificExplanation(step, result.stderr) ?? explainFailure(result.stderr);
