@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ChainmailError, TargetError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
@@ -11,7 +11,7 @@ import { planKokoCreate } from '../plan/koko.js';
 import { planKoroChange } from '../plan/koro.js';
 import { formatCidr } from '../parse/values.js';
 import { run } from '../sys/exec.js';
-import { commandIn, hostNamespace, ipIn, NETNS_DIR, type Namespace } from '../targets/namespace.js';
+import { commandIn, hostNamespace, ipIn, namespaceIdentity, NETNS_DIR, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
@@ -244,12 +244,9 @@ async function runUpAction(action: UpAction, desired: DesiredChain, options: Cha
 }
 
 async function identity(ns: Namespace): Promise<string> {
-  try {
-    const st = await stat(ns.path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    throw new TargetError(`${ns.label} stopped while the chain was being brought up`);
-  }
+  const id = await namespaceIdentity(ns.path);
+  if (id === undefined) throw new TargetError(`${ns.label} stopped while the chain was being brought up`);
+  return id;
 }
 
 /** The server is ready when its port is listening (ss in the namespace), within a few seconds. */

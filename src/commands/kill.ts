@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { ChainmailError } from '../errors.js';
 import type { KillCommand } from '../parse/verbs.js';
 import { query } from '../net/executor.js';
 import { readInterfaces } from '../net/read.js';
 import { discoverTopology } from '../topology/discover.js';
 import type { EndRef } from '../topology/model.js';
-import type { Namespace } from '../targets/namespace.js';
+import { namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 const GRACE_MS = 2000;
@@ -21,7 +20,8 @@ const TEARDOWN_WAIT_MS = 5000;
  */
 export async function runKill(cmd: KillCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
-  if (ns.kind === 'netns' && (await sameFile(ns.path, '/proc/1/ns/net') || await sameFile(ns.path, `/proc/${process.pid}/ns/net`))) {
+  const [target, init, own] = await Promise.all([ns.path, '/proc/1/ns/net', `/proc/${process.pid}/ns/net`].map(namespaceIdentity));
+  if (ns.kind === 'netns' && target !== undefined && (target === init || target === own)) {
     throw new ChainmailError(`${ns.label} is the host's own network namespace: chainmail will not stop every process on the host`);
   }
   const topology = await discoverTopology(ctx.docker);
@@ -98,11 +98,3 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   } catch { /* already gone */ }
 }
 
-async function sameFile(a: string, b: string): Promise<boolean> {
-  try {
-    const [x, y] = await Promise.all([stat(a), stat(b)]);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
-}

@@ -1,8 +1,7 @@
 import type { KokoCommand } from '../parse/koko.js';
 import { readInterfaces } from '../net/read.js';
 import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
-import { stat } from 'node:fs/promises';
-import { hostNamespace, type Namespace } from '../targets/namespace.js';
+import { hostNamespace, namespaceIdentity } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
 import type { CommandContext, CommandResult } from './context.js';
 
@@ -19,7 +18,7 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
   const namespaces = await Promise.all(specs.map((e) => ctx.resolve(e.target)));
   const host = hostNamespace();
   const all = [host, ...namespaces];
-  const identities = await Promise.all(all.map(namespaceIdentity));
+  const identities = await Promise.all(all.map(async (ns) => (await namespaceIdentity(ns.path)) ?? ns.path));
   // one read per distinct namespace, all at once
   const readings = new Map<string, Promise<Interface[]>>();
   const [hostInterfaces, ...endInterfaces] = await Promise.all(all.map((ns, i) => {
@@ -39,16 +38,6 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
       mirrors: end.mirrors,
     })),
   });
-}
-
-/** Namespace files are nsfs inodes: equal device and inode mean the same namespace. */
-async function namespaceIdentity(ns: Namespace): Promise<string> {
-  try {
-    const st = await stat(ns.path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return ns.path;
-  }
 }
 
 function done(summary: string, started: number, json: Record<string, unknown>): CommandResult {

@@ -94,8 +94,6 @@ function bigIntToIpv6(value: bigint): string {
  * chainmail is stricter: printable ASCII letters, digits and `_ . - @ +`,
  * not starting with '-' (iproute2 would read it as an option), not "." or "..".
  */
-export const IFNAME_FORM = '1-15 characters of A-Z a-z 0-9 _ . - @ +, not starting with -';
-
 export function checkInterfaceName(name: string): Parsed<string> {
   if (name.length === 0) return bad('interface name is empty');
   if (Buffer.byteLength(name) > 15) return bad(`interface name is ${Buffer.byteLength(name)} bytes, the kernel allows 15`);
@@ -107,8 +105,6 @@ export function checkInterfaceName(name: string): Parsed<string> {
 }
 
 /** Names of `ip netns` namespaces: files under /var/run/netns. */
-export const NETNS_NAME_FORM = 'letters, digits and _ . - (no "/", not "." or "..")';
-
 export function checkNetnsName(name: string): Parsed<string> {
   if (name.length === 0) return bad('namespace name is empty');
   if (name === '.' || name === '..') return bad('"." and ".." are not namespace names');

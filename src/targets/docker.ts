@@ -28,16 +28,6 @@ export class DockerEngine {
     return this.client;
   }
 
-  /** Whether an engine answers at all (false on any connection failure). */
-  async available(): Promise<boolean> {
-    try {
-      await (await this.docker()).ping();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** The container, or undefined when there is none of that name/id. */
   async find(nameOrId: string): Promise<ContainerInfo | undefined> {
     try {

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+
 /** A resolved network namespace: something a command can be run inside. */
 export interface Namespace {
   kind: 'docker' | 'netns' | 'pid' | 'path' | 'host';
@@ -32,6 +34,16 @@ export function commandIn(ns: Namespace, argv: readonly string[]): string[] {
   return ['nsenter', `--net=${ns.path}`, '--', ...argv];
 }
 
-export function sameNamespace(a: Namespace, b: Namespace): boolean {
-  return a.path === b.path;
+/**
+ * A namespace's identity: namespace files are nsfs inodes, so equal device
+ * and inode mean the same namespace however it was named. Undefined when the
+ * file cannot be read (the namespace is gone).
+ */
+export async function namespaceIdentity(path: string): Promise<string | undefined> {
+  try {
+    const st = await stat(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
 }

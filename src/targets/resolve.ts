@@ -1,6 +1,6 @@
 import { access, readdir } from 'node:fs/promises';
 import { TargetError } from '../errors.js';
-import { describeTarget, type TargetSpec } from '../parse/target.js';
+import type { TargetSpec } from '../parse/target.js';
 import type { DockerEngine } from './docker.js';
 import { hostNamespace, NETNS_DIR, type Namespace } from './namespace.js';
 
@@ -84,8 +84,4 @@ async function resolveBareName(name: string, docker: DockerEngine): Promise<Name
   if (container) return resolveContainer(container.id, docker).then((ns) => ({ ...ns, label: container!.name }));
   if (dockerError) throw new TargetError(`no network namespace named "${name}", and ${dockerError.message}`);
   throw new TargetError(`no container or network namespace named "${name}"`);
-}
-
-export function targetLabel(spec: TargetSpec): string {
-  return describeTarget(spec);
 }
