@@ -5,6 +5,7 @@ import { parseCommand, USAGE, VERBS } from '../parse/verbs.js';
 import { createContext } from '../commands/context.js';
 import { runCommand, wantsJson } from '../commands/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
+import { loadUi } from '../ui/load-ui.js';
 
 const VERSION = '0.1.0';
 
@@ -90,7 +91,7 @@ async function dispatch(words: string[], out: InstanceType<typeof Chalk>, err: I
         return 0;
       }
       requireNetworkPrivilege();
-      const { runUi } = await import('../ui/run-ui.js');
+      const { runUi } = await loadUi();
       return runUi();
     }
     const cmd = parseCommand(words);

@@ -83,7 +83,8 @@ export class TmuxTerminal {
     if (!session.startsWith('cmt-')) throw new Error(`bad tmux session name ${session}`);
     const home = mkdtempSync(join(tmpdir(), 'cmt-tui-home-'));
     const program = options.argv ?? [process.execPath, BIN];
-    const env = { TERM: 'xterm-256color', HOME: home, ...options.env };
+    // CI=true as in the project's CI, always: the UI must draw in a terminal even then (src/ui/load-ui.ts)
+    const env = { TERM: 'xterm-256color', HOME: home, CI: 'true', ...options.env };
     const term = new TmuxTerminal(session, home);
     try {
       tmux([
