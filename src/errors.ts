@@ -10,9 +10,16 @@ export class ChainmailError extends Error {
     /** Extra lines printed under the message (marker, usage form, hints). */
     readonly context: readonly string[] = [],
   ) {
-    super(message);
+    // the message is one line: a typed token with a line break or an escape
+    // sequence in it is shown escaped, never passed to the terminal
+    super(escapeControl(message));
     this.name = new.target.name;
   }
+}
+
+/** Control characters as JSON escapes (`\n`, `\u001b`): text that prints as one plain line. */
+export function escapeControl(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** Exit code for bad syntax or bad values: nothing was attempted. */
