@@ -3,7 +3,7 @@ import { DockerEngine } from '../targets/docker.js';
 import { resolveTarget } from '../targets/resolve.js';
 import type { TargetSpec } from '../parse/target.js';
 import type { Namespace } from '../targets/namespace.js';
-import { executeSteps, failAtStepFromEnv, type ExecutedStep, type Step } from '../net/executor.js';
+import { executeSteps, failAtStepFromEnv, pauseAtStepFromEnv, type ExecutedStep, type Step } from '../net/executor.js';
 
 /** What every command needs from its surroundings; one per process (CLI) or session (UI). */
 export interface CommandContext {
@@ -18,9 +18,10 @@ export interface CommandContext {
 export function createContext(): CommandContext {
   const docker = new DockerEngine();
   const failAtStep = failAtStepFromEnv();
+  const pauseAtStep = pauseAtStepFromEnv();
   return {
     docker,
-    execute: (steps) => executeSteps(steps, failAtStep !== undefined ? { failAtStep } : {}),
+    execute: (steps) => executeSteps(steps, { ...(failAtStep !== undefined ? { failAtStep } : {}), ...(pauseAtStep ? { pauseAtStep } : {}) }),
     newTag: () => randomBytes(4).toString('hex'),
     resolve: (spec) => resolveTarget(spec, docker),
   };

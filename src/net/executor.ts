@@ -1,3 +1,4 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { ChainmailError, KernelError } from '../errors.js';
 import { run, type ExecResult } from '../sys/exec.js';
 import { explainFailure, isAlreadyGone } from './kernel-errors.js';
@@ -22,6 +23,12 @@ export interface ExecutorOptions {
    * real kernel. Set through CHAINMAIL_FAIL_AT_STEP; never in normal use.
    */
   failAtStep?: number;
+  /**
+   * Test hook: before step N, create FILE and wait until a test removes it,
+   * so that a test can kill a container between two steps. Set through
+   * CHAINMAIL_PAUSE_AT_STEP=N:FILE; never in normal use.
+   */
+  pauseAtStep?: { index: number; file: string };
 }
 
 export interface ExecutedStep {
@@ -38,6 +45,7 @@ export async function executeSteps(steps: readonly Step[], options: ExecutorOpti
   const runner = options.runner ?? ((argv: readonly string[], input?: string) => run(argv, input === undefined ? {} : { input }));
   const done: ExecutedStep[] = [];
   for (const [index, step] of steps.entries()) {
+    if (options.pauseAtStep?.index === index) await pauseUntilRemoved(options.pauseAtStep.file);
     const started = performance.now();
     const result: ExecResult = options.failAtStep === index
       ? { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' }
@@ -95,4 +103,16 @@ export async function queryWithInput(argv: string[], input: string, what: string
 export function failAtStepFromEnv(): number | undefined {
   const v = process.env.CHAINMAIL_FAIL_AT_STEP;
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+export function pauseAtStepFromEnv(): { index: number; file: string } | undefined {
+  const m = /^(\d+):(\/.+)$/.exec(process.env.CHAINMAIL_PAUSE_AT_STEP ?? '');
+  return m ? { index: Number(m[1]), file: m[2]! } : undefined;
+}
+
+/** The pause of CHAINMAIL_PAUSE_AT_STEP: at most a minute, so a test that died cannot hang it forever. */
+async function pauseUntilRemoved(file: string): Promise<void> {
+  writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
+  const deadline = Date.now() + 60_000;
+  while (existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
