@@ -128,6 +128,8 @@ export class Session {
   /** Many events arrive together (a veth pair is several netlink messages): one read for all. */
   requestRefresh(): void {
     if (this.stopped) return;
+    // before the (debounced, possibly slow) read: a monitor must not keep a deleted namespace alive
+    this.monitors.prune();
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refreshNow(), REFRESH_DEBOUNCE_MS);
   }
@@ -295,9 +297,7 @@ export class Session {
     this.seen = new Map(chainLinks.map((l) => [linkKey(l), l]));
     if (this.stopped) return;
     this.monitors.sync(topology.targets.map((t) => t.ns));
-    const selected = this.state.selected && topology.targets.some((t) => t.ns.label === this.state.selected)
-      ? this.state.selected
-      : topology.targets.find((t) => t.ns.kind !== 'host')?.ns.label ?? topology.targets[0]?.ns.label;
+    const selected = nextSelection(this.state.topology, topology, this.state.selected);
     this.update({ topology, broken, selected, refreshedAt: new Date() });
     await this.readDetails();
   }
@@ -380,6 +380,25 @@ export class Session {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
   }
+}
+
+/**
+ * The selection after a read: kept while its target exists; when it has gone
+ * (a namespace deleted, a container removed), the target listed after it
+ * before (or before it, when it was the last), so the cursor stays where it
+ * was in the targets list rather than jumping to the top. The host, listed
+ * last, is taken only when nothing else is left.
+ */
+export function nextSelection(before: Topology | undefined, now: Topology, selected: string | undefined): string | undefined {
+  const present = new Set(now.targets.map((t) => t.ns.label));
+  if (selected !== undefined && present.has(selected)) return selected;
+  const old = (before?.targets ?? []).filter((t) => t.ns.kind !== 'host').map((t) => t.ns.label);
+  const at = selected === undefined ? -1 : old.indexOf(selected);
+  if (at >= 0) {
+    const neighbour = old.slice(at + 1).find((l) => present.has(l)) ?? old.slice(0, at).reverse().find((l) => present.has(l));
+    if (neighbour !== undefined) return neighbour;
+  }
+  return now.targets.find((t) => t.ns.kind !== 'host')?.ns.label ?? now.targets[0]?.ns.label;
 }
 
 /** Lines that would never finish, or open a second UI inside this one. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { ipIn, type Namespace } from '../targets/namespace.js';
 
 /**
@@ -7,12 +8,13 @@ import { ipIn, type Namespace } from '../targets/namespace.js';
  * -j, so its output is only a trigger; the state is then read as JSON.
  */
 export class NamespaceMonitors {
-  private readonly running = new Map<string, { ns: Namespace; child: ChildProcess }>();
+  private readonly running = new Map<string, { ns: Namespace; child: ChildProcess; identity: string }>();
 
   constructor(private readonly onChange: (ns: Namespace) => void) {}
 
   /** Starts monitors for namespaces not yet watched, stops those no longer listed. */
   sync(namespaces: readonly Namespace[]): void {
+    this.prune();
     const wanted = new Map(namespaces.filter((n) => n.path !== '').map((n) => [n.path, n]));
     for (const [path, { child }] of this.running) {
       if (!wanted.has(path)) {
@@ -25,6 +27,29 @@ export class NamespaceMonitors {
     }
   }
 
+  /**
+   * Stops, at once, every monitor whose namespace is no longer at its path
+   * (`ip netns del`, a container's process gone, a new namespace under the
+   * same name). A monitor's netlink socket holds its namespace: left running
+   * until the next full read, it keeps a deleted namespace, and the veth
+   * peers of its links elsewhere, alive. Returns whether any was stopped.
+   */
+  prune(): boolean {
+    let stopped = false;
+    for (const [path, { child, identity }] of this.running) {
+      if (identityOf(path) === identity) continue;
+      this.running.delete(path);
+      child.kill();
+      stopped = true;
+    }
+    return stopped;
+  }
+
+  /** The namespace files watched now. */
+  get paths(): string[] {
+    return [...this.running.keys()];
+  }
+
   get count(): number {
     return this.running.size;
   }
@@ -35,6 +60,9 @@ export class NamespaceMonitors {
   }
 
   private start(path: string, ns: Namespace): void {
+    const identity = identityOf(path);
+    // gone already: nothing to watch (the next read will not list it)
+    if (identity === undefined) return;
     const [file, ...args] = ipIn(ns, ['monitor', 'link', 'address', 'route']);
     const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout?.on('data', () => this.onChange(ns));
@@ -46,6 +74,16 @@ export class NamespaceMonitors {
         this.onChange(ns);
       }
     });
-    this.running.set(path, { ns, child });
+    this.running.set(path, { ns, child, identity });
+  }
+}
+
+/** device:inode of a namespace file (see namespaceIdentity), synchronously: prune runs on every event. */
+function identityOf(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
   }
 }
