@@ -15,7 +15,7 @@ const FORBIDDEN_LONG = [
 
 /** Why a word may not stand in a rule, or undefined when it may. */
 export function ruleWordProblem(word: string): string | undefined {
-  if (/[\x00-\x1f\x7f]/.test(word)) return 'rule words must not contain control characters';
+  if (/[\x00-\x1f\x7f]/.test(word)) return `${JSON.stringify(word)}: rule words must not contain control characters`;
   if (word.startsWith('--')) {
     const name = word.split('=')[0]!;
     if (name.length >= 3 && FORBIDDEN_LONG.some((long) => long.startsWith(name))) {

@@ -3,7 +3,7 @@ import { ruleWordProblem } from './iptables-rule.js';
 import { parseKoko, KOKO_USAGE, type KokoCommand } from './koko.js';
 import { parseKoro, KORO_USAGE, type KoroCommand } from './koro.js';
 import { nearestWord } from './nearest.js';
-import { expect, parseTargetWords, type TargetSpec } from './target.js';
+import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
 import { imageProblem, parseInteger, parseIp } from './values.js';
 
 export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
@@ -218,7 +218,7 @@ function parseKill(input: readonly string[]): KillCommand {
   const { spec, next } = parseTargetWords(words, 0, USAGE.kill!);
   noMore(words, next, USAGE.kill!);
   if (spec.kind === 'pid' || spec.kind === 'path' || spec.kind === 'host') {
-    throw new UsageError('kill takes a container or a named network namespace', { words, index: 0 }, USAGE.kill!);
+    throw new UsageError(`kill takes a container or a named network namespace, not ${describeTarget(spec)}`, { words, index: 0 }, USAGE.kill!);
   }
   return { verb: 'kill', target: spec, json };
 }

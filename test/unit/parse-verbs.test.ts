@@ -214,7 +214,7 @@ describe('parseCommand: fw', () => {
     expectUsageError(() => parse('fw firewall del'), { message: '"fw del" needs a rule (e.g. -p icmp -j DROP) or a rule number', index: 3, word: undefined });
     expectUsageError(() => parse('fw firewall del 0'), { message: 'bad rule number "0": must be from 1 to 100000', index: 3, word: '0', names: '"0"' });
     expectUsageError(() => parseCommand(['fw', 'firewall', 'add', '-p', 'icmp\n-F']), {
-      message: 'rule words must not contain control characters', index: 4, word: 'icmp\n-F',
+      message: '"icmp\\n-F": rule words must not contain control characters', index: 4, word: 'icmp\n-F', names: 'icmp',
     });
   });
 });
@@ -317,13 +317,13 @@ describe('parseCommand: kill', () => {
   });
 
   it.each([
-    ['kill pid 42', 'pid'],
-    ['kill pid:42', 'pid:42'],
-    ['kill host', 'host'],
-    ['kill /proc/1/ns/net', '/proc/1/ns/net'],
-    ['kill netns /var/run/netns/red', 'netns'],
-  ])('refuses %s, marking the target', (line, word) => {
-    expectUsageError(() => parse(line), { message: 'kill takes a container or a named network namespace', index: 1, word });
+    ['kill pid 42', 'pid', 'pid 42'],
+    ['kill pid:42', 'pid:42', 'pid 42'],
+    ['kill host', 'host', 'host'],
+    ['kill /proc/1/ns/net', '/proc/1/ns/net', '/proc/1/ns/net'],
+    ['kill netns /var/run/netns/red', 'netns', '/var/run/netns/red'],
+  ])('refuses %s, marking and naming the target', (line, word, named) => {
+    expectUsageError(() => parse(line), { message: `kill takes a container or a named network namespace, not ${named}`, index: 1, word, names: named });
   });
 
   it('bad forms', () => {
