@@ -43,6 +43,7 @@ import {
 import { Fields, fieldPath, isAbsent, parseYamlFile, readList, readText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
 import {
   addressValue,
+  deriveChain,
   isNetworkOrBroadcast,
   linkAddresses,
   linkSubnet,
@@ -50,7 +51,7 @@ import {
   subnetContains,
   subnetsOverlap,
 } from './derive.js';
-import type { ChainSpec, FirewallRuleSpec, LinkEndSpec, LinkSpec, NodeSpec, ProbeSpec, RouteSpec } from './model.js';
+import type { ChainSpec, DesiredRoute, FirewallRuleSpec, LinkEndSpec, LinkSpec, NodeSpec, ProbeSpec, RouteSpec } from './model.js';
 
 export class ChainFileError extends YamlFileError {}
 
@@ -108,12 +109,14 @@ function readChain(source: Source, root: unknown): ChainSpec {
   const forwardingField = top.optional('forwarding');
   const firewallField = top.optional('firewall');
   const probesField = top.optional('probes');
+  const routes = routesField ? readRoutes(source, routesField, known) : [];
+  checkRouteLoops(source, nodes, links, routes);
   return {
     name,
     file: source.file,
     nodes,
     links,
-    routes: routesField ? readRoutes(source, routesField, known) : [],
+    routes: routes.map((r) => r.spec),
     ...(forwardingField ? { forwarding: readForwarding(source, forwardingField, known) } : {}),
     firewall: firewallField ? readFirewall(source, firewallField, known) : [],
     probes: probesField ? readProbes(source, probesField, known) : [],
@@ -355,8 +358,15 @@ function readAddressPair(source: Source, pair: Field, [aField, bField]: [Field, 
 const ROUTE_FIELDS = ['node', 'to', 'via', 'dev'];
 const ROUTE_SHAPE = '{ node, to: default | PREFIX, via: ADDRESS, dev: IF }';
 
-function readRoutes(source: Source, field: Field, known: KnownNodes): RouteSpec[] {
-  const routes: { spec: RouteSpec; path: string }[] = [];
+/** A route of the file with where its destination is written, for messages. */
+interface ReadRoute {
+  spec: RouteSpec;
+  path: string;
+  toField: Field;
+}
+
+function readRoutes(source: Source, field: Field, known: KnownNodes): ReadRoute[] {
+  const routes: ReadRoute[] = [];
   for (const item of readList(source, field, `routes, each ${ROUTE_SHAPE}`)) {
     const fields = new Fields(source, item, ROUTE_FIELDS, ROUTE_SHAPE);
     const node = known.check(source, fields.required('node', 'the node the route is on'));
@@ -374,10 +384,48 @@ function readRoutes(source: Source, field: Field, known: KnownNodes): RouteSpec[
     checkNotOnLink(source, toField, node, destination, known);
     const earlier = routes.find((r) => r.spec.node === node && sameDestination(r.spec.destination, destination));
     if (earlier) source.fail(toField.node, toField.path, `${node} already has a route to ${formatTo(destination)} (${earlier.path})`);
-    routes.push({ spec: { node, destination, via: via.address, ...(dev ? { dev } : {}) }, path: item.path });
+    routes.push({ spec: { node, destination, via: via.address, ...(dev ? { dev } : {}) }, path: item.path, toField });
   }
-  return routes.map((r) => r.spec);
+  return routes;
 }
+
+/**
+ * The file's routes must not send a packet round in a circle (a -> b -> a),
+ * alone or together with the derived ones: follow each one hop by hop, the
+ * way the kernels would for its destination, until the packet reaches a node
+ * on the destination's subnet, a node with no route for it, or a node it has
+ * passed already.
+ */
+function checkRouteLoops(source: Source, nodes: readonly NodeSpec[], links: readonly LinkSpec[], routes: readonly ReadRoute[]): void {
+  if (routes.length === 0) return;
+  const desired = deriveChain({ name: 'loop-check', nodes: [...nodes], links: [...links], routes: routes.map((r) => r.spec), firewall: [], probes: [] });
+  const ends = desired.links.flatMap((link) => [link.a, link.b]);
+  for (const { spec, toField } of routes) {
+    const { destination } = spec;
+    const family = destination.kind === 'default' ? destination.family : destination.prefix.family;
+    // the packet: to the destination's first address, or (default) to an address no subnet holds
+    const to = destination.kind === 'prefix' ? destination.prefix : undefined;
+    const matches = (d: RouteDestination) => (d.kind === 'default' ? d.family === family : to !== undefined && d.prefix.prefix <= to.prefix && subnetContains(d.prefix, to));
+    const path = [spec.node];
+    let via: string | undefined = spec.via;
+    while (via !== undefined) {
+      const gateway: string = via;
+      const next: string | undefined = ends.find((end) => end.address.address === gateway)?.node;
+      if (next === undefined) break;
+      if (path.includes(next)) {
+        source.fail(toField.node, toField.path, `${formatTo(destination)} goes round in a loop: ${[...path, next].join(' -> ')} (no node on the way has it on a link)`);
+      }
+      path.push(next);
+      if (to && ends.some((end) => end.node === next && subnetsOverlap(networkOf(end.address), to))) break;
+      const best: DesiredRoute | undefined = desired.routes
+        .filter((r) => r.node === next && matches(r.destination))
+        .sort((x, y) => prefixLength(y.destination) - prefixLength(x.destination))[0];
+      via = best?.via;
+    }
+  }
+}
+
+const prefixLength = (d: RouteDestination) => (d.kind === 'default' ? -1 : d.prefix.prefix);
 
 function readAddress(source: Source, field: Field): { family: 4 | 6; address: string } {
   const text = readText(source, field, 'an address');

@@ -381,6 +381,26 @@ describe('parseChainText: routes', () => {
   });
 });
 
+describe('parseChainText: route loops', () => {
+  it('refuses two routes that send a prefix back and forth', () => {
+    expect(errorOf(withBase('routes:', '  - { node: client, to: 10.0.9.0/24, via: 10.0.1.2 }', '  - { node: firewall, to: 10.0.9.0/24, via: 10.0.1.1 }'))).toBe(
+      'x.yaml:10: routes[0].to: 10.0.9.0/24 goes round in a loop: client -> firewall -> client (no node on the way has it on a link)');
+  });
+
+  it('refuses a route that meets a derived one coming back (a default of a leaf)', () => {
+    // router's only link is to firewall, so its derived default route points back there
+    expect(errorOf(withBase('routes:', '  - { node: firewall, to: 10.0.9.0/24, via: 10.0.2.2 }'))).toBe(
+      'x.yaml:10: routes[0].to: 10.0.9.0/24 goes round in a loop: firewall -> router -> firewall (no node on the way has it on a link)');
+    expect(errorOf(withBase('routes:', '  - { node: firewall, to: default, via: 10.0.1.1 }'))).toBe(
+      'x.yaml:10: routes[0].to: default goes round in a loop: firewall -> client -> firewall (no node on the way has it on a link)');
+  });
+
+  it('accepts routes that end on the destination\'s subnet or at a node with no route for it', () => {
+    expect(parseChainText(withBase('routes:', '  - { node: router, to: 10.0.1.0/24, via: 10.0.2.1 }'), 'x.yaml').routes).toHaveLength(1);
+    expect(parseChainText(withBase('routes:', '  - { node: client, to: 10.0.9.0/24, via: 10.0.1.2 }'), 'x.yaml').routes).toHaveLength(1);
+  });
+});
+
 describe('parseChainText: forwarding and firewall', () => {
   it('refuses unknown and repeated nodes in forwarding', () => {
     expect(errorOf(withBase('forwarding: [firewall, webserver]'))).toBe(
