@@ -236,8 +236,16 @@ describe('deriveChain: file routes', () => {
     ...routes.map((r) => `  - ${r}`),
   );
 
+  /**
+   * The seed with routes set on the parsed spec: these send traffic to the
+   * webserver, whose derived default points back, a loop the loader refuses;
+   * here only deriveChain's merging is under test.
+   */
+  const seedWithLooping = (...routes: ChainSpec['routes']): ChainSpec => ({ ...seedWith(), routes });
+  const prefix = (address: string, length: number) => ({ kind: 'prefix' as const, prefix: { family: 4 as const, address, prefix: length } });
+
   it('replaces the derived route to the same destination on the same node, in place', () => {
-    const desired = deriveChain(seedWith('{ node: router, to: 10.0.1.0/24, via: 10.0.3.2 }'));
+    const desired = deriveChain(seedWithLooping({ node: 'router', destination: prefix('10.0.1.0', 24), via: '10.0.3.2' }));
     expect(routesOf(desired)).toEqual([
       'client: default via 10.0.1.2 dev link1',
       'firewall: 10.0.3.0/24 via 10.0.2.2 dev link3',
@@ -247,9 +255,9 @@ describe('deriveChain: file routes', () => {
   });
 
   it('adds routes to new destinations last, finding dev from the gateway or taking it as written', () => {
-    const desired = deriveChain(seedWith(
-      '{ node: router, to: default, via: 10.0.3.2 }',
-      '{ node: client, to: 192.168.0.0/16, via: 10.0.1.2, dev: link1 }',
+    const desired = deriveChain(seedWithLooping(
+      { node: 'router', destination: { kind: 'default', family: 4 }, via: '10.0.3.2' },
+      { node: 'client', destination: prefix('192.168.0.0', 16), via: '10.0.1.2', dev: 'link1' },
     ));
     expect(routesOf(desired).slice(4)).toEqual([
       'router: default via 10.0.3.2 dev link5 (file)',
