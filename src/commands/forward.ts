@@ -1,6 +1,7 @@
 import type { ForwardCommand } from '../parse/verbs.js';
 import { query } from '../net/executor.js';
 import { commandIn } from '../targets/namespace.js';
+import { withTargetLocks } from '../sys/target-lock.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 /**
@@ -9,18 +10,23 @@ import type { CommandContext, CommandResult } from './context.js';
  */
 export async function runForward(cmd: ForwardCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
-  if (cmd.setting !== undefined) {
-    const value = cmd.setting === 'on' ? '1' : '0';
+  const show = async (): Promise<CommandResult> => {
+    const state = await readForwarding(ns);
+    const words = (on: boolean): string => (on ? 'on' : 'off');
+    const line = `${ns.label}: forwarding ipv4 ${words(state.ipv4)}, ipv6 ${words(state.ipv6)}`;
+    return { ok: true, lines: [line], json: { target: ns.label, ...state } };
+  };
+  if (cmd.setting === undefined) return show();
+  const value = cmd.setting === 'on' ? '1' : '0';
+  // locked up to the read-back, so the state shown is the one this command set
+  return withTargetLocks([ns], async () => {
     await ctx.execute([{
       describe: `turn forwarding ${cmd.setting} in ${ns.label}`,
       // -e: a kernel booted without IPv6 has no IPv6 key; IPv4 alone is then the whole change
       argv: commandIn(ns, ['sysctl', '-e', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]),
     }]);
-  }
-  const state = await readForwarding(ns);
-  const words = (on: boolean): string => (on ? 'on' : 'off');
-  const line = `${ns.label}: forwarding ipv4 ${words(state.ipv4)}, ipv6 ${words(state.ipv6)}`;
-  return { ok: true, lines: [line], json: { target: ns.label, ...state } };
+    return show();
+  });
 }
 
 export async function readForwarding(ns: Parameters<typeof commandIn>[0]): Promise<{ ipv4: boolean; ipv6: boolean }> {

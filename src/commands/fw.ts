@@ -3,6 +3,7 @@ import type { FwCommand } from '../parse/verbs.js';
 import { query } from '../net/executor.js';
 import { commandIn, type Namespace } from '../targets/namespace.js';
 import { renderTable } from '../render/table.js';
+import { withTargetLocks } from '../sys/target-lock.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export interface FirewallRules {
@@ -31,6 +32,11 @@ export async function readForwardRules(ns: Namespace): Promise<FirewallRules> {
 /** iptables rules of the target's FORWARD chain; rule words go as arguments, never through a shell. */
 export async function runFw(cmd: FwCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
+  // a change is locked from reading the rule numbers to reading the result: "del 2" deletes the rule 2 that was read
+  return cmd.action === 'list' ? changeAndRead(cmd, ns, ctx) : withTargetLocks([ns], () => changeAndRead(cmd, ns, ctx));
+}
+
+async function changeAndRead(cmd: FwCommand, ns: Namespace, ctx: CommandContext): Promise<CommandResult> {
   let ruleText = cmd.rule.join(' ');
   if (cmd.action !== 'list') {
     const byNumber = cmd.action === 'del' && cmd.rule.length === 1 && /^\d+$/.test(cmd.rule[0]!);

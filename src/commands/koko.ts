@@ -1,21 +1,35 @@
-import type { KokoCommand } from '../parse/koko.js';
+import type { KokoCommand, KokoEndpoint } from '../parse/koko.js';
 import { readInterfaces } from '../net/read.js';
 import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
-import { hostNamespace, namespaceIdentity } from '../targets/namespace.js';
+import { hostNamespace, namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
+import { withTargetLocks } from '../sys/target-lock.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<CommandResult> {
   const started = performance.now();
   if (cmd.action === 'delete') {
     const ns = await ctx.resolve(cmd.target);
-    const plan = planKokoDelete(cmd.ifname, ns, await readInterfaces(ns));
-    await ctx.execute(plan.steps);
-    return done(plan.summary, started, { action: 'delete', target: ns.label, ifname: cmd.ifname });
+    return withTargetLocks([ns], async () => {
+      const plan = planKokoDelete(cmd.ifname, ns, await readInterfaces(ns));
+      await ctx.execute(plan.steps);
+      return done(plan.summary, started, { action: 'delete', target: ns.label, ifname: cmd.ifname });
+    });
   }
 
   const specs = cmd.action === 'veth' ? cmd.ends : [cmd.end];
   const namespaces = await Promise.all(specs.map((e) => ctx.resolve(e.target)));
+  // the ends' namespaces stay locked from the read (is the name free?) to the last step
+  return withTargetLocks(namespaces, () => createLink(cmd, specs, namespaces, ctx, started));
+}
+
+async function createLink(
+  cmd: Exclude<KokoCommand, { action: 'delete' }>,
+  specs: readonly KokoEndpoint[],
+  namespaces: Namespace[],
+  ctx: CommandContext,
+  started: number,
+): Promise<CommandResult> {
   const host = hostNamespace();
   const all = [host, ...namespaces];
   const identities = await Promise.all(all.map(async (ns) => (await namespaceIdentity(ns.path)) ?? ns.path));

@@ -6,6 +6,7 @@ import { commandIn, type Namespace } from '../targets/namespace.js';
 import { renderAddresses } from '../render/addresses.js';
 import { renderRoutes } from '../render/routes.js';
 import { ChainmailError } from '../errors.js';
+import { withTargetLocks } from '../sys/target-lock.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 /** Whether IPv6 is off on the interface; unknown (no such interface) reads as on and fails later, clearly. */
@@ -29,9 +30,11 @@ export async function runKoro(cmd: KoroCommand, ctx: CommandContext): Promise<Co
     return { ok: true, lines: renderAddresses(interfaces), json: { target: ns.label, interfaces } };
   }
   const started = performance.now();
-  const ipv6Disabled = cmd.object === 'address' && cmd.action === 'add' && cmd.address.family === 6 && await isIpv6Disabled(ns, cmd.dev);
-  const plan = planKoroChange(cmd, ns, ipv6Disabled);
-  await ctx.execute(plan.steps);
-  const ms = Math.round(performance.now() - started);
-  return { ok: true, lines: [`${plan.summary} (${ms} ms)`], json: { ok: true, target: ns.label, summary: plan.summary, ms } };
+  return withTargetLocks([ns], async () => {
+    const ipv6Disabled = cmd.object === 'address' && cmd.action === 'add' && cmd.address.family === 6 && await isIpv6Disabled(ns, cmd.dev);
+    const plan = planKoroChange(cmd, ns, ipv6Disabled);
+    await ctx.execute(plan.steps);
+    const ms = Math.round(performance.now() - started);
+    return { ok: true, lines: [`${plan.summary} (${ms} ms)`], json: { ok: true, target: ns.label, summary: plan.summary, ms } };
+  });
 }

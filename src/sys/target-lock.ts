@@ -1,0 +1,179 @@
+/**
+ * One lock per target namespace, so that two chainmail processes changing the
+ * same target never interleave: the second waits (up to 10 s, or
+ * CHAINMAIL_LOCK_WAIT_MS) and then fails with one line naming the target and
+ * the pid holding it.
+ *
+ * Why flock(2), taken through flock(1): a lock file made with O_EXCL holding
+ * a pid goes stale when its holder dies (SIGKILL, a crash, a killed
+ * container's exec), and taking a stale file over safely needs an atomic
+ * "remove it if it is still that file", which POSIX does not have: two
+ * processes that both judge it stale can both take it. A flock belongs to an
+ * open file description and the kernel drops it when the last descriptor
+ * closes, however the process ends, so there is no stale state at all: a lock
+ * file left by a dead pid is just a file whose lock anyone can take. Node
+ * cannot call flock(2) itself, so it opens the file and hands the descriptor
+ * to `flock -x FD` (util-linux), which locks that shared description and
+ * exits; the lock then stays with this process until it closes the file.
+ * Descriptors Node opens are close-on-exec, so no other child inherits it.
+ *
+ * A holder removes its file before letting go; whoever then gets the lock of
+ * a removed file sees that the path no longer names what it locked, and tries
+ * again on the new file. The file holds its holder's pid, for the message.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { ChainmailError } from '../errors.js';
+import { namespaceIdentity, type Namespace } from '../targets/namespace.js';
+
+export const LOCK_DIR = '/var/run/chainmail/locks';
+const DEFAULT_WAIT_MS = 10_000;
+
+/** How long to wait for a busy target: CHAINMAIL_LOCK_WAIT_MS (tests), else 10 s. */
+export function lockWaitMs(): number {
+  const v = process.env.CHAINMAIL_LOCK_WAIT_MS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : DEFAULT_WAIT_MS;
+}
+
+export interface TargetLockOptions {
+  /** Longest wait for all the locks together; lockWaitMs() unless given. */
+  waitMs?: number;
+}
+
+interface Held {
+  path: string;
+  handle: FileHandle;
+}
+
+/** Namespace identities locked by the current async call chain (so nested calls on them do not wait on themselves). */
+const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/**
+ * Runs `fn` while holding the lock of every namespace given, and lets go when
+ * it settles (resolves or throws). Use it around read → plan → execute, so
+ * that what was read is still true when the steps run.
+ *
+ * - Namespaces are told apart by identity (device:inode of the namespace
+ *   file), so `docker client` and `pid 4121` of the same container share one
+ *   lock. Duplicates are fine; a namespace already gone is skipped (there is
+ *   nothing to protect, and the command then fails on its own).
+ * - Locks are taken in sorted order, so two callers cannot deadlock.
+ * - Nested calls in the same async call chain take only the namespaces they
+ *   do not hold yet (re-entrant); prefer one call with every namespace, since
+ *   a nested call adding new ones takes them out of order.
+ * - A busy target is waited for up to `waitMs` in total; then it throws a
+ *   ChainmailError (exit 1): `<label> is being changed by another chainmail
+ *   (pid N); gave up after 10 s`.
+ * - Released on every exit path, and by the kernel when the process dies
+ *   (SIGINT, SIGTERM, SIGKILL alike).
+ */
+export async function withTargetLocks<T>(namespaces: readonly Namespace[], fn: () => Promise<T>, options: TargetLockOptions = {}): Promise<T> {
+  const outer = heldHere.getStore() ?? new Set<string>();
+  const wanted = new Map<string, string>();
+  for (const ns of namespaces) {
+    const identity = await namespaceIdentity(ns.path);
+    if (identity !== undefined && !outer.has(identity) && !wanted.has(identity)) wanted.set(identity, ns.label);
+  }
+  if (wanted.size === 0) return fn();
+  const order = [...wanted.keys()].sort();
+  await ensureLockDir();
+  const waitMs = options.waitMs ?? lockWaitMs();
+  const deadline = Date.now() + waitMs;
+  const held: Held[] = [];
+  try {
+    // uncontended, the usual case: every lock tried at once (a try never waits, so it cannot deadlock)
+    const tries = await Promise.allSettled(order.map((identity) => acquire(identity, 0)));
+    const got = tries.flatMap((t) => (t.status === 'fulfilled' && t.value ? [t.value] : []));
+    const failed = tries.find((t): t is PromiseRejectedResult => t.status === 'rejected');
+    if (failed || got.length < order.length) {
+      for (const h of got) await release(h);
+      if (failed) throw failed.reason;
+      // someone holds one: wait for each in sorted order
+      for (const identity of order) {
+        const h = await acquire(identity, deadline);
+        if (!h) {
+          const holder = await holderPid(lockPath(identity));
+          throw new ChainmailError(`${wanted.get(identity)!} is being changed by another chainmail (${holder ? `pid ${holder}` : 'pid unknown'}); gave up after ${formatWait(waitMs)}`);
+        }
+        held.push(h);
+      }
+    } else {
+      held.push(...got);
+    }
+    return await heldHere.run(new Set([...outer, ...order]), fn);
+  } finally {
+    for (const h of held.reverse()) await release(h);
+  }
+}
+
+/** The lock folder, made root-only; an existing one is never widened, and a symlink there is refused. */
+async function ensureLockDir(): Promise<void> {
+  await mkdir(LOCK_DIR, { recursive: true, mode: 0o700 });
+  const st = await lstat(LOCK_DIR);
+  const uid = process.getuid?.() ?? 0;
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
+    throw new ChainmailError(`refusing to use ${LOCK_DIR}: it must be a directory owned by uid ${uid} that no one else can write to`);
+  }
+}
+
+const lockPath = (identity: string) => `${LOCK_DIR}/netns-${identity.replace(':', '-')}.lock`;
+
+/** The lock of one namespace, waiting until `deadline` (0: not at all); undefined when it is still busy then. */
+async function acquire(identity: string, deadline: number): Promise<Held | undefined> {
+  const path = lockPath(identity);
+  for (;;) {
+    // O_NOFOLLOW: never lock (or write a pid into) what a planted symlink points at
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    try {
+      if (!(await flockFd(handle.fd, deadline - Date.now()))) {
+        await handle.close();
+        return undefined;
+      }
+      const [mine, now] = await Promise.all([handle.stat(), stat(path).catch(() => undefined)]);
+      if (now && now.dev === mine.dev && now.ino === mine.ino) {
+        await handle.truncate(0);
+        await handle.write(`${process.pid}\n`, 0);
+        return { path, handle };
+      }
+      // the last holder removed this file before letting go: the lock is on a file no one else will use
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    await handle.close();
+  }
+}
+
+async function release({ path, handle }: Held): Promise<void> {
+  // removed while still locked, so that a newcomer makes a new file rather than sharing a dying one
+  await unlink(path).catch(() => undefined);
+  await handle.close();
+}
+
+/** Locks the open file description behind fd; false when msLeft ran out first. */
+function flockFd(fd: number, msLeft: number): Promise<boolean> {
+  const wait = msLeft > 0 ? ['-w', (msLeft / 1000).toFixed(3)] : ['-n'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('flock', ['-x', '-E', '75', ...wait, '3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', (err) => reject(new ChainmailError(`cannot lock the target: flock (util-linux) is needed (${err.message})`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(true);
+      else if (code === 75) resolve(false);
+      else reject(new ChainmailError(`cannot lock the target: flock exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+async function holderPid(path: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function formatWait(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
