@@ -4,6 +4,7 @@ import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
 import { hostNamespace, namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
 import { withTargetLocks } from '../sys/target-lock.js';
+import { KernelError } from '../errors.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<CommandResult> {
@@ -41,7 +42,11 @@ async function createLink(
   }));
   const ends = specs.map((end, i) => ({ end, ns: namespaces[i]!, interfaces: endInterfaces[i]!, nsIdentity: identities[i + 1]! }));
   const plan = planKokoCreate(cmd, ends, { ns: host, interfaces: hostInterfaces! }, ctx.newTag());
-  await ctx.execute(plan.steps);
+  try {
+    await ctx.execute(plan.steps);
+  } catch (err) {
+    throw await withVanishedEnds(err, ends);
+  }
   return done(`created ${plan.summary}`, started, {
     action: 'create',
     kind: cmd.action,
@@ -52,6 +57,19 @@ async function createLink(
       mirrors: end.mirrors,
     })),
   });
+}
+
+/**
+ * A step that failed because an end's namespace went away meanwhile (its
+ * container killed, its namespace deleted) says so first: the kernel's own
+ * words ("Cannot find device", "No such file") name only the symptom.
+ */
+async function withVanishedEnds(err: unknown, ends: ReadonlyArray<{ ns: Namespace; nsIdentity: string }>): Promise<unknown> {
+  if (!(err instanceof KernelError)) return err;
+  const now = await Promise.all(ends.map(({ ns }) => namespaceIdentity(ns.path)));
+  const gone = [...new Set(ends.filter((e, i) => now[i] !== e.nsIdentity).map((e) => e.ns.label))];
+  if (gone.length === 0) return err;
+  return new KernelError(`${gone.join(' and ')} went away while the link was being made: ${err.message}`, err.raw, err.context);
 }
 
 function done(summary: string, started: number, json: Record<string, unknown>): CommandResult {

@@ -1,0 +1,301 @@
+/**
+ * Faults, on the real kernel: two chainmail processes changing the same
+ * target (the per-target lock makes the second wait, or fail clearly; a dead
+ * holder's lock is taken over), and a container killed while a link to it is
+ * being made (the command fails clearly and nothing half-made is left).
+ *
+ * Steps are held open with the executor's test hook
+ * CHAINMAIL_PAUSE_AT_STEP=N:FILE (the run writes its pid to FILE before step
+ * N and goes on once FILE is removed), so every interleaving here is exact,
+ * not a matter of timing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  addressesOf, BIN, chainmail, chainmailAsync, isRoot, leftoverTemps, links, linkNames, Scratch, stableSnapshot, type CliRun,
+} from '../support/kernel.js';
+import { containerIpJson, containerPid, containerRunning, docker, dockerReady, dockerRequired, removeContainers, runContainer } from '../support/docker.js';
+import { LOCK_DIR, withTargetLocks } from '../../src/sys/target-lock.js';
+import { netnsNamespace } from '../../src/targets/resolve.js';
+
+const scratch = new Scratch();
+const pauseFiles = new Set<string>();
+const running = new Set<ChildProcess>();
+afterEach(async () => {
+  // a paused run goes on (and ends) once its file is gone; kill what is left
+  for (const f of pauseFiles) rmSync(f, { force: true });
+  pauseFiles.clear();
+  await Promise.all([...running].map((c) => new Promise<void>((r) => {
+    if (c.exitCode !== null || c.signalCode !== null) return r();
+    c.once('exit', () => r());
+    c.kill('SIGKILL');
+  })));
+  running.clear();
+  await scratch.cleanup();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A run of the real program that the test can signal; `done` settles when it has exited. */
+function start(args: readonly string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => {
+    running.delete(child);
+    resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr });
+  }));
+  return { child, done };
+}
+
+/** A pause file name for CHAINMAIL_PAUSE_AT_STEP, removed after the test whatever happens. */
+function pauseFile(): string {
+  const f = join(tmpdir(), `cmt-pause-${randomBytes(4).toString('hex')}`);
+  pauseFiles.add(f);
+  return f;
+}
+
+/** Starts `args` paused before step `step`; resolves once it is there, with the pid it wrote. */
+async function startPaused(args: readonly string[], step: number): Promise<{ child: ChildProcess; done: Promise<CliRun>; file: string; pid: number }> {
+  const file = pauseFile();
+  const run = start(args, { CHAINMAIL_PAUSE_AT_STEP: `${step}:${file}` });
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') {
+    if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not reach step ${step} within 15 s`);
+    const early = await Promise.race([run.done, sleep(20).then(() => undefined)]);
+    if (early) throw new Error(`${args.join(' ')} ended before step ${step}: ${early.code} ${early.stderr}`);
+  }
+  return { ...run, file, pid: Number(readFileSync(file, 'utf8').trim()) };
+}
+
+/** The interface `ifname` in ns and its veth peer's name and namespace id, from ip -j -d. */
+function vethEnd(ns: string, ifname: string): { ifindex: number; peerIndex: number } | undefined {
+  const l = links(ns).find((x) => x.ifname === ifname) as (ReturnType<typeof links>[number] & { ifindex: number; link_index?: number }) | undefined;
+  return l && l.linkinfo?.info_kind === 'veth' && l.link_index !== undefined ? { ifindex: l.ifindex, peerIndex: l.link_index } : undefined;
+}
+
+/** Exactly one complete link a:ifA <-> b:ifB: both names once, peers of each other, the given addresses once. */
+function expectOneCompleteLink(a: string, ifA: string, b: string, ifB: string, addrA: string[]): void {
+  expect(linkNames(a).filter((n) => n === ifA)).toEqual([ifA]);
+  expect(linkNames(b).filter((n) => n === ifB)).toEqual([ifB]);
+  const endA = vethEnd(a, ifA);
+  const endB = vethEnd(b, ifB);
+  expect(endA && endB && endA.peerIndex === endB.ifindex && endB.peerIndex === endA.ifindex, `${a}:${ifA} and ${b}:${ifB} are one veth pair`).toBe(true);
+  expect(addressesOf(a, ifA)).toEqual(addrA);
+  expect(leftoverTemps([a, b])).toEqual([]);
+}
+
+/** The lock file of a named namespace (see src/sys/target-lock.ts). */
+function lockFileOf(netns: string): string {
+  const st = statSync(`/var/run/netns/${netns}`);
+  return `${LOCK_DIR}/netns-${st.dev}-${st.ino}.lock`;
+}
+
+describe.skipIf(!isRoot)('per-target lock: two processes changing the same target', () => {
+  it('two koko runs racing for the same names: exactly one makes the link, the other says the name is taken', async () => {
+    const a = scratch.netns('lra');
+    const b = scratch.netns('lrb');
+    for (let round = 0; round < 4; round++) {
+      const args = ['koko', '-n', `${a},race${round}a,10.70.${round}.1/24`, '-n', `${b},race${round}b,10.70.${round}.2/24`];
+      const results = await Promise.all([chainmailAsync(args), chainmailAsync(args)]);
+      const codes = results.map((r) => r.code).sort();
+      expect(codes, results.map((r) => r.stderr).join('\n')).toEqual([0, 1]);
+      const loser = results.find((r) => r.code === 1)!;
+      // the loser waited for the winner, then read the name as taken: refused before any change
+      expect(loser.stderr.split('\n')[0]).toBe(`chainmail: interface "race${round}a" already exists in ${a}`);
+      expectOneCompleteLink(a, `race${round}a`, b, `race${round}b`, [`10.70.${round}.1/24`]);
+      expect(addressesOf(b, `race${round}b`)).toEqual([`10.70.${round}.2/24`]);
+    }
+  });
+
+  it('the second run waits while the first is half way, then works on what the first made', async () => {
+    const a = scratch.netns('lwa');
+    const b = scratch.netns('lwb');
+    const args = ['koko', '-n', `${a},w1,10.71.0.1/24`, '-n', `${b},w2,10.71.0.2/24`];
+    // the first holds both targets with its veth made, its ends not yet named
+    const first = await startPaused(args, 1);
+    const second = start(args);
+    // the second neither finishes nor changes anything while the first is paused
+    const early = await Promise.race([second.done, sleep(1000).then(() => undefined)]);
+    expect(early, 'the second run waits for the lock').toBeUndefined();
+    expect(linkNames(a)).not.toContain('w1');
+    rmSync(first.file);
+    const [r1, r2] = await Promise.all([first.done, second.done]);
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr.split('\n')[0]).toBe(`chainmail: interface "w1" already exists in ${a}`);
+    expectOneCompleteLink(a, 'w1', b, 'w2', ['10.71.0.1/24']);
+  });
+
+  it('a busy target: the waiting run gives up after CHAINMAIL_LOCK_WAIT_MS with one line naming the target and the holder pid', async () => {
+    const a = scratch.netns('lta');
+    const b = scratch.netns('ltb');
+    const first = await startPaused(['koko', '-n', `${a},t1`, '-n', `${b},t2`], 1);
+    expect(first.pid).toBe(first.child.pid);
+    // the lock files are root-only, in a root-only folder, and name the holder
+    expect(statSync(LOCK_DIR).mode & 0o077).toBe(0);
+    expect(statSync(lockFileOf(a)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(lockFileOf(b), 'utf8')).toBe(`${first.pid}\n`);
+    const before = stableSnapshot([b]);
+
+    // another verb, and the namespace spelled as a path: the same namespace, the same lock
+    const started = Date.now();
+    const r = chainmail(['koro', `/var/run/netns/${b}`, 'address', 'add', '10.72.0.9/32', 'dev', 'lo'], { CHAINMAIL_LOCK_WAIT_MS: '400' });
+    const took = Date.now() - started;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`chainmail: /var/run/netns/${b} is being changed by another chainmail (pid ${first.pid}); gave up after 400 ms\n`);
+    expect(took).toBeGreaterThanOrEqual(400);
+    expect(took).toBeLessThan(5000);
+    expect(stableSnapshot([b])).toEqual(before);
+
+    // forward and fw changes wait on it too; reads (fw list, forward without a setting) do not
+    const fwd = chainmail(['forward', b, 'on'], { CHAINMAIL_LOCK_WAIT_MS: '200' });
+    expect(fwd.stderr.split('\n')[0]).toBe(`chainmail: ${b} is being changed by another chainmail (pid ${first.pid}); gave up after 200 ms`);
+    const fw = chainmail(['fw', b, 'add', '-p', 'icmp', '-j', 'DROP'], { CHAINMAIL_LOCK_WAIT_MS: '200' });
+    expect(fw.stderr.split('\n')[0]).toBe(`chainmail: ${b} is being changed by another chainmail (pid ${first.pid}); gave up after 200 ms`);
+    expect(chainmail(['fw', b, 'list'], { CHAINMAIL_LOCK_WAIT_MS: '200' }).code).toBe(0);
+    expect(chainmail(['forward', b], { CHAINMAIL_LOCK_WAIT_MS: '200' }).code).toBe(0);
+
+    rmSync(first.file);
+    expect((await first.done).code).toBe(0);
+    // let go: the file is removed with the lock, and the next change goes through at once
+    expect(existsSync(lockFileOf(b))).toBe(false);
+    const again = chainmail(['koro', `/var/run/netns/${b}`, 'address', 'add', '10.72.0.9/32', 'dev', 'lo'], { CHAINMAIL_LOCK_WAIT_MS: '400' });
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('a holder killed (SIGTERM, SIGKILL) lets go at once, and a lock file left by a dead pid is taken over', async () => {
+    const a = scratch.netns('lda');
+    const b = scratch.netns('ldb');
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      // paused before its first step: killed, it leaves nothing in the kernel
+      const holder = await startPaused(['koko', '-n', `${a},d1`, '-n', `${b},d2`], 0);
+      holder.child.kill(signal);
+      const killed = await holder.done;
+      expect(killed.code, `${signal}: the holder is gone`).toBe(-1);
+      // its file is still there, naming a dead pid
+      expect(readFileSync(lockFileOf(a), 'utf8')).toBe(`${holder.pid}\n`);
+      const started = Date.now();
+      const next = chainmail(['koko', '-n', `${a},d1`, '-n', `${b},d2`], { CHAINMAIL_LOCK_WAIT_MS: '20000' });
+      expect(next.code, `${signal}: ${next.stderr}`).toBe(0);
+      expect(Date.now() - started, `${signal}: taken over without waiting`).toBeLessThan(5000);
+      expectOneCompleteLink(a, 'd1', b, 'd2', []);
+      expect(chainmail(['koko', '-N', `${a},d1`]).code).toBe(0);
+    }
+
+    // a lock file from a crash, planted by hand with the pid of a process that has ended
+    const dead = spawn('true');
+    await new Promise((r) => dead.on('exit', r));
+    writeFileSync(lockFileOf(a), `${dead.pid}\n`, { mode: 0o600 });
+    const started = Date.now();
+    const r = chainmail(['koko', '-n', `${a},d3`, '-n', `${b},d4`], { CHAINMAIL_LOCK_WAIT_MS: '20000' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expectOneCompleteLink(a, 'd3', b, 'd4', []);
+  });
+
+  it('in one process: nested calls on a held target do not wait on themselves, concurrent ones take turns', async () => {
+    const a = netnsNamespace(scratch.netns('lpa'));
+    const b = netnsNamespace(scratch.netns('lpb'));
+    // re-entrant: the inner call holds a already, and takes b (which the outer did not ask for)
+    const nested = await withTargetLocks([a], () => withTargetLocks([a, b], async () => 'inner ran'), { waitMs: 1000 });
+    expect(nested).toBe('inner ran');
+
+    const events: string[] = [];
+    const job = (name: string, ns: typeof a[]) => withTargetLocks(ns, async () => {
+      events.push(`${name} in`);
+      await sleep(150);
+      events.push(`${name} out`);
+    }, { waitMs: 5000 });
+    await Promise.all([job('one', [a, b]), job('two', [b, a]), job('three', [b])]);
+    // never two inside at once
+    for (let i = 0; i < events.length; i += 2) {
+      expect(events[i]!.endsWith(' in') && events[i + 1] === events[i]!.replace(' in', ' out'), events.join(', ')).toBe(true);
+    }
+    expect(events).toHaveLength(6);
+
+    // a throwing body lets go too
+    await expect(withTargetLocks([a], async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await withTargetLocks([a], async () => 'free again', { waitMs: 200 })).toBe('free again');
+  });
+});
+
+const haveDocker = isRoot && dockerReady();
+
+describe.skipIf(!haveDocker && !dockerRequired())('a container killed while a link to it is made', () => {
+  const containers: string[] = [];
+  afterEach(() => {
+    removeContainers(containers.splice(0));
+  });
+
+  /** Interfaces in a running container other than lo. */
+  const containerLinks = (name: string) => containerIpJson<Array<{ ifname: string }>>(name, ['link', 'show']).map((l) => l.ifname).filter((n) => n !== 'lo');
+
+  /**
+   * Whatever the plan's steps are (their number changes as the planner is
+   * tuned), B is killed before each one after the first in turn: the run is
+   * paused before step k, B killed, the run let go. The loop ends at the
+   * first k the run no longer reaches (it finished: k was past the last step).
+   */
+  it('killed before any step after the first: the command fails clearly and no half-made link is left anywhere', async () => {
+    expect(haveDocker, 'Docker and the test image are needed (scripts/ensure-docker.sh, scripts/build-test-image.sh)').toBe(true);
+    const a = runContainer('fka');
+    containers.push(a);
+    const killedAt: number[] = [];
+    for (let step = 1; step <= 12; step++) {
+      const b = runContainer('fkb');
+      containers.push(b);
+      const args = ['koko', '-d', `${a},ka,10.73.0.1/24`, '-d', `${b},kb,10.73.0.2/24`];
+      const reached = await startPaused(args, step).catch((err: Error) => err);
+      if (reached instanceof Error) {
+        // past the last step: the run made the whole link; every earlier step was covered
+        expect(reached.message, 'only a finished run ends before its pause').toMatch(/ended before step \d+: 0 /);
+        expect(containerLinks(a)).toEqual(['ka']);
+        break;
+      }
+      const bPid = containerPid(b);
+      expect(docker(['kill', b]).code).toBe(0);
+      const deadline = Date.now() + 10_000;
+      while ((containerRunning(b) || existsSync(`/proc/${bPid}/ns/net`)) && Date.now() < deadline) await sleep(50);
+      expect(containerRunning(b)).toBe(false);
+      rmSync(reached.file);
+      const r = await reached.done;
+      const where = `killed before step ${step}: ${r.stderr}`;
+
+      expect(r.code, where).toBe(1);
+      expect(r.stdout, where).toBe('');
+      // one line: that B went away, which step failed, and that the earlier changes were undone
+      expect(r.stderr.split('\n')[0], where)
+        .toMatch(new RegExp(`^chainmail: ${b} went away while the link was being made: failed to .+; the \\d+ changes? before it (was|were) undone$`));
+      expect(r.stderr, where).not.toMatch(/incomplete|by hand|internal error/);
+      // A as it was (loopback only), B dead, and no temporary in the host
+      expect(containerLinks(a), where).toEqual([]);
+      expect(leftoverTemps([]), where).toEqual([]);
+      expect(linkNames(undefined).filter((n) => n === 'ka' || n === 'kb'), where).toEqual([]);
+      killedAt.push(step);
+      removeContainers([b]);
+    }
+    expect(killedAt.length, 'the plan has more than one step to kill between').toBeGreaterThanOrEqual(1);
+  });
+
+  it('a container and its pid spelling share one lock', async () => {
+    expect(haveDocker).toBe(true);
+    const a = runContainer('fla');
+    const b = runContainer('flb');
+    containers.push(a, b);
+    const holder = await startPaused(['koko', '-d', `${a},la`, '-d', `${b},lb`], 1);
+    const pid = containerPid(b);
+    const r = chainmail(['koro', 'pid', String(pid), 'address', 'add', '10.74.0.1/32', 'dev', 'lo'], { CHAINMAIL_LOCK_WAIT_MS: '300' });
+    expect(r.stderr).toBe(`chainmail: pid ${pid} is being changed by another chainmail (pid ${holder.pid}); gave up after 300 ms\n`);
+    rmSync(holder.file);
+    expect((await holder.done).code).toBe(0);
+    expect(containerLinks(b)).toEqual(['lb']);
+  });
+});
