@@ -190,15 +190,46 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
       expect(chainmail(['koko', '-N', `${a},d1`]).code).toBe(0);
     }
 
-    // a lock file from a crash, planted by hand with the pid of a process that has ended
+    // lock files from a crash, planted by hand with the pid of a process that has ended,
+    // and two runs taking them over at once: one takes them, the other waits for it
     const dead = spawn('true');
     await new Promise((r) => dead.on('exit', r));
     writeFileSync(lockFileOf(a), `${dead.pid}\n`, { mode: 0o600 });
+    writeFileSync(lockFileOf(b), `${dead.pid}\n`, { mode: 0o600 });
     const started = Date.now();
-    const r = chainmail(['koko', '-n', `${a},d3`, '-n', `${b},d4`], { CHAINMAIL_LOCK_WAIT_MS: '20000' });
-    expect(r.code, r.stderr).toBe(0);
+    const args = ['koko', '-n', `${a},d3`, '-n', `${b},d4`];
+    const both = await Promise.all([chainmailAsync(args, { CHAINMAIL_LOCK_WAIT_MS: '20000' }), chainmailAsync(args, { CHAINMAIL_LOCK_WAIT_MS: '20000' })]);
+    expect(both.map((r) => r.code).sort(), both.map((r) => r.stderr).join('\n')).toEqual([0, 1]);
+    expect(both.find((r) => r.code === 1)!.stderr.split('\n')[0]).toBe(`chainmail: interface "d3" already exists in ${a}`);
     expect(Date.now() - started).toBeLessThan(5000);
     expectOneCompleteLink(a, 'd3', b, 'd4', []);
+  });
+
+  it('the UI takes the same lock: a line at its prompt waits for a CLI run, then fails naming it', async () => {
+    const a = scratch.netns('lua');
+    const b = scratch.netns('lub');
+    const holder = await startPaused(['koko', '-n', `${a},u1`, '-n', `${b},u2`], 1);
+    const { Session } = await import('../../src/ui/session.js');
+    const { createContext } = await import('../../src/commands/context.js');
+    const session = new Session(createContext());
+    const saved = process.env.CHAINMAIL_LOCK_WAIT_MS;
+    process.env.CHAINMAIL_LOCK_WAIT_MS = '300';
+    try {
+      const out = await session.runLine(`koro netns ${a} address add 10.75.0.1/32 dev lo`);
+      expect(out.ok).toBe(false);
+      expect(out.lines[0]).toBe(`${a} is being changed by another chainmail (pid ${holder.pid}); gave up after 300 ms`);
+      expect(session.state.log.some((l) => l.tone === 'bad' && l.text.includes(`(pid ${holder.pid})`))).toBe(true);
+      rmSync(holder.file);
+      expect((await holder.done).code).toBe(0);
+      // the lock is free: the same line goes through, on what the CLI run made
+      const again = await session.runLine(`koro netns ${a} address add 10.75.0.1/24 dev u1`);
+      expect(again.ok, again.lines.join('\n')).toBe(true);
+      expect(addressesOf(a, 'u1')).toEqual(['10.75.0.1/24']);
+    } finally {
+      if (saved === undefined) delete process.env.CHAINMAIL_LOCK_WAIT_MS;
+      else process.env.CHAINMAIL_LOCK_WAIT_MS = saved;
+      session.stop();
+    }
   });
 
   it('in one process: nested calls on a held target do not wait on themselves, concurrent ones take turns', async () => {
