@@ -1,20 +1,34 @@
 /**
- * The one way into the UI module. Ink decides once, when it is first
- * imported, whether it runs "in CI" (the CI or CONTINUOUS_INTEGRATION
- * variable set): there it draws no frames until the UI ends. chainmail opens
- * its UI only on a real terminal, where a user who happens to have CI set
- * (a CI job driving tmux, a shell profile) still needs to see it, so those
- * variables are hidden while Ink loads and put back at once: commands the UI
- * runs see the environment unchanged.
+ * The one way into the UI module. Two decisions are taken once, when Ink and
+ * React are first imported, from the environment:
+ *
+ * - Ink decides whether it runs "in CI" (the CI or CONTINUOUS_INTEGRATION
+ *   variable set): there it draws no frames until the UI ends. chainmail
+ *   opens its UI only on a real terminal, where a user who happens to have CI
+ *   set (a CI job driving tmux, a shell profile) still needs to see it, so
+ *   those variables are hidden while Ink loads.
+ * - React (and its reconciler and scheduler) load their development build
+ *   unless NODE_ENV is "production". That build records every render as a
+ *   performance measure with a diff of the changed props, kept in the
+ *   process's performance timeline and never cleared: under a steady stream
+ *   of kernel events the UI grew by megabytes a minute (the soak test,
+ *   bench/soak.mjs, found it). The UI always loads the production build.
+ *
+ * Both variables are put back at once: commands the UI runs see the
+ * environment unchanged.
  */
-const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+const HIDDEN = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
 
 export async function loadUi(): Promise<typeof import('./run-ui.js')> {
-  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
-  for (const [name] of saved) delete process.env[name];
+  const saved = [...HIDDEN, 'NODE_ENV'].map((name) => [name, process.env[name]] as const);
+  for (const name of HIDDEN) delete process.env[name];
+  process.env.NODE_ENV = 'production';
   try {
     return await import('./run-ui.js');
   } finally {
-    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
