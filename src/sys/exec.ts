@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 
 export interface ExecResult {
   argv: readonly string[];
@@ -13,25 +13,63 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** How the shell reports a program it could not start; callers treat it like any failure. */
+const CANNOT_START = 127;
+
+// Error texts are matched in English: keep iproute2 and friends from translating them.
+const CHILD_ENV = { ...process.env, LC_ALL: 'C' };
+
 /**
  * Runs a program with an argument array: never through a shell, so no word a
  * user typed can be read as shell syntax. A non-zero exit is a result, not a
  * throw; callers decide what it means.
+ *
+ * Plain node:child_process rather than execa: importing execa costs about
+ * 100 ms, more than all the kernel work of a typical `chainmail koko`
+ * (README, Performance).
  */
-export async function run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export function run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
-  if (!file) throw new Error('run: empty argv');
-  const result = await execa(file, args, {
-    reject: false,
-    shell: false,
-    input: options.input,
-    timeout: options.timeoutMs ?? 15_000,
-    // error texts are matched in English; keep iproute2 and friends from translating them
-    env: { LC_ALL: 'C' },
-    stdin: options.input === undefined ? 'ignore' : 'pipe',
+  if (!file) return Promise.reject(new Error('run: empty argv'));
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      shell: false,
+      env: CHILD_ENV,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let failure: string | undefined;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      failure = `timed out after ${timeoutMs} ms: ${file}`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      failure ??= e.code === 'ENOENT' ? `cannot run ${file}: not installed (spawn ${file} ENOENT)` : `cannot run ${file}: ${e.message}`;
+    });
+    if (options.input !== undefined) {
+      // a child that exits without reading all of its input is not our failure: its exit code says what happened
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(options.input);
+    }
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === null && signal) failure ??= `${file} was killed by ${signal}`;
+      const stderr = withoutFinalNewline(Buffer.concat(err).toString('utf8'));
+      resolve({
+        argv,
+        exitCode: failure !== undefined ? (code !== null && code > 0 ? code : CANNOT_START) : (code ?? CANNOT_START),
+        stdout: withoutFinalNewline(Buffer.concat(out).toString('utf8')),
+        stderr: failure !== undefined ? `${stderr}${stderr ? '\n' : ''}${failure}` : stderr,
+      });
+    });
   });
-  const stderr = result.failed && result.exitCode === undefined
-    ? `${result.stderr}${result.stderr ? '\n' : ''}${result.shortMessage}`
-    : result.stderr;
-  return { argv, exitCode: result.exitCode ?? 127, stdout: result.stdout, stderr };
+}
+
+function withoutFinalNewline(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text;
 }
