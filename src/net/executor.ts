@@ -12,6 +12,11 @@ export interface Step {
   input?: string;
   /** Run in reverse order if a later step fails; "already gone" is fine. */
   undo?: string[];
+  /**
+   * Run if this step itself fails, in order, each allowed to find nothing:
+   * a batch stops at its failing line, with the lines before it done.
+   */
+  cleanupIfFailed?: string[][];
   /** Overrides the generic explanation: kernel text pattern -> sentence. */
   explain?: Array<[RegExp, string]>;
 }
@@ -51,7 +56,8 @@ export async function executeSteps(steps: readonly Step[], options: ExecutorOpti
       ? { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' }
       : await runner(step.argv, step.input);
     if (result.exitCode !== 0) {
-      const leftovers = await rollback(steps.slice(0, index), runner);
+      const leftovers = await cleanUp(step.cleanupIfFailed ?? [], runner);
+      leftovers.push(...await rollback(steps.slice(0, index), runner));
       const reason = specificExplanation(step, result.stderr) ?? explainFailure(result.stderr);
       const undone = index === 0 ? 'nothing was changed' : `the ${index} change${index === 1 ? '' : 's'} before it ${index === 1 ? 'was' : 'were'} undone`;
       const context = [`  kernel said: ${oneLine(result.stderr) || `exit code ${result.exitCode}`}`];
@@ -64,6 +70,15 @@ export async function executeSteps(steps: readonly Step[], options: ExecutorOpti
     done.push({ describe: step.describe, argv: step.argv, ms: performance.now() - started });
   }
   return done;
+}
+
+async function cleanUp(commands: readonly string[][], runner: NonNullable<ExecutorOptions['runner']>): Promise<string[]> {
+  const leftovers: string[] = [];
+  for (const argv of commands) {
+    const result = await runner(argv);
+    if (result.exitCode !== 0 && !isAlreadyGone(result.stderr)) leftovers.push(`${argv.join(' ')}  (${oneLine(result.stderr)})`);
+  }
+  return leftovers;
 }
 
 async function rollback(done: readonly Step[], runner: NonNullable<ExecutorOptions['runner']>): Promise<string[]> {

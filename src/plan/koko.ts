@@ -31,10 +31,12 @@ function conflict(message: string): never {
  * Pure: the steps that create a koko link, given what each namespace holds.
  *
  * Every new interface is born in the host namespace under a temporary unique
- * name (`cm<tag>a`), moved into its namespace, given its addresses and
- * mirrors, and only then renamed to its final name and set up. So the final
- * name appears only when the interface is complete, two runs at once cannot
- * collide on a name, and rollback always knows where each piece is.
+ * name (`cm<tag>a`) and moved into its namespace (a veth pair's making and
+ * both moves are one `ip -batch`). Each end then gets its addresses, its
+ * final name and its up state in one `ip -batch` in its namespace, the rename
+ * last: the final name appears only when the interface is complete, two runs
+ * at once cannot collide on a name, and rollback always knows where each
+ * piece is. Few processes matter: each costs more than its netlink work.
  */
 export function planKokoCreate(
   cmd: Exclude<KokoCommand, { action: 'delete' }>,
@@ -52,10 +54,17 @@ export function planKokoCreate(
   const mtu = 'mtu' in cmd && cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : [];
 
   if (cmd.action === 'veth') {
+    const [a, b] = ends as [PlannedEnd, PlannedEnd];
+    const [ta, tb] = temps as [string, string];
+    const moves = ([[a, ta], [b, tb]] as const).filter(([end]) => end.ns.kind !== 'host')
+      .map(([end, temp]) => `link set dev ${temp} netns ${end.ns.path}`);
     steps.push({
-      describe: `create veth pair ${temps[0]} <-> ${temps[1]}`,
-      argv: ipIn(host.ns, ['link', 'add', 'name', temps[0]!, ...mtu, 'type', 'veth', 'peer', 'name', temps[1]!, ...mtu]),
-      undo: ipIn(host.ns, ['link', 'del', 'dev', temps[0]!]),
+      describe: `create veth pair ${ta} in ${a.ns.label} <-> ${tb} in ${b.ns.label}`,
+      argv: ipIn(host.ns, ['-batch', '-']),
+      input: [['link', 'add', 'name', ta, ...mtu, 'type', 'veth', 'peer', 'name', tb, ...mtu].join(' '), ...moves].join('\n') + '\n',
+      undo: ipIn(a.ns, ['link', 'del', 'dev', ta]),
+      // stopped part way, the pair is in the host or has one end there: that end takes the pair with it
+      cleanupIfFailed: [ipIn(host.ns, ['link', 'del', 'dev', tb]), ipIn(host.ns, ['link', 'del', 'dev', ta])],
     });
   } else {
     const parent = cmd.parent;
@@ -68,17 +77,18 @@ export function planKokoCreate(
       undo: ipIn(host.ns, ['link', 'del', 'dev', temps[0]!]),
       explain: [[/Unknown device type|Operation not supported/, `this kernel has no ${cmd.action} support (module ${cmd.action === 'vlan' ? '8021q' : cmd.action} not available)`]],
     });
+    const { ns } = ends[0]!;
+    if (ns.kind !== 'host') {
+      steps.push({
+        describe: `move ${temps[0]} into ${ns.label}`,
+        argv: ipIn(host.ns, ['link', 'set', 'dev', temps[0]!, 'netns', ns.path]),
+        undo: ipIn(ns, ['link', 'del', 'dev', temps[0]!]),
+      });
+    }
   }
 
   ends.forEach(({ end, ns }, i) => {
     const temp = temps[i]!;
-    if (ns.kind !== 'host') {
-      steps.push({
-        describe: `move ${temp} into ${ns.label}`,
-        argv: ipIn(host.ns, ['link', 'set', 'dev', temp, 'netns', ns.path]),
-        undo: ipIn(ns, ['link', 'del', 'dev', temp]),
-      });
-    }
     if (end.addresses.some((a) => a.family === 6)) {
       // Docker disables IPv6 in containers without an IPv6 network
       steps.push({
@@ -86,26 +96,19 @@ export function planKokoCreate(
         argv: commandIn(ns, ['sysctl', '-q', '-w', `net/ipv6/conf/${temp}/disable_ipv6=0`]),
       });
     }
-    for (const address of end.addresses) {
-      steps.push({
-        describe: `add ${formatCidr(address)} to ${end.ifname} in ${ns.label}`,
-        // nodad: the address is usable at once instead of after duplicate detection
-        argv: ipIn(ns, ['addr', 'add', formatCidr(address), 'dev', temp, ...(address.family === 6 ? ['nodad'] : [])]),
-      });
-    }
     for (const mirror of end.mirrors) steps.push(...mirrorSteps(ns, mirror, temp, end.ifname));
-  });
-
-  ends.forEach(({ end, ns }, i) => {
+    const addressLines = end.addresses.map((address) =>
+      // nodad: the address is usable at once instead of after duplicate detection
+      `addr add ${formatCidr(address)} dev ${temp}${address.family === 6 ? ' nodad' : ''}`);
+    const addressWords = end.addresses.length ? `add ${end.addresses.map(formatCidr).join(', ')} to ${temp}, ` : '';
     steps.push({
-      describe: `name ${temps[i]} ${end.ifname} in ${ns.label}`,
-      argv: ipIn(ns, ['link', 'set', 'dev', temps[i]!, 'name', end.ifname]),
-      undo: ipIn(ns, ['link', 'set', 'dev', end.ifname, 'name', temps[i]!]),
+      describe: `${addressWords}name it ${end.ifname} and set it up in ${ns.label}`,
+      // one request renames and sets up: if the name is taken, nothing of it happened
+      argv: ipIn(ns, ['-batch', '-']),
+      input: [...addressLines, `link set dev ${temp} name ${end.ifname} up`].join('\n') + '\n',
+      undo: ipIn(ns, ['link', 'del', 'dev', end.ifname]),
       explain: [[/File exists/, `"${end.ifname}" already exists in ${ns.label} (created meanwhile by someone else)`]],
     });
-  });
-  ends.forEach(({ end, ns }) => {
-    steps.push({ describe: `set ${end.ifname} up in ${ns.label}`, argv: ipIn(ns, ['link', 'set', 'dev', end.ifname, 'up']) });
   });
 
   return { steps, summary: summarize(cmd, ends) };

@@ -55,6 +55,23 @@ describe('executeSteps: success', () => {
 });
 
 describe('executeSteps: failure and rollback', () => {
+  it('a failing step runs its own clean-up first (a batch stops part way), then undoes the steps before it', async () => {
+    const batch: Step = {
+      describe: 'create veth pair cmta <-> cmtb', argv: ['ip', '-batch', '-'], input: 'link add ...\n',
+      undo: ['ip', '-n', 'red', 'link', 'del', 'cmta'],
+      cleanupIfFailed: [['ip', 'link', 'del', 'cmtb'], ['ip', 'link', 'del', 'cmta']],
+    };
+    const before: Step = { describe: 'first', argv: ['ip', 'first'], undo: ['ip', 'unfirst'] };
+    const { runner, calls } = fakeRunner({
+      'ip -batch -': fail('Cannot find device "x"\nCommand failed -:2', 1),
+      // the first clean-up already took the pair: the second finds nothing, which is fine
+      'ip link del cmta': fail('Cannot find device "cmta"', 1),
+    });
+    const err = await kernelErrorOf(executeSteps([before, batch], { runner }));
+    expect(calls).toEqual(['ip first', 'ip -batch -', 'ip link del cmtb', 'ip link del cmta', 'ip unfirst']);
+    expect(err.message).toMatch(/; the 1 change before it was undone$/);
+  });
+
   it('a failure at step k undoes steps k-1..0 in reverse, skipping those without undo', async () => {
     const { runner, calls } = fakeRunner({ [argvOf(4)]: fail('RTNETLINK answers: Operation not permitted') });
     const err = await kernelErrorOf(executeSteps(STEPS, { runner }));

@@ -26,7 +26,7 @@ function ends(cmd: CreateCommand, placed: Array<[Namespace, Interface[]]>): Plan
 const HOST = { ns: hostNs, interfaces: [iface('lo', 'loopback'), iface('eth0'), iface('eth1')] };
 
 /** What a user would read in a plan: the words, the command, the undo. */
-const shape = (steps: readonly Step[]) => steps.map(({ describe, argv, undo }) => ({ describe, argv, ...(undo ? { undo } : {}) }));
+const shape = (steps: readonly Step[]) => steps.map(({ describe, argv, input, undo }) => ({ describe, argv, ...(input !== undefined ? { input } : {}), ...(undo ? { undo } : {}) }));
 
 function conflictOf(fn: () => unknown): ChainmailError {
   try {
@@ -45,35 +45,21 @@ describe('planKokoCreate: veth between a netns and a container', () => {
   it('makes exactly these steps, in this order', () => {
     expect(shape(plan.steps)).toEqual([
       {
-        describe: 'create veth pair cm1f2ea <-> cm1f2eb',
-        argv: ['ip', 'link', 'add', 'name', 'cm1f2ea', 'mtu', '9000', 'type', 'veth', 'peer', 'name', 'cm1f2eb', 'mtu', '9000'],
-        undo: ['ip', 'link', 'del', 'dev', 'cm1f2ea'],
-      },
-      {
-        describe: 'move cm1f2ea into red',
-        argv: ['ip', 'link', 'set', 'dev', 'cm1f2ea', 'netns', '/var/run/netns/red'],
+        describe: 'create veth pair cm1f2ea in red <-> cm1f2eb in client',
+        argv: ['ip', '-batch', '-'],
+        input: 'link add name cm1f2ea mtu 9000 type veth peer name cm1f2eb mtu 9000\n'
+          + 'link set dev cm1f2ea netns /var/run/netns/red\nlink set dev cm1f2eb netns /proc/4121/ns/net\n',
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cm1f2ea'],
       },
       {
-        describe: 'add 10.0.1.1/24 to link1 in red',
-        argv: ['ip', '-n', 'red', 'addr', 'add', '10.0.1.1/24', 'dev', 'cm1f2ea'],
-      },
-      {
-        describe: 'move cm1f2eb into client',
-        argv: ['ip', 'link', 'set', 'dev', 'cm1f2eb', 'netns', '/proc/4121/ns/net'],
-        undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'cm1f2eb'],
+        describe: 'add 10.0.1.1/24 to cm1f2ea, name it link1 and set it up in red',
+        argv: ['ip', '-n', 'red', '-batch', '-'],
+        input: 'addr add 10.0.1.1/24 dev cm1f2ea\nlink set dev cm1f2ea name link1 up\n',
+        undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'link1'],
       },
       {
         describe: 'enable IPv6 on cm1f2eb in client',
         argv: [...NSENTER, 'sysctl', '-q', '-w', 'net/ipv6/conf/cm1f2eb/disable_ipv6=0'],
-      },
-      {
-        describe: 'add 10.0.1.2/24 to link2 in client',
-        argv: [...NSENTER, 'ip', 'addr', 'add', '10.0.1.2/24', 'dev', 'cm1f2eb'],
-      },
-      {
-        describe: 'add 2001:db8::2/64 to link2 in client',
-        argv: [...NSENTER, 'ip', 'addr', 'add', '2001:db8::2/64', 'dev', 'cm1f2eb', 'nodad'],
       },
       {
         describe: 'add an ingress qdisc to eth0 in client',
@@ -96,17 +82,11 @@ describe('planKokoCreate: veth between a netns and a container', () => {
           'action', 'mirred', 'egress', 'mirror', 'dev', 'cm1f2eb'],
       },
       {
-        describe: 'name cm1f2ea link1 in red',
-        argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'cm1f2ea', 'name', 'link1'],
-        undo: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'name', 'cm1f2ea'],
+        describe: 'add 10.0.1.2/24, 2001:db8::2/64 to cm1f2eb, name it link2 and set it up in client',
+        argv: [...NSENTER, 'ip', '-batch', '-'],
+        input: 'addr add 10.0.1.2/24 dev cm1f2eb\naddr add 2001:db8::2/64 dev cm1f2eb nodad\nlink set dev cm1f2eb name link2 up\n',
+        undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'link2'],
       },
-      {
-        describe: 'name cm1f2eb link2 in client',
-        argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'cm1f2eb', 'name', 'link2'],
-        undo: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link2', 'name', 'cm1f2eb'],
-      },
-      { describe: 'set link1 up in red', argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'up'] },
-      { describe: 'set link2 up in client', argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link2', 'up'] },
     ]);
   });
 
@@ -115,39 +95,42 @@ describe('planKokoCreate: veth between a netns and a container', () => {
   });
 
   it('uses the temporary names cm<tag>a and cm<tag>b until the final rename', () => {
-    const renameAt = plan.steps.findIndex((s) => s.describe.startsWith('name '));
-    for (const step of plan.steps.slice(0, renameAt)) {
-      expect(step.argv, step.describe).not.toContain('link1');
-      expect(step.argv, step.describe).not.toContain('link2');
+    const text = (step: Step) => [...step.argv, step.input ?? ''].join(' ');
+    const renames = plan.steps.filter((s) => /name link[12] up/.test(s.input ?? ''));
+    expect(renames).toHaveLength(2);
+    for (const step of plan.steps.filter((s) => !renames.includes(s))) {
+      expect(text(step), step.describe).not.toMatch(/\blink[12]\b/);
     }
-    expect(plan.steps.slice(0, renameAt).some((s) => s.argv.includes('cm1f2ea'))).toBe(true);
-    expect(plan.steps.slice(0, renameAt).some((s) => s.argv.includes('cm1f2eb'))).toBe(true);
+    expect(plan.steps[0]!.input).toMatch(/^link add name cm1f2ea .* peer name cm1f2eb /);
   });
 
-  it('renames after every address and mirror, and before any "up"', () => {
-    const kinds = plan.steps.map((s) => s.describe.split(' ')[0]);
-    const lastSetup = Math.max(...['add', 'mirror', 'enable', 'move'].map((k) => kinds.lastIndexOf(k)));
-    const firstRename = kinds.indexOf('name');
-    const lastRename = kinds.lastIndexOf('name');
-    const firstUp = kinds.indexOf('set');
-    expect(firstRename).toBeGreaterThan(lastSetup);
-    expect(lastRename).toBeLessThan(firstUp);
-    expect(kinds.slice(firstUp)).toEqual(['set', 'set']);
+  it('a pair stopped part way is removed through whichever end is still in the host', () => {
+    expect(plan.steps[0]!.cleanupIfFailed).toEqual([['ip', 'link', 'del', 'dev', 'cm1f2eb'], ['ip', 'link', 'del', 'dev', 'cm1f2ea']]);
+  });
+
+  it('each end is renamed and set up in one request, its last, after its addresses and mirrors', () => {
+    for (const [ns, temp, name] of [['red', 'cm1f2ea', 'link1'], ['client', 'cm1f2eb', 'link2']] as const) {
+      const i = plan.steps.findIndex((s) => s.input?.includes(`name ${name} up`));
+      const lines = plan.steps[i]!.input!.trimEnd().split('\n');
+      expect(lines.at(-1), ns).toBe(`link set dev ${temp} name ${name} up`);
+      const lastSetup = plan.steps.findLastIndex((s) => s.argv.includes(temp) && s !== plan.steps[0]);
+      expect(i, ns).toBeGreaterThanOrEqual(lastSetup);
+    }
   });
 
   it('IPv6 gets the sysctl step before its address, and nodad; IPv4 does not', () => {
     const sysctl = plan.steps.findIndex((s) => s.argv.includes('sysctl'));
-    const v6 = plan.steps.findIndex((s) => s.argv.includes('2001:db8::2/64'));
+    const v6 = plan.steps.findIndex((s) => s.input?.includes('2001:db8::2/64'));
     expect(sysctl).toBeGreaterThan(-1);
     expect(sysctl).toBeLessThan(v6);
-    expect(plan.steps[v6]!.argv.at(-1)).toBe('nodad');
-    expect(plan.steps.find((s) => s.argv.includes('10.0.1.1/24'))!.argv).not.toContain('nodad');
+    expect(plan.steps[v6]!.input).toContain('addr add 2001:db8::2/64 dev cm1f2eb nodad\n');
+    expect(plan.steps.find((s) => s.input?.includes('10.0.1.1/24'))!.input).not.toContain('nodad');
     // only the end with an IPv6 address gets the sysctl
     expect(plan.steps.filter((s) => s.argv.includes('sysctl'))).toHaveLength(1);
   });
 
   it('a rename refused with "File exists" is explained as a name taken meanwhile', () => {
-    const rename = plan.steps.find((s) => s.describe === 'name cm1f2ea link1 in red')!;
+    const rename = plan.steps.find((s) => s.input?.includes('name link1 up'))!;
     const explained = rename.explain!.find(([re]) => re.test('RTNETLINK answers: File exists'));
     expect(explained?.[1]).toBe('"link1" already exists in red (created meanwhile by someone else)');
   });
@@ -165,51 +148,46 @@ describe('planKokoCreate: veth between a netns and the host', () => {
   it('moves only the netns end; host commands run without nsenter', () => {
     expect(shape(plan.steps)).toEqual([
       {
-        describe: 'create veth pair cmab12a <-> cmab12b',
-        argv: ['ip', 'link', 'add', 'name', 'cmab12a', 'type', 'veth', 'peer', 'name', 'cmab12b'],
-        undo: ['ip', 'link', 'del', 'dev', 'cmab12a'],
-      },
-      {
-        describe: 'move cmab12a into red',
-        argv: ['ip', 'link', 'set', 'dev', 'cmab12a', 'netns', '/var/run/netns/red'],
+        describe: 'create veth pair cmab12a in red <-> cmab12b in host',
+        argv: ['ip', '-batch', '-'],
+        input: 'link add name cmab12a type veth peer name cmab12b\nlink set dev cmab12a netns /var/run/netns/red\n',
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cmab12a'],
       },
       {
         describe: 'enable IPv6 on cmab12a in red',
         argv: ['nsenter', '--net=/var/run/netns/red', '--', 'sysctl', '-q', '-w', 'net/ipv6/conf/cmab12a/disable_ipv6=0'],
       },
-      { describe: 'add 2001:db8::1/64 to link1 in red', argv: ['ip', '-n', 'red', 'addr', 'add', '2001:db8::1/64', 'dev', 'cmab12a', 'nodad'] },
-      { describe: 'add 10.0.9.1/24 to link2 in host', argv: ['ip', 'addr', 'add', '10.0.9.1/24', 'dev', 'cmab12b'] },
       {
-        describe: 'name cmab12a link1 in red',
-        argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'cmab12a', 'name', 'link1'],
-        undo: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'name', 'cmab12a'],
+        describe: 'add 2001:db8::1/64 to cmab12a, name it link1 and set it up in red',
+        argv: ['ip', '-n', 'red', '-batch', '-'],
+        input: 'addr add 2001:db8::1/64 dev cmab12a nodad\nlink set dev cmab12a name link1 up\n',
+        undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'link1'],
       },
       {
-        describe: 'name cmab12b link2 in host',
-        argv: ['ip', 'link', 'set', 'dev', 'cmab12b', 'name', 'link2'],
-        undo: ['ip', 'link', 'set', 'dev', 'link2', 'name', 'cmab12b'],
+        describe: 'add 10.0.9.1/24 to cmab12b, name it link2 and set it up in host',
+        argv: ['ip', '-batch', '-'],
+        input: 'addr add 10.0.9.1/24 dev cmab12b\nlink set dev cmab12b name link2 up\n',
+        undo: ['ip', 'link', 'del', 'dev', 'link2'],
       },
-      { describe: 'set link1 up in red', argv: ['ip', '-n', 'red', 'link', 'set', 'dev', 'link1', 'up'] },
-      { describe: 'set link2 up in host', argv: ['ip', 'link', 'set', 'dev', 'link2', 'up'] },
     ]);
     expect(plan.summary).toBe('veth red:link1 (2001:db8::1/64) <-> host:link2 (10.0.9.1/24)');
   });
 
-  it('a pid namespace is entered with nsenter', () => {
+  it('a pid namespace is named by its path and entered with nsenter', () => {
     const c = create('-p 777,e1 -c e2');
     const p = planKokoCreate(c, ends(c, [[pidNs, []], [hostNs, HOST.interfaces]]), HOST, 't');
-    expect(p.steps[1]!.argv).toEqual(['ip', 'link', 'set', 'dev', 'cmta', 'netns', '/proc/777/ns/net']);
-    expect(p.steps[1]!.undo).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'cmta']);
+    expect(p.steps[0]!.input).toBe('link add name cmta type veth peer name cmtb\nlink set dev cmta netns /proc/777/ns/net\n');
+    expect(p.steps[0]!.undo).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'cmta']);
+    expect(p.steps[1]!.argv).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', '-batch', '-']);
   });
 
   it('both ends in the same namespace: each is moved there', () => {
     const c = create('-n red,a1 -n red,a2');
     const p = planKokoCreate(c, ends(c, [[redNs, []], [redNs, []]]), HOST, 'q');
     expect(p.steps.map((s) => s.describe)).toEqual([
-      'create veth pair cmqa <-> cmqb', 'move cmqa into red', 'move cmqb into red',
-      'name cmqa a1 in red', 'name cmqb a2 in red', 'set a1 up in red', 'set a2 up in red',
+      'create veth pair cmqa in red <-> cmqb in red', 'name it a1 and set it up in red', 'name it a2 and set it up in red',
     ]);
+    expect(p.steps[0]!.input!.match(/netns \/var\/run\/netns\/red/g)).toHaveLength(2);
   });
 });
 
@@ -265,13 +243,12 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
         argv: ['ip', 'link', 'set', 'dev', 'cmva', 'netns', '/proc/4121/ns/net'],
         undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'cmva'],
       },
-      { describe: 'add 192.168.1.1/24 to link1 in client', argv: [...NSENTER, 'ip', 'addr', 'add', '192.168.1.1/24', 'dev', 'cmva'] },
       {
-        describe: 'name cmva link1 in client',
-        argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'cmva', 'name', 'link1'],
-        undo: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link1', 'name', 'cmva'],
+        describe: 'add 192.168.1.1/24 to cmva, name it link1 and set it up in client',
+        argv: [...NSENTER, 'ip', '-batch', '-'],
+        input: 'addr add 192.168.1.1/24 dev cmva\nlink set dev cmva name link1 up\n',
+        undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'link1'],
       },
-      { describe: 'set link1 up in client', argv: [...NSENTER, 'ip', 'link', 'set', 'dev', 'link1', 'up'] },
     ]);
     expect(plan.summary).toBe('vxlan client:link1 (192.168.1.1/24) vni 1 remote 10.1.1.1 via eth1 port 8472');
   });
@@ -292,7 +269,7 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
       'ip', 'link', 'add', 'name', 'cmva', 'mtu', '1450', 'type', 'vxlan', 'id', '42', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1',
     ]);
     // a host end is not moved anywhere
-    expect(plan.steps.map((s) => s.describe)).toEqual(['create vxlan cmva on eth1', 'name cmva vx1 in host', 'set vx1 up in host']);
+    expect(plan.steps.map((s) => s.describe)).toEqual(['create vxlan cmva on eth1', 'name it vx1 and set it up in host']);
   });
 
   it('vlan', () => {
