@@ -1,23 +1,20 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { ChainmailError, TargetError } from '../errors.js';
+import { ChainmailError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
-import { readForwarding } from '../commands/forward.js';
-import { readInterfaces, readRoutes } from '../net/read.js';
+import { readNodeState } from '../net/read.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
-import { planKokoCreate } from '../plan/koko.js';
-import { planKoroChange } from '../plan/koro.js';
 import { formatCidr } from '../parse/values.js';
 import { run } from '../sys/exec.js';
-import { commandIn, hostNamespace, ipIn, namespaceIdentity, NETNS_DIR, type Namespace } from '../targets/namespace.js';
+import { forEachLimit } from '../sys/limit.js';
+import { commandIn, ipIn, NETNS_DIR, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
 import { deriveChain } from './derive.js';
 import type { ChainSpec, DesiredChain, DesiredProbe } from './model.js';
-import { describeAction, planChainUp, type ObservedNode, type UpAction } from './plan-up.js';
+import { describeAction, describeRoute, planChainUp, type ObservedNode, type UpAction } from './plan-up.js';
+import { applyUpActions } from './apply-up.js';
 import { emptyRecord, readRecord, removeRecord, writeRecord, type ChainRecord } from './state-file.js';
 
 export interface ChainOptions {
@@ -26,8 +23,6 @@ export interface ChainOptions {
   image?: string;
 }
 
-export const DEFAULT_IMAGE = 'chainmail-test:busybox';
-const SERVER = fileURLToPath(new URL('./http-server-child.js', import.meta.url));
 
 /** A node's namespace, if it exists and runs. */
 async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandContext): Promise<Namespace | undefined> {
@@ -53,11 +48,12 @@ function serverAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Reads what every node of the chain holds now: one round of reads per node, all nodes at once. */
+/** Reads what every node of the chain holds now: one process per node, several nodes at once. */
 export async function observeChain(desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record?: ChainRecord) {
   const namespaces = new Map<string, Namespace>();
   const observed = new Map<string, ObservedNode>();
-  await Promise.all(desired.nodes.map(async (n) => {
+  // a few readers at a time: starting a process blocks Node for a moment, so hundreds at once only queue up
+  await forEachLimit(desired.nodes, 16, async (n) => {
     const ns = await nodeNamespace(n.name, options, ctx);
     if (!ns) {
       const stopped = options.docker ? (await ctx.docker.find(n.name)) !== undefined : false;
@@ -66,16 +62,14 @@ export async function observeChain(desired: DesiredChain, options: ChainOptions,
     }
     namespaces.set(n.name, ns);
     const wantedRules = desired.firewall.filter((r) => r.node === n.name);
-    const [interfaces, routes, forwarding, rules] = await Promise.all([
-      readInterfaces(ns),
-      readRoutes(ns),
-      readForwarding(ns).then((f) => f.ipv4),
+    const [{ interfaces, routes, forwarding: { ipv4: forwarding } }, rules] = await Promise.all([
+      readNodeState(ns),
       Promise.all(wantedRules.map(async (r) =>
         (await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
     ]);
     const serving = options.docker ? await dockerServing(n.name, ctx) : serverAlive(record?.servers[n.name]);
     observed.set(n.name, { exists: true, interfaces, routes, forwarding, rules: rules.filter((r): r is string => r !== undefined), serving });
-  }));
+  });
   return { observed, namespaces };
 }
 
@@ -94,9 +88,10 @@ export interface UpReport {
 }
 
 /**
- * `chain up`: creates what is missing and nothing else. The record of what
- * was created is written after every step, so an interrupted run leaves a
- * state that `chain up` completes and `chain down` removes.
+ * `chain up`: creates what is missing and nothing else, in batches
+ * (apply-up.ts). What it creates is on record before it exists, so an
+ * interrupted run leaves a state that `chain up` completes and `chain down`
+ * removes.
  */
 export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext): Promise<UpReport> {
   const started = performance.now();
@@ -118,155 +113,8 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
   if (conflicts.length) {
     throw new ChainmailError(`cannot bring up chain "${spec.name}": ${conflicts[0]!.message}`, 1, conflicts.slice(1).map((c) => `  also: ${c.message}`));
   }
-  if (!options.dryRun) {
-    // the plan lists routes together, after the links they need: those go as one
-    // ip -batch per node, all nodes at once, instead of one process per route
-    const isRoute = (a: UpAction) => a.kind === 'add-route' || a.kind === 'replace-route';
-    const first = actions.findIndex(isRoute);
-    const routes = actions.filter(isRoute) as Array<Extract<UpAction, { kind: 'add-route' | 'replace-route' }>>;
-    const [before, after] = first < 0 ? [actions, []] : [actions.slice(0, first), actions.slice(first + routes.length)];
-    for (const action of before) await runRecorded(action, desired, options, ctx, record);
-    if (routes.length) await addRoutes(routes, options, ctx);
-    for (const action of after) await runRecorded(action, desired, options, ctx, record);
-  }
+  if (!options.dryRun) await applyUpActions(actions, desired, options, ctx, record, (node) => nodeNamespace(node, options, ctx));
   return { name: spec.name, actions: actions.map(describeAction), dryRun: options.dryRun === true, ms: Math.round(performance.now() - started) };
-}
-
-async function runRecorded(action: UpAction, desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record: ChainRecord): Promise<void> {
-  try {
-    await runUpAction(action, desired, options, ctx, record);
-  } finally {
-    // what an action made before failing is on record too, for down
-    await writeRecord(record);
-  }
-}
-
-/** Every node's routes in one `ip -batch -`, the nodes in parallel. */
-async function addRoutes(routes: ReadonlyArray<Extract<UpAction, { kind: 'add-route' | 'replace-route' }>>, options: ChainOptions, ctx: CommandContext): Promise<void> {
-  const byNode = new Map<string, typeof routes[number][]>();
-  for (const r of routes) byNode.set(r.route.node, [...(byNode.get(r.route.node) ?? []), r]);
-  await Promise.all([...byNode].map(async ([node, actions]) => {
-    const ns = await mustFind(node, options, ctx);
-    const lines = actions.map(({ kind, route }) => {
-      const family = route.destination.kind === 'default' ? route.destination.family : route.destination.prefix.family;
-      // in a batch "default" means IPv4; the IPv6 default is written as its prefix
-      const dst = route.destination.kind === 'default' ? (family === 6 ? '::/0' : 'default') : formatCidr(route.destination.prefix);
-      return `route ${kind === 'add-route' ? 'add' : 'replace'} ${dst} via ${route.via} dev ${route.dev}`;
-    });
-    await ctx.execute([{ describe: `add ${lines.length} route${lines.length === 1 ? '' : 's'} in ${node}`, argv: ipIn(ns, ['-batch', '-']), input: lines.join('\n') + '\n' }]);
-  }));
-}
-
-async function mustFind(node: string, options: ChainOptions, ctx: CommandContext): Promise<Namespace> {
-  const ns = await nodeNamespace(node, options, ctx);
-  if (!ns) throw new ChainmailError(`node "${node}" is not running`);
-  return ns;
-}
-
-async function runUpAction(action: UpAction, desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record: ChainRecord): Promise<void> {
-  switch (action.kind) {
-    case 'create-node': {
-      if (options.docker) await createContainer(action.node, desired, options);
-      else await ctx.execute([
-        { describe: `create network namespace ${action.node}`, argv: ['ip', 'netns', 'add', action.node], undo: ['ip', 'netns', 'del', action.node] },
-        { describe: `set lo up in ${action.node}`, argv: ['ip', '-n', action.node, 'link', 'set', 'dev', 'lo', 'up'] },
-      ]);
-      record.createdNodes.push(action.node);
-      return;
-    }
-    case 'start-node': {
-      const r = await run(['docker', 'start', action.node]);
-      if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${action.node}: ${r.stderr.trim()}`);
-      return;
-    }
-    case 'create-link': {
-      const { a, b } = action.link;
-      const [nsA, nsB] = await Promise.all([mustFind(a.node, options, ctx), mustFind(b.node, options, ctx)]);
-      const host = hostNamespace();
-      const [ia, ib, ih] = await Promise.all([readInterfaces(nsA), readInterfaces(nsB), readInterfaces(host)]);
-      const end = (e: typeof a, ns: Namespace, interfaces: typeof ia, identity: string) => ({
-        end: { target: { kind: 'auto' as const, name: e.node }, ifname: e.ifname, addresses: [e.address], mirrors: [] },
-        ns, interfaces, nsIdentity: identity,
-      });
-      const plan = planKokoCreate(
-        { verb: 'koko', action: 'veth', ends: [end(a, nsA, ia, '').end, end(b, nsB, ib, '').end], json: false },
-        [end(a, nsA, ia, await identity(nsA)), end(b, nsB, ib, await identity(nsB))],
-        { ns: host, interfaces: ih }, ctx.newTag(),
-      );
-      await ctx.execute(plan.steps);
-      record.createdLinks.push(`${a.node}:${a.ifname}`);
-      return;
-    }
-    case 'add-address': {
-      const ns = await mustFind(action.node, options, ctx);
-      const plan = planKoroChange({ verb: 'koro', target: { kind: 'auto', name: action.node }, object: 'address', action: 'add', address: action.address, dev: action.ifname, json: false }, ns);
-      await ctx.execute(plan.steps);
-      return;
-    }
-    case 'forwarding-on': {
-      const ns = await mustFind(action.node, options, ctx);
-      await ctx.execute([{ describe: `turn forwarding on in ${action.node}`, argv: commandIn(ns, ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) }]);
-      if (!record.createdNodes.includes(action.node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), action.node];
-      return;
-    }
-    case 'add-route':
-    case 'replace-route':
-      await addRoutes([action], options, ctx);
-      return;
-    case 'add-rule': {
-      const ns = await mustFind(action.node, options, ctx);
-      await ctx.execute([{ describe: describeAction(action), argv: commandIn(ns, ['iptables', '-w', '5', '-A', 'FORWARD', ...action.rule]) }]);
-      record.addedRules.push({ node: action.node, rule: action.rule });
-      return;
-    }
-    case 'serve': {
-      if (options.docker) {
-        if (action.body !== undefined) {
-          // the page goes in on stdin: no shell, whatever the body holds
-          const w = await run(['docker', 'exec', '-i', action.node, 'tee', '/www/index.html'], { input: action.body });
-          if (w.exitCode !== 0) throw new ChainmailError(`cannot write the page into container ${action.node}: ${w.stderr.trim() || 'tee failed'}`);
-        }
-        const r = await run(['docker', 'exec', '-d', action.node, 'httpd', '-f', '-p', String(action.port), '-h', '/www']);
-        if (r.exitCode !== 0) throw new ChainmailError(`cannot start a web server in container ${action.node}: ${r.stderr.trim() || 'httpd failed'} (the image needs busybox httpd and /www)`);
-        return;
-      }
-      const ns = await mustFind(action.node, options, ctx);
-      const child = spawn('nsenter', [`--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], {
-        detached: true, stdio: 'ignore',
-      });
-      child.unref();
-      if (!child.pid) throw new ChainmailError(`cannot start a web server in ${action.node}`);
-      record.servers[action.node] = child.pid;
-      await waitForListener(ns, action.port);
-      return;
-    }
-  }
-}
-
-async function identity(ns: Namespace): Promise<string> {
-  const id = await namespaceIdentity(ns.path);
-  if (id === undefined) throw new TargetError(`${ns.label} stopped while the chain was being brought up`);
-  return id;
-}
-
-/** The server is ready when its port is listening (ss in the namespace), within a few seconds. */
-async function waitForListener(ns: Namespace, port: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const r = await run(commandIn(ns, ['ss', '-Hltn', `sport = :${port}`]));
-    if (r.exitCode === 0 && r.stdout.trim() !== '') return;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new ChainmailError(`the web server in ${ns.label} did not start listening on port ${port}`);
-}
-
-async function createContainer(name: string, desired: DesiredChain, options: ChainOptions): Promise<void> {
-  const node = desired.nodes.find((n) => n.name === name)!;
-  const image = options.image ?? node.image ?? DEFAULT_IMAGE;
-  const command = node.command ?? ['sleep', '2000000'];
-  const r = await run(['docker', 'run', '-d', '--name', name, '--net=none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
-    '--label', 'chainmail.chain=' + desired.name, '--', image, ...command]);
-  if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${r.stderr.trim().split('\n').pop()}`);
 }
 
 export interface StatusItem {
@@ -305,9 +153,10 @@ export async function chainStatus(spec: ChainSpec, options: ChainOptions, ctx: C
   for (const action of actions) {
     if (action.kind === 'add-route' || action.kind === 'replace-route') items.push({ kind: 'route', what: describeAction(action).replace(/^route /, ''), ok: false, detail: action.kind === 'add-route' ? 'missing' : `differs (${action.was})` });
   }
+  const notOk = new Set(actions.flatMap((a) => (a.kind === 'add-route' || a.kind === 'replace-route' ? [describeRoute(a.route)] : [])));
   for (const route of desired.routes) {
-    const text = `${route.node}: ${route.destination.kind === 'default' ? 'default' : formatCidr(route.destination.prefix)} via ${route.via} dev ${route.dev}`;
-    if (!items.some((i) => i.kind === 'route' && i.what.startsWith(text))) items.push({ kind: 'route', what: text, ok: true });
+    const text = describeRoute(route);
+    if (!notOk.has(text)) items.push({ kind: 'route', what: text, ok: true });
   }
   for (const rule of desired.firewall) {
     items.push({ kind: 'firewall', what: `${rule.node}: ${rule.rule.join(' ')}`, ok: observed.get(rule.node)?.rules.includes(rule.rule.join(' ')) === true });
@@ -361,9 +210,14 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
   }
   const created = new Set(record.createdNodes);
   // links and rules on nodes the chain did not create go one by one; the rest go with their node
+  // a link is on record by its end a; its end b is found in the chain the record was made from
+  const endB = new Map(deriveChain(record.healed ?? spec).links.map((l) => [`${l.a.node}:${l.a.ifname}`, `${l.b.node}:${l.b.ifname}`]));
   for (const end of record.createdLinks) {
-    const [node, ifname] = end.split(':') as [string, string];
-    if (created.has(node)) continue;
+    // a namespace's interfaces go with it, but its veth peers elsewhere only once the kernel has
+    // cleaned it up, later: a link to a node the chain did not create is deleted from that side
+    const foreign = [end, endB.get(end)].find((e) => e !== undefined && !created.has(e.split(':')[0]!));
+    if (foreign === undefined) continue;
+    const [node, ifname] = foreign.split(':') as [string, string];
     const ns = await nodeNamespace(node, options, ctx);
     if (!ns) continue;
     const r = await run(ipIn(ns, ['link', 'del', 'dev', ifname]));

@@ -23,6 +23,7 @@ export type UpAction =
   | { kind: 'start-node'; node: string }
   | { kind: 'create-link'; link: DesiredLink }
   | { kind: 'add-address'; node: string; ifname: string; address: Cidr }
+  | { kind: 'set-up'; node: string; ifname: string }
   | { kind: 'forwarding-on'; node: string }
   | { kind: 'add-route'; route: DesiredRoute }
   | { kind: 'replace-route'; route: DesiredRoute; was: string }
@@ -40,6 +41,7 @@ export function describeAction(a: UpAction): string {
     case 'start-node': return `start ${a.node}`;
     case 'create-link': return `link ${a.link.a.node}:${a.link.a.ifname} ${formatCidr(a.link.a.address)} <-> ${a.link.b.node}:${a.link.b.ifname} ${formatCidr(a.link.b.address)}`;
     case 'add-address': return `add ${formatCidr(a.address)} to ${a.node}:${a.ifname}`;
+    case 'set-up': return `set ${a.node}:${a.ifname} up`;
     case 'forwarding-on': return `turn forwarding on in ${a.node}`;
     case 'add-route': return `route ${describeRoute(a.route)}`;
     case 'replace-route': return `route ${describeRoute(a.route)} (was ${a.was})`;
@@ -104,6 +106,8 @@ export function planChainUp(
     }
     for (const [end, iface] of [[link.a, ia], [link.b, ib]] as const) {
       if (!hasAddress(iface, end.address)) actions.push({ kind: 'add-address', node: end.node, ifname: end.ifname, address: end.address });
+      // an up interrupted between making a link and setting it up leaves it down
+      if (!iface.adminUp) actions.push({ kind: 'set-up', node: end.node, ifname: end.ifname });
     }
   }
 
@@ -111,8 +115,22 @@ export function planChainUp(
     if (!node(name)?.forwarding) actions.push({ kind: 'forwarding-on', node: name });
   }
 
+  // each node's routes by family and destination: a long chain has tens of thousands
+  const routeIndex = new Map<string, Map<string, Route>>();
+  const routesOf = (name: string) => {
+    let index = routeIndex.get(name);
+    if (!index) {
+      index = new Map();
+      for (const r of node(name)?.routes ?? []) {
+        const key = `${r.family} ${kernelDst(r.dst, r.family)}`;
+        if (!index.has(key)) index.set(key, r);
+      }
+      routeIndex.set(name, index);
+    }
+    return index;
+  };
   for (const route of desired.routes) {
-    const current = node(route.node)?.routes.find((r) => r.family === familyOf(route) && kernelDst(r.dst, r.family) === desiredDst(route));
+    const current = routesOf(route.node).get(`${familyOf(route)} ${desiredDst(route)}`);
     if (!current) actions.push({ kind: 'add-route', route });
     else if (current.gateway !== route.via || current.dev !== route.dev) {
       actions.push({ kind: 'replace-route', route, was: `${current.gateway ? `via ${current.gateway} ` : ''}dev ${current.dev ?? '?'}` });

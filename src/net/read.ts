@@ -66,3 +66,39 @@ export async function readRoutes(ns: Namespace): Promise<Route[]> {
   ]);
   return [...parseRoutesJson(v4, 4), ...parseRoutesJson(v6, 6)];
 }
+
+/** What `chain up` and `chain status` need of a node, read by one process. */
+export interface NodeState {
+  interfaces: Interface[];
+  /** The main table, both families. */
+  routes: Route[];
+  forwarding: { ipv4: boolean; ipv6: boolean };
+}
+
+/**
+ * Interfaces, routes and forwarding in one `ip -batch`: per node, one process
+ * instead of four, which is most of what reading a few hundred nodes costs.
+ */
+export async function readNodeState(ns: Namespace): Promise<NodeState> {
+  const out = await runQuery(ipIn(ns, ['-j', '-d', '-batch', '-']), 'addr show\nroute show table all\nnetconf show\n', `read the state of ${ns.label}`);
+  return parseNodeState(out);
+}
+
+interface NetconfJson { family: string; interface: string; forwarding?: boolean }
+
+/** Pure: the three JSON lines of readNodeState's batch. */
+export function parseNodeState(text: string): NodeState {
+  const [addrs = '', routes = '', netconf = ''] = text.split('\n');
+  const all = (routes.trim() ? JSON.parse(routes) : []) as Array<RouteJson & { table?: string; pref?: string }>;
+  // only IPv6 routes carry a router preference; the family is not printed otherwise
+  const main = all.filter((r) => r.table === undefined || r.table === 'main');
+  const v4 = main.filter((r) => r.pref === undefined);
+  const v6 = main.filter((r) => r.pref !== undefined);
+  const conf = (netconf.trim() ? JSON.parse(netconf) : []) as NetconfJson[];
+  const forwarding = (family: string) => conf.find((c) => c.family === family && c.interface === 'all')?.forwarding === true;
+  return {
+    interfaces: parseIpAddrJson(addrs),
+    routes: [...parseRoutesJson(JSON.stringify(v4), 4), ...parseRoutesJson(JSON.stringify(v6), 6)],
+    forwarding: { ipv4: forwarding('inet'), ipv6: forwarding('inet6') },
+  };
+}

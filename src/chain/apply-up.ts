@@ -1,0 +1,198 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ChainmailError, KernelError } from '../errors.js';
+import type { CommandContext } from '../commands/context.js';
+import { explainFailure } from '../net/kernel-errors.js';
+import { run } from '../sys/exec.js';
+import { forEachLimit } from '../sys/limit.js';
+import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
+import type { DesiredChain } from './model.js';
+import type { UpAction } from './plan-up.js';
+import { writeRecord, type ChainRecord } from './state-file.js';
+import { batchUpActions, linesDoneBeforeFailure, linkAddLine } from './up-batches.js';
+
+export interface ApplyOptions {
+  docker: boolean;
+  image?: string;
+}
+
+/** Finds a running node's namespace (the caller knows Docker from namespaces). */
+export type NodeLocator = (node: string) => Promise<Namespace | undefined>;
+
+export const DEFAULT_IMAGE = 'chainmail-test:busybox';
+const SERVER = fileURLToPath(new URL('./http-server-child.js', import.meta.url));
+/** Processes at once: enough to keep both cores busy, few enough not to swamp a small machine. */
+const PARALLEL = 16;
+
+/**
+ * Carries out `chain up`'s actions in batches (see up-batches.ts). What the
+ * chain creates is on record before it is created and taken off again if it
+ * was not, so an interrupted or failed run leaves a state that `chain up`
+ * completes and `chain down` removes.
+ */
+export async function applyUpActions(
+  actions: readonly UpAction[],
+  desired: DesiredChain,
+  options: ApplyOptions,
+  ctx: CommandContext,
+  record: ChainRecord,
+  locate: NodeLocator,
+): Promise<void> {
+  const batches = batchUpActions(actions, options.docker ? 'docker' : 'netns');
+
+  if (batches.namespaces.length) {
+    const names = batches.namespaces;
+    record.createdNodes.push(...names);
+    await writeRecord(record);
+    const failure = await runBatch(['ip', '-batch', '-'], names.map((n) => `netns add ${n}`));
+    if (failure) {
+      const made = new Set(names.slice(0, failure.done));
+      record.createdNodes = record.createdNodes.filter((n) => !names.includes(n) || made.has(n));
+      await writeRecord(record);
+      throw batchError(`create network namespace ${names[failure.done] ?? ''}`.trim(), failure);
+    }
+  }
+  try {
+    await forEachLimit(batches.containers, 4, async ({ node, start }) => {
+      if (start) {
+        const r = await run(['docker', 'start', node]);
+        if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${node}: ${r.stderr.trim()}`);
+        return;
+      }
+      await createContainer(node, desired, options);
+      record.createdNodes.push(node);
+      await writeRecord(record);
+    });
+  } finally {
+    // made at once, on record as each was made; kept in the file's order once all are
+    const order = new Map(desired.nodes.map((n, i) => [n.name, i]));
+    record.createdNodes.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
+    await writeRecord(record);
+  }
+
+  const nodes = new Set([...batches.links.flatMap((l) => [l.a.node, l.b.node]), ...batches.perNode.keys(), ...batches.ipv6.keys(),
+    ...batches.forwarding, ...batches.rules.map((r) => r.node), ...batches.serves.map((s) => s.node)]);
+  const namespaces = new Map<string, Namespace>();
+  await forEachLimit([...nodes], PARALLEL, async (node) => {
+    const ns = await locate(node);
+    if (!ns) throw new ChainmailError(`node "${node}" is not running`);
+    namespaces.set(node, ns);
+  });
+  const nsOf = (node: string) => namespaces.get(node)!;
+
+  if (batches.links.length) {
+    const ends = batches.links.map((l) => `${l.a.node}:${l.a.ifname}`);
+    record.createdLinks.push(...ends);
+    await writeRecord(record);
+    const failure = await runBatch(['ip', '-batch', '-'], batches.links.map((l) => linkAddLine(l, (node) => nsOf(node).path)));
+    if (failure) {
+      const failed = failure.done;
+      const made = new Set(ends.slice(0, failed));
+      record.createdLinks = record.createdLinks.filter((e) => !ends.includes(e) || made.has(e));
+      await writeRecord(record);
+      const link = batches.links[failed];
+      throw batchError(link ? `link ${link.a.node}:${link.a.ifname} <-> ${link.b.node}:${link.b.ifname}` : 'create the links', failure);
+    }
+  }
+
+  await forEachLimit([...batches.ipv6], PARALLEL, async ([node, ifnames]) => {
+    // Docker turns IPv6 off in containers without an IPv6 network
+    const keys = ifnames.map((i) => `net/ipv6/conf/${i}/disable_ipv6=0`);
+    await ctx.execute([{ describe: `enable IPv6 on ${ifnames.join(', ')} in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-q', '-w', ...keys]) }]);
+  });
+
+  const forwarding = forEachLimit(batches.forwarding, PARALLEL, async (node) => {
+    await ctx.execute([{ describe: `turn forwarding on in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) }]);
+    if (!record.createdNodes.includes(node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), node];
+  });
+  const perNode = forEachLimit([...batches.perNode], PARALLEL, async ([node, lines]) => {
+    const failure = await runBatch(ipIn(nsOf(node), ['-batch', '-']), lines);
+    if (failure) throw batchError(`${lines[failure.done] ?? 'change'} in ${node}`, failure);
+  });
+  const settled = await Promise.allSettled([forwarding, perNode]);
+  await writeRecord(record);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+
+  // rules one by one per node (iptables takes a lock per namespace anyway), nodes at once
+  const rulesByNode = new Map<string, string[][]>();
+  for (const { node, rule } of batches.rules) rulesByNode.set(node, [...(rulesByNode.get(node) ?? []), rule]);
+  try {
+    await forEachLimit([...rulesByNode], PARALLEL, async ([node, rules]) => {
+      for (const rule of rules) {
+        await ctx.execute([{ describe: `add firewall rule in ${node}: ${rule.join(' ')}`, argv: commandIn(nsOf(node), ['iptables', '-w', '5', '-A', 'FORWARD', ...rule]) }]);
+        record.addedRules.push({ node, rule });
+      }
+    });
+  } finally {
+    await writeRecord(record);
+  }
+
+  for (const serve of batches.serves) {
+    try {
+      await startServer(serve, nsOf(serve.node), options, record);
+    } finally {
+      await writeRecord(record);
+    }
+  }
+}
+
+interface BatchFailure {
+  /** Lines that ran before the failing one. */
+  done: number;
+  stderr: string;
+}
+
+async function runBatch(argv: string[], lines: readonly string[]): Promise<BatchFailure | undefined> {
+  if (lines.length === 0) return undefined;
+  const r = await run(argv, { input: lines.join('\n') + '\n' });
+  if (r.exitCode === 0) return undefined;
+  return { done: linesDoneBeforeFailure(r.stderr) ?? 0, stderr: r.stderr || `exit code ${r.exitCode}` };
+}
+
+function batchError(what: string, failure: BatchFailure): KernelError {
+  const said = failure.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^Command failed -:/.test(l)).join(' / ');
+  return new KernelError(`failed to ${what}: ${explainFailure(failure.stderr)}`, failure.stderr, [
+    `  kernel said: ${said}`,
+    '  what was made before it is on record: chain up completes it, chain down removes it',
+  ]);
+}
+
+async function createContainer(name: string, desired: DesiredChain, options: ApplyOptions): Promise<void> {
+  const node = desired.nodes.find((n) => n.name === name)!;
+  const image = options.image ?? node.image ?? DEFAULT_IMAGE;
+  const command = node.command ?? ['sleep', '2000000'];
+  const r = await run(['docker', 'run', '-d', '--name', name, '--net=none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
+    '--label', 'chainmail.chain=' + desired.name, '--', image, ...command]);
+  if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${r.stderr.trim().split('\n').pop()}`);
+}
+
+async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Namespace, options: ApplyOptions, record: ChainRecord): Promise<void> {
+  if (options.docker) {
+    if (action.body !== undefined) {
+      // the page goes in on stdin: no shell, whatever the body holds
+      const w = await run(['docker', 'exec', '-i', action.node, 'tee', '/www/index.html'], { input: action.body });
+      if (w.exitCode !== 0) throw new ChainmailError(`cannot write the page into container ${action.node}: ${w.stderr.trim() || 'tee failed'}`);
+    }
+    const r = await run(['docker', 'exec', '-d', action.node, 'httpd', '-f', '-p', String(action.port), '-h', '/www']);
+    if (r.exitCode !== 0) throw new ChainmailError(`cannot start a web server in container ${action.node}: ${r.stderr.trim() || 'httpd failed'} (the image needs busybox httpd and /www)`);
+    return;
+  }
+  const child = spawn('nsenter', [`--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], {
+    detached: true, stdio: 'ignore',
+  });
+  child.unref();
+  if (!child.pid) throw new ChainmailError(`cannot start a web server in ${action.node}`);
+  record.servers[action.node] = child.pid;
+  await waitForListener(ns, action.port);
+}
+
+/** The server is ready when its port is listening (ss in the namespace), within a few seconds. */
+async function waitForListener(ns: Namespace, port: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const r = await run(commandIn(ns, ['ss', '-Hltn', `sport = :${port}`]));
+    if (r.exitCode === 0 && r.stdout.trim() !== '') return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new ChainmailError(`the web server in ${ns.label} did not start listening on port ${port}`);
+}
