@@ -52,6 +52,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const [typeAhead, setTypeAhead] = useState('');
 
   const targets = visibleTargets(state.topology, filter);
+  useEffect(() => session.setTargetsFilter(filter), [session, filter]);
   const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
   const chain = useMemo(() => session.chain(), [state.topology, state.broken, state.checks, state.healing]);
 

@@ -96,6 +96,7 @@ export class Session {
   private queue: Promise<void> = Promise.resolve();
   /** After stop(), late results (a refresh in flight) must not start monitors again. */
   private stopped = false;
+  private targetsFilter = '';
 
   constructor(
     private readonly ctx: CommandContext,
@@ -154,6 +155,11 @@ export class Session {
     this.seen = new Map();
     this.update({ broken: new Map() });
     this.requestRefresh();
+  }
+
+  /** The targets panel's filter: a selection that has to move goes to a target it shows. */
+  setTargetsFilter(text: string): void {
+    this.targetsFilter = text;
   }
 
   select(label: string | undefined): void {
@@ -297,7 +303,7 @@ export class Session {
     this.seen = new Map(chainLinks.map((l) => [linkKey(l), l]));
     if (this.stopped) return;
     this.monitors.sync(topology.targets.map((t) => t.ns));
-    const selected = nextSelection(this.state.topology, topology, this.state.selected);
+    const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);
     this.update({ topology, broken, selected, refreshedAt: new Date() });
     await this.readDetails();
   }
@@ -389,16 +395,20 @@ export class Session {
  * was in the targets list rather than jumping to the top. The host, listed
  * last, is taken only when nothing else is left.
  */
-export function nextSelection(before: Topology | undefined, now: Topology, selected: string | undefined): string | undefined {
+export function nextSelection(before: Topology | undefined, now: Topology, selected: string | undefined, filter = ''): string | undefined {
   const present = new Set(now.targets.map((t) => t.ns.label));
   if (selected !== undefined && present.has(selected)) return selected;
   const old = (before?.targets ?? []).filter((t) => t.ns.kind !== 'host').map((t) => t.ns.label);
   const at = selected === undefined ? -1 : old.indexOf(selected);
+  // one the targets filter shows, if there is one
+  const shown = (l: string) => present.has(l) && l.includes(filter);
   if (at >= 0) {
-    const neighbour = old.slice(at + 1).find((l) => present.has(l)) ?? old.slice(0, at).reverse().find((l) => present.has(l));
+    const near = (ok: (l: string) => boolean) => old.slice(at + 1).find(ok) ?? old.slice(0, at).reverse().find(ok);
+    const neighbour = near(shown) ?? near((l) => present.has(l));
     if (neighbour !== undefined) return neighbour;
   }
-  return now.targets.find((t) => t.ns.kind !== 'host')?.ns.label ?? now.targets[0]?.ns.label;
+  const others = now.targets.filter((t) => t.ns.kind !== 'host').map((t) => t.ns.label);
+  return others.find(shown) ?? others[0] ?? now.targets[0]?.ns.label;
 }
 
 /** Lines that would never finish, or open a second UI inside this one. */

@@ -41,6 +41,16 @@ describe('selection after a read', () => {
     expect(nextSelection(topo([], ['web', 'db']), topo([], ['web']), 'db')).toBe('web');
   });
 
+  it('prefers a target the targets filter shows', () => {
+    // deleted mine-b: the next one (other-c) is filtered out, so the one before it (mine-a)
+    expect(nextSelection(topo(['mine-a', 'mine-b', 'other-c']), topo(['mine-a', 'other-c']), 'mine-b', 'mine')).toBe('mine-a');
+    expect(nextSelection(topo(['mine-a', 'mine-b', 'other-c', 'mine-d']), topo(['mine-a', 'other-c', 'mine-d']), 'mine-b', 'mine')).toBe('mine-d');
+    // nothing shown is left: a neighbour all the same
+    expect(nextSelection(topo(['mine-b', 'other-c']), topo(['other-c']), 'mine-b', 'mine')).toBe('other-c');
+    // the first selection, too
+    expect(nextSelection(undefined, topo(['a', 'mine-x']), undefined, 'mine')).toBe('mine-x');
+  });
+
   it('falls back to the host when nothing else is left, and to the first target at the start', () => {
     expect(nextSelection(topo(['a']), topo([]), 'a')).toBe('host');
     expect(nextSelection(topo(['a'], ['web']), topo([], []), 'web')).toBe('host');
