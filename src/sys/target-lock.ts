@@ -30,6 +30,8 @@ import { namespaceIdentity, type Namespace } from '../targets/namespace.js';
 
 export const LOCK_DIR = '/var/run/chainmail/locks';
 const DEFAULT_WAIT_MS = 10_000;
+/** A chain of 200 nodes must not start 200 processes at once. */
+const TRIES_AT_ONCE = 16;
 
 /** How long to wait for a busy target: CHAINMAIL_LOCK_WAIT_MS (tests), else 10 s. */
 export function lockWaitMs(): number {
@@ -83,8 +85,12 @@ export async function withTargetLocks<T>(namespaces: readonly Namespace[], fn: (
   const deadline = Date.now() + waitMs;
   const held: Held[] = [];
   try {
-    // uncontended, the usual case: every lock tried at once (a try never waits, so it cannot deadlock)
-    const tries = await Promise.allSettled(order.map((identity) => acquire(identity, 0)));
+    // uncontended, the usual case: every lock tried at once (a try never waits, so it cannot deadlock),
+    // TRIES_AT_ONCE flock processes at a time
+    const tries: Array<PromiseSettledResult<Held | undefined>> = [];
+    for (let i = 0; i < order.length; i += TRIES_AT_ONCE) {
+      tries.push(...await Promise.allSettled(order.slice(i, i + TRIES_AT_ONCE).map((identity) => acquire(identity, 0))));
+    }
     const got = tries.flatMap((t) => (t.status === 'fulfilled' && t.value ? [t.value] : []));
     const failed = tries.find((t): t is PromiseRejectedResult => t.status === 'rejected');
     if (failed || got.length < order.length) {
