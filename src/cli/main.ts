@@ -53,6 +53,11 @@ export function helpText(topic?: string): string {
 
 /** Runs one command line; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // a reader that stops early (`chainmail ls | head`) is not a failure of ours
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const out = painter(process.stdout);
   const err = painter(process.stderr);
   let exitCode = 0;

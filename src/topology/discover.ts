@@ -1,4 +1,5 @@
-import { readNamespace } from '../net/read.js';
+import { readAllNamedNamespaces, readNamespace } from '../net/read.js';
+import { forEachLimit } from '../sys/limit.js';
 import type { DockerEngine } from '../targets/docker.js';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, listNetnsNames, netnsNamespace } from '../targets/resolve.js';
@@ -17,32 +18,37 @@ const PARALLEL_READS = 8;
 export async function discoverTopology(docker: DockerEngine): Promise<Topology> {
   const warnings: string[] = [];
   const targets: TargetState[] = [{ ns: hostNamespace(), status: 'host', interfaces: [] }];
-  for (const name of await listNetnsNames()) targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: [] });
-  try {
-    for (const c of (await docker.list()).sort((x, y) => x.name.localeCompare(y.name))) {
-      const ns: Namespace = c.running
-        ? containerNamespace(c.name, c.id, c.pid)
-        : { kind: 'docker', label: c.name, path: '', containerId: c.id, containerName: c.name };
-      targets.push({ ns, status: c.status, interfaces: [] });
-    }
-  } catch (err) {
-    if (!(err instanceof TargetError)) throw err;
-    warnings.push(err.message);
+  // the engine answers while the namespaces are read
+  const [names, containers, named] = await Promise.all([
+    listNetnsNames(),
+    docker.list().catch((err: unknown) => {
+      if (!(err instanceof TargetError)) throw err;
+      warnings.push(err.message);
+      return [];
+    }),
+    readAllNamedNamespaces(),
+  ]);
+  for (const name of names) {
+    const reading = named.get(name);
+    targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: reading?.interfaces ?? [], ...(reading ? { netnsIds: reading.netnsIds } : {}) });
+  }
+  for (const c of containers.sort((x, y) => x.name.localeCompare(y.name))) {
+    const ns: Namespace = c.running
+      ? containerNamespace(c.name, c.id, c.pid)
+      : { kind: 'docker', label: c.name, path: '', containerId: c.id, containerName: c.name };
+    targets.push({ ns, status: c.status, interfaces: [] });
   }
 
-  const readable = targets.filter((t) => t.ns.path !== '');
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, readable.length) }, async () => {
-    while (next < readable.length) {
-      const t = readable[next++]!;
-      try {
-        const reading = await readNamespace(t.ns);
-        t.interfaces = reading.interfaces;
-        t.netnsIds = reading.netnsIds;
-      } catch (err) {
-        t.error = err instanceof Error ? err.message : String(err);
-      }
+  // the host, containers, and namespaces the batch did not answer for: one by one
+  const readable = targets.filter((t) => t.ns.path !== '' && !(t.ns.kind === 'netns' && named.has(t.ns.netnsName ?? '')));
+  await forEachLimit(readable, PARALLEL_READS, async (t) => {
+    try {
+      const reading = await readNamespace(t.ns);
+      t.interfaces = reading.interfaces;
+      t.netnsIds = reading.netnsIds;
+    } catch (err) {
+      t.error = err instanceof Error ? err.message : String(err);
     }
-  }));
+  });
   return { targets, links: resolveLinks(targets), warnings };
 }
