@@ -5,12 +5,14 @@ import { readForwarding } from '../commands/forward.js';
 import { readForwardRules } from '../commands/fw.js';
 import { parseCommand } from '../parse/verbs.js';
 import { parseTargetWords } from '../parse/target.js';
-import { readRoutes, type Route } from '../net/read.js';
+import { readNamespace, readRoutes, type Route } from '../net/read.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
 import { pingPlanFor } from '../health/link-health.js';
 import { chainFromTopology, isChainLink, linkKey, updateBrokenLinks, type HopCheck } from '../render/chain-input.js';
 import { discoverTopology } from '../topology/discover.js';
+import { resolveLinks } from '../topology/links.js';
+import { HopPingers } from '../health/hop-pingers.js';
 import type { Topology, TopologyLink } from '../topology/model.js';
 import type { Namespace } from '../targets/namespace.js';
 import { DockerEvents, type EngineStatus } from '../watch/docker-events.js';
@@ -71,7 +73,9 @@ export interface SessionState {
 
 const REFRESH_DEBOUNCE_MS = 60;
 const HEALTH_EVERY_MS = 2000;
-const SAFETY_REFRESH_MS = 5000;
+/** A full read now and then, for what no event reports; events do the rest. */
+const SAFETY_REFRESH_MS = 30_000;
+const CHECKS_REDRAW_MS = 500;
 const LOG_LIMIT = 500;
 
 /**
@@ -83,7 +87,13 @@ const LOG_LIMIT = 500;
 export class Session {
   state: SessionState = { engine: { state: 'connecting' }, checks: new Map(), broken: new Map(), watches: [], log: [], busy: false, healing: false };
   private readonly listeners = new Set<() => void>();
-  private readonly monitors = new NamespaceMonitors(() => this.requestRefresh());
+  private readonly monitors = new NamespaceMonitors((ns) => this.requestRefresh(ns));
+  private readonly pingers = new HopPingers((key, sample) => this.pingSample(key, sample));
+  /** Namespaces whose monitor spoke since the last read: only they are read again. */
+  private readonly dirty = new Map<string, Namespace>();
+  /** Something only a full read sees (a namespace or container came or went, or nothing read yet). */
+  private fullReadWanted = true;
+  private checksTimer?: NodeJS.Timeout;
   private readonly netnsDir = new NetnsDirWatcher(() => this.requestRefresh());
   private readonly events = new DockerEvents(() => this.requestRefresh(), (s) => this.engineChanged(s));
   private refreshTimer?: NodeJS.Timeout;
@@ -112,7 +122,7 @@ export class Session {
   start(): void {
     this.netnsDir.start();
     this.events.start();
-    this.timers.push(setInterval(() => void this.checkHealth(), HEALTH_EVERY_MS));
+    this.timers.push(setInterval(() => void this.checkWatches(), HEALTH_EVERY_MS));
     this.timers.push(setInterval(() => this.requestRefresh(), SAFETY_REFRESH_MS));
     void this.refreshNow();
   }
@@ -121,16 +131,25 @@ export class Session {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.checksTimer);
     this.monitors.stop();
+    this.pingers.stop();
     this.netnsDir.stop();
     this.events.stop();
   }
 
-  /** Many events arrive together (a veth pair is several netlink messages): one read for all. */
-  requestRefresh(): void {
+  /**
+   * Many events arrive together (a veth pair is several netlink messages):
+   * one read for all. A change inside a namespace reads that namespace
+   * again; anything else (or nothing said) reads the whole host.
+   */
+  requestRefresh(changedIn?: Namespace): void {
     if (this.stopped) return;
-    // before the (debounced, possibly slow) read: a monitor must not keep a deleted namespace alive
+    // before the (debounced, possibly slow) read: a monitor or pinger must not keep a deleted namespace alive
     this.monitors.prune();
+    this.pingers.prune();
+    if (changedIn) this.dirty.set(changedIn.path, changedIn);
+    else this.fullReadWanted = true;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refreshNow(), REFRESH_DEBOUNCE_MS);
   }
@@ -263,7 +282,7 @@ export class Session {
     this.update({ watches: [...this.state.watches, watch] });
     const said = `watch ${watch.id}: ${kind} ${target} → ${dest}`;
     this.log('ok', said);
-    void this.checkHealth();
+    void this.checkWatches();
     return said;
   }
 
@@ -291,7 +310,11 @@ export class Session {
   }
 
   private async readEverything(): Promise<void> {
-    const topology = await discoverTopology(this.ctx.docker);
+    const full = this.fullReadWanted || this.dirty.size === 0 || !this.state.topology;
+    const changed = [...this.dirty.values()];
+    this.dirty.clear();
+    this.fullReadWanted = false;
+    const topology = full ? await discoverTopology(this.ctx.docker) : await this.readAgain(changed, this.state.topology!);
     const chainLinks = topology.links.filter(isChainLink);
     const broken = updateBrokenLinks(this.state.broken, this.seen, topology);
     for (const key of broken.keys()) {
@@ -305,7 +328,60 @@ export class Session {
     this.monitors.sync(topology.targets.map((t) => t.ns));
     const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);
     this.update({ topology, broken, selected, refreshedAt: new Date() });
+    this.syncPingers(chainLinks);
     await this.readDetails();
+  }
+
+  /** The cached topology with the namespaces that changed read again, and the links between them worked out anew. */
+  private async readAgain(changed: readonly Namespace[], before: Topology): Promise<Topology> {
+    const targets = before.targets.map((t) => ({ ...t }));
+    await Promise.all(changed.map(async (ns) => {
+      const t = targets.find((x) => x.ns.path === ns.path);
+      if (!t) return;
+      try {
+        const reading = await readNamespace(t.ns);
+        t.interfaces = reading.interfaces;
+        t.netnsIds = reading.netnsIds;
+        delete t.error;
+      } catch {
+        // gone meanwhile: the whole host is read again, which will not list it
+        this.requestRefresh();
+      }
+    }));
+    return { ...before, targets, links: resolveLinks(targets) };
+  }
+
+  /** One long-lived pinger per addressed hop (health/hop-pingers.ts). */
+  private syncPingers(chainLinks: readonly TopologyLink[]): void {
+    const targets = chainLinks.flatMap((link) => {
+      const plan = pingPlanFor(link);
+      const ns = plan && this.namespaceOf(plan.from);
+      return plan && ns ? [{ key: linkKey(link), ns, address: plan.address }] : [];
+    });
+    this.pingers.sync(targets);
+    const keys = new Set(targets.map((t) => t.key));
+    if ([...this.state.checks.keys()].some((k) => !keys.has(k))) {
+      this.update({ checks: new Map([...this.state.checks].filter(([k]) => keys.has(k))) });
+    }
+  }
+
+  /**
+   * A reply or a miss of one hop. Only a hop turning good or bad is drawn
+   * differently, so only that redraws (at most twice a second); latencies
+   * are kept quietly.
+   */
+  private pingSample(key: string, sample: { ok: boolean; latencyMs?: number }): void {
+    const before = this.state.checks.get(key);
+    const checks = new Map(this.state.checks).set(key, { ok: sample.ok, ...(sample.latencyMs !== undefined ? { latencyMs: sample.latencyMs } : {}) });
+    if (before?.ok === sample.ok) {
+      this.state = { ...this.state, checks };
+      return;
+    }
+    this.state = { ...this.state, checks };
+    this.checksTimer ??= setTimeout(() => {
+      this.checksTimer = undefined;
+      if (!this.stopped) this.update({});
+    }, CHECKS_REDRAW_MS);
   }
 
   private async readDetails(): Promise<void> {
@@ -328,24 +404,14 @@ export class Session {
     }
   }
 
-  /** One round of pings across every addressed link, and of every watch. */
-  private async checkHealth(): Promise<void> {
-    const topology = this.state.topology;
-    if (this.healthRunning || !topology) return;
+  /** One round of every watch (the hops have their own pingers). */
+  private async checkWatches(): Promise<void> {
+    if (this.healthRunning || !this.state.topology || this.state.watches.length === 0) return;
     this.healthRunning = true;
     try {
-      const checks = new Map<string, HopCheck>();
-      const links = topology.links.filter(isChainLink);
-      await Promise.all(links.map(async (link) => {
-        const plan = pingPlanFor(link);
-        const ns = plan && this.namespaceOf(plan.from);
-        if (!plan || !ns) return;
-        const r = await pingFrom(ns, plan.address, 1);
-        checks.set(linkKey(link), { ok: r.received > 0, ...(r.avgMs !== undefined ? { latencyMs: r.avgMs } : {}) });
-      }));
       const checked = new Map((await Promise.all(this.state.watches.map((w) => this.checkWatch(w)))).map((w) => [w.id, w]));
       // watches added or removed while this round ran are kept as they are now
-      this.update({ checks, watches: this.state.watches.map((w) => checked.get(w.id) ?? w) });
+      this.update({ watches: this.state.watches.map((w) => checked.get(w.id) ?? w) });
     } finally {
       this.healthRunning = false;
     }
