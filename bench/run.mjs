@@ -3,7 +3,7 @@
 // and against the batch floor (ip -batch), on network namespaces named cmt-b*.
 // Run as root: `npm run bench`. Writes bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readdirSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readdirSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,11 @@ const STATE_DIR = '/var/run/chainmail/chains';
 const PREFIX = 'cmt-b';
 const SEED_RUNS = 5;
 const KOKO_RUNS = 10;
-const SCALE = [{ nodes: 10, runs: 3 }, { nodes: 50, runs: 3 }, { nodes: 200, runs: 1 }];
+const SCALE = [{ nodes: 10, runs: 3 }, { nodes: 50, runs: 3 }, { nodes: 200, runs: 3 }];
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+// BENCH_ONLY=seed,scale,koko,heal,detect,tui runs those sections only (written to results/partial.json)
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+const want = (section) => !ONLY || ONLY.has(section);
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -59,6 +63,7 @@ function delNamespaces(names) {
 
 /** Everything this harness may have left: namespaces cmt-b*, state files of chains cmt-b*. */
 function cleanupAll() {
+  run('tmux', ['kill-session', '-t', `=${TMUX_SESSION}`], { check: false });
   delNamespaces(ourNamespaces());
   try {
     for (const f of readdirSync(STATE_DIR)) if (f.startsWith(PREFIX)) rmSync(join(STATE_DIR, f), { force: true });
@@ -182,15 +187,19 @@ function benchSeed(dir) {
   };
 }
 
+/** ls's baseline: every namespace on the host read by `ip -j` three times (addresses, routes, links). */
+const LS_LOOP = 'for ns in $(ip netns list | cut -d" " -f1); do ip -n "$ns" -j addr show >/dev/null; ip -n "$ns" -j route show >/dev/null; ip -n "$ns" -j link show >/dev/null; done';
+
 function benchScale(dir, { nodes, runs }) {
   const c = scaleChain(nodes);
   const file = join(dir, `scale-${nodes}.yaml`);
   writeFileSync(file, chainYaml(c));
-  const s = { up: [], floor: [], ls: [], down: [] };
+  const s = { up: [], floor: [], ls: [], lsLoop: [], down: [] };
   for (let k = 0; k < runs; k++) {
     assertClean(c);
     s.up.push(cm(['chain', 'up', file]).ms);
     s.ls.push(cm(['ls', '--json']).ms);
+    s.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
     s.down.push(cm(['chain', 'down', file]).ms);
     assertClean(c);
     s.floor.push(timeFloor(c));
@@ -198,7 +207,7 @@ function benchScale(dir, { nodes, runs }) {
   }
   return {
     nodes, runs, routes: routes(c).length,
-    up_ms: r1(median(s.up)), batch_floor_ms: r1(median(s.floor)), ls_ms: r1(median(s.ls)), down_ms: r1(median(s.down)),
+    up_ms: r1(median(s.up)), batch_floor_ms: r1(median(s.floor)), ls_ms: r1(median(s.ls)), ls_loop_ms: r1(median(s.lsLoop)), down_ms: r1(median(s.down)),
     samples: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map(r1)])),
   };
 }
@@ -256,6 +265,140 @@ function benchDetectHeal(dir) {
   }
 }
 
+/** detect through the UI's model (events, no polling of ours): kill -> the hop drawn broken. */
+async function benchDetectModel(dir) {
+  const c = scaleChain(5, 'd');
+  const file = join(dir, 'detect.yaml');
+  writeFileSync(file, chainYaml(c));
+  cm(['chain', 'up', file]);
+  const { Session } = await import(join(ROOT, 'dist', 'ui', 'session.js'));
+  const { createContext } = await import(join(ROOT, 'dist', 'commands', 'context.js'));
+  const session = new Session(createContext());
+  const samples = [];
+  try {
+    session.start();
+    const middle = c.nodes[2];
+    const until = async (pred, what, ms = 20000) => {
+      const t0 = performance.now();
+      while (!pred()) {
+        if (performance.now() - t0 > ms) throw new Error(`detect: timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    for (let k = 0; k < 3; k++) {
+      await until(() => session.state.topology?.targets.some((t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = performance.now();
+      run('ip', ['netns', 'del', middle]);
+      await until(() => session.state.broken.size > 0, 'the hop broken');
+      samples.push(performance.now() - t0);
+      cm(['chain', 'up', file]);
+      session.forgetBroken();
+    }
+  } finally {
+    session.stop();
+    cm(['chain', 'down', file], { check: false });
+  }
+  return { detect_model_ms: r1(median(samples)), samples: samples.map(r1) };
+}
+
+// ---------------------------------------------------------------------------
+// The UI in a real terminal (tmux), over a 50-node chain.
+
+const TMUX_SESSION = 'cmt-bench-ui';
+const tmux = (args, opts) => run('tmux', ['-u', ...args], opts);
+const capture = () => tmux(['capture-pane', '-p', '-t', `=${TMUX_SESSION}:`], { check: false }).stdout || '';
+
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime stime cutime cstime are fields 14-17 (1-based) of the whole line: 11-14 after the name
+  const ticks = fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { ticks, rssKb };
+}
+
+async function waitScreen(pred, ms, what) {
+  const t0 = performance.now();
+  for (;;) {
+    const screen = capture();
+    if (pred(screen)) return performance.now() - t0;
+    if (performance.now() - t0 > ms) {
+      const dead = tmux(['display-message', '-p', '-t', `=${TMUX_SESSION}:`, '#{pane_dead} #{pane_dead_status}'], { check: false }).stdout.trim();
+      throw new Error(`ui: timed out waiting for ${what} (pane dead/status: ${dead}):\n${screen}`);
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const headerLinks = (screen) => Number(/ links (\d+)/.exec(screen.split('\n')[0] ?? '')?.[1] ?? NaN);
+
+async function benchTui(dir, { idleSeconds }) {
+  const c = scaleChain(50, 'u');
+  const file = join(dir, 'tui.yaml');
+  writeFileSync(file, chainYaml(c));
+  cm(['chain', 'up', file]);
+  const [pa, pb] = [`${PREFIX}-pa`, `${PREFIX}-pb`];
+  run('ip', ['netns', 'add', pa]);
+  run('ip', ['netns', 'add', pb]);
+  const home = mkdtempSync(join(tmpdir(), 'cmt-bench-home-'));
+  tmux(['kill-session', '-t', `=${TMUX_SESSION}`], { check: false });
+  try {
+    const t0 = performance.now();
+    // the pane stays after the program ends, so a crash is seen (and said) instead of an empty screen
+    tmux(['new-session', '-d', '-s', TMUX_SESSION, '-x', '160', '-y', '50', 'env', 'TERM=xterm-256color', `HOME=${home}`, process.execPath, BIN,
+      ';', 'set-option', '-w', '-t', `=${TMUX_SESSION}:`, 'remain-on-exit', 'on']);
+    const pid = Number(tmux(['display-message', '-p', '-t', `=${TMUX_SESSION}:`, '#{pane_pid}']).stdout.trim());
+    await waitScreen((s) => / chainmail /.test(s), 20000, 'the first frame');
+    const firstPaint = performance.now() - t0;
+    await waitScreen((s) => headerLinks(s) >= 49, 30000, 'the 50-node chain');
+    const firstFrame = performance.now() - t0;
+    // settle, then idle
+    await new Promise((r) => setTimeout(r, 5000));
+    const start = procStat(pid);
+    const rss = [start.rssKb];
+    const tStart = performance.now();
+    while (performance.now() - tStart < idleSeconds * 1000) {
+      await new Promise((r) => setTimeout(r, 5000));
+      rss.push(procStat(pid).rssKb);
+    }
+    const end = procStat(pid);
+    const clk = Number(run('getconf', ['CLK_TCK']).stdout.trim()) || 100;
+    const idleCpuPct = ((end.ticks - start.ticks) / clk) / ((performance.now() - tStart) / 1000) * 100;
+
+    // prompt: Enter on a koko line -> the new link counted and drawn
+    const prompt = [];
+    for (let k = 0; k < 5; k++) {
+      const before = headerLinks(capture());
+      tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ':']);
+      await waitScreen((s) => /^ :.*Tab completes/m.test(s), 3000, 'the prompt');
+      tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, '-l', `koko -n ${pa},px${k},10.250.${k}.1/24 -n ${pb},py${k},10.250.${k}.2/24`]);
+      await new Promise((r) => setTimeout(r, 300));
+      const tk = performance.now();
+      tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'Enter']);
+      // the header's link count comes from the same refresh that draws the link (a quiet host is assumed)
+      await waitScreen((s) => headerLinks(s) === before + 1, 10000, `link px${k} drawn`);
+      prompt.push(performance.now() - tk);
+      tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'Escape']);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return {
+      nodes: 50,
+      first_frame_ms: r1(firstFrame), first_paint_ms: r1(firstPaint),
+      idle_cpu_pct: r1(idleCpuPct), idle_seconds: idleSeconds,
+      rss_mb: r1(Math.max(...rss) / 1024),
+      prompt_samples: prompt.map(r1), prompt_ms: r1(median(prompt)),
+    };
+  } finally {
+    tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'q'], { check: false });
+    await new Promise((r) => setTimeout(r, 1000));
+    tmux(['kill-session', '-t', `=${TMUX_SESSION}`], { check: false });
+    rmSync(home, { recursive: true, force: true });
+    delNamespaces([pa, pb]);
+    cm(['chain', 'down', file], { check: false });
+  }
+}
+
 // ---------------------------------------------------------------------------
 
 function pad(s, n, right = false) { s = String(s); return right ? s.padEnd(n) : s.padStart(n); }
@@ -264,17 +407,29 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
 function printTable(res) {
   const rows = [['what', 'chainmail ms', 'floor ms', 'ratio', 'runs (median of)']];
   const s = res.seed_chain;
-  rows.push(['seed chain up vs ip script', s.chainmail_ms, s.ip_script_ms, ratio(s.chainmail_ms, s.ip_script_ms), `${s.runs}`]);
-  rows.push(['seed chain up vs ip -batch', s.chainmail_ms, s.batch_floor_ms, ratio(s.chainmail_ms, s.batch_floor_ms), `${s.runs}`]);
-  for (const x of res.scale) {
+  if (s) {
+    rows.push(['seed chain up vs ip script', s.chainmail_ms, s.ip_script_ms, ratio(s.chainmail_ms, s.ip_script_ms), `${s.runs}`]);
+    rows.push(['seed chain up vs ip -batch', s.chainmail_ms, s.batch_floor_ms, ratio(s.chainmail_ms, s.batch_floor_ms), `${s.runs}`]);
+  }
+  for (const x of res.scale ?? []) {
     const runs = x.runs === 1 ? '1 (single run)' : `${x.runs}`;
     rows.push([`scale ${x.nodes} nodes up vs ip -batch`, x.up_ms, x.batch_floor_ms, ratio(x.up_ms, x.batch_floor_ms), runs]);
-    rows.push([`scale ${x.nodes} nodes ls --json`, x.ls_ms, '', '', runs]);
+    rows.push([`scale ${x.nodes} nodes ls --json vs shell loop`, x.ls_ms, x.ls_loop_ms, ratio(x.ls_ms, x.ls_loop_ms), runs]);
     rows.push([`scale ${x.nodes} nodes chain down`, x.down_ms, '', '', runs]);
   }
-  rows.push(['koko veth+2 addrs vs ip script', res.koko_ms, res.koko_ip_ms, ratio(res.koko_ms, res.koko_ip_ms), `${res.koko.runs}`]);
-  rows.push([`detect (kill -> status broken, ${res.detect_heal.detect_polls} polls)`, res.detect_ms, '', '', '1 (single run)']);
-  rows.push([`heal (kill -> heal done; heal says ${res.detect_heal.heal_reported_ms})`, res.heal_ms, '', '', '1 (single run)']);
+  if (res.koko) rows.push(['koko veth+2 addrs vs ip script', res.koko_ms, res.koko_ip_ms, ratio(res.koko_ms, res.koko_ip_ms), `${res.koko.runs}`]);
+  if (res.detect_heal) {
+    rows.push([`detect (kill -> status CLI says broken, ${res.detect_heal.detect_polls} polls)`, res.detect_heal.detect_ms, '', '', '1 (single run)']);
+    rows.push([`heal (kill -> heal done; heal says ${res.detect_heal.heal_reported_ms})`, res.heal_ms, '', '', '1 (single run)']);
+  }
+  if (res.detect_model) rows.push(['detect (kill -> UI model shows the hop broken)', res.detect_ms, '', '', `${res.detect_model.samples.length}`]);
+  const t = res.tui;
+  if (t) {
+    rows.push(['TUI first frame, 50-node chain drawn', t.first_frame_ms, '', '', '1']);
+    rows.push([`TUI idle CPU % over ${t.idle_seconds} s (own + children)`, t.idle_cpu_pct, '', '', '1']);
+    rows.push(['TUI RSS MB (max while idle)', t.rss_mb, '', '', '1']);
+    rows.push(['prompt: Enter on koko -> link drawn', res.prompt_ms, '', '', `${t.prompt_samples.length}`]);
+  }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   const line = (r) => r.map((c, i) => pad(c, w[i], i === 0 || i === 4)).join('  ');
   console.log(line(rows[0]));
@@ -295,25 +450,43 @@ async function main() {
   try {
     cleanupAll();
     const res = {};
-    console.error('bench: seed chain ...');
-    res.seed_chain = benchSeed(dir);
-    res.scale = [];
-    for (const sc of SCALE) { console.error(`bench: scale ${sc.nodes} ...`); res.scale.push(benchScale(dir, sc)); }
-    console.error('bench: koko ...');
-    res.koko = benchKoko(dir);
-    res.koko_ms = res.koko.koko_ms;
-    res.koko_ip_ms = res.koko.koko_ip_ms;
-    console.error('bench: detect/heal ...');
-    res.detect_heal = benchDetectHeal(dir);
-    res.detect_ms = res.detect_heal.detect_ms;
-    res.heal_ms = res.detect_heal.heal_ms;
+    if (want('seed')) {
+      console.error('bench: seed chain ...');
+      res.seed_chain = benchSeed(dir);
+    }
+    if (want('scale')) {
+      res.scale = [];
+      for (const sc of SCALE) { console.error(`bench: scale ${sc.nodes} ...`); res.scale.push(benchScale(dir, sc)); }
+    }
+    if (want('koko')) {
+      console.error('bench: koko ...');
+      res.koko = benchKoko(dir);
+      res.koko_ms = res.koko.koko_ms;
+      res.koko_ip_ms = res.koko.koko_ip_ms;
+    }
+    if (want('heal')) {
+      console.error('bench: detect/heal ...');
+      res.detect_heal = benchDetectHeal(dir);
+      res.heal_ms = res.detect_heal.heal_ms;
+    }
+    if (want('detect')) {
+      console.error('bench: detect (UI model) ...');
+      res.detect_model = await benchDetectModel(dir);
+      res.detect_ms = res.detect_model.detect_model_ms;
+    }
+    if (want('tui')) {
+      console.error(`bench: TUI over 50 namespaces (${IDLE_SECONDS} s idle) ...`);
+      res.tui = await benchTui(dir, { idleSeconds: IDLE_SECONDS });
+      res.prompt_ms = res.tui.prompt_ms;
+    }
     res.total_ms = r1(performance.now() - started);
     res.when = new Date().toISOString();
     res.node = process.version;
     mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify(res, null, 2) + '\n');
+    const out = ONLY ? 'partial.json' : 'latest.json';
+    writeFileSync(join(RESULTS, out), JSON.stringify(res, null, 2) + '\n');
     printTable(res);
-    console.log(`\ntotal ${(res.total_ms / 1000).toFixed(1)} s; written bench/results/latest.json`);
+    console.log(`\ntotal ${(res.total_ms / 1000).toFixed(1)} s; written bench/results/${out}`);
     ok = true;
   } finally {
     cleanupAll();
