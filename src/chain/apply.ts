@@ -7,6 +7,7 @@ import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { formatCidr } from '../parse/values.js';
 import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
+import { withChainLock, withTargetLocks } from '../sys/target-lock.js';
 import { commandIn, ipIn, NETNS_DIR, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
@@ -94,6 +95,10 @@ export interface UpReport {
  * removes.
  */
 export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext): Promise<UpReport> {
+  return withChainLock(spec.name, () => chainUpUnlocked(spec, options, ctx));
+}
+
+async function chainUpUnlocked(spec: ChainSpec, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext): Promise<UpReport> {
   const started = performance.now();
   const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
   if (record.mode !== (options.docker ? 'docker' : 'netns')) {
@@ -101,6 +106,13 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
   }
   const effective = record.healed ?? spec;
   const desired = deriveChain(effective);
+  // nodes that exist already are locked from the read to the last change (sys/target-lock.ts);
+  // nodes made now are new namespaces or containers that nobody else can be changing yet
+  const present = (await Promise.all(desired.nodes.map((n) => nodeNamespace(n.name, options, ctx)))).filter((ns): ns is Namespace => ns !== undefined);
+  return withTargetLocks(present, () => upLocked(spec, desired, record, options, ctx, started));
+}
+
+async function upLocked(spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number): Promise<UpReport> {
   const { observed } = await observeChain(desired, options, ctx, record);
   const planned = planChainUp(desired, observed);
   // a route on a node the chain did not create is the user's: chainmail does not overwrite it
@@ -195,6 +207,10 @@ export interface DownReport {
 
 /** `chain down`: removes everything the chain made, and only that. */
 export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<DownReport> {
+  return withChainLock(spec.name, () => chainDownUnlocked(spec, ctx));
+}
+
+async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<DownReport> {
   const record = await readRecord(spec.name);
   if (!record) return { name: spec.name, removed: [], kept: [], failed: [] };
   const options: ChainOptions = { docker: record.mode === 'docker' };

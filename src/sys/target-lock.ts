@@ -49,7 +49,7 @@ interface Held {
   handle: FileHandle;
 }
 
-/** Namespace identities locked by the current async call chain (so nested calls on them do not wait on themselves). */
+/** Lock keys held by the current async call chain (so nested calls on them do not wait on themselves). */
 const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
 
 /**
@@ -72,12 +72,27 @@ const heldHere = new AsyncLocalStorage<ReadonlySet<string>>();
  *   (SIGINT, SIGTERM, SIGKILL alike).
  */
 export async function withTargetLocks<T>(namespaces: readonly Namespace[], fn: () => Promise<T>, options: TargetLockOptions = {}): Promise<T> {
-  const outer = heldHere.getStore() ?? new Set<string>();
   const wanted = new Map<string, string>();
   for (const ns of namespaces) {
     const identity = await namespaceIdentity(ns.path);
-    if (identity !== undefined && !outer.has(identity) && !wanted.has(identity)) wanted.set(identity, ns.label);
+    if (identity !== undefined && !wanted.has(`netns-${identity}`)) wanted.set(`netns-${identity}`, ns.label);
   }
+  return withLocks(wanted, fn, options);
+}
+
+/**
+ * The lock of one chain: `chain up`, `down` and `heal` of the same chain run
+ * one after the other, so its record (what it made) is never written by two
+ * at once. Taken before the chain's namespaces' locks.
+ */
+export async function withChainLock<T>(chain: string, fn: () => Promise<T>, options: TargetLockOptions = {}): Promise<T> {
+  return withLocks(new Map([[`chain-${encodeURIComponent(chain)}`, `chain "${chain}"`]]), fn, options);
+}
+
+/** Locks by key (a lock file's name) -> what to call it in a message. */
+async function withLocks<T>(keys: ReadonlyMap<string, string>, fn: () => Promise<T>, options: TargetLockOptions): Promise<T> {
+  const outer = heldHere.getStore() ?? new Set<string>();
+  const wanted = new Map([...keys].filter(([key]) => !outer.has(key)));
   if (wanted.size === 0) return fn();
   const order = [...wanted.keys()].sort();
   await ensureLockDir();
@@ -124,7 +139,7 @@ async function ensureLockDir(): Promise<void> {
   }
 }
 
-const lockPath = (identity: string) => `${LOCK_DIR}/netns-${identity.replace(':', '-')}.lock`;
+const lockPath = (key: string) => `${LOCK_DIR}/${key.replaceAll(':', '-')}.lock`;
 
 /** The lock of one namespace, waiting until `deadline` (0: not at all); undefined when it is still busy then. */
 async function acquire(identity: string, deadline: number): Promise<Held | undefined> {

@@ -528,3 +528,23 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await sleep(50);
   }
 }
+
+d('chain up twice at once (issue 6: two processes, one target)', () => {
+  let chain: SeedChain | undefined;
+  afterEach(() => {
+    if (chain) removeChain(chain);
+    chain = undefined;
+  });
+
+  it('the second waits for the first: both exit 0, the record holds every node, and down removes them all', async () => {
+    chain = writeSeedChain({ net: '10.252' });
+    const [first, second] = await Promise.all([chainmailAsync(['chain', 'up', chain.file]), chainmailAsync(['chain', 'up', chain.file])]);
+    for (const r of [first, second]) expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    // one made the chain, the other found it made
+    expect([first.stdout, second.stdout].filter((o) => /nothing to change/.test(o))).toHaveLength(1);
+    expect(readChainRecord(chain.name)!.createdNodes).toEqual(chain.nodes);
+    ok(['chain', 'status', chain.file]);
+    ok(['chain', 'down', chain.file]);
+    expect(netnsNames().filter((n) => chain!.nodes.includes(n))).toEqual([]);
+  });
+});
