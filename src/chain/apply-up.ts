@@ -5,6 +5,7 @@ import type { CommandContext } from '../commands/context.js';
 import { explainFailure } from '../net/kernel-errors.js';
 import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
+import { throwIfInterrupted } from '../sys/interrupt.js';
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 import type { DesiredChain } from './model.js';
 import type { UpAction } from './plan-up.js';
@@ -39,6 +40,7 @@ export async function applyUpActions(
   locate: NodeLocator,
 ): Promise<void> {
   const batches = batchUpActions(actions, options.docker ? 'docker' : 'netns');
+  const checkpoint = () => throwIfInterrupted('stopped between two steps; what was made is on record: chain up completes it, chain down removes it');
 
   if (batches.namespaces.length) {
     const names = batches.namespaces;
@@ -46,12 +48,14 @@ export async function applyUpActions(
     await writeRecord(record);
     const failure = await runBatch(['ip', '-batch', '-'], names.map((n) => `netns add ${n}`));
     if (failure) {
-      const made = new Set(names.slice(0, failure.done));
+      // not knowing how far it got, everything stays on record: down takes what is there
+      const made = new Set(names.slice(0, failure.done ?? names.length));
       record.createdNodes = record.createdNodes.filter((n) => !names.includes(n) || made.has(n));
       await writeRecord(record);
-      throw batchError(`create network namespace ${names[failure.done] ?? ''}`.trim(), failure);
+      throw batchError(failure.done === undefined ? 'create the network namespaces' : `create network namespace ${names[failure.done] ?? ''}`.trim(), failure);
     }
   }
+  checkpoint();
   try {
     await forEachLimit(batches.containers, 4, async ({ node, start }) => {
       if (start) {
@@ -70,6 +74,7 @@ export async function applyUpActions(
     await writeRecord(record);
   }
 
+  checkpoint();
   const nodes = new Set([...batches.links.flatMap((l) => [l.a.node, l.b.node]), ...batches.perNode.keys(), ...batches.ipv6.keys(),
     ...batches.forwarding, ...batches.rules.map((r) => r.node), ...batches.serves.map((s) => s.node)]);
   const namespaces = new Map<string, Namespace>();
@@ -86,7 +91,7 @@ export async function applyUpActions(
     await writeRecord(record);
     const failure = await runBatch(['ip', '-batch', '-'], batches.links.map((l) => linkAddLine(l, (node) => nsOf(node).path)));
     if (failure) {
-      const failed = failure.done;
+      const failed = failure.done ?? ends.length;
       const made = new Set(ends.slice(0, failed));
       record.createdLinks = record.createdLinks.filter((e) => !ends.includes(e) || made.has(e));
       await writeRecord(record);
@@ -95,6 +100,7 @@ export async function applyUpActions(
     }
   }
 
+  checkpoint();
   await forEachLimit([...batches.ipv6], PARALLEL, async ([node, ifnames]) => {
     // Docker turns IPv6 off in containers without an IPv6 network
     const keys = ifnames.map((i) => `net/ipv6/conf/${i}/disable_ipv6=0`);
@@ -107,12 +113,13 @@ export async function applyUpActions(
   });
   const perNode = forEachLimit([...batches.perNode], PARALLEL, async ([node, lines]) => {
     const failure = await runBatch(ipIn(nsOf(node), ['-batch', '-']), lines);
-    if (failure) throw batchError(`${lines[failure.done] ?? 'change'} in ${node}`, failure);
+    if (failure) throw batchError(`${(failure.done !== undefined && lines[failure.done]) || 'make the changes'} in ${node}`, failure);
   });
   const settled = await Promise.allSettled([forwarding, perNode]);
   await writeRecord(record);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
 
+  checkpoint();
   // rules one by one per node (iptables takes a lock per namespace anyway), nodes at once
   const rulesByNode = new Map<string, string[][]>();
   for (const { node, rule } of batches.rules) rulesByNode.set(node, [...(rulesByNode.get(node) ?? []), rule]);
@@ -127,6 +134,7 @@ export async function applyUpActions(
     await writeRecord(record);
   }
 
+  checkpoint();
   for (const serve of batches.serves) {
     try {
       await startServer(serve, nsOf(serve.node), options, record);
@@ -137,16 +145,17 @@ export async function applyUpActions(
 }
 
 interface BatchFailure {
-  /** Lines that ran before the failing one. */
-  done: number;
+  /** Lines that ran before the failing one; undefined when iproute2 did not say (it was killed). */
+  done?: number;
   stderr: string;
 }
 
 async function runBatch(argv: string[], lines: readonly string[]): Promise<BatchFailure | undefined> {
   if (lines.length === 0) return undefined;
-  const r = await run(argv, { input: lines.join('\n') + '\n' });
+  const r = await run(argv, { input: lines.join('\n') + '\n', ownProcessGroup: true, timeoutMs: 120_000 });
   if (r.exitCode === 0) return undefined;
-  return { done: linesDoneBeforeFailure(r.stderr) ?? 0, stderr: r.stderr || `exit code ${r.exitCode}` };
+  const done = linesDoneBeforeFailure(r.stderr);
+  return { ...(done !== undefined ? { done } : {}), stderr: r.stderr || `exit code ${r.exitCode}` };
 }
 
 function batchError(what: string, failure: BatchFailure): KernelError {

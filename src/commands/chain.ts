@@ -3,6 +3,7 @@ import { loadChainFile } from '../chain/file.js';
 import { chainDown, chainStatus, chainUp } from '../chain/apply.js';
 import { healForever, healOnce, type HealReport } from '../chain/heal.js';
 import { readRecord } from '../chain/state-file.js';
+import { interruptibleBetweenSteps } from '../sys/interrupt.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<CommandResult> {
@@ -12,7 +13,7 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
   const options = { docker: record ? record.mode === 'docker' : cmd.docker, ...(cmd.image ? { image: cmd.image } : {}) };
   switch (cmd.action) {
     case 'up': {
-      const r = await chainUp(spec, { ...options, dryRun: cmd.dryRun }, ctx);
+      const r = await interruptibleBetweenSteps(() => chainUp(spec, { ...options, dryRun: cmd.dryRun }, ctx));
       const what = options.docker ? 'containers' : 'network namespaces';
       const lines = r.actions.length === 0
         ? [`chain ${spec.name} is up: nothing to change`]

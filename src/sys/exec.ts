@@ -11,6 +11,12 @@ export interface ExecOptions {
   /** Written to the child's stdin (e.g. an `ip -batch -` script). */
   input?: string;
   timeoutMs?: number;
+  /**
+   * In a process group of its own, so that Ctrl-C at the terminal (sent to
+   * the whole foreground group) does not stop it half way: for batches whose
+   * end chainmail must see before it stops.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -37,6 +43,7 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
       shell: false,
       env: CHILD_ENV,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached: options.ownProcessGroup === true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -548,3 +548,31 @@ d('chain up twice at once (issue 6: two processes, one target)', () => {
     expect(netnsNames().filter((n) => chain!.nodes.includes(n))).toEqual([]);
   });
 });
+
+d('Ctrl-C during chain up (issue 6)', () => {
+  const id = Math.random().toString(16).slice(2, 8);
+  const name = `cmt-${id}`;
+  const nodes = Array.from({ length: 40 }, (_, i) => `cmt-${id}-n${i}`);
+  const links = nodes.slice(1).map((n, i) => `  - [${nodes[i]}:a${i}, ${n}:b${i}, 10.253.${i}.0/24]`);
+  const written = writeChainText([`name: ${name}`, 'nodes:', ...nodes.map((n) => `  - ${n}`), 'links:', ...links].join('\n') + '\n');
+  const chain = { name, nodes, ...written };
+  afterAll(() => removeChain(chain));
+
+  it('stops between two steps with exit 130; chain up then completes it and chain down removes all of it', async () => {
+    for (const delayMs of [250, 450, 700]) {
+      const child = spawn(process.execPath, [BIN, 'chain', 'up', chain.file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+      setTimeout(() => child.kill('SIGINT'), delayMs);
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // too late to stop is fine too: then it finished
+      expect([0, 130], stderr).toContain(code);
+      if (code === 130) expect(stderr).toMatch(/^chainmail: interrupted \(SIGINT\): stopped between two steps; what was made is on record: chain up completes it, chain down removes it$/m);
+      ok(['chain', 'up', chain.file]);
+      ok(['chain', 'status', chain.file]);
+      ok(['chain', 'down', chain.file]);
+      expect(netnsNames().filter((n) => nodes.includes(n)), `after Ctrl-C at ${delayMs} ms`).toEqual([]);
+      expect(existsSync(stateFileOf(name))).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { ChainmailError } from '../errors.js';
+
+/** 128 + SIGINT, as shells report a program stopped by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
+
+let interrupted: NodeJS.Signals | undefined;
+
+/**
+ * Runs `fn` so that Ctrl-C (or SIGTERM) stops it between two steps rather
+ * than in the middle of one: the step running finishes, what it made is
+ * written down, and `throwIfInterrupted` at the next step boundary ends the
+ * command with exit 130. A second Ctrl-C ends the process at once.
+ */
+export async function interruptibleBetweenSteps<T>(fn: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    interrupted = undefined;
+  }
+}
+
+/** At a step boundary: ends the command if a signal asked to stop. */
+export function throwIfInterrupted(whatRemains: string): void {
+  if (interrupted === undefined) return;
+  throw new ChainmailError(`interrupted (${interrupted}): ${whatRemains}`, EXIT_INTERRUPTED);
+}
