@@ -36,7 +36,10 @@ async function createLink(
   const identities = await Promise.all(all.map(async (ns) => (await namespaceIdentity(ns.path)) ?? ns.path));
   // one read per distinct namespace, all at once
   const readings = new Map<string, Promise<Interface[]>>();
+  // the host's interfaces matter only as a parent (vxlan, vlan, macvlan) or as an end: a process saved otherwise
+  const hostNeeded = cmd.action !== 'veth' || namespaces.some((ns) => ns.kind === 'host');
   const [hostInterfaces, ...endInterfaces] = await Promise.all(all.map((ns, i) => {
+    if (i === 0 && !hostNeeded) return Promise.resolve([]);
     if (!readings.has(identities[i]!)) readings.set(identities[i]!, readInterfaces(ns));
     return readings.get(identities[i]!)!;
   }));
