@@ -165,10 +165,12 @@ function benchSeed(dir) {
   writeFileSync(file, chainYaml(c));
   const script = join(dir, 'seed-ip.sh');
   writeFileSync(script, ipScript(c));
-  const res = { chainmail: [], ip_script: [], batch_floor: [] };
+  const res = { chainmail: [], own: [], ip_script: [], batch_floor: [] };
   for (let k = 0; k < SEED_RUNS; k++) {
     assertClean(c);
-    res.chainmail.push(cm(['chain', 'up', file]).ms);
+    const up = cm(['chain', 'up', file, '--json']);
+    res.chainmail.push(up.ms);
+    res.own.push(JSON.parse(up.r.stdout).ms);
     cm(['chain', 'down', file]);
     assertClean(c);
     res.ip_script.push(timed('bash', [script]).ms);
@@ -180,6 +182,8 @@ function benchSeed(dir) {
   return {
     runs: SEED_RUNS,
     chainmail_ms: r1(median(res.chainmail)),
+    // the time chain up reports for its own work: the CLI's wall time less Node's start and module loading
+    chainmail_own_ms: r1(median(res.own)),
     ip_script_ms: r1(median(res.ip_script)),
     batch_floor_ms: r1(median(res.batch_floor)),
     ip_commands: ipScript(c).split('\n').filter((l) => l.startsWith('ip ')).length,
@@ -194,10 +198,12 @@ function benchScale(dir, { nodes, runs }) {
   const c = scaleChain(nodes);
   const file = join(dir, `scale-${nodes}.yaml`);
   writeFileSync(file, chainYaml(c));
-  const s = { up: [], floor: [], ls: [], lsLoop: [], down: [] };
+  const s = { up: [], own: [], floor: [], ls: [], lsLoop: [], down: [] };
   for (let k = 0; k < runs; k++) {
     assertClean(c);
-    s.up.push(cm(['chain', 'up', file]).ms);
+    const up = cm(['chain', 'up', file, '--json']);
+    s.up.push(up.ms);
+    s.own.push(JSON.parse(up.r.stdout).ms);
     s.ls.push(cm(['ls', '--json']).ms);
     s.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
     s.down.push(cm(['chain', 'down', file]).ms);
@@ -207,9 +213,15 @@ function benchScale(dir, { nodes, runs }) {
   }
   return {
     nodes, runs, routes: routes(c).length,
-    up_ms: r1(median(s.up)), batch_floor_ms: r1(median(s.floor)), ls_ms: r1(median(s.ls)), ls_loop_ms: r1(median(s.lsLoop)), down_ms: r1(median(s.down)),
+    up_ms: r1(median(s.up)), up_own_ms: r1(median(s.own)), batch_floor_ms: r1(median(s.floor)), ls_ms: r1(median(s.ls)), ls_loop_ms: r1(median(s.lsLoop)), down_ms: r1(median(s.down)),
     samples: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map(r1)])),
   };
+}
+
+/** What any Node CLI pays before its first line: `node -e 0`. */
+function benchNodeStart() {
+  const xs = Array.from({ length: 10 }, () => timed(process.execPath, ['-e', '0']).ms);
+  return r1(median(xs));
 }
 
 function benchKoko(dir) {
@@ -410,14 +422,19 @@ function printTable(res) {
   if (s) {
     rows.push(['seed chain up vs ip script', s.chainmail_ms, s.ip_script_ms, ratio(s.chainmail_ms, s.ip_script_ms), `${s.runs}`]);
     rows.push(['seed chain up vs ip -batch', s.chainmail_ms, s.batch_floor_ms, ratio(s.chainmail_ms, s.batch_floor_ms), `${s.runs}`]);
+    rows.push(['  same, chain up\'s own time (no Node start)', s.chainmail_own_ms, s.batch_floor_ms, ratio(s.chainmail_own_ms, s.batch_floor_ms), `${s.runs}`]);
   }
   for (const x of res.scale ?? []) {
     const runs = x.runs === 1 ? '1 (single run)' : `${x.runs}`;
     rows.push([`scale ${x.nodes} nodes up vs ip -batch`, x.up_ms, x.batch_floor_ms, ratio(x.up_ms, x.batch_floor_ms), runs]);
+    rows.push([`  same, chain up's own time`, x.up_own_ms, x.batch_floor_ms, ratio(x.up_own_ms, x.batch_floor_ms), runs]);
     rows.push([`scale ${x.nodes} nodes ls --json vs shell loop`, x.ls_ms, x.ls_loop_ms, ratio(x.ls_ms, x.ls_loop_ms), runs]);
     rows.push([`scale ${x.nodes} nodes chain down`, x.down_ms, '', '', runs]);
   }
-  if (res.koko) rows.push(['koko veth+2 addrs vs ip script', res.koko_ms, res.koko_ip_ms, ratio(res.koko_ms, res.koko_ip_ms), `${res.koko.runs}`]);
+  if (res.koko) {
+    rows.push(['koko veth+2 addrs vs ip script', res.koko_ms, res.koko_ip_ms, ratio(res.koko_ms, res.koko_ip_ms), `${res.koko.runs}`]);
+    rows.push(['  node -e 0 (any Node CLI\'s floor)', res.koko.node_start_ms, res.koko_ip_ms, ratio(res.koko.node_start_ms, res.koko_ip_ms), '10']);
+  }
   if (res.detect_heal) {
     rows.push([`detect (kill -> status CLI says broken, ${res.detect_heal.detect_polls} polls)`, res.detect_heal.detect_ms, '', '', '1 (single run)']);
     rows.push([`heal (kill -> heal done; heal says ${res.detect_heal.heal_reported_ms})`, res.heal_ms, '', '', '1 (single run)']);
@@ -461,6 +478,7 @@ async function main() {
     if (want('koko')) {
       console.error('bench: koko ...');
       res.koko = benchKoko(dir);
+      res.koko.node_start_ms = benchNodeStart();
       res.koko_ms = res.koko.koko_ms;
       res.koko_ip_ms = res.koko.koko_ip_ms;
     }
