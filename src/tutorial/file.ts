@@ -147,7 +147,8 @@ function readSetupFile(source: Source, field: Field): string {
   try {
     loadChainFile(file);
   } catch (err) {
-    source.fail(field.node, field.path, `${given} is not a good chain file: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof ChainmailError)) throw err;
+    source.fail(field.node, field.path, `${given} is not a good chain file: ${err.message}`);
   }
   return file;
 }
@@ -253,7 +254,9 @@ export function lineProblem(line: string): string | undefined {
   try {
     words = toCommandWords(line);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    // the line's fault is a ChainmailError; anything else is chainmail's and must not pass as the file's
+    if (!(err instanceof ChainmailError)) throw err;
+    return err.message;
   }
   if (!words) return 'is empty or a comment; give a command';
   if (PROMPT_ONLY.includes(words[0]!)) return `"${words[0]}" works only at the TUI's prompt; a tutorial also runs without a terminal`;
@@ -261,7 +264,8 @@ export function lineProblem(line: string): string | undefined {
   try {
     cmd = parseCommand(words);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    if (!(err instanceof ChainmailError)) throw err;
+    return err.message;
   }
   if (cmd.verb === 'help') return '"help" is not a step; say it in the text';
   if (cmd.verb === 'demo' || cmd.verb === 'tutorial') return `"${cmd.verb}" cannot run inside a tutorial`;

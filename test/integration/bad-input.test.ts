@@ -31,7 +31,7 @@ import {
 import { chainmailAsync, createNetns, ip, ipJson, isRoot, REPO, Scratch, TEMP_IFNAME, type LinkInfo } from '../support/kernel.js';
 
 const LIMIT_MS = 1000;
-const GROUP_SIZE = 12;
+const GROUP_SIZE = 16;
 const CLI_CONCURRENCY = 2;
 
 const tag = randomBytes(3).toString('hex');
@@ -169,37 +169,50 @@ function namedNamespaces(): string[] {
     .filter((n) => !n.startsWith('cmt-') || n.startsWith(mine));
 }
 
-function stateOf(ns: string | undefined): string {
+/** `ip -j ARGS -batch -` with the given lines (in ns when given): one JSON value per line of output. */
+function ipBatch(ns: string | undefined, lines: readonly string[]): unknown[] {
+  const r = spawnSync('ip', [...(ns ? ['-n', ns] : []), '-j', '-d', '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip -batch in ${ns ?? 'host'}: ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+}
+
+type RouteJson = { dst: string; gateway?: string; dev?: string; table?: string; type?: string };
+type NetconfJson = { family: string; interface: string; forwarding?: boolean };
+
+/** Links, addresses, routes of every table (both families) and forwarding, read in one ip process. */
+function stateOf(ns: string | undefined): { state: string; temps: string[] } {
   const keep = (name?: string) => ns !== undefined || name === undefined || !(FOREIGN_HOST_IF.test(name) || TEMP_IFNAME.test(name));
-  const links = ipJson<LinkInfo[]>(ns, ['-d', 'addr', 'show']).filter((l) => keep(l.ifname)).map((l) => ({
+  const [addrs = [], routes = [], netconf = []] = ipBatch(ns, ['addr show', 'route show table all', 'netconf show']) as [LinkInfo[], RouteJson[], NetconfJson[]];
+  const links = addrs.filter((l) => keep(l.ifname)).map((l) => ({
     n: l.ifname, kind: l.linkinfo?.info_kind ?? '', up: l.flags.includes('UP'), mtu: l.mtu,
     // link-local addresses are the kernel's, and come when duplicate detection ends
     a: (l.addr_info ?? []).filter((x) => x.scope !== 'link').map((x) => `${x.local}/${x.prefixlen}`).sort(),
   }));
-  const routes = (family: 4 | 6) => ipJson<Array<{ dst: string; gateway?: string; dev?: string }>>(ns, [`-${family}`, 'route', 'show', 'table', 'main'])
-    .filter((r) => keep(r.dev)).map((r) => `${r.dst} via ${r.gateway ?? '-'} dev ${r.dev ?? '-'}`);
-  const state: Record<string, unknown> = { links, r4: routes(4), r6: routes(6) };
+  const state: Record<string, unknown> = {
+    links,
+    routes: routes.filter((r) => keep(r.dev) && !(r.dst.startsWith('fe80:') || r.dst === 'ff00::/8'))
+      .map((r) => `${r.type ?? ''} ${r.dst} via ${r.gateway ?? '-'} dev ${r.dev ?? '-'} table ${r.table ?? 'main'}`).sort(),
+  };
   if (ns?.startsWith(mine)) {
     // what fw and forward would change
-    const exec = (argv: string[]) => spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8' }).stdout;
-    state.forwarding = exec(['sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding']).trim();
-    state.rules = exec(['iptables', '-S', 'FORWARD']).trim();
+    state.forwarding = netconf.filter((c) => c.interface === 'all').map((c) => `${c.family} ${c.forwarding}`).sort();
+    state.rules = spawnSync('ip', ['netns', 'exec', ns, 'iptables', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout.trim();
   }
-  return JSON.stringify(state);
+  return { state: JSON.stringify(state), temps: addrs.map((l) => l.ifname).filter((n) => TEMP_IFNAME.test(n)) };
 }
 
 function takeSnapshot(): Snapshot {
-  const states = new Map<string, string>([['', stateOf(undefined)]]);
+  const host = stateOf(undefined);
+  const states = new Map<string, string>([['', host.state]]);
   for (const ns of namedNamespaces()) {
     try {
-      states.set(ns, stateOf(ns));
+      states.set(ns, stateOf(ns).state);
     } catch {
       // someone else's namespace vanished while it was read: not ours (ours are never deleted here)
       if (ns.startsWith(mine)) throw new Error(`cannot read namespace ${ns}`);
     }
   }
-  const hostTemps = new Set(ipJson<LinkInfo[]>(undefined, ['link', 'show']).map((l) => l.ifname).filter((n) => TEMP_IFNAME.test(n)));
-  return { states, hostTemps };
+  return { states, hostTemps: new Set(host.temps) };
 }
 
 /** What changed between two snapshots, in words; empty when nothing did. */
