@@ -381,6 +381,33 @@ describe.skipIf(!isRoot)('bad input', () => {
     expect(new Set(planned.map((c) => `${c.verb}: ${c.what}`)).size).toBe(planned.length);
   });
 
+  it('the snapshot sees a change of an address, a route, a link, a rule and forwarding in a fixture', async () => {
+    ensureFixtures();
+    const changes_ = async (change: string[], undo: string[], ns = fx.a) => {
+      const before = takeSnapshot();
+      ip(ns, change);
+      const after = takeSnapshot();
+      ip(ns, undo);
+      return changes(before, after);
+    };
+    expect(await changes_(['addr', 'add', '10.77.3.3/24', 'dev', 'link1'], ['addr', 'del', '10.77.3.3/24', 'dev', 'link1'])).toHaveLength(1);
+    expect(await changes_(['route', 'add', '10.77.4.0/24', 'via', '10.77.1.2'], ['route', 'del', '10.77.4.0/24'])).toHaveLength(1);
+    expect(await changes_(['link', 'add', 'cmtx0', 'type', 'veth', 'peer', 'name', 'cmtx1'], ['link', 'del', 'cmtx0'], fx.b)).toHaveLength(1);
+    const inA = (argv: string[]) => spawnSync('ip', ['netns', 'exec', fx.a, ...argv], { stdio: 'ignore' });
+    let before = takeSnapshot();
+    inA(['iptables', '-A', 'FORWARD', '-p', 'icmp', '-j', 'DROP']);
+    let after = takeSnapshot();
+    inA(['iptables', '-D', 'FORWARD', '-p', 'icmp', '-j', 'DROP']);
+    expect(await changes(before, after)).toHaveLength(1);
+    const forwarding = spawnSync('ip', ['netns', 'exec', fx.a, 'sysctl', '-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).stdout.trim();
+    before = takeSnapshot();
+    inA(['sysctl', '-q', '-w', `net.ipv4.ip_forward=${forwarding === '1' ? 0 : 1}`]);
+    after = takeSnapshot();
+    inA(['sysctl', '-q', '-w', `net.ipv4.ip_forward=${forwarding}`]);
+    expect(await changes(before, after)).toHaveLength(1);
+    expect(await changes(takeSnapshot(), takeSnapshot())).toEqual([]);
+  });
+
   describe('through the CLI (node bin/chainmail.js WORDS..., no terminal)', () => {
     for (const group of groups(planned)) {
       const dockerOnly = group.indices.every((i) => planned[i]!.docker);
