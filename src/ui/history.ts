@@ -1,11 +1,14 @@
 /**
  * The prompt's command history: navigation like readline (the line being
  * typed is kept while browsing), persisted one line per command. History may
- * hold addresses and names, so a new file is private (0600); an existing
- * file keeps whatever mode its owner gave it. Failures never throw: the UI
+ * hold addresses and names, so a new file is private (0600, narrowed further
+ * by the umask); an existing file keeps whatever mode its owner gave it.
+ * chainmail runs as root, often with a HOME it does not own: the file must
+ * be a regular file, and a symbolic link in its place is not followed (it
+ * could point root's appends at any file). Failures never throw: the UI
  * reads `error` and carries on without persistence.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,11 +45,15 @@ export class CommandHistory {
   /** Reads the file again (the constructor already did); a missing file is an empty history. */
   load(): this {
     if (this.path === null) return this;
+    let fd: number | undefined;
     try {
-      const lines = readFileSync(this.path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+      fd = openHistory(this.path, constants.O_RDONLY);
+      const lines = readFileSync(fd, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
       this.#entries = lines.slice(-this.limit);
     } catch (err) {
       if (!isMissing(err)) this.error = `cannot read history ${this.path}: ${messageOf(err)}`;
+    } finally {
+      if (fd !== undefined) closeQuietly(fd);
     }
     this.reset();
     return this;
@@ -91,7 +98,7 @@ export class CommandHistory {
     let fd: number | undefined;
     try {
       // the mode applies only when the file is created; an existing file keeps its own
-      fd = openSync(this.path, 'a', 0o600);
+      fd = openHistory(this.path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
       writeSync(fd, entry + '\n');
     } catch (err) {
       this.error = `cannot write history ${this.path}: ${messageOf(err)}`;
@@ -99,6 +106,26 @@ export class CommandHistory {
       if (fd !== undefined) closeQuietly(fd);
     }
   }
+}
+
+/**
+ * Opens the history file without following a symbolic link, and without
+ * blocking on a FIFO put in its place; anything but a regular file is refused.
+ */
+function openHistory(path: string, flags: number): number {
+  let fd: number;
+  try {
+    fd = openSync(path, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error('it is a symbolic link; history is kept only in a regular file');
+    throw err;
+  }
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeQuietly(fd);
+    throw new Error(st.isDirectory() ? 'EISDIR: it is a directory' : 'it is not a regular file');
+  }
+  return fd;
 }
 
 function closeQuietly(fd: number): void {
