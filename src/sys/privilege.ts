@@ -26,8 +26,12 @@ export function requireNetworkPrivilege(): void {
     ...((caps >> CAP_SYS_ADMIN) & 1n ? [] : ['CAP_SYS_ADMIN']),
   ];
   if (missing.length) {
+    const what = `missing ${missing.join(' and ')}`;
+    // root without the capabilities (a container without them, a dropped bounding set): sudo would not help
     throw new ChainmailError(
-      `root is needed (missing ${missing.join(' and ')}): run it with sudo`,
+      process.geteuid?.() === 0
+        ? `not enough privilege: root, but ${what} (in a container: --cap-add NET_ADMIN --cap-add SYS_ADMIN)`
+        : `root is needed (${what}): run it with sudo`,
       4,
     );
   }
