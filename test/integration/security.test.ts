@@ -503,7 +503,7 @@ describe('the history file is never widened', () => {
 });
 
 describe.skipIf(!isRoot)('chain up/down, koko and kill widen no permission', () => {
-  const watched = ['/var/run/netns', '/var/run/chainmail', '/var/run/chainmail/chains', '/var/run/docker.sock'];
+  const watched = ['/var/run/netns', '/var/run/chainmail', '/var/run/chainmail/chains', '/var/run/chainmail/locks', '/var/run/docker.sock'];
   let chainName: string;
   let file: string;
   beforeAll(() => {
@@ -532,7 +532,7 @@ describe.skipIf(!isRoot)('chain up/down, koko and kill widen no permission', () 
         expect(state, 'the state file').toBeDefined();
         // private whatever the umask: 0600 and never more
         expect(octal(state! & 0o077), `state file mode ${octal(state)}`).toBe('0000');
-        for (const d of ['/var/run/chainmail', '/var/run/chainmail/chains']) {
+        for (const d of ['/var/run/chainmail', '/var/run/chainmail/chains', '/var/run/chainmail/locks']) {
           const m = modeOf(d);
           if (before.get(d) === undefined) expect(octal(m! & 0o077), `${d} made with ${octal(m)}`).toBe('0000');
         }
