@@ -76,6 +76,8 @@ const HEALTH_EVERY_MS = 2000;
 /** A full read now and then, for what no event reports; events do the rest. */
 const SAFETY_REFRESH_MS = 30_000;
 const CHECKS_REDRAW_MS = 500;
+/** Time given to Ink to draw the first full frame before the watchers start. */
+const FIRST_FRAME_MS = 100;
 const LOG_LIMIT = 500;
 
 /**
@@ -325,10 +327,14 @@ export class Session {
     }
     this.seen = new Map(chainLinks.map((l) => [linkKey(l), l]));
     if (this.stopped) return;
-    this.monitors.sync(topology.targets.map((t) => t.ns));
     const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);
     this.update({ topology, broken, selected, refreshedAt: new Date() });
-    this.syncPingers(chainLinks);
+    // starting a process blocks for a few milliseconds: with fifty namespaces the first
+    // frame would wait for a hundred monitors and pingers, so they start just after it
+    await new Promise((resolve) => setTimeout(resolve, this.monitors.count === 0 ? FIRST_FRAME_MS : 0));
+    if (this.stopped) return;
+    this.monitors.sync((this.state.topology ?? topology).targets.map((t) => t.ns));
+    this.syncPingers((this.state.topology ?? topology).links.filter(isChainLink));
     await this.readDetails();
   }
 
