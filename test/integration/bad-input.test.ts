@@ -275,11 +275,23 @@ async function timed(run: () => Promise<Outcome>): Promise<Outcome> {
   return best;
 }
 
+/**
+ * The prompt's handling of a line (Session.runLine: strip, split, the prompt's
+ * own verbs and refusals, parse, run with a real CommandContext, log) without
+ * the view's refresh that follows every line. That refresh only reads (every
+ * namespace and Docker) and is the UI's, not the line's; on a machine shared
+ * with other runs it can wait on their namespaces or a stopped engine for a
+ * minute, which would time this file out without saying anything about input.
+ */
+class PromptLines extends Session {
+  override async refreshNow(): Promise<void> {}
+}
+
 let session: Session | undefined;
 function promptSession(): Session {
   if (!session) {
-    session = new Session(createContext());
-    // never started: no event sources or monitors; a refresh after a line only reads
+    session = new PromptLines(createContext());
+    // never started: no event sources, monitors or timers
     session.stop();
   }
   return session;
