@@ -1,7 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { run } from '../sys/exec.js';
 import { ipIn, type Namespace } from '../targets/namespace.js';
 import { parseIpAddrJson } from '../topology/ip-json.js';
 import type { Interface } from '../topology/model.js';
@@ -109,42 +105,4 @@ export function parseNodeState(text: string): NodeState {
     routes: [...parseRoutesJson(JSON.stringify(v4), 4), ...parseRoutesJson(JSON.stringify(v6), 6)],
     forwarding: { ipv4: forwarding('inet'), ipv6: forwarding('inet6') },
   };
-}
-
-/**
- * Every named namespace's interfaces and namespace ids from one process:
- * `ip -all netns exec` runs the reading batch in each, forking in C, which is
- * several times cheaper per namespace than a process started from Node.
- * Namespaces missing from the answer (made or gone meanwhile, or a name the
- * output cannot carry) are left out: the caller reads those one by one.
- */
-export async function readAllNamedNamespaces(): Promise<Map<string, NamespaceReading>> {
-  const dir = await mkdtemp(join(tmpdir(), 'chainmail-read-'));
-  try {
-    const script = join(dir, 'batch');
-    await writeFile(script, 'addr show\nnetns list-id\n', { mode: 0o600 });
-    const r = await run(['ip', '-all', 'netns', 'exec', 'ip', '-j', '-d', '-batch', script], { timeoutMs: 60_000 });
-    return parseAllNamespaces(r.stdout);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Pure: `ip -all netns exec` output, a "netns: NAME" line before each namespace's two JSON lines. */
-export function parseAllNamespaces(text: string): Map<string, NamespaceReading> {
-  const readings = new Map<string, NamespaceReading>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const header = /^netns: (.+)$/.exec(lines[i]!);
-    if (!header) continue;
-    const [addrs, ids] = [lines[i + 1] ?? '', lines[i + 2] ?? ''];
-    if (!addrs.startsWith('[') || !ids.startsWith('[')) continue;
-    try {
-      readings.set(header[1]!, { interfaces: parseIpAddrJson(addrs), netnsIds: parseNetnsIds(ids) });
-    } catch {
-      // a namespace whose answer does not parse is read again on its own
-    }
-    i += 2;
-  }
-  return readings;
 }

@@ -56,16 +56,27 @@ export function planKokoCreate(
   if (cmd.action === 'veth') {
     const [a, b] = ends as [PlannedEnd, PlannedEnd];
     const [ta, tb] = temps as [string, string];
-    const moves = ([[a, ta], [b, tb]] as const).filter(([end]) => end.ns.kind !== 'host')
-      .map(([end, temp]) => `link set dev ${temp} netns ${end.ns.path}`);
+    const moving = ([[a, ta], [b, tb]] as const).filter(([end]) => end.ns.kind !== 'host');
+    // ip -batch splits its lines at whitespace and cuts them at '#': a path it cannot carry moves on its own
+    const [inBatch, alone] = [moving.filter(([end]) => batchSafe(end.ns.path)), moving.filter(([end]) => !batchSafe(end.ns.path))];
     steps.push({
-      describe: `create veth pair ${ta} in ${a.ns.label} <-> ${tb} in ${b.ns.label}`,
+      describe: `create veth pair ${ta} in ${(inBatch.some(([e]) => e === a) ? a.ns : host.ns).label} <-> ${tb} in ${(inBatch.some(([e]) => e === b) ? b.ns : host.ns).label}`,
       argv: ipIn(host.ns, ['-batch', '-']),
-      input: [['link', 'add', 'name', ta, ...mtu, 'type', 'veth', 'peer', 'name', tb, ...mtu].join(' '), ...moves].join('\n') + '\n',
-      undo: ipIn(a.ns, ['link', 'del', 'dev', ta]),
+      input: [
+        ['link', 'add', 'name', ta, ...mtu, 'type', 'veth', 'peer', 'name', tb, ...mtu].join(' '),
+        ...inBatch.map(([end, temp]) => `link set dev ${temp} netns ${end.ns.path}`),
+      ].join('\n') + '\n',
+      undo: inBatch.some(([e]) => e === a) ? ipIn(a.ns, ['link', 'del', 'dev', ta]) : ipIn(host.ns, ['link', 'del', 'dev', ta]),
       // stopped part way, the pair is in the host or has one end there: that end takes the pair with it
       cleanupIfFailed: [ipIn(host.ns, ['link', 'del', 'dev', tb]), ipIn(host.ns, ['link', 'del', 'dev', ta])],
     });
+    for (const [end, temp] of alone) {
+      steps.push({
+        describe: `move ${temp} into ${end.ns.label}`,
+        argv: ipIn(host.ns, ['link', 'set', 'dev', temp, 'netns', end.ns.path]),
+        undo: ipIn(end.ns, ['link', 'del', 'dev', temp]),
+      });
+    }
   } else {
     const parent = cmd.parent;
     if (!host.interfaces.some((i) => i.name === parent)) {
@@ -112,6 +123,11 @@ export function planKokoCreate(
   });
 
   return { steps, summary: summarize(cmd, ends) };
+}
+
+/** Whether a word survives an `ip -batch` line as it is: no whitespace, no quote, no '#' (a comment there). */
+function batchSafe(word: string): boolean {
+  return /^[^\s#'"\\]+$/.test(word);
 }
 
 function createArgs(cmd: Exclude<KokoCommand, { action: 'delete' | 'veth' }>, name: string, mtu: string[]): string[] {

@@ -1,4 +1,4 @@
-import { readAllNamedNamespaces, readNamespace } from '../net/read.js';
+import { readNamespace } from '../net/read.js';
 import { forEachLimit } from '../sys/limit.js';
 import type { DockerEngine } from '../targets/docker.js';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';
@@ -19,19 +19,15 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
   const warnings: string[] = [];
   const targets: TargetState[] = [{ ns: hostNamespace(), status: 'host', interfaces: [] }];
   // the engine answers while the namespaces are read
-  const [names, containers, named] = await Promise.all([
+  const [names, containers] = await Promise.all([
     listNetnsNames(),
     docker.list().catch((err: unknown) => {
       if (!(err instanceof TargetError)) throw err;
       warnings.push(err.message);
       return [];
     }),
-    readAllNamedNamespaces(),
   ]);
-  for (const name of names) {
-    const reading = named.get(name);
-    targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: reading?.interfaces ?? [], ...(reading ? { netnsIds: reading.netnsIds } : {}) });
-  }
+  for (const name of names) targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: [] });
   for (const c of containers.sort((x, y) => x.name.localeCompare(y.name))) {
     const ns: Namespace = c.running
       ? containerNamespace(c.name, c.id, c.pid)
@@ -39,8 +35,10 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
     targets.push({ ns, status: c.status, interfaces: [] });
   }
 
-  // the host, containers, and namespaces the batch did not answer for: one by one
-  const readable = targets.filter((t) => t.ns.path !== '' && !(t.ns.kind === 'netns' && named.has(t.ns.netnsName ?? '')));
+  // one `ip -batch` per namespace, several at once. (Not `ip -all netns exec`: each of
+  // its namespaces gets a new mount namespace and /sys, which slows to minutes on a
+  // host with hundreds of namespaces being made and removed.)
+  const readable = targets.filter((t) => t.ns.path !== '');
   await forEachLimit(readable, PARALLEL_READS, async (t) => {
     try {
       const reading = await readNamespace(t.ns);

@@ -7,7 +7,7 @@ import { deriveChain } from '../../src/chain/derive.js';
 import { parseChainText } from '../../src/chain/file.js';
 import { planChainUp, type ObservedNode } from '../../src/chain/plan-up.js';
 import { batchUpActions, linesDoneBeforeFailure, linkAddLine } from '../../src/chain/up-batches.js';
-import { parseAllNamespaces, parseNodeState } from '../../src/net/read.js';
+import { parseNodeState } from '../../src/net/read.js';
 
 const desired = deriveChain(parseChainText([
   'name: batch-seed',
@@ -121,13 +121,3 @@ describe('parseNodeState: addr, all routes and netconf from one batch', () => {
   });
 });
 
-describe('parseAllNamespaces: ip -all netns exec output', () => {
-  const lo = JSON.stringify([{ ifindex: 1, ifname: 'lo', flags: ['LOOPBACK'], mtu: 65536, operstate: 'DOWN', link_type: 'loopback', addr_info: [] }]);
-  it('reads each "netns: NAME" block, and leaves out a namespace whose answer is missing or broken', () => {
-    const text = `\nnetns: red\n${lo}\n[{"nsid":0,"name":"blue"}]\n\nnetns: gone\n\nnetns: blue\n${lo}\n[]\n\nnetns: torn\n[{"ifindex":\n[]\n`;
-    const readings = parseAllNamespaces(text);
-    expect([...readings.keys()]).toEqual(['red', 'blue']);
-    expect(readings.get('red')!.netnsIds).toEqual({ 0: 'blue' });
-    expect(readings.get('blue')!.interfaces.map((i) => i.name)).toEqual(['lo']);
-  });
-});

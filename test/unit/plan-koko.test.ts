@@ -339,3 +339,20 @@ describe('planKokoDelete', () => {
     expect(err.message).toBe('no interface "nope" in red');
   });
 });
+
+describe('planKokoCreate: a namespace path ip -batch cannot carry', () => {
+  it('a path with a space, a quote or # is moved by its own step, the path as one argument', () => {
+    const path = `/tmp/sp ace#'q"/ns`;
+    const odd: Namespace = { kind: 'path', label: path, path };
+    const c = create('-n red,e1 -c e2');
+    const p = planKokoCreate(c, ends(c, [[odd, []], [hostNs, HOST.interfaces]]), HOST, 'z');
+    expect(p.steps[0]!.input).toBe('link add name cmza type veth peer name cmzb\n');
+    expect(p.steps[0]!.undo).toEqual(['ip', 'link', 'del', 'dev', 'cmza']);
+    expect(p.steps[1]).toMatchObject({
+      describe: `move cmza into ${path}`,
+      argv: ['ip', 'link', 'set', 'dev', 'cmza', 'netns', path],
+      undo: ['nsenter', `--net=${path}`, '--', 'ip', 'link', 'del', 'dev', 'cmza'],
+    });
+    expect(p.steps.every((s) => !(s.input ?? '').includes(path))).toBe(true);
+  });
+});
