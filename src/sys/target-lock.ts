@@ -131,7 +131,16 @@ async function withLocks<T>(keys: ReadonlyMap<string, string>, fn: () => Promise
 
 /** The lock folder, made root-only; an existing one is never widened, and a symlink there is refused. */
 async function ensureLockDir(): Promise<void> {
-  await mkdir(LOCK_DIR, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(LOCK_DIR, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    // a user with the network capabilities but not root: the lock folder is root's
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new ChainmailError(`cannot make ${LOCK_DIR} for the per-target locks (${code}): run chainmail as root`, 4);
+    }
+    throw err;
+  }
   const st = await lstat(LOCK_DIR);
   const uid = process.getuid?.() ?? 0;
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
@@ -146,7 +155,10 @@ async function acquire(identity: string, deadline: number): Promise<Held | undef
   const path = lockPath(identity);
   for (;;) {
     // O_NOFOLLOW: never lock (or write a pid into) what a planted symlink points at
-    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EACCES' || err.code === 'EPERM') throw new ChainmailError(`cannot open the lock ${path} (${err.code}): run chainmail as root`, 4);
+      throw err;
+    });
     try {
       if (!(await flockFd(handle.fd, deadline - Date.now()))) {
         await handle.close();

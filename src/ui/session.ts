@@ -1,4 +1,4 @@
-import { ChainmailError } from '../errors.js';
+import { ChainmailError, EXIT_USAGE, UsageError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { runCommand } from '../commands/run.js';
 import { readForwarding } from '../commands/forward.js';
@@ -234,6 +234,8 @@ export class Session {
     const shown = words.join(' ');
     const started = performance.now();
     this.update({ busy: true, healing: words[0] === 'chain' && words[1] === 'heal' });
+    // a line refused before it reached a target changed nothing: no read of the host after it
+    let changedNothing = false;
     try {
       if (words[0] === 'watch') return { ok: true, lines: [this.addWatch(words.slice(1))] };
       if (words[0] === 'unwatch') return { ok: true, lines: [this.removeWatch(words.slice(1))] };
@@ -249,11 +251,12 @@ export class Session {
       for (const l of cmd.verb === 'ls' ? [] : lines) this.log('info', `  ${l.replace(/^[✓✗] /, '')}`);
       return { ok: result.ok, lines };
     } catch (err) {
+      changedNothing = err instanceof UsageError || (err instanceof ChainmailError && err.exitCode === EXIT_USAGE);
       return this.logError(shown, err);
     } finally {
       this.update({ busy: false, healing: false });
       // the change is made: show it now rather than when the kernel's events arrive
-      await this.refreshNow();
+      if (!changedNothing) await this.refreshNow();
     }
   }
 
