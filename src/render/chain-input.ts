@@ -75,10 +75,15 @@ function end(ref: { target: string; ifname: string; addresses: string[] }) {
   return { node: ref.target, ifname: ref.ifname, ...(address ? { address } : {}) };
 }
 
+/** Broken hops kept at most, the newest: a host where namespaces come and go all day must not pile them up. */
+export const MAX_BROKEN_HOPS = 32;
+
 /**
  * Pure: which remembered links are broken now. A link that vanished while
  * both its targets are still up was removed on purpose and is forgotten; one
- * whose target stopped or disappeared is kept, to be drawn broken.
+ * whose target stopped or disappeared is kept, to be drawn broken, while at
+ * least one of its ends is still there to draw it from, and only the newest
+ * MAX_BROKEN_HOPS of them.
  */
 export function updateBrokenLinks(
   previous: ReadonlyMap<string, TopologyLink>,
@@ -87,12 +92,15 @@ export function updateBrokenLinks(
 ): Map<string, TopologyLink> {
   // a target that could not be read is on its way out (its namespace is being torn down)
   const up = new Set(topology.targets.filter((t) => !t.error && !(t.ns.kind === 'docker' && t.status !== 'running')).map((t) => t.ns.label));
+  const listed = new Set(topology.targets.map((t) => t.ns.label));
   const present = new Set(topology.links.filter(isChainLink).map(linkKey));
   const result = new Map<string, TopologyLink>();
   for (const [key, link] of [...previous, ...seenBefore]) {
     if (present.has(key) || result.has(key)) continue;
     const bothUp = up.has(link.a.target) && up.has(link.b!.target);
-    if (!bothUp) result.set(key, link);
+    const oneListed = listed.has(link.a.target) || listed.has(link.b!.target);
+    if (!bothUp && oneListed) result.set(key, link);
   }
-  return result;
+  // the map keeps insertion order: the oldest come first
+  return new Map([...result].slice(-MAX_BROKEN_HOPS));
 }

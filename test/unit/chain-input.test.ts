@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainFromTopology, isChainLink, linkKey, updateBrokenLinks } from '../../src/render/chain-input.js';
+import { chainFromTopology, isChainLink, linkKey, MAX_BROKEN_HOPS, updateBrokenLinks } from '../../src/render/chain-input.js';
 import { pingPlanFor } from '../../src/health/link-health.js';
 import type { TargetState, Topology, TopologyLink } from '../../src/topology/model.js';
 import type { Namespace } from '../../src/targets/namespace.js';
@@ -80,6 +80,18 @@ describe('updateBrokenLinks', () => {
   it('a link deleted while both targets are up was removed on purpose: forgotten', () => {
     const now: Topology = { targets: [target(container('client'), 'running'), target(container('firewall'), 'running')], links: [], warnings: [] };
     expect(updateBrokenLinks(seen, seen, now).size).toBe(0);
+  });
+
+  it('a link with neither end left to draw it from is forgotten', () => {
+    const now: Topology = { targets: [target(container('router'), 'running')], links: [], warnings: [] };
+    expect(updateBrokenLinks(seen, seen, now).size).toBe(0);
+  });
+
+  it(`keeps only the newest ${MAX_BROKEN_HOPS} broken links (namespaces coming and going all day)`, () => {
+    const many = Array.from({ length: MAX_BROKEN_HOPS + 10 }, (_, i) => veth('client', `l${i}`, `gone${i}`, 'x'));
+    const now: Topology = { targets: [target(container('client'), 'running')], links: [], warnings: [] };
+    const kept = updateBrokenLinks(new Map(), new Map(many.map((l) => [linkKey(l), l])), now);
+    expect([...kept.keys()]).toEqual(many.slice(-MAX_BROKEN_HOPS).map(linkKey));
   });
 
   it('a broken link that is back is no longer broken', () => {
