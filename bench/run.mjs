@@ -389,8 +389,16 @@ async function benchTui(dir, { idleSeconds }) {
     await waitScreen((s) => s.includes(`▸ ${pa}`) || new RegExp(`details.*\\n.*${pa}`).test(s), 5000, `${pa} selected`);
     const prompt = [];
     for (let k = 0; k < 5; k++) {
-      tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ':']);
-      await waitScreen((s) => /^ :.*Tab completes/m.test(s), 3000, 'the prompt');
+      // a key that arrives while the UI is busy redrawing may be missed: ask again
+      for (let tries = 0; ; tries++) {
+        tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ':']);
+        try {
+          await waitScreen((s) => /^ :.*Tab completes/m.test(s), 1500, 'the prompt');
+          break;
+        } catch (err) {
+          if (tries >= 3) throw err;
+        }
+      }
       tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, '-l', `koko -n ${pa},px${k},10.250.${k}.1/24 -n ${pb},py${k},10.250.${k}.2/24`]);
       await new Promise((r) => setTimeout(r, 300));
       const tk = performance.now();
