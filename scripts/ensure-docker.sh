@@ -32,7 +32,8 @@ fi
 
 # A dockerd that is running but not answering yet (still starting) is not
 # ours: wait for it instead of starting a second one.
-if pgrep -x dockerd >/dev/null; then
+# (A dockerd that has exited but not been reaped yet, a zombie, does not count.)
+if ps -C dockerd -o stat= | grep -qv '^Z'; then
   echo "ensure-docker: a dockerd is running but not answering yet; waiting up to ${timeout_s}s"
   if wait_for_server ""; then
     exit 0

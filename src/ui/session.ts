@@ -96,6 +96,8 @@ export class Session {
   /** Something only a full read sees (a namespace or container came or went, or nothing read yet). */
   private fullReadWanted = true;
   private checksTimer?: NodeJS.Timeout;
+  /** Hop results not drawn yet (see pingSample). */
+  private pendingChecks?: Map<string, HopCheck>;
   private readonly netnsDir = new NetnsDirWatcher(() => this.requestRefresh());
   private readonly events = new DockerEvents(() => this.requestRefresh(), (s) => this.engineChanged(s));
   private refreshTimer?: NodeJS.Timeout;
@@ -334,9 +336,12 @@ export class Session {
     this.update({ topology, broken, selected, refreshedAt: new Date() });
     // starting a process blocks for a few milliseconds: with fifty namespaces the first
     // frame would wait for a hundred monitors and pingers, so they start just after it
-    await new Promise((resolve) => setTimeout(resolve, this.monitors.count === 0 ? FIRST_FRAME_MS : 0));
+    const first = this.monitors.count === 0;
+    await new Promise((resolve) => setTimeout(resolve, first ? FIRST_FRAME_MS : 0));
     if (this.stopped) return;
-    this.monitors.sync((this.state.topology ?? topology).targets.map((t) => t.ns));
+    const started = this.monitors.sync((this.state.topology ?? topology).targets.map((t) => t.ns));
+    // what changed in a new namespace between this read and its monitor's start reached no one: read it again
+    if (!first) for (const ns of started) this.requestRefresh(ns);
     this.syncPingers((this.state.topology ?? topology).links.filter(isChainLink));
     await this.readDetails();
   }
@@ -369,27 +374,25 @@ export class Session {
     });
     this.pingers.sync(targets);
     const keys = new Set(targets.map((t) => t.key));
-    if ([...this.state.checks.keys()].some((k) => !keys.has(k))) {
-      this.update({ checks: new Map([...this.state.checks].filter(([k]) => keys.has(k))) });
-    }
+    const kept = (checks: ReadonlyMap<string, HopCheck>) => new Map([...checks].filter(([k]) => keys.has(k)));
+    if (this.pendingChecks) this.pendingChecks = kept(this.pendingChecks);
+    if ([...this.state.checks.keys()].some((k) => !keys.has(k))) this.update({ checks: kept(this.state.checks) });
   }
 
   /**
    * A reply or a miss of one hop. Only a hop turning good or bad is drawn
-   * differently, so only that redraws (at most twice a second); latencies
-   * are kept quietly.
+   * differently, so only that changes the state, and redraws are gathered
+   * (at most twice a second); a reply like the last one changes nothing.
    */
   private pingSample(key: string, sample: { ok: boolean; latencyMs?: number }): void {
-    const before = this.state.checks.get(key);
-    const checks = new Map(this.state.checks).set(key, { ok: sample.ok, ...(sample.latencyMs !== undefined ? { latencyMs: sample.latencyMs } : {}) });
-    if (before?.ok === sample.ok) {
-      this.state = { ...this.state, checks };
-      return;
-    }
-    this.state = { ...this.state, checks };
+    const checks = this.pendingChecks ?? this.state.checks;
+    if (checks.get(key)?.ok === sample.ok) return;
+    this.pendingChecks = new Map(checks).set(key, { ok: sample.ok, ...(sample.latencyMs !== undefined ? { latencyMs: sample.latencyMs } : {}) });
     this.checksTimer ??= setTimeout(() => {
       this.checksTimer = undefined;
-      if (!this.stopped) this.update({});
+      const pending = this.pendingChecks;
+      this.pendingChecks = undefined;
+      if (pending && !this.stopped) this.update({ checks: pending });
     }, CHECKS_REDRAW_MS);
   }
 

@@ -12,9 +12,10 @@ export class NamespaceMonitors {
 
   constructor(private readonly onChange: (ns: Namespace) => void) {}
 
-  /** Starts monitors for namespaces not yet watched, stops those no longer listed. */
-  sync(namespaces: readonly Namespace[]): void {
+  /** Starts monitors for namespaces not yet watched, stops those no longer listed; returns those started. */
+  sync(namespaces: readonly Namespace[]): Namespace[] {
     this.prune();
+    const started: Namespace[] = [];
     const wanted = new Map(namespaces.filter((n) => n.path !== '').map((n) => [n.path, n]));
     for (const [path, { child }] of this.running) {
       if (!wanted.has(path)) {
@@ -23,8 +24,9 @@ export class NamespaceMonitors {
       }
     }
     for (const [path, ns] of wanted) {
-      if (!this.running.has(path)) this.start(path, ns);
+      if (!this.running.has(path) && this.start(path, ns)) started.push(ns);
     }
+    return started;
   }
 
   /**
@@ -59,10 +61,11 @@ export class NamespaceMonitors {
     this.running.clear();
   }
 
-  private start(path: string, ns: Namespace): void {
+  /** Whether a monitor runs now. */
+  private start(path: string, ns: Namespace): boolean {
     const identity = identityOf(path);
     // gone already: nothing to watch (the next read will not list it)
-    if (identity === undefined) return;
+    if (identity === undefined) return false;
     const [file, ...args] = ipIn(ns, ['monitor', 'link', 'address', 'route']);
     const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout?.on('data', () => this.onChange(ns));
@@ -75,6 +78,7 @@ export class NamespaceMonitors {
       }
     });
     this.running.set(path, { ns, child, identity });
+    return true;
   }
 }
 
