@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+          // the property tests run thousands of inputs: seconds on a quiet machine, more beside
+          // the integration tests on two cores
+          testTimeout: 30_000,
         },
       },
       {
