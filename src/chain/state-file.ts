@@ -40,12 +40,23 @@ export async function readRecord(name: string): Promise<ChainRecord | undefined>
   }
 }
 
-/** Written atomically (temp file + rename), readable by root only. */
-export async function writeRecord(record: ChainRecord): Promise<void> {
-  await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
-  const tmp = `${pathOf(record.name)}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
-  await rename(tmp, pathOf(record.name));
+/** Writes of this process, one after another: the last one asked for is the one that stays. */
+let writing: Promise<void> = Promise.resolve();
+
+/**
+ * Written atomically (temp file + rename), readable by root only. Parts of
+ * `chain up` run at once and each writes down what it made; their writes go
+ * in turn, each of the record as it is when its turn comes.
+ */
+export function writeRecord(record: ChainRecord): Promise<void> {
+  const turn = writing.then(async () => {
+    await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
+    const tmp = `${pathOf(record.name)}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, pathOf(record.name));
+  });
+  writing = turn.catch(() => undefined);
+  return turn;
 }
 
 export async function removeRecord(name: string): Promise<void> {
