@@ -74,7 +74,7 @@ export interface SessionState {
 const REFRESH_DEBOUNCE_MS = 60;
 const HEALTH_EVERY_MS = 2000;
 /** A full read now and then, for what no event reports; events do the rest. */
-const SAFETY_REFRESH_MS = 30_000;
+const SAFETY_REFRESH_MS = 60_000;
 const CHECKS_REDRAW_MS = 500;
 /** Time given to Ink to draw the first full frame before the watchers start. */
 const FIRST_FRAME_MS = 100;
