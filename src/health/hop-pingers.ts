@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { commandIn, type Namespace } from '../targets/namespace.js';
+import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /** A hop to keep pinging: from a namespace to an address on the other end. */
 export interface PingTarget {
@@ -59,7 +58,7 @@ export class HopPingers {
   /** Stops pingers whose namespace is no longer at its path: a pinger must not keep a deleted namespace alive. */
   prune(): void {
     for (const [key, { target, child, identity }] of this.running) {
-      if (identityOf(target.ns.path) !== identity) this.stopOne(key, child);
+      if (namespaceIdentitySync(target.ns.path) !== identity) this.stopOne(key, child);
     }
   }
 
@@ -78,7 +77,7 @@ export class HopPingers {
   }
 
   private start(target: PingTarget): void {
-    const identity = identityOf(target.ns.path);
+    const identity = namespaceIdentitySync(target.ns.path);
     if (identity === undefined) return;
     const [file, ...args] = commandIn(target.ns, ['ping', '-n', '-O', '-i', String(PING_INTERVAL_S), '-W', '1', target.address]);
     const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
@@ -102,14 +101,5 @@ export class HopPingers {
     };
     child.on('error', ended);
     child.on('exit', ended);
-  }
-}
-
-function identityOf(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 
 /** A resolved network namespace: something a command can be run inside. */
@@ -42,6 +43,16 @@ export function commandIn(ns: Namespace, argv: readonly string[]): string[] {
 export async function namespaceIdentity(path: string): Promise<string | undefined> {
   try {
     const st = await stat(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** namespaceIdentity, synchronously: watchers check it on every event. */
+export function namespaceIdentitySync(path: string): string | undefined {
+  try {
+    const st = statSync(path);
     return `${st.dev}:${st.ino}`;
   } catch {
     return undefined;

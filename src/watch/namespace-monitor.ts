@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { ipIn, type Namespace } from '../targets/namespace.js';
+import { ipIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /**
  * One long-lived `ip monitor link address route` per namespace: the kernel
@@ -39,7 +38,7 @@ export class NamespaceMonitors {
   prune(): boolean {
     let stopped = false;
     for (const [path, { child, identity }] of this.running) {
-      if (identityOf(path) === identity) continue;
+      if (namespaceIdentitySync(path) === identity) continue;
       this.running.delete(path);
       child.kill();
       stopped = true;
@@ -63,7 +62,7 @@ export class NamespaceMonitors {
 
   /** Whether a monitor runs now. */
   private start(path: string, ns: Namespace): boolean {
-    const identity = identityOf(path);
+    const identity = namespaceIdentitySync(path);
     // gone already: nothing to watch (the next read will not list it)
     if (identity === undefined) return false;
     const [file, ...args] = ipIn(ns, ['monitor', 'link', 'address', 'route']);
@@ -79,15 +78,5 @@ export class NamespaceMonitors {
     });
     this.running.set(path, { ns, child, identity });
     return true;
-  }
-}
-
-/** device:inode of a namespace file (see namespaceIdentity), synchronously: prune runs on every event. */
-function identityOf(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return undefined;
   }
 }
