@@ -7,15 +7,10 @@ import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
-import type { DesiredChain } from './model.js';
+import type { ChainOptions, DesiredChain } from './model.js';
 import type { UpAction } from './plan-up.js';
 import { writeRecord, type ChainRecord } from './state-file.js';
 import { batchUpActions, linesDoneBeforeFailure, linkAddLine } from './up-batches.js';
-
-export interface ApplyOptions {
-  docker: boolean;
-  image?: string;
-}
 
 /** Finds a running node's namespace (the caller knows Docker from namespaces). */
 export type NodeLocator = (node: string) => Promise<Namespace | undefined>;
@@ -34,7 +29,7 @@ const PARALLEL = 16;
 export async function applyUpActions(
   actions: readonly UpAction[],
   desired: DesiredChain,
-  options: ApplyOptions,
+  options: ChainOptions,
   ctx: CommandContext,
   record: ChainRecord,
   locate: NodeLocator,
@@ -166,7 +161,7 @@ function batchError(what: string, failure: BatchFailure): KernelError {
   ]);
 }
 
-async function createContainer(name: string, desired: DesiredChain, options: ApplyOptions): Promise<void> {
+async function createContainer(name: string, desired: DesiredChain, options: ChainOptions): Promise<void> {
   const node = desired.nodes.find((n) => n.name === name)!;
   const image = options.image ?? node.image ?? DEFAULT_IMAGE;
   const command = node.command ?? ['sleep', '2000000'];
@@ -175,7 +170,7 @@ async function createContainer(name: string, desired: DesiredChain, options: App
   if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${r.stderr.trim().split('\n').pop()}`);
 }
 
-async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Namespace, options: ApplyOptions, record: ChainRecord): Promise<void> {
+async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Namespace, options: ChainOptions, record: ChainRecord): Promise<void> {
   if (options.docker) {
     if (action.body !== undefined) {
       // the page goes in on stdin: no shell, whatever the body holds

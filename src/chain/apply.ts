@@ -13,17 +13,10 @@ import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
 import { deriveChain } from './derive.js';
-import type { ChainSpec, DesiredChain, DesiredProbe } from './model.js';
+import type { ChainOptions, ChainSpec, DesiredChain, DesiredProbe } from './model.js';
 import { describeAction, describeRoute, planChainUp, type ObservedNode, type UpAction } from './plan-up.js';
 import { applyUpActions } from './apply-up.js';
 import { emptyRecord, readRecord, removeRecord, writeRecord, type ChainRecord } from './state-file.js';
-
-export interface ChainOptions {
-  docker: boolean;
-  /** Docker: the image of every node, overriding the file. */
-  image?: string;
-}
-
 
 /** A node's namespace, if it exists and runs. */
 async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandContext): Promise<Namespace | undefined> {
@@ -95,24 +88,22 @@ export interface UpReport {
  * removes.
  */
 export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext): Promise<UpReport> {
-  return withChainLock(spec.name, () => chainUpUnlocked(spec, options, ctx));
+  return withChainLock(spec.name, async () => {
+    const started = performance.now();
+    const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
+    if (record.mode !== (options.docker ? 'docker' : 'netns')) {
+      throw new ChainmailError(`chain "${spec.name}" is up on ${record.mode === 'docker' ? 'Docker' : 'namespaces'}; take it down first (chain down) to switch`);
+    }
+    const desired = deriveChain(record.healed ?? spec);
+    // nodes that exist already are locked from the read to the last change (sys/target-lock.ts);
+    // nodes made now are new namespaces or containers that nobody else can be changing yet
+    const present = (await Promise.all(desired.nodes.map((n) => nodeNamespace(n.name, options, ctx)))).filter((ns): ns is Namespace => ns !== undefined);
+    return withTargetLocks(present, () => bringUp(spec, desired, record, options, ctx, started));
+  });
 }
 
-async function chainUpUnlocked(spec: ChainSpec, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext): Promise<UpReport> {
-  const started = performance.now();
-  const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
-  if (record.mode !== (options.docker ? 'docker' : 'netns')) {
-    throw new ChainmailError(`chain "${spec.name}" is up on ${record.mode === 'docker' ? 'Docker' : 'namespaces'}; take it down first (chain down) to switch`);
-  }
-  const effective = record.healed ?? spec;
-  const desired = deriveChain(effective);
-  // nodes that exist already are locked from the read to the last change (sys/target-lock.ts);
-  // nodes made now are new namespaces or containers that nobody else can be changing yet
-  const present = (await Promise.all(desired.nodes.map((n) => nodeNamespace(n.name, options, ctx)))).filter((ns): ns is Namespace => ns !== undefined);
-  return withTargetLocks(present, () => upLocked(spec, desired, record, options, ctx, started));
-}
-
-async function upLocked(spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number): Promise<UpReport> {
+/** Read, plan and make, with the chain and its existing nodes locked. */
+async function bringUp(spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number): Promise<UpReport> {
   const { observed } = await observeChain(desired, options, ctx, record);
   const planned = planChainUp(desired, observed);
   // a route on a node the chain did not create is the user's: chainmail does not overwrite it
@@ -274,4 +265,4 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
 }
 
 export { readRecord, writeRecord };
-export type { ChainRecord };
+export type { ChainOptions, ChainRecord };

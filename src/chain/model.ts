@@ -101,3 +101,10 @@ export interface DesiredProbe {
   target: string;
   expect: 'ok' | 'fail' | number;
 }
+
+/** How a chain is brought up: on namespaces, or on Docker containers. */
+export interface ChainOptions {
+  docker: boolean;
+  /** Docker: the image of every node, overriding the file. */
+  image?: string;
+}
