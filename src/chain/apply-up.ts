@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { ChainmailError, KernelError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { explainFailure } from '../net/kernel-errors.js';
+import { firstFreeIfindex } from '../net/ifindex.js';
+import { readInterfaces } from '../net/read.js';
 import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
@@ -33,6 +35,8 @@ export async function applyUpActions(
   ctx: CommandContext,
   record: ChainRecord,
   locate: NodeLocator,
+  /** Above every interface index the nodes read before hold (net/ifindex.ts). */
+  firstFreeIndex: number,
 ): Promise<void> {
   const batches = batchUpActions(actions, options.docker ? 'docker' : 'netns');
   const checkpoint = () => throwIfInterrupted('stopped between two steps; what was made is on record: chain up completes it, chain down removes it');
@@ -81,10 +85,15 @@ export async function applyUpActions(
   const nsOf = (node: string) => namespaces.get(node)!;
 
   if (batches.links.length) {
+    // a stopped container was not read before: started now, it may hold interfaces of its own
+    const started = batches.containers.filter((c) => c.start && nodes.has(c.node));
+    const afterStarted = await Promise.all(started.map(async (c) => firstFreeIfindex(await readInterfaces(nsOf(c.node)))));
+    const firstIndex = Math.max(firstFreeIndex, ...afterStarted);
     const ends = batches.links.map((l) => `${l.a.node}:${l.a.ifname}`);
     record.createdLinks.push(...ends);
     await writeRecord(record);
-    const failure = await runBatch(['ip', '-batch', '-'], batches.links.map((l) => linkAddLine(l, (node) => nsOf(node).path)));
+    const failure = await runBatch(['ip', '-batch', '-'], batches.links.map((l, i) =>
+      linkAddLine(l, (node) => nsOf(node).path, [firstIndex + 2 * i, firstIndex + 2 * i + 1])));
     if (failure) {
       const failed = failure.done ?? ends.length;
       const made = new Set(ends.slice(0, failed));

@@ -16,6 +16,7 @@ import { deriveChain } from './derive.js';
 import type { ChainOptions, ChainSpec, DesiredChain, DesiredProbe } from './model.js';
 import { describeAction, describeRoute, planChainUp, type ObservedNode, type UpAction } from './plan-up.js';
 import { applyUpActions } from './apply-up.js';
+import { firstFreeIfindex } from '../net/ifindex.js';
 import { emptyRecord, readRecord, removeRecord, writeRecord, type ChainRecord } from './state-file.js';
 
 /** A node's namespace, if it exists and runs. */
@@ -116,7 +117,10 @@ async function bringUp(spec: ChainSpec, desired: DesiredChain, record: ChainReco
   if (conflicts.length) {
     throw new ChainmailError(`cannot bring up chain "${spec.name}": ${conflicts[0]!.message}`, 1, conflicts.slice(1).map((c) => `  also: ${c.message}`));
   }
-  if (!options.dryRun) await applyUpActions(actions, desired, options, ctx, record, (node) => nodeNamespace(node, options, ctx));
+  if (!options.dryRun) {
+    const inUse = [...observed.values()].flatMap((o) => o.interfaces);
+    await applyUpActions(actions, desired, options, ctx, record, (node) => nodeNamespace(node, options, ctx), firstFreeIfindex(inUse));
+  }
   return { name: spec.name, actions: actions.map(describeAction), dryRun: options.dryRun === true, ms: Math.round(performance.now() - started) };
 }
 

@@ -94,14 +94,13 @@ export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'do
 
 /**
  * The host batch line that makes a veth pair with each end already in its
- * namespace under its final name: one netlink request, so a pair is made
- * whole or not at all, and nothing is moved between namespaces (a move waits
- * for the kernel to quiesce the device, which dominates at a few hundred
- * links). Such a pair answers its first IPv6 neighbour solicitation only
- * after about a second on this kernel, as the same `ip` command does.
+ * namespace under its final name and with its own interface index (see
+ * net/ifindex.ts): one netlink request, so a pair is made whole or not at
+ * all, and nothing is moved between namespaces (a move waits for the kernel
+ * to quiesce the device, which dominates at a few hundred links).
  */
-export function linkAddLine(link: DesiredLink, namespacePath: (node: string) => string): string {
-  return `link add name ${link.a.ifname} netns ${namespacePath(link.a.node)} type veth peer name ${link.b.ifname} netns ${namespacePath(link.b.node)}`;
+export function linkAddLine(link: DesiredLink, namespacePath: (node: string) => string, indexes: readonly [number, number]): string {
+  return `link add name ${link.a.ifname} index ${indexes[0]} netns ${namespacePath(link.a.node)} type veth peer name ${link.b.ifname} index ${indexes[1]} netns ${namespacePath(link.b.node)}`;
 }
 
 function addressLine(ifname: string, address: Cidr): string {

@@ -63,6 +63,17 @@ describe.skipIf(!isRoot)('koko veth between namespaces', () => {
     expect(ping.stdout).toMatch(/2\/2 replies/);
   });
 
+  it('IPv6: the very first echo right after koko is answered at once (the two ends have different interface indexes)', () => {
+    const a = scratch.netns('v6f');
+    const b = scratch.netns('v6g');
+    const r = chainmail(['koko', '-n', `${a},first1,fd00:17::1/64`, '-n', `${b},first2,fd00:17::2/64`]);
+    expect(r.code, r.stderr).toBe(0);
+    // two fresh namespaces would give both ends index 2, and such a pair lost its first neighbour solicitation
+    expect(linkDetails(a, 'first1')!.ifindex).not.toBe(linkDetails(b, 'first2')!.ifindex);
+    const ping = inNetns(a, ['ping', '-6', '-n', '-c', '1', '-W', '1', 'fd00:17::2']);
+    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+  });
+
   it('dual stack: IPv4 and IPv6 on both ends; both families ping', async () => {
     const a = scratch.netns('dsa');
     const b = scratch.netns('dsb');

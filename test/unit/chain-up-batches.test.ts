@@ -29,8 +29,8 @@ describe('batchUpActions: the seed chain from nothing, on namespaces', () => {
     expect(b.namespaces).toEqual(['client', 'firewall', 'router', 'webserver']);
     expect(b.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`))
       .toEqual(['client:link1-firewall:link2', 'firewall:link3-router:link4', 'router:link5-webserver:link6']);
-    expect(linkAddLine(b.links[0]!, (n) => `/var/run/netns/${n}`))
-      .toBe('link add name link1 netns /var/run/netns/client type veth peer name link2 netns /var/run/netns/firewall');
+    expect(linkAddLine(b.links[0]!, (n) => `/var/run/netns/${n}`, [7, 8]))
+      .toBe('link add name link1 index 7 netns /var/run/netns/client type veth peer name link2 index 8 netns /var/run/netns/firewall');
   });
 
   it('gives each node one batch: loopback, addresses, link states, then routes', () => {

@@ -40,15 +40,15 @@ function conflictOf(fn: () => unknown): ChainmailError {
 
 describe('planKokoCreate: veth between a netns and a container', () => {
   const cmd = create('-n red,link1,10.0.1.1/24 -d client,link2,10.0.1.2/24,2001:DB8::2/64,mirror:both:eth0 --mtu 9000');
-  const plan = planKokoCreate(cmd, ends(cmd, [[redNs, [iface('lo', 'loopback')]], [clientNs, [iface('lo', 'loopback'), iface('eth0')]]]), HOST, '1f2e');
+  const plan = planKokoCreate(cmd, ends(cmd, [[redNs, [iface('lo', 'loopback')]], [clientNs, [iface('lo', 'loopback'), iface('eth0', 'device', { ifindex: 7 })]]]), HOST, '1f2e');
 
   it('makes exactly these steps, in this order', () => {
     expect(shape(plan.steps)).toEqual([
       {
         describe: 'create veth pair cm1f2ea in red <-> cm1f2eb in client',
-        argv: ['ip', '-batch', '-'],
-        input: 'link add name cm1f2ea mtu 9000 type veth peer name cm1f2eb mtu 9000\n'
-          + 'link set dev cm1f2ea netns /var/run/netns/red\nlink set dev cm1f2eb netns /proc/4121/ns/net\n',
+        // straight into both namespaces, numbered above every index either holds
+        argv: ['ip', 'link', 'add', 'name', 'cm1f2ea', 'index', '8', 'netns', '/var/run/netns/red', 'mtu', '9000',
+          'type', 'veth', 'peer', 'name', 'cm1f2eb', 'index', '9', 'netns', '/proc/4121/ns/net', 'mtu', '9000'],
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cm1f2ea'],
       },
       {
@@ -101,11 +101,13 @@ describe('planKokoCreate: veth between a netns and a container', () => {
     for (const step of plan.steps.filter((s) => !renames.includes(s))) {
       expect(text(step), step.describe).not.toMatch(/\blink[12]\b/);
     }
-    expect(plan.steps[0]!.input).toMatch(/^link add name cm1f2ea .* peer name cm1f2eb /);
+    expect(plan.steps[0]!.argv.join(' ')).toMatch(/^ip link add name cm1f2ea .* peer name cm1f2eb /);
   });
 
-  it('a pair stopped part way is removed through whichever end is still in the host', () => {
-    expect(plan.steps[0]!.cleanupIfFailed).toEqual([['ip', 'link', 'del', 'dev', 'cm1f2eb'], ['ip', 'link', 'del', 'dev', 'cm1f2ea']]);
+  it('the pair is one request: nothing to clean up if it fails, and an index taken meanwhile is explained', () => {
+    expect(plan.steps[0]!.cleanupIfFailed).toBeUndefined();
+    const explained = plan.steps[0]!.explain!.find(([re]) => re.test('RTNETLINK answers: Device or resource busy'));
+    expect(explained?.[1]).toBe('interface index 8 in red or 9 in client was taken meanwhile by another program; run it again');
   });
 
   it('each end is renamed and set up in one request, its last, after its addresses and mirrors', () => {
@@ -145,12 +147,11 @@ describe('planKokoCreate: veth between a netns and the host', () => {
   const cmd = create('-n red,link1,2001:db8::1/64 -c link2,10.0.9.1/24');
   const plan = planKokoCreate(cmd, ends(cmd, [[redNs, []], [hostNs, HOST.interfaces]]), HOST, 'ab12');
 
-  it('moves only the netns end; host commands run without nsenter', () => {
+  it('makes only the netns end in its namespace; host commands run without nsenter', () => {
     expect(shape(plan.steps)).toEqual([
       {
         describe: 'create veth pair cmab12a in red <-> cmab12b in host',
-        argv: ['ip', '-batch', '-'],
-        input: 'link add name cmab12a type veth peer name cmab12b\nlink set dev cmab12a netns /var/run/netns/red\n',
+        argv: ['ip', 'link', 'add', 'name', 'cmab12a', 'index', '2', 'netns', '/var/run/netns/red', 'type', 'veth', 'peer', 'name', 'cmab12b', 'index', '3'],
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cmab12a'],
       },
       {
@@ -176,18 +177,18 @@ describe('planKokoCreate: veth between a netns and the host', () => {
   it('a pid namespace is named by its path and entered with nsenter', () => {
     const c = create('-p 777,e1 -c e2');
     const p = planKokoCreate(c, ends(c, [[pidNs, []], [hostNs, HOST.interfaces]]), HOST, 't');
-    expect(p.steps[0]!.input).toBe('link add name cmta type veth peer name cmtb\nlink set dev cmta netns /proc/777/ns/net\n');
+    expect(p.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'name', 'cmta', 'index', '2', 'netns', '/proc/777/ns/net', 'type', 'veth', 'peer', 'name', 'cmtb', 'index', '3']);
     expect(p.steps[0]!.undo).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'cmta']);
     expect(p.steps[1]!.argv).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', '-batch', '-']);
   });
 
-  it('both ends in the same namespace: each is moved there', () => {
+  it('both ends in the same namespace: both are made there, with two different indexes', () => {
     const c = create('-n red,a1 -n red,a2');
     const p = planKokoCreate(c, ends(c, [[redNs, []], [redNs, []]]), HOST, 'q');
     expect(p.steps.map((s) => s.describe)).toEqual([
       'create veth pair cmqa in red <-> cmqb in red', 'name it a1 and set it up in red', 'name it a2 and set it up in red',
     ]);
-    expect(p.steps[0]!.input!.match(/netns \/var\/run\/netns\/red/g)).toHaveLength(2);
+    expect(p.steps[0]!.argv.join(' ')).toBe('ip link add name cmqa index 2 netns /var/run/netns/red type veth peer name cmqb index 3 netns /var/run/netns/red');
   });
 });
 
@@ -340,19 +341,14 @@ describe('planKokoDelete', () => {
   });
 });
 
-describe('planKokoCreate: a namespace path ip -batch cannot carry', () => {
-  it('a path with a space, a quote or # is moved by its own step, the path as one argument', () => {
+describe('planKokoCreate: a namespace path with a space, a quote or #', () => {
+  it('is passed as one argument: no step carries it through an ip -batch line', () => {
     const path = `/tmp/sp ace#'q"/ns`;
     const odd: Namespace = { kind: 'path', label: path, path };
     const c = create('-n red,e1 -c e2');
     const p = planKokoCreate(c, ends(c, [[odd, []], [hostNs, HOST.interfaces]]), HOST, 'z');
-    expect(p.steps[0]!.input).toBe('link add name cmza type veth peer name cmzb\n');
-    expect(p.steps[0]!.undo).toEqual(['ip', 'link', 'del', 'dev', 'cmza']);
-    expect(p.steps[1]).toMatchObject({
-      describe: `move cmza into ${path}`,
-      argv: ['ip', 'link', 'set', 'dev', 'cmza', 'netns', path],
-      undo: ['nsenter', `--net=${path}`, '--', 'ip', 'link', 'del', 'dev', 'cmza'],
-    });
+    expect(p.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'name', 'cmza', 'index', '2', 'netns', path, 'type', 'veth', 'peer', 'name', 'cmzb', 'index', '3']);
+    expect(p.steps[0]!.undo).toEqual(['nsenter', `--net=${path}`, '--', 'ip', 'link', 'del', 'dev', 'cmza']);
     expect(p.steps.every((s) => !(s.input ?? '').includes(path))).toBe(true);
   });
 });
