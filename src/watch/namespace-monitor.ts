@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ipIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
+import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /**
  * One long-lived `ip monitor link address route` per namespace: the kernel
@@ -65,7 +65,10 @@ export class NamespaceMonitors {
     const identity = namespaceIdentitySync(path);
     // gone already: nothing to watch (the next read will not list it)
     if (identity === undefined) return false;
-    const [file, ...args] = ipIn(ns, ['monitor', 'link', 'address', 'route']);
+    // nsenter, never `ip -n`: that gives ip a private copy of the host's mounts, and a long-lived
+    // copy holds every container namespace mounted under /run/docker/netns alive after its
+    // container is killed, and with it the veth peers that should have gone with it
+    const [file, ...args] = commandIn(ns, ['ip', 'monitor', 'link', 'address', 'route']);
     const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout?.on('data', () => this.onChange(ns));
     child.on('error', () => this.running.delete(path));
