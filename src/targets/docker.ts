@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { TargetError } from '../errors.js';
+import { engineGet, localEngineSocket } from './engine-api.js';
 
 /** What chainmail needs to know about a container. */
 export interface ContainerInfo {
@@ -12,10 +13,12 @@ export interface ContainerInfo {
 }
 
 const ENGINE_HINT = 'docker targets are unavailable; netns, pid and path targets still work';
+const TIMEOUT_MS = 10_000;
 
 /**
- * The Docker engine, reached lazily: dockerode is loaded the first time a
- * verb needs a container, so verbs on namespaces never pay for it.
+ * The Docker engine, reached lazily. A local engine is read over its socket
+ * (engine-api.ts); dockerode is loaded the first time a verb needs more, or
+ * the engine is not local, so verbs on namespaces never pay for it.
  */
 export class DockerEngine {
   private client?: Dockerode;
@@ -23,15 +26,27 @@ export class DockerEngine {
   private async docker(): Promise<Dockerode> {
     if (!this.client) {
       const { default: Docker } = await import('dockerode');
-      this.client = new Docker({ timeout: 10_000 });
+      this.client = new Docker({ timeout: TIMEOUT_MS });
     }
     return this.client;
+  }
+
+  private async inspect(nameOrId: string): Promise<Dockerode.ContainerInspectInfo> {
+    const socket = localEngineSocket();
+    if (socket) return await engineGet(socket, `/containers/${encodeURIComponent(nameOrId)}/json`, TIMEOUT_MS) as Dockerode.ContainerInspectInfo;
+    return (await this.docker()).getContainer(nameOrId).inspect();
+  }
+
+  private async listAll(): Promise<Dockerode.ContainerInfo[]> {
+    const socket = localEngineSocket();
+    if (socket) return await engineGet(socket, '/containers/json?all=1', TIMEOUT_MS) as Dockerode.ContainerInfo[];
+    return (await this.docker()).listContainers({ all: true });
   }
 
   /** The container, or undefined when there is none of that name/id. */
   async find(nameOrId: string): Promise<ContainerInfo | undefined> {
     try {
-      const info = await (await this.docker()).getContainer(nameOrId).inspect();
+      const info = await this.inspect(nameOrId);
       // the engine also matches short id prefixes ("c" may be anyone's container): take a
       // name exactly, an id only from 12 characters on, as docker ps shows it
       if (info.Name !== `/${nameOrId}` && !(nameOrId.length >= 12 && info.Id.startsWith(nameOrId))) return undefined;
@@ -51,10 +66,9 @@ export class DockerEngine {
 
   /** Every container, running or not. */
   async list(): Promise<ContainerInfo[]> {
-    const docker = await this.docker().catch((err) => { throw unreachable(err); });
     let summaries: Dockerode.ContainerInfo[];
     try {
-      summaries = await docker.listContainers({ all: true });
+      summaries = await this.listAll();
     } catch (err) {
       throw unreachable(err);
     }
@@ -63,7 +77,7 @@ export class DockerEngine {
     const pids = new Map<string, number>();
     await Promise.all(running.map(async (c) => {
       try {
-        pids.set(c.Id, (await docker.getContainer(c.Id).inspect()).State.Pid);
+        pids.set(c.Id, (await this.inspect(c.Id)).State.Pid);
       } catch { /* gone between list and inspect */ }
     }));
     return summaries.map((c) => ({
