@@ -1,5 +1,5 @@
 import type { KokoCommand, KokoEndpoint } from '../parse/koko.js';
-import { readInterfaces } from '../net/read.js';
+import { readInterfaces, readMirrorsOnto } from '../net/read.js';
 import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
 import { hostNamespace, namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
@@ -12,7 +12,8 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
   if (cmd.action === 'delete') {
     const ns = await ctx.resolve(cmd.target);
     return withTargetLocks([ns], async () => {
-      const plan = planKokoDelete(cmd.ifname, ns, await readInterfaces(ns));
+      const [interfaces, mirrors] = await Promise.all([readInterfaces(ns), readMirrorsOnto(ns, cmd.ifname)]);
+      const plan = planKokoDelete(cmd.ifname, ns, interfaces, mirrors);
       await ctx.execute(plan.steps);
       return done(plan.summary, started, { action: 'delete', target: ns.label, ifname: cmd.ifname });
     });

@@ -1,7 +1,8 @@
-import { ipIn, type Namespace } from '../targets/namespace.js';
+import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 import { parseIpAddrJson } from '../topology/ip-json.js';
 import type { Interface } from '../topology/model.js';
 import { query, queryWithInput as runQuery } from './executor.js';
+import { mirrorCandidates, onlyMirrorsOnto, type MirrorCandidate } from './tc-mirrors.js';
 
 export async function readInterfaces(ns: Namespace): Promise<Interface[]> {
   return parseIpAddrJson(await query(ipIn(ns, ['-j', '-d', 'addr', 'show']), `read the interfaces of ${ns.label}`));
@@ -105,4 +106,18 @@ export function parseNodeState(text: string): NodeState {
     routes: [...parseRoutesJson(JSON.stringify(v4), 4), ...parseRoutesJson(JSON.stringify(v6), 6)],
     forwarding: { ipv4: forwarding('inet'), ipv6: forwarding('inet6') },
   };
+}
+
+/**
+ * The qdiscs in `ns` that exist only to mirror other interfaces onto
+ * `target` (see tc-mirrors.ts). One `tc qdisc show`; filters are read only
+ * where there is an ingress or htb root qdisc, which is rare.
+ */
+export async function readMirrorsOnto(ns: Namespace, target: string): Promise<MirrorCandidate[]> {
+  const candidates = mirrorCandidates(await query(commandIn(ns, ['tc', '-j', 'qdisc', 'show']), `read the qdiscs of ${ns.label}`), target);
+  const mirrors = await Promise.all(candidates.map(async (c) => {
+    const filters = await query(commandIn(ns, ['tc', '-j', 'filter', 'show', 'dev', c.dev, 'parent', c.handle]), `read the filters of ${c.dev} in ${ns.label}`);
+    return onlyMirrorsOnto(filters, target) ? [c] : [];
+  }));
+  return mirrors.flat();
 }

@@ -3,6 +3,7 @@ import type { KokoCommand, KokoEndpoint, Mirror } from '../parse/koko.js';
 import { formatCidr } from '../parse/values.js';
 import type { Step } from '../net/executor.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
+import type { MirrorCandidate } from '../net/tc-mirrors.js';
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
 
@@ -178,13 +179,23 @@ function summarize(cmd: Exclude<KokoCommand, { action: 'delete' }>, ends: readon
   }
 }
 
-/** Pure: the step that deletes a link (its veth peer goes with it). */
-export function planKokoDelete(ifname: string, ns: Namespace, interfaces: readonly Interface[]): KokoPlan {
+/**
+ * Pure: the steps that delete a link (its veth peer goes with it), and then
+ * the qdiscs that existed only to mirror other interfaces onto it.
+ */
+export function planKokoDelete(ifname: string, ns: Namespace, interfaces: readonly Interface[], mirrors: readonly MirrorCandidate[] = []): KokoPlan {
   const iface = interfaces.find((i) => i.name === ifname);
   if (!iface) conflict(`no interface "${ifname}" in ${ns.label}`);
   const peer = iface.kind === 'veth' ? ' and its veth peer' : '';
+  const mirrorWords = mirrors.length ? `, and the mirror of ${mirrors.map((m) => `${m.dev} (${m.where})`).join(', ')} onto it` : '';
   return {
-    steps: [{ describe: `delete ${ifname} in ${ns.label}`, argv: ipIn(ns, ['link', 'del', 'dev', ifname]) }],
-    summary: `deleted ${iface.kind} ${ns.label}:${ifname}${peer}`,
+    steps: [
+      { describe: `delete ${ifname} in ${ns.label}`, argv: ipIn(ns, ['link', 'del', 'dev', ifname]) },
+      ...mirrors.map((m): Step => ({
+        describe: `remove the ${m.where} qdisc of ${m.dev} in ${ns.label}, which only mirrored onto ${ifname}`,
+        argv: commandIn(ns, ['tc', 'qdisc', 'del', 'dev', m.dev, m.where]),
+      })),
+    ],
+    summary: `deleted ${iface.kind} ${ns.label}:${ifname}${peer}${mirrorWords}`,
   };
 }

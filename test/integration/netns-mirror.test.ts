@@ -106,4 +106,26 @@ describe.skipIf(!isRoot)('koko mirrors', () => {
     const back = chainmail(['ping', b, '10.70.0.1', '-c', '1']);
     expect(back.code, back.stdout + back.stderr).toBe(0);
   });
+
+  it('deleting the mirror link removes the qdiscs that only served it, so the source can be mirrored again', () => {
+    const { a, c } = setup('mirror:both:src');
+    const del = chainmail(['koko', '-N', `${a},mir`]);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).toMatch(/and the mirror of src \(root\), src \(ingress\) onto it/);
+    expect(tcState(a).filter((line) => /^(qdisc src (htb|ingress)|filter src)/.test(line))).toEqual([]);
+    const again = chainmail(['koko', '-n', `${a},mir2,mirror:ingress:src`, '-n', `${c},tap2`]);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('a qdisc with a filter of its own stays when the mirror link goes', () => {
+    const { a } = setup('mirror:ingress:src');
+    // someone else's filter on the same ingress qdisc: a mirror onto another interface
+    const own = inNetns(a, ['tc', 'filter', 'add', 'dev', 'src', 'parent', 'ffff:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dport', '53', '0xffff', 'action', 'mirred', 'egress', 'mirror', 'dev', 'lo']);
+    expect(own.code, own.stderr).toBe(0);
+    const del = chainmail(['koko', '-N', `${a},mir`]);
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout).not.toMatch(/mirror of/);
+    expect(tcJson<Array<{ kind: string; dev: string }>>(a, ['qdisc', 'show', 'dev', 'src']).map((q) => q.kind)).toContain('ingress');
+  });
 });
+
