@@ -65,7 +65,7 @@ export function planKokoCreate(
     const ib = ia + 1;
     const into = (end: PlannedEnd) => (end.ns.kind === 'host' ? [] : ['netns', end.ns.path]);
     steps.push({
-      describe: `create veth pair ${ta} in ${a.ns.label} <-> ${tb} in ${b.ns.label}`,
+      describe: `create veth pair ${a.end.ifname} in ${a.ns.label} <-> ${b.end.ifname} in ${b.ns.label} (as ${ta}, ${tb})`,
       // one request makes the whole pair, so a failure leaves nothing to clean up
       argv: ipIn(host.ns, ['link', 'add', 'name', ta, 'index', String(ia), ...into(a), ...mtu,
         'type', 'veth', 'peer', 'name', tb, 'index', String(ib), ...into(b), ...mtu]),
@@ -74,11 +74,13 @@ export function planKokoCreate(
     });
   } else {
     const parent = cmd.parent;
-    if (!host.interfaces.some((i) => i.name === parent)) {
+    const parentIface = host.interfaces.find((i) => i.name === parent);
+    if (!parentIface) {
       conflict(`parent interface "${parent}" does not exist in the host namespace`);
     }
+    if (cmd.action === 'vxlan') checkVxlanMtu(cmd, parentIface);
     steps.push({
-      describe: `create ${cmd.action} ${temps[0]} on ${parent}`,
+      describe: `create ${cmd.action} ${ends[0]!.end.ifname} (as ${temps[0]}) on ${parent}`,
       argv: ipIn(host.ns, ['link', 'add', ...createArgs(cmd, temps[0]!, mtu)]),
       undo: ipIn(host.ns, ['link', 'del', 'dev', temps[0]!]),
       explain: [[/Unknown device type|Operation not supported/, `this kernel has no ${cmd.action} support (module ${cmd.action === 'vlan' ? '8021q' : cmd.action} not available)`]],
@@ -118,6 +120,19 @@ export function planKokoCreate(
   });
 
   return { steps, summary: summarize(cmd, ends) };
+}
+
+/**
+ * The kernel quietly lowers a vxlan's MTU to what its parent can carry (the
+ * parent's less the vxlan headers: 50 bytes over IPv4, 70 over IPv6); a
+ * larger mtu= is refused instead of being ignored.
+ */
+function checkVxlanMtu(cmd: Extract<KokoCommand, { action: 'vxlan' }>, parent: Interface): void {
+  const overhead = cmd.remote.includes(':') ? 70 : 50;
+  const most = parent.mtu - overhead;
+  if (cmd.mtu !== undefined && cmd.mtu > most) {
+    conflict(`mtu=${cmd.mtu} is more than a vxlan on ${parent.name} can carry: at most ${most} (${parent.name}'s MTU ${parent.mtu} less ${overhead} bytes of vxlan headers)`);
+  }
 }
 
 function createArgs(cmd: Exclude<KokoCommand, { action: 'delete' | 'veth' }>, name: string, mtu: string[]): string[] {

@@ -45,7 +45,7 @@ describe('planKokoCreate: veth between a netns and a container', () => {
   it('makes exactly these steps, in this order', () => {
     expect(shape(plan.steps)).toEqual([
       {
-        describe: 'create veth pair cm1f2ea in red <-> cm1f2eb in client',
+        describe: 'create veth pair link1 in red <-> link2 in client (as cm1f2ea, cm1f2eb)',
         // straight into both namespaces, numbered above every index either holds
         argv: ['ip', 'link', 'add', 'name', 'cm1f2ea', 'index', '8', 'netns', '/var/run/netns/red', 'mtu', '9000',
           'type', 'veth', 'peer', 'name', 'cm1f2eb', 'index', '9', 'netns', '/proc/4121/ns/net', 'mtu', '9000'],
@@ -150,7 +150,7 @@ describe('planKokoCreate: veth between a netns and the host', () => {
   it('makes only the netns end in its namespace; host commands run without nsenter', () => {
     expect(shape(plan.steps)).toEqual([
       {
-        describe: 'create veth pair cmab12a in red <-> cmab12b in host',
+        describe: 'create veth pair link1 in red <-> link2 in host (as cmab12a, cmab12b)',
         argv: ['ip', 'link', 'add', 'name', 'cmab12a', 'index', '2', 'netns', '/var/run/netns/red', 'type', 'veth', 'peer', 'name', 'cmab12b', 'index', '3'],
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cmab12a'],
       },
@@ -186,7 +186,7 @@ describe('planKokoCreate: veth between a netns and the host', () => {
     const c = create('-n red,a1 -n red,a2');
     const p = planKokoCreate(c, ends(c, [[redNs, []], [redNs, []]]), HOST, 'q');
     expect(p.steps.map((s) => s.describe)).toEqual([
-      'create veth pair cmqa in red <-> cmqb in red', 'name it a1 and set it up in red', 'name it a2 and set it up in red',
+      'create veth pair a1 in red <-> a2 in red (as cmqa, cmqb)', 'name it a1 and set it up in red', 'name it a2 and set it up in red',
     ]);
     expect(p.steps[0]!.argv.join(' ')).toBe('ip link add name cmqa index 2 netns /var/run/netns/red type veth peer name cmqb index 3 netns /var/run/netns/red');
   });
@@ -235,7 +235,7 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
     const plan = planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 'v');
     expect(shape(plan.steps)).toEqual([
       {
-        describe: 'create vxlan cmva on eth1',
+        describe: 'create vxlan link1 (as cmva) on eth1',
         argv: ['ip', 'link', 'add', 'name', 'cmva', 'type', 'vxlan', 'id', '1', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1'],
         undo: ['ip', 'link', 'del', 'dev', 'cmva'],
       },
@@ -270,13 +270,22 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
       'ip', 'link', 'add', 'name', 'cmva', 'mtu', '1450', 'type', 'vxlan', 'id', '42', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1',
     ]);
     // a host end is not moved anywhere
-    expect(plan.steps.map((s) => s.describe)).toEqual(['create vxlan cmva on eth1', 'name it vx1 and set it up in host']);
+    expect(plan.steps.map((s) => s.describe)).toEqual(['create vxlan vx1 (as cmva) on eth1', 'name it vx1 and set it up in host']);
+  });
+
+  it('a vxlan mtu= above what the parent can carry is refused, not quietly lowered by the kernel', () => {
+    const cmd = create('-n red,vx1 -x eth1,10.1.1.1,42,mtu=9000');
+    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[redNs, []]]), HOST, 'v'));
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toBe("mtu=9000 is more than a vxlan on eth1 can carry: at most 1450 (eth1's MTU 1500 less 50 bytes of vxlan headers)");
+    const v6 = create('-n red,vx1 -x eth1,2001:db8::1,42,mtu=1440');
+    expect(conflictOf(() => planKokoCreate(v6, ends(v6, [[redNs, []]]), HOST, 'v')).message).toMatch(/at most 1430 .* less 70 bytes/);
   });
 
   it('vlan', () => {
     const cmd = create('-d client,link1 -V eth1,100 --mtu 1400');
     const plan = planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 'w');
-    expect(plan.steps[0]!.describe).toBe('create vlan cmwa on eth1');
+    expect(plan.steps[0]!.describe).toBe('create vlan link1 (as cmwa) on eth1');
     expect(plan.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'link', 'eth1', 'name', 'cmwa', 'mtu', '1400', 'type', 'vlan', 'id', '100']);
     expect(plan.steps[0]!.undo).toEqual(['ip', 'link', 'del', 'dev', 'cmwa']);
     expect(plan.summary).toBe('vlan client:link1 id 100 on eth1');
