@@ -75,31 +75,36 @@ function end(ref: { target: string; ifname: string; addresses: string[] }) {
   return { node: ref.target, ifname: ref.ifname, ...(address ? { address } : {}) };
 }
 
+/** The temporary names koko gives new ends until they are complete (plan/koko.ts). */
+const KOKO_TEMPORARY = /^cm[0-9a-f]{8}[ab]$/;
+
 /** Broken hops kept at most, the newest: a host where namespaces come and go all day must not pile them up. */
 export const MAX_BROKEN_HOPS = 32;
 
 /**
- * Pure: which remembered links are broken now. A link that vanished while
- * both its targets are still up was removed on purpose and is forgotten; one
- * whose target stopped or disappeared is kept, to be drawn broken, while at
- * least one of its ends is still there to draw it from, and only the newest
- * MAX_BROKEN_HOPS of them.
+ * Pure: which remembered links are broken now. A link is kept, to be drawn
+ * broken, when it vanished because a target stopped or disappeared, or when
+ * it vanished with both targets up (deleted with plain `ip`, say), unless
+ * chainmail itself removed it (`removedOnPurpose` holds "target:ifname" of
+ * ends deleted by its own verbs). It is kept while at least one of its ends
+ * is still there to draw it from, and only the newest MAX_BROKEN_HOPS.
  */
 export function updateBrokenLinks(
   previous: ReadonlyMap<string, TopologyLink>,
   seenBefore: ReadonlyMap<string, TopologyLink>,
   topology: Topology,
+  removedOnPurpose: ReadonlySet<string> = new Set(),
 ): Map<string, TopologyLink> {
-  // a target that could not be read is on its way out (its namespace is being torn down)
-  const up = new Set(topology.targets.filter((t) => !t.error && !(t.ns.kind === 'docker' && t.status !== 'running')).map((t) => t.ns.label));
   const listed = new Set(topology.targets.map((t) => t.ns.label));
   const present = new Set(topology.links.filter(isChainLink).map(linkKey));
   const result = new Map<string, TopologyLink>();
   for (const [key, link] of [...previous, ...seenBefore]) {
     if (present.has(key) || result.has(key)) continue;
-    const bothUp = up.has(link.a.target) && up.has(link.b!.target);
-    const oneListed = listed.has(link.a.target) || listed.has(link.b!.target);
-    if (!bothUp && oneListed) result.set(key, link);
+    const ends = [`${link.a.target}:${link.a.ifname}`, `${link.b!.target}:${link.b!.ifname}`];
+    if (ends.some((e) => removedOnPurpose.has(e))) continue;
+    // a koko end under its temporary name vanishes by being renamed, not broken
+    if (KOKO_TEMPORARY.test(link.a.ifname) || KOKO_TEMPORARY.test(link.b!.ifname)) continue;
+    if (listed.has(link.a.target) || listed.has(link.b!.target)) result.set(key, link);
   }
   // the map keeps insertion order: the oldest come first
   return new Map([...result].slice(-MAX_BROKEN_HOPS));

@@ -106,6 +106,8 @@ export class Session {
   private timers: NodeJS.Timeout[] = [];
   private healthRunning = false;
   private seen = new Map<string, TopologyLink>();
+  /** "target:ifname" of ends deleted by this session's own koko: removed on purpose, not broken. */
+  private readonly removedOnPurpose = new Set<string>();
   private nextWatchId = 1;
   private queue: Promise<void> = Promise.resolve();
   /** After stop(), late results (a refresh in flight) must not start monitors again. */
@@ -247,6 +249,7 @@ export class Session {
         return { ok: true, lines: [] };
       }
       const result = await runCommand(cmd, this.ctx);
+      if (cmd.verb === 'koko' && cmd.action === 'delete' && result.ok) this.deletedOnPurpose(result.json);
       const ms = Math.round(performance.now() - started);
       const lines = result.lines.filter(Boolean);
       this.log(result.ok ? 'ok' : 'bad', `${shown}  (${ms} ms)`);
@@ -260,6 +263,18 @@ export class Session {
       // the change is made: show it now rather than when the kernel's events arrive
       if (!changedNothing) await this.refreshNow();
     }
+  }
+
+  /** A link this session's koko deleted is not a broken hop, even if a refresh saw it go first. */
+  private deletedOnPurpose(json: unknown): void {
+    const { target, ifname } = json as { target?: string; ifname?: string };
+    if (!target || !ifname) return;
+    const end = `${target}:${ifname}`;
+    this.removedOnPurpose.add(end);
+    // a few hundred deletes in a session are plenty to remember
+    if (this.removedOnPurpose.size > 256) this.removedOnPurpose.delete(this.removedOnPurpose.values().next().value!);
+    const broken = new Map([...this.state.broken].filter(([, l]) => `${l.a.target}:${l.a.ifname}` !== end && `${l.b?.target}:${l.b?.ifname}` !== end));
+    if (broken.size !== this.state.broken.size) this.update({ broken });
   }
 
   private logError(line: string, err: unknown): LineOutcome {
@@ -323,7 +338,7 @@ export class Session {
     this.fullReadWanted = false;
     const topology = full ? await discoverTopology(this.ctx.docker) : await this.readAgain(changed, this.state.topology!);
     const chainLinks = topology.links.filter(isChainLink);
-    const broken = updateBrokenLinks(this.state.broken, this.seen, topology);
+    const broken = updateBrokenLinks(this.state.broken, this.seen, topology, this.removedOnPurpose);
     for (const key of broken.keys()) {
       if (!this.state.broken.has(key)) {
         const l = broken.get(key)!;

@@ -149,6 +149,12 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
       'the veth hand1/hand2 made with plain ip to appear in the chain within 2 s');
     const appearedMs = Date.now() - before;
 
+    // ---- a namespace's link killed from outside, both namespaces alive: the hop is drawn broken ----
+    ip(B, ['link', 'del', 'hand1']);
+    await t.waitFor((s) => /─hand1 ═╳═ hand2─|─hand2 ═╳═ hand1─/.test(chainText(s))
+      && logRows(s).some((r) => r.includes(`✗ hop ${B} ↔ ${C} broken`) || r.includes(`✗ hop ${C} ↔ ${B} broken`)),
+    3000, 'the hop hand1/hand2, deleted with plain ip, drawn broken (╳) and `broken` in the log');
+
     // ---- B deleted from outside: its hops are drawn broken ------------------------
     ip(undefined, ['netns', 'del', B]);
     screen = await t.waitFor((s) => {

@@ -77,9 +77,21 @@ describe('updateBrokenLinks', () => {
     expect(updateBrokenLinks(new Map(), seen, now).size).toBe(1);
   });
 
-  it('a link deleted while both targets are up was removed on purpose: forgotten', () => {
+  it('a link that vanished while both targets are up (deleted with plain ip) is kept as broken', () => {
     const now: Topology = { targets: [target(container('client'), 'running'), target(container('firewall'), 'running')], links: [], warnings: [] };
-    expect(updateBrokenLinks(seen, seen, now).size).toBe(0);
+    expect([...updateBrokenLinks(new Map(), seen, now).keys()]).toEqual([linkKey(clientFirewall)]);
+  });
+
+  it('a link under koko\'s temporary names vanishes by being renamed: not broken', () => {
+    const temp = veth('client', 'cm1a2b3c4da', 'firewall', 'cm1a2b3c4db');
+    const now: Topology = { targets: [target(container('client'), 'running'), target(container('firewall'), 'running')], links: [], warnings: [] };
+    expect(updateBrokenLinks(new Map(), new Map([[linkKey(temp), temp]]), now).size).toBe(0);
+  });
+
+  it('a link chainmail itself deleted (either end named) is forgotten', () => {
+    const now: Topology = { targets: [target(container('client'), 'running'), target(container('firewall'), 'running')], links: [], warnings: [] };
+    expect(updateBrokenLinks(seen, seen, now, new Set(['client:link1'])).size).toBe(0);
+    expect(updateBrokenLinks(seen, seen, now, new Set(['firewall:link2'])).size).toBe(0);
   });
 
   it('a link with neither end left to draw it from is forgotten', () => {
