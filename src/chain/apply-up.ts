@@ -74,7 +74,7 @@ export async function applyUpActions(
   }
 
   checkpoint();
-  const nodes = new Set([...batches.links.flatMap((l) => [l.a.node, l.b.node]), ...batches.perNode.keys(), ...batches.ipv6.keys(),
+  const nodes = new Set([...batches.staleEnds.map((e) => e.node), ...batches.links.flatMap((l) => [l.a.node, l.b.node]), ...batches.perNode.keys(), ...batches.ipv6.keys(),
     ...batches.forwarding, ...batches.rules.map((r) => r.node), ...batches.serves.map((s) => s.node)]);
   const namespaces = new Map<string, Namespace>();
   await forEachLimit([...nodes], PARALLEL, async (node) => {
@@ -83,6 +83,14 @@ export async function applyUpActions(
     namespaces.set(node, ns);
   });
   const nsOf = (node: string) => namespaces.get(node)!;
+
+  await forEachLimit(batches.staleEnds, PARALLEL, async ({ node, ifname }) => {
+    const r = await run(ipIn(nsOf(node), ['link', 'del', 'dev', ifname]));
+    // the kernel may have finished tearing its peer down meanwhile, and the end with it
+    if (r.exitCode !== 0 && !/Cannot find device/.test(r.stderr)) {
+      throw new KernelError(`cannot remove ${node}:${ifname}, left from a link whose other end is gone: ${explainFailure(r.stderr)}`, r.stderr);
+    }
+  });
 
   if (batches.links.length) {
     // a stopped container was not read before: started now, it may hold interfaces of its own

@@ -106,7 +106,7 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
 /** Read, plan and make, with the chain and its existing nodes locked. */
 async function bringUp(spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number): Promise<UpReport> {
   const { observed } = await observeChain(desired, options, ctx, record);
-  const planned = planChainUp(desired, observed);
+  const planned = planChainUp(desired, observed, new Set(record.createdLinks));
   // a route on a node the chain did not create is the user's: chainmail does not overwrite it
   const foreignRoutes = planned.actions.filter((a): a is Extract<UpAction, { kind: 'replace-route' }> =>
     a.kind === 'replace-route' && !record.createdNodes.includes(a.route.node));

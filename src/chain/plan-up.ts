@@ -21,6 +21,7 @@ export interface ObservedNode {
 export type UpAction =
   | { kind: 'create-node'; node: string }
   | { kind: 'start-node'; node: string }
+  | { kind: 'remove-stale-end'; node: string; ifname: string }
   | { kind: 'create-link'; link: DesiredLink }
   | { kind: 'add-address'; node: string; ifname: string; address: Cidr }
   | { kind: 'set-up'; node: string; ifname: string }
@@ -39,6 +40,7 @@ export function describeAction(a: UpAction): string {
   switch (a.kind) {
     case 'create-node': return `create ${a.node}`;
     case 'start-node': return `start ${a.node}`;
+    case 'remove-stale-end': return `remove ${a.node}:${a.ifname}, left from this chain's link whose other end is gone`;
     case 'create-link': return `link ${a.link.a.node}:${a.link.a.ifname} ${formatCidr(a.link.a.address)} <-> ${a.link.b.node}:${a.link.b.ifname} ${formatCidr(a.link.b.address)}`;
     case 'add-address': return `add ${formatCidr(a.address)} to ${a.node}:${a.ifname}`;
     case 'set-up': return `set ${a.node}:${a.ifname} up`;
@@ -80,9 +82,11 @@ const hasAddress = (iface: Interface | undefined, address: Cidr) =>
  */
 export function planChainUp(
   desired: DesiredChain,
-  observed: ReadonlyMap<string, ObservedNode>,
+  observedNow: ReadonlyMap<string, ObservedNode>,
+  ownLinks: ReadonlySet<string> = new Set(),
 ): { actions: UpAction[]; conflicts: Conflict[] } {
-  const actions: UpAction[] = [];
+  const { observed, stale } = withoutStaleEnds(desired, observedNow, ownLinks);
+  const actions: UpAction[] = [...stale];
   const conflicts: Conflict[] = [];
   const node = (name: string) => observed.get(name);
 
@@ -148,4 +152,32 @@ export function planChainUp(
     }
   }
   return { actions, conflicts };
+}
+
+/**
+ * A link this chain made (its end a is in `ownLinks`, as the chain's record
+ * keeps it) with one end left and the other gone: its node died and came
+ * back, and the old end lingers while the kernel tears the dead namespace
+ * down. That end is removed and the link made again, planned as if the end
+ * and the routes through it were not there.
+ */
+function withoutStaleEnds(
+  desired: DesiredChain,
+  observed: ReadonlyMap<string, ObservedNode>,
+  ownLinks: ReadonlySet<string>,
+): { observed: ReadonlyMap<string, ObservedNode>; stale: UpAction[] } {
+  const stale: Array<{ node: string; ifname: string }> = [];
+  for (const link of desired.links) {
+    if (!ownLinks.has(`${link.a.node}:${link.a.ifname}`)) continue;
+    const has = (end: DesiredLink['a']) => observed.get(end.node)?.interfaces.some((i) => i.name === end.ifname) === true;
+    const [a, b] = [has(link.a), has(link.b)];
+    if (a !== b) stale.push(a ? link.a : link.b);
+  }
+  if (stale.length === 0) return { observed, stale: [] };
+  const copy = new Map(observed);
+  for (const end of stale) {
+    const o = copy.get(end.node)!;
+    copy.set(end.node, { ...o, interfaces: o.interfaces.filter((i) => i.name !== end.ifname), routes: o.routes.filter((r) => r.dev !== end.ifname) });
+  }
+  return { observed: copy, stale: stale.map((end) => ({ kind: 'remove-stale-end', node: end.node, ifname: end.ifname })) };
 }

@@ -19,6 +19,8 @@ export interface UpBatches {
   namespaces: string[];
   /** Containers to create or start (Docker mode). */
   containers: Array<{ node: string; start: boolean }>;
+  /** Ends of this chain's links whose other end is gone: removed before the links are made again. */
+  staleEnds: Array<{ node: string; ifname: string }>;
   /** Veth pairs to create and the `link add` line of each, in the same order. */
   links: DesiredLink[];
   /** Lines of each node's batch, for nodes that have any. */
@@ -31,7 +33,7 @@ export interface UpBatches {
 }
 
 export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'docker'): UpBatches {
-  const batches: UpBatches = { namespaces: [], containers: [], links: [], perNode: new Map(), ipv6: new Map(), forwarding: [], rules: [], serves: [] };
+  const batches: UpBatches = { namespaces: [], containers: [], staleEnds: [], links: [], perNode: new Map(), ipv6: new Map(), forwarding: [], rules: [], serves: [] };
   const lines = (node: string) => {
     let list = batches.perNode.get(node);
     if (!list) batches.perNode.set(node, (list = []));
@@ -57,6 +59,9 @@ export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'do
         break;
       case 'start-node':
         batches.containers.push({ node: action.node, start: true });
+        break;
+      case 'remove-stale-end':
+        batches.staleEnds.push({ node: action.node, ifname: action.ifname });
         break;
       case 'create-link':
         batches.links.push(action.link);

@@ -389,6 +389,30 @@ d('chain files on namespaces: more', () => {
     expect(status.stdout).toMatch(/all 20 ok/);
   });
 
+  it('reattach onto a node that came back while its old link ends linger: the chain\'s own leftovers are replaced', async () => {
+    const chain = seedChain();
+    ok(['chain', 'up', chain.file]);
+    // a process still in the old firewall namespace keeps it, and the client's and router's ends, alive
+    // after the name is gone, as the kernel does for a while with a killed container's namespace
+    const holder = spawn('nsenter', [`--net=/var/run/netns/${chain.firewall}`, 'sleep', '60'], { stdio: 'ignore' });
+    try {
+      await sleep(200);
+      spawnSync('ip', ['netns', 'del', chain.firewall]);
+      spawnSync('ip', ['netns', 'add', chain.firewall]);
+      expect(linkNames(chain.client)).toContain('link1');
+      const r = chainmail(['chain', 'heal', chain.file, '--policy', 'reattach']);
+      expect(r.code, `heal --policy reattach\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
+      const n = chain.net;
+      expect(addressesOf(chain.firewall, 'link2')).toEqual([`${n}.1.2/24`]);
+      expect(addressesOf(chain.client, 'link1')).toEqual([`${n}.1.1/24`]);
+      expect(gatewayRoutes(chain.client)).toEqual([`default via ${n}.1.2 dev link1`]);
+      expect(gatewayRoutes(chain.router)).toEqual([`${n}.1.0/24 via ${n}.2.1 dev link4`]);
+      expectProbeOk(chain);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
   it('chain heal --watch heals a node killed while it watches, and stops on SIGINT', async () => {
     const chain = seedChain();
     ok(['chain', 'up', chain.file]);

@@ -296,3 +296,32 @@ describe('planChainUp: partly there', () => {
     expect(planChainUp(two, everything(two))).toEqual({ actions: [], conflicts: [] });
   });
 });
+
+describe("planChainUp: a node of the chain died and came back while its old link ends linger", () => {
+  const desired = seed();
+  // the firewall is a new, empty namespace; client:link1 and router:link4 still stand, with their routes
+  const observed = change(everything(desired), 'firewall', () => ({ ...absent(), exists: true, interfaces: [iface('lo', ['127.0.0.1/8'], 1)] }));
+  const own = new Set(['client:link1', 'firewall:link3', 'router:link5']);
+
+  it("removes the chain's own leftover ends first, then makes both links again with their addresses and routes", () => {
+    const { actions, conflicts } = planChainUp(desired, observed, own);
+    expect(conflicts).toEqual([]);
+    expect(actions.slice(0, 2)).toEqual([
+      { kind: 'remove-stale-end', node: 'client', ifname: 'link1' },
+      { kind: 'remove-stale-end', node: 'router', ifname: 'link4' },
+    ]);
+    expect(described(actions)).toEqual(expect.arrayContaining([
+      'link client:link1 10.0.1.1/24 <-> firewall:link2 10.0.1.2/24',
+      'link firewall:link3 10.0.2.1/24 <-> router:link4 10.0.2.2/24',
+      // the routes through the removed ends went with them, and come back
+      'route client: default via 10.0.1.2 dev link1',
+      'route router: 10.0.1.0/24 via 10.0.2.1 dev link4',
+    ]));
+  });
+
+  it('an end the chain did not make is still a conflict, not removed', () => {
+    const { actions, conflicts } = planChainUp(desired, observed, new Set());
+    expect(kinds(actions)).not.toContain('remove-stale-end');
+    expect(conflicts.map((c) => c.message)).toContain("client:link1 exists but firewall:link2 does not: it is not this chain's link (remove it, or rename the link in the file)");
+  });
+});
