@@ -184,7 +184,7 @@ async function createContainer(name: string, desired: DesiredChain, options: Cha
   const command = node.command ?? ['sleep', '2000000'];
   const r = await run(['docker', 'run', '-d', '--name', name, '--net=none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
     '--label', 'chainmail.chain=' + desired.name, '--', image, ...command]);
-  if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${r.stderr.trim().split('\n').pop()}`);
+  if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${dockerRunError(r.stderr)}`);
 }
 
 async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Namespace, options: ChainOptions, record: ChainRecord): Promise<void> {
@@ -216,4 +216,11 @@ async function waitForListener(ns: Namespace, port: number): Promise<void> {
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new ChainmailError(`the web server in ${ns.label} did not start listening on port ${port}`);
+}
+
+/** What `docker run` said went wrong: its "docker: Error ..." line, not the "Run 'docker run --help'" after it. */
+export function dockerRunError(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^docker: /.test(l)) ?? lines.find((l) => !/^Run 'docker/.test(l) && !/^See 'docker/.test(l)) ?? 'docker run failed';
+  return error.replace(/^docker: /, '');
 }

@@ -33,6 +33,12 @@ async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandCo
   return c?.running && c.pid > 0 ? containerNamespace(c.name, c.id, c.pid) : undefined;
 }
 
+/** A node of that name exists, running or not. */
+async function nodeExists(name: string, options: ChainOptions, ctx: CommandContext): Promise<boolean> {
+  if (options.docker) return (await ctx.docker.find(name)) !== undefined;
+  return access(`${NETNS_DIR}/${name}`).then(() => true, () => false);
+}
+
 /** Our web server, still running: a pid alone could by now belong to another process. */
 function serverAlive(pid: number | undefined): boolean {
   if (!pid) return false;
@@ -264,7 +270,9 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
   }
   if (failed.length) await writeRecord(remaining);
   else await removeRecord(spec.name);
-  const kept = spec.nodes.map((n) => n.name).filter((n) => !created.has(n));
+  // left alone: nodes of the file that exist and that the chain did not make
+  const notMade = spec.nodes.map((n) => n.name).filter((n) => !created.has(n));
+  const kept = (await Promise.all(notMade.map(async (n) => ((await nodeExists(n, options, ctx)) ? [n] : [])))).flat();
   return { name: spec.name, removed, kept, failed };
 }
 

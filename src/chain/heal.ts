@@ -16,6 +16,8 @@ export interface HealReport {
   /** From the failure being seen to every probe passing again. */
   ms: number;
   probesOk: boolean;
+  /** The probes still failing when heal gave up, each with what it saw. */
+  failingProbes?: string[];
 }
 
 const POLL_MS = 100;
@@ -61,16 +63,17 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Cha
     await writeRecord(record);
   }
   const up = await chainUp(spec, options, ctx);
-  const probesOk = await waitForProbes(spec, options, ctx);
-  return { dead, actions: up.actions, notes, ms: Math.round(performance.now() - seenAt), probesOk };
+  const failing = await waitForProbes(spec, options, ctx);
+  return { dead, actions: up.actions, notes, ms: Math.round(performance.now() - seenAt), probesOk: failing.length === 0, ...(failing.length ? { failingProbes: failing } : {}) };
 }
 
-async function waitForProbes(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<boolean> {
+/** Waits for every probe to pass; returns those still failing when time is up (none: healed). */
+async function waitForProbes(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<string[]> {
   const deadline = Date.now() + PROBES_GREEN_WITHIN_MS;
   for (;;) {
-    const probes = (await chainStatus(spec, options, ctx)).filter((i) => i.kind === 'probe');
-    if (probes.every((p) => p.ok)) return true;
-    if (Date.now() > deadline) return false;
+    const failing = (await chainStatus(spec, options, ctx)).filter((i) => i.kind === 'probe' && !i.ok);
+    if (failing.length === 0) return [];
+    if (Date.now() > deadline) return failing.map((p) => `${p.what}${p.detail ? `: ${p.detail}` : ''}`);
     await sleep(POLL_MS);
   }
 }

@@ -57,6 +57,7 @@ function healLines(r: HealReport): string[] {
     ...(r.dead.length ? [`dead: ${r.dead.join(', ')}`] : []),
     ...r.notes.map((n) => `note: ${n}`),
     ...r.actions.map((a) => `  ${a}`),
-    r.probesOk ? `✓ healed: probes pass ${r.ms} ms after the failure was seen` : `✗ changes made, but the probes still fail after ${r.ms} ms`,
+    r.probesOk ? `✓ healed: probes pass ${r.ms} ms after the failure was seen` : `✗ changes made, but probes still fail after ${r.ms} ms:`,
+    ...(r.failingProbes ?? []).map((p) => `  ✗ ${p}`),
   ];
 }
