@@ -136,10 +136,38 @@ export function toCommandWords(line: string): string[] | undefined {
   if (text === '' || text.startsWith('#')) return undefined;
   const words = splitWords(text);
   if (words.length === 0) return undefined;
-  return words[0] === 'docker' ? dockerWords(words) : words;
+  if (words[0] === 'docker') return dockerWords(words);
+  if (words[0] === 'echo' && words.some((w) => /\/proc\/sys\/net\/ipv[46]\/.*forward/.test(w))) {
+    throw new UsageError('the story turns on forwarding inside the container; here that is: forward NAME on', { words, index: 0 }, 'forward TARGET on|off');
+  }
+  return words;
+}
+
+/**
+ * The chainmail verb that does what a `docker exec NAME COMMAND...` line of
+ * the story does, for the error that refuses it; undefined when there is none.
+ */
+function verbFor(name: string, command: readonly string[]): string | undefined {
+  const text = command.join(' ');
+  if (/\/proc\/sys\/net\/ipv[46]\/.*forward/.test(text)) return `forward ${name} on`;
+  if (/(^|\s)iptables(\s|$)/.test(text)) return `fw ${name} list|add|del RULE...`;
+  if (/(^|\s)ip\s+(-\S+\s+)*r(oute?)?(\s|$)/.test(text)) return `routes ${name}`;
+  if (/(^|\s)ip\s+(-\S+\s+)*a(ddr(ess)?)?(\s|$)/.test(text)) return `koro docker ${name} address show`;
+  if (/(^|\s)(curl|wget)(\s|$)/.test(text)) return `probe ${name} URL`;
+  if (/(^|\s)ping(\s|$)/.test(text)) return `ping ${name} ADDRESS`;
+  return undefined;
 }
 
 function dockerWords(words: readonly string[]): string[] {
+  if (words[1] === 'exec') {
+    // docker exec [-it|-d|-e X ...] NAME COMMAND...
+    let i = 2;
+    while (i < words.length && words[i]!.startsWith('-')) i += ['-e', '--env', '-u', '--user', '-w', '--workdir'].includes(words[i]!) ? 2 : 1;
+    const name = words[i];
+    const verb = name === undefined ? undefined : verbFor(name, words.slice(i + 1));
+    const hint = verb ? `; here that is: ${verb}` : '; use a shell for it (the prompt runs chainmail\'s verbs: press ? for them)';
+    throw new UsageError(`"docker exec" is not run here${hint}`, { words, index: 1 }, TUI_USAGE.docker);
+  }
   if (words[1] !== 'kill') {
     const what = words[1] === undefined ? '"docker" alone' : `"docker ${words[1]}"`;
     throw new UsageError(`${what} is not understood here: only "docker kill NAME" is`, { words, index: 1 }, TUI_USAGE.docker);

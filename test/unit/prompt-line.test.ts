@@ -67,9 +67,22 @@ describe('toCommandWords: the seed story as pasted', () => {
 
   it('refuses other docker commands instead of running them', () => {
     const err = usageErrorOf(() => toCommandWords('$ docker exec -it client ip route'));
-    expect(err.message).toBe('"docker exec" is not understood here: only "docker kill NAME" is');
+    expect(err.message).toBe('"docker exec" is not run here; here that is: routes client');
     expect(err.location).toEqual({ words: ['docker', 'exec', '-it', 'client', 'ip', 'route'], index: 1 });
+    expect(usageErrorOf(() => toCommandWords('docker ps')).message).toBe('"docker ps" is not understood here: only "docker kill NAME" is');
     expect(usageErrorOf(() => toCommandWords('docker')).message).toBe('"docker" alone is not understood here: only "docker kill NAME" is');
+  });
+
+  it('a docker exec line of the story is refused with the verb that does the same', () => {
+    const hint = (line: string) => usageErrorOf(() => toCommandWords(line)).message.replace(/^"docker exec" is not run here; /, '');
+    expect(hint(`$ docker exec -it router /bin/sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'`)).toBe('here that is: forward router on');
+    expect(hint('docker exec -it firewall iptables -A FORWARD -p icmp -j DROP')).toBe('here that is: fw firewall list|add|del RULE...');
+    expect(hint('docker exec client ip addr')).toBe('here that is: koro docker client address show');
+    expect(hint('docker exec -e A=1 client curl -s 10.0.3.2')).toBe('here that is: probe client URL');
+    expect(hint('docker exec -it client /bin/sh')).toBe("use a shell for it (the prompt runs chainmail's verbs: press ? for them)");
+    // typed inside the container's shell, as the story does
+    expect(usageErrorOf(() => toCommandWords('/ # echo 1 > /proc/sys/net/ipv4/ip_forward')).message)
+      .toBe('the story turns on forwarding inside the container; here that is: forward NAME on');
   });
 
   it('keeps `$(docker ps -aq)` literal, so the kill is refused as a bad name', () => {
