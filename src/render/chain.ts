@@ -412,15 +412,23 @@ const HEALTH_MARK: Record<HopHealth, Segment> = {
   broken: { text: '╳', tone: 'bad' },
 };
 
-/** `─link1 10.0.1.1 ═✓═ 10.0.1.2 link2─`, read from the end at `from`. */
+/** `─link1 10.0.1.1 ═✓ 0.08ms═ 10.0.1.2 link2─` (the last ping's round trip), read from the end at `from`. */
 function linkPiece(hop: ChainHop, from: string): Piece {
   const [left, right] = hop.a.node === from ? [hop.a, hop.b] : [hop.b, hop.a];
   return [
     segment(`─${endLabel(left).join(' ')} ═`, 'link'),
     { ...HEALTH_MARK[hop.health] },
+    ...(hop.health === 'ok' && hop.latencyMs !== undefined ? [segment(` ${formatLatency(hop.latencyMs)}`, 'dim')] : []),
     ...(hop.healing ? [segment('⟳', 'healing')] : []),
     segment(`═ ${endLabel(right).reverse().join(' ')}─`, 'link'),
   ];
+}
+
+/** A round trip as ping would say it, short: 0.08ms, 1.4ms, 23ms. */
+export function formatLatency(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)}ms`;
+  if (ms < 10) return `${ms.toFixed(1)}ms`;
+  return `${Math.round(ms)}ms`;
 }
 
 /** Interface name then address; `(gone)` when the interface went with its namespace. */

@@ -89,7 +89,7 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     await run(`[root@koko1 centos]# ./gocode/bin/koko -n ${A},link1,10.0.1.1/24 -n ${B},link2,10.0.1.2/24`,
       new RegExp(`✓ koko -n ${re(A)},link1`), 'koko A-B to succeed in the log');
     let screen = await t.waitFor(
-      (s) => new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═.═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chainText(s)),
+      (s) => new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═[^═]+═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chainText(s)),
       3000, 'the chain to draw A─link1 … link2─B');
 
     await run(`koko -n ${B},link3 -n ${C},link4`, new RegExp(`✓ koko -n ${re(B)},link3`), 'koko B-C to succeed in the log');
@@ -119,8 +119,8 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
 
     screen = await t.waitFor((s) => {
       const chain = chainText(s);
-      return new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chain)
-        && new RegExp(`\\[${re(B)}\\]─link3 10\\.0\\.2\\.1 ═✓═ 10\\.0\\.2\\.2 link4─\\[${re(C)}\\]`).test(chain);
+      return new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chain)
+        && new RegExp(`\\[${re(B)}\\]─link3 10\\.0\\.2\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.2\\.2 link4─\\[${re(C)}\\]`).test(chain);
     }, 6000, 'both hops drawn with addresses and health ✓');
     // the header counts them (with whatever else the host has)
     const [, links = '0', healthy = '0'] = /links (\d+) .*health (\d+)\/\d+ ok/.exec(screen.split('\n')[0]!) ?? [];

@@ -297,3 +297,14 @@ describe('renderChains: narrow widths', () => {
     expect(renderChainsText([node('abcdefghijklmnop')], [], 10)).toEqual(['[abcdefgh…']);
   });
 });
+
+describe('renderChains: the round trip of a healthy hop', () => {
+  it('is drawn beside its ✓, short as ping says it; a failing or unknown hop has none', () => {
+    const timed = (ms: number, health: HopHealth = 'ok'): ChainHop => ({ ...hop('client', 'link1', '10.0.1.1', 'firewall', 'link2', '10.0.1.2', health), latencyMs: ms });
+    const line = (h: ChainHop) => renderChainsText([node('client'), node('firewall')], [h], 200)[0];
+    expect(line(timed(0.083))).toBe('[client]─link1 10.0.1.1 ═✓ 0.08ms═ 10.0.1.2 link2─[firewall]');
+    expect(line(timed(1.44))).toContain('═✓ 1.4ms═');
+    expect(line(timed(23.4))).toContain('═✓ 23ms═');
+    expect(line(timed(0.5, 'failing'))).toContain('═✗═');
+  });
+});
