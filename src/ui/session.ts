@@ -114,11 +114,25 @@ export class Session {
   private stopped = false;
   private targetsFilter = '';
 
+  /** The commands' context: the caller's, noting every namespace a prompt command resolves. */
+  private readonly ctx: CommandContext;
+  /** Namespaces the running prompt command resolved: they are read again after it, and only they. */
+  private touched = new Map<string, Namespace>();
+
   constructor(
-    private readonly ctx: CommandContext,
+    ctx: CommandContext,
     /** The chain the UI was opened on: `heal` at the prompt means `chain heal` of it. */
     private readonly chainFile?: string,
-  ) {}
+  ) {
+    this.ctx = {
+      ...ctx,
+      resolve: async (spec) => {
+        const ns = await ctx.resolve(spec);
+        this.touched.set(ns.path, ns);
+        return ns;
+      },
+    };
+  }
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -238,6 +252,7 @@ export class Session {
     const shown = words.join(' ');
     const started = performance.now();
     this.update({ busy: true, healing: words[0] === 'chain' && words[1] === 'heal' });
+    this.touched = new Map();
     // a line refused before it reached a target changed nothing: no read of the host after it
     let changedNothing = false;
     try {
@@ -260,8 +275,15 @@ export class Session {
       return this.logError(shown, err);
     } finally {
       this.update({ busy: false, healing: false });
-      // the change is made: show it now rather than when the kernel's events arrive
-      if (!changedNothing) await this.refreshNow();
+      // the change is made: show it now rather than when the kernel's events arrive, reading
+      // again only the namespaces the command worked on when the UI knows them all
+      if (!changedNothing) {
+        const known = new Set(this.state.topology?.targets.map((t) => t.ns.path) ?? []);
+        const touched = [...this.touched.values()];
+        if (touched.length > 0 && touched.every((ns) => known.has(ns.path))) for (const ns of touched) this.dirty.set(ns.path, ns);
+        else this.fullReadWanted = true;
+        await this.refreshNow();
+      }
     }
   }
 
