@@ -135,6 +135,10 @@ function parseFw(input: readonly string[]): FwCommand {
   });
   if (action === 'del' && rule.length === 1 && /^\d+$/.test(rule[0]!)) {
     expect(parseInteger(rule[0]!, 1, 100000), words, next + 1, 'bad rule number', usage);
+  } else if (rule.length > 0 && !/^(-|!$)/.test(rule[0]!)) {
+    // iptables would say "Bad argument" or "Invalid rule number" only after a process and a lock
+    const what = action === 'del' ? 'a rule number or a rule' : 'a rule';
+    throw new UsageError(`expected ${what} starting with an option (e.g. -p icmp -j DROP), got "${rule[0]}"`, { words, index: next + 1 }, usage);
   }
   return { verb: 'fw', target: spec, action, rule, json };
 }

@@ -335,6 +335,7 @@ export function badInputCases(fx: Fixtures): BadInputCase[] {
   add('fw', 'option glued to its value', ['fw', a, 'add', '-ptcp', '-j', 'DROP'], '-ptcp', 2);
   add('fw', 'a line break in a word', ['fw', a, 'add', '-p', 'icmp\n-F', '-j', 'DROP'], 'icmp\\n-F', 2);
   add('fw', 'rule number 0', ['fw', a, 'del', '0'], '"0"', 2);
+  add('fw', 'del of a word that is neither a number nor an option', ['fw', a, 'del', 'abc'], '"abc"', 2);
   add('fw', 'list with a stray word', ['fw', a, 'list', 'all'], 'all', 2);
   add('fw', 'rule number not there', ['fw', a, 'del', '3'], 'rule number 3', 1);
   add('fw', 'rule not there', ['fw', a, 'del', '-p', 'udp', '-j', 'DROP'], '-p udp -j DROP', 1);

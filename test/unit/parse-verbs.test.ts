@@ -212,6 +212,9 @@ describe('parseCommand: fw', () => {
     expectUsageError(() => parse('fw firewall list extra'), { message: 'unexpected "extra"', index: 3, word: 'extra' });
     expectUsageError(() => parse('fw firewall add'), { message: '"fw add" needs a rule (e.g. -p icmp -j DROP)', index: 3, word: undefined });
     expectUsageError(() => parse('fw firewall del'), { message: '"fw del" needs a rule (e.g. -p icmp -j DROP) or a rule number', index: 3, word: undefined });
+    expectUsageError(() => parse('fw firewall del abc'), { message: 'expected a rule number or a rule starting with an option (e.g. -p icmp -j DROP), got "abc"', index: 3, word: 'abc' });
+    expectUsageError(() => parse('fw firewall add icmp -j DROP'), { message: 'expected a rule starting with an option (e.g. -p icmp -j DROP), got "icmp"', index: 3, word: 'icmp' });
+    expect(parse('fw firewall add ! -s 10.0.0.1 -j DROP')).toMatchObject({ rule: ['!', '-s', '10.0.0.1', '-j', 'DROP'] });
     expectUsageError(() => parse('fw firewall del 0'), { message: 'bad rule number "0": must be from 1 to 100000', index: 3, word: '0', names: '"0"' });
     expectUsageError(() => parseCommand(['fw', 'firewall', 'add', '-p', 'icmp\n-F']), {
       message: '"icmp\\n-F": rule words must not contain control characters', index: 4, word: 'icmp\n-F', names: 'icmp',
