@@ -36,8 +36,11 @@ export async function runKill(cmd: KillCommand, ctx: CommandContext): Promise<Co
     what = `killed container ${ns.label}`;
     json = { kind: 'docker' };
   } else {
-    const pids = await stopProcessesIn(ns.netnsName!);
+    // the name goes first: a UI watching the namespace then lets it go instead of starting its
+    // monitor and pinger again in it when they are stopped
+    const inside = await processesIn(ns.netnsName!);
     await ctx.execute([{ describe: `delete network namespace ${ns.label}`, argv: ['ip', 'netns', 'del', ns.netnsName!] }]);
+    const pids = await stopProcesses(inside);
     what = `deleted network namespace ${ns.label}${pids.length ? `, stopped ${pids.length} process${pids.length === 1 ? '' : 'es'}` : ''}`;
     json = { kind: 'netns', pids };
   }
@@ -70,9 +73,12 @@ async function waitUntilGone(peers: readonly EndRef[], namespaces: readonly Name
   return remaining;
 }
 
-async function stopProcessesIn(netns: string): Promise<number[]> {
+async function processesIn(netns: string): Promise<number[]> {
   const out = await query(['ip', 'netns', 'pids', netns], `list the processes in ${netns}`);
-  const pids = out.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number).filter((p) => p !== process.pid);
+  return out.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number).filter((p) => p !== process.pid);
+}
+
+async function stopProcesses(pids: readonly number[]): Promise<readonly number[]> {
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + GRACE_MS;
   while (pids.some(alive) && Date.now() < deadline) await sleep(50);
