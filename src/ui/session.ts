@@ -3,7 +3,7 @@ import type { CommandContext } from '../commands/context.js';
 import { runCommand } from '../commands/run.js';
 import { readForwarding } from '../commands/forward.js';
 import { readForwardRules } from '../commands/fw.js';
-import { parseCommand } from '../parse/verbs.js';
+import { parseCommand, USAGE } from '../parse/verbs.js';
 import { parseTargetWords } from '../parse/target.js';
 import { readNamespace, readRoutes, type Route } from '../net/read.js';
 import { pingFrom } from '../health/ping.js';
@@ -260,15 +260,18 @@ export class Session {
       if (words[0] === 'unwatch') return { ok: true, lines: [this.removeWatch(words.slice(1))] };
       const cmd = parseCommand(words);
       if (cmd.verb === 'help') {
+        const usage = cmd.topic !== undefined && Object.hasOwn(USAGE, cmd.topic) ? `usage: ${USAGE[cmd.topic]}` : undefined;
+        if (usage) this.log('info', usage);
         this.log('info', 'press ? for every key and verb');
-        return { ok: true, lines: [] };
+        return { ok: true, lines: usage ? [usage] : [] };
       }
       const result = await runCommand(cmd, this.ctx);
       if (cmd.verb === 'koko' && cmd.action === 'delete' && result.ok) this.deletedOnPurpose(result.json);
       const ms = Math.round(performance.now() - started);
       const lines = result.lines.filter(Boolean);
       this.log(result.ok ? 'ok' : 'bad', `${shown}  (${ms} ms)`);
-      for (const l of cmd.verb === 'ls' ? [] : lines) this.log('info', `  ${l.replace(/^[✓✗] /, '')}`);
+      // ls's table is what the panels show; the log gets its count
+      for (const l of cmd.verb === 'ls' ? [lsSummary(result.json)] : lines) this.log('info', `  ${l.replace(/^[✓✗] /, '')}`);
       return { ok: result.ok, lines };
     } catch (err) {
       changedNothing = err instanceof UsageError || (err instanceof ChainmailError && err.exitCode === EXIT_USAGE);
@@ -535,4 +538,10 @@ function promptRefusal(words: readonly string[]): string | undefined {
   if (healing && words.includes('--watch')) return 'heal --watch runs until stopped: run it from a shell; here, heal once when the chain breaks';
   if (healing && words.includes('reattach')) return 'heal --policy reattach waits for the node to come back: run it from a shell';
   return undefined;
+}
+
+/** `ls` in one line for the log: the panels show its table. */
+function lsSummary(json: unknown): string {
+  const { targets = [], links = [] } = json as { targets?: unknown[]; links?: unknown[] };
+  return `${targets.length} target${targets.length === 1 ? '' : 's'}, ${links.length} link${links.length === 1 ? '' : 's'} (the panels show them; ls --json in a shell prints them)`;
 }
