@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import React from 'react';
 import { render } from 'ink';
 import { createContext } from '../commands/context.js';
@@ -59,9 +60,68 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
     // a tutorial's step still running ends (at its next line) while the session can still take it
     await tutorial?.stop();
     session.stop();
+    // a prompt command still running (ping -c 50) would keep the process alive, on a
+    // screen given back, until it ends: what it runs is stopped
+    stopChildren();
     app.cleanup();
     restore();
     process.off('exit', restore);
   }
   return 0;
+}
+
+export interface ProcessEntry {
+  pid: number;
+  ppid: number;
+  /** Process group. */
+  pgrp: number;
+}
+
+/**
+ * Pure: the processes a quit stops: this process's children in its own
+ * process group. Children in a group of their own are meant to outlive the
+ * UI or to be waited for (a chain's web servers, batches that must not stop
+ * half way: sys/exec.ts ownProcessGroup).
+ */
+export function childrenToStop(processes: readonly ProcessEntry[], self: { pid: number; pgrp: number }): number[] {
+  return processes.filter((p) => p.ppid === self.pid && p.pgrp === self.pgrp).map((p) => p.pid);
+}
+
+function readProcess(pid: number): ProcessEntry | undefined {
+  try {
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(ppid), pgrp: Number(pgrp) };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+const STOP_GRACE_MS = 1000;
+
+/** SIGTERM to the children a quit stops; SIGKILL a second later to any still there. */
+function stopChildren(): void {
+  const self = readProcess(process.pid);
+  if (!self) return;
+  let processes: ProcessEntry[];
+  try {
+    processes = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => readProcess(Number(name)) ?? []);
+  } catch {
+    return;
+  }
+  const pids = childrenToStop(processes, self);
+  const signal = (pid: number, name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch { /* gone */ }
+  };
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  if (!pids.length) return;
+  setTimeout(() => {
+    for (const pid of pids) {
+      // still a child of ours: one that ignored SIGTERM
+      if (readProcess(pid)?.ppid === process.pid) signal(pid, 'SIGKILL');
+    }
+  }, STOP_GRACE_MS).unref();
 }
