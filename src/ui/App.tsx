@@ -1,11 +1,12 @@
-import React, { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import React, { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import type { Session } from './session.js';
-import { ChainView } from './ChainView.js';
+import { chainScrollLimit, ChainView } from './ChainView.js';
 import { Prompt } from './Prompt.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import type { CommandHistory } from './history.js';
-import { DetailPanel, LogPanel, Panel, TargetsPanel, visibleTargets, WatchLines } from './panels.js';
+import { DetailPanel, detailLines, detailScrollLimit, LogPanel, logRows, logScrollLimit, Panel, TargetsPanel, tint, visibleTargets, WatchLines } from './panels.js';
+import { renderChains } from '../render/chain.js';
 import { isChainLink } from '../render/chain-input.js';
 import { toCommandWords } from './prompt-line.js';
 import { StepPane } from './StepPane.js';
@@ -37,22 +38,59 @@ function fitText(text: string, width: number): string {
   return `${space > width / 2 ? cut.slice(0, space) : cut}…`;
 }
 
+/**
+ * State whose latest value the key handler reads from the ref: keys that
+ * arrive in one read (Down Down, a held key) are handled one after another
+ * before React renders again, and each must build on the one before.
+ */
+function useLatestState<T>(initial: T): [T, (next: T | ((previous: T) => T)) => void, React.RefObject<T>] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = useCallback((next: T | ((previous: T) => T)) => {
+    ref.current = typeof next === 'function' ? (next as (previous: T) => T)(ref.current) : next;
+    setValue(ref.current);
+  }, []);
+  return [value, set, ref];
+}
+
+/** How far a key moves the focused panel: a row, a page, or to either end; undefined for other keys. */
+function moveOf(input: string, key: Key, page: number): number | undefined {
+  if (key.upArrow || input === 'k') return -1;
+  if (key.downArrow || input === 'j') return 1;
+  if (key.pageUp) return -page;
+  if (key.pageDown) return page;
+  if (key.home) return -Infinity;
+  if (key.end) return Infinity;
+  return undefined;
+}
+
+const clamp = (n: number, low: number, high: number) => Math.max(low, Math.min(high, n));
+
 export function App(props: { session: Session; history: CommandHistory; tutorial?: TutorialPlayer }) {
   const { session } = props;
   const state = useSyncExternalStore((l) => session.subscribe(l), () => session.state);
   const { columns, rows } = useTerminalSize();
   const { exit } = useApp();
-  const [focus, setFocus] = useState<Focus>('targets');
-  const [prompting, setPrompting] = useState(false);
-  const [filtering, setFiltering] = useState(false);
-  const [filter, setFilter] = useState('');
-  const [help, setHelp] = useState(false);
-  const [logBack, setLogBack] = useState(0);
-  const [detailScroll, setDetailScroll] = useState(0);
+  const [focus, setFocus, focusRef] = useLatestState<Focus>('targets');
+  const [prompting, setPrompting, promptingRef] = useLatestState(false);
+  const [filtering, setFiltering, filteringRef] = useLatestState(false);
+  const [filter, setFilter, filterRef] = useLatestState('');
+  const [help, setHelp, helpRef] = useLatestState(false);
+  const [logBack, setLogBack, logBackRef] = useLatestState(0);
+  const [detailScroll, setDetailScroll, detailScrollRef] = useLatestState(0);
+  const [chainScroll, setChainScroll, chainScrollRef] = useLatestState(0);
   const [typeAhead, setTypeAhead] = useState('');
 
   const targets = visibleTargets(state.topology, filter);
   useEffect(() => session.setTargetsFilter(filter), [session, filter]);
+  // a filter that hides the selected target moves the selection to the first target it shows
+  useEffect(() => {
+    const shown = visibleTargets(session.state.topology, filter);
+    if (shown.length && !shown.some((t) => t.ns.label === session.state.selected)) {
+      session.select(shown[0]!.ns.label);
+      setDetailScroll(0);
+    }
+  }, [session, filter, state.topology, state.selected]);
   const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
   const chain = useMemo(() => session.chain(), [state.topology, state.broken, state.checks, state.healing]);
 
@@ -60,6 +98,66 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     targets: (state.topology?.targets ?? []).map((t) => t.ns.label),
     interfaces: Object.fromEntries((state.topology?.targets ?? []).map((t) => [t.ns.label, t.interfaces.map((i) => i.name)])),
   }), [state.topology]);
+
+  // layout: header, two rows of panels, the prompt and its completion line. The
+  // frame stays a row shorter than the terminal: Ink clears the whole screen
+  // before every update of a frame as tall as the terminal
+  const height = rows - 1;
+  const body = height - 3;
+  const topHeight = Math.max(8, Math.floor(body / 2));
+  const bottomHeight = body - topHeight;
+  const leftWidth = Math.min(40, Math.floor(columns * 0.34));
+  const rightWidth = columns - leftWidth;
+  // watches share the chain panel: at most half of it
+  const watchRows = Math.min(state.watches.length, Math.floor((topHeight - 3) / 2));
+  // a tutorial's step pane (in the log's place) gets more of the width for its text
+  const detailWidth = Math.floor(columns * (props.tutorial ? 0.4 : 0.5));
+
+  const chainWidth = rightWidth - 4;
+  const chainRows = topHeight - 3 - watchRows;
+  const chainLines = useMemo(() => renderChains(chain.nodes, chain.hops, chainWidth), [chain, chainWidth]);
+  const chainLimit = chainScrollLimit(chainLines.length, chainRows);
+
+  const peers = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const l of state.topology?.links ?? []) {
+      if (!l.b) continue;
+      map.set(`${l.a.target}:${l.a.ifname}`, `${l.b.target}:${l.b.ifname}`);
+      map.set(`${l.b.target}:${l.b.ifname}`, `${l.a.target}:${l.a.ifname}`);
+    }
+    return map;
+  }, [state.topology]);
+  const details = detailLines(selectedTarget, state.details, peers);
+  const detailLimit = detailScrollLimit(details.length, bottomHeight);
+
+  const logWidth = columns - detailWidth;
+  // without focus the log shows its newest rows, entries other than ✓ and ✗ cut to a row each
+  const logFocused = focus === 'log' && !prompting;
+  const log = useMemo(() => logRows(state.log, logWidth - 4, logFocused), [state.log, logWidth, logFocused]);
+  const logLimit = logScrollLimit(log.length, bottomHeight);
+
+  // a resize, or a drawing, a target or a log that got shorter, leaves no scroll past the end
+  useEffect(() => {
+    if (logBackRef.current > logLimit) setLogBack(logLimit);
+  }, [logLimit]);
+  useEffect(() => {
+    if (chainScrollRef.current > chainLimit) setChainScroll(chainLimit);
+  }, [chainLimit]);
+  useEffect(() => {
+    if (detailScrollRef.current > detailLimit) setDetailScroll(detailLimit);
+  }, [detailLimit]);
+
+  // what the key handler needs of this render's layout (the layout does not change between keys of one read)
+  const layout = useRef({ targetRows: 1, chainPage: 1, chainLimit: 0, detailRows: 1, detailLimit: 0, logRows: 1, logLimit: 0 });
+  layout.current = {
+    targetRows: topHeight - 3,
+    chainPage: Math.max(1, chainRows - 2),
+    chainLimit,
+    detailRows: bottomHeight - 3,
+    detailLimit,
+    logRows: bottomHeight - 3,
+    logLimit,
+  };
 
   const quit = () => {
     session.stop();
@@ -71,13 +169,46 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     if (key.ctrl && input === 'c') quit();
   });
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') return;
-    if (help) {
+  /** Moves what the focused panel shows by `by` rows (or entries, or targets). */
+  const move = (by: number) => {
+    const focused = focusRef.current;
+    if (focused === 'targets') {
+      const shown = visibleTargets(session.state.topology, filterRef.current);
+      if (!shown.length) return;
+      const i = shown.findIndex((t) => t.ns.label === session.state.selected);
+      const next = shown[clamp(i + by, 0, shown.length - 1)]!;
+      if (next.ns.label !== session.state.selected) {
+        session.select(next.ns.label);
+        setDetailScroll(0);
+      }
+    } else if (focused === 'log') {
+      // the log's scroll counts rows back from the newest (an entry can be taller than the panel): up goes back
+      setLogBack((b) => clamp(Math.min(b, layout.current.logLimit) - by, 0, layout.current.logLimit));
+    } else if (focused === 'details') {
+      setDetailScroll((s) => clamp(Math.min(s, layout.current.detailLimit) + by, 0, layout.current.detailLimit));
+    } else {
+      setChainScroll((s) => clamp(Math.min(s, layout.current.chainLimit) + by, 0, layout.current.chainLimit));
+    }
+  };
+
+  const pageOf = (focused: Focus): number => {
+    const l = layout.current;
+    const page = focused === 'targets' ? l.targetRows : focused === 'chain' ? l.chainPage : focused === 'details' ? l.detailRows : l.logRows;
+    return Math.max(1, page - 1);
+  };
+
+  const onKey = (input: string, key: Key) => {
+    if (helpRef.current) {
       setHelp(false);
       return;
     }
-    if (filtering) {
+    if (promptingRef.current) {
+      // the prompt opened earlier in this read and takes keys from the next render on: typed text waits for it
+      if (key.return) setTypeAhead((t) => t + '\r');
+      else if (!key.ctrl && !key.meta && /^[^\x00-\x1f\x7f]+$/.test(input)) setTypeAhead((t) => t + input);
+      return;
+    }
+    if (filteringRef.current) {
       if (key.escape) { setFilter(''); setFiltering(false); return; }
       if (key.return) { setFiltering(false); return; }
       if (key.backspace || key.delete) { setFilter((f) => f.slice(0, -1)); return; }
@@ -89,12 +220,6 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
       if (end >= 0) setFiltering(false);
       return;
     }
-    // a burst of single-key commands (":" and what follows is the prompt's)
-    if (input.length > 1 && !key.ctrl && !key.meta && /^[?qr\/jk]+$/.test(input)) {
-      for (const ch of input) {
-        if (ch === 'q') return quit();
-      }
-    }
     if (input.startsWith(':')) {
       if (input.length > 1) setTypeAhead(input.slice(1));
       return setPrompting(true);
@@ -104,31 +229,23 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     if (input === '/') { setFiltering(true); setFocus('targets'); return; }
     if (input === 'r') { session.forgetBroken(); session.log('info', 'refreshed'); return; }
     if (key.tab) {
-      const i = FOCUS_ORDER.indexOf(focus);
+      const i = FOCUS_ORDER.indexOf(focusRef.current);
       setFocus(FOCUS_ORDER[(i + (key.shift ? FOCUS_ORDER.length - 1 : 1)) % FOCUS_ORDER.length]!);
       return;
     }
-    const up = key.upArrow || input === 'k';
-    const down = key.downArrow || input === 'j';
-    if (!up && !down) return;
-    if (focus === 'targets' && targets.length) {
-      const i = targets.findIndex((t) => t.ns.label === state.selected);
-      const next = targets[Math.min(targets.length - 1, Math.max(0, i + (down ? 1 : -1)))];
-      if (next) { session.select(next.ns.label); setDetailScroll(0); }
-    } else if (focus === 'log') setLogBack((b) => Math.max(0, Math.min(state.log.length - 1, b + (up ? 1 : -1))));
-    else if (focus === 'details') setDetailScroll((s) => Math.max(0, s + (down ? 1 : -1)));
-  }, { isActive: !prompting });
+    const by = moveOf(input, key, pageOf(focusRef.current));
+    if (by !== undefined) move(by);
+  };
 
-  // layout: header, two rows of panels, the prompt (and its completion line)
-  const body = rows - 3;
-  const topHeight = Math.max(8, Math.floor(body / 2));
-  const bottomHeight = body - topHeight;
-  const leftWidth = Math.min(40, Math.floor(columns * 0.34));
-  const rightWidth = columns - leftWidth;
-  // watches share the chain panel: at most half of it
-  const watchRows = Math.min(state.watches.length, Math.floor((topHeight - 3) / 2));
-  // a tutorial's step pane (in the log's place) gets more of the width for its text
-  const detailWidth = Math.floor(columns * (props.tutorial ? 0.4 : 0.5));
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return;
+    // a burst of single-key commands typed fast (Tabs included) arrives as one string: each key counts
+    if (input.length > 1 && !key.ctrl && !key.meta && /^[?qr\/jk\t]+$/.test(input)) {
+      for (const ch of input) onKey(ch, { ...key, tab: ch === '\t' });
+      return;
+    }
+    onKey(input, key);
+  }, { isActive: !prompting });
 
   const linkCount = state.topology?.links.filter(isChainLink).length ?? 0;
   const checked = [...state.checks.values()];
@@ -140,24 +257,17 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const header = ` chainmail  ${engine} · netns ${netns} · links ${linkCount}${broken} · health ${checked.filter((c) => c.ok).length}/${checked.length} ok${state.busy ? ' · running…' : ''}`;
   const keysHint = '? help  : command  / filter  q quit ';
 
-  const peers = new Map<string, string>();
-  for (const l of state.topology?.links ?? []) {
-    if (!l.b) continue;
-    peers.set(`${l.a.target}:${l.a.ifname}`, `${l.b.target}:${l.b.ifname}`);
-    peers.set(`${l.b.target}:${l.b.ifname}`, `${l.a.target}:${l.a.ifname}`);
-  }
-
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     return <Text wrap="truncate">{`chainmail needs ${MIN_COLUMNS}x${MIN_ROWS}; this terminal is ${columns}x${rows}. q quits.`}</Text>;
   }
   if (help) {
-    return <HelpOverlay width={columns} height={rows} />;
+    return <HelpOverlay width={columns} height={height} />;
   }
 
   return (
-    <Box flexDirection="column" width={columns} height={rows}>
+    <Box flexDirection="column" width={columns} height={height}>
       <Box width={columns}>
-        <Text bold color={state.engine.state === 'unreachable' ? 'yellow' : undefined} wrap="truncate">
+        <Text bold color={tint(state.engine.state === 'unreachable' ? 'yellow' : undefined)} wrap="truncate">
           {fitText(header, columns - keysHint.length - 1).padEnd(columns - keysHint.length)}
         </Text>
         <Text dimColor wrap="truncate">{keysHint}</Text>
@@ -166,18 +276,18 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
         <TargetsPanel targets={targets} selected={state.selected} filter={filter} filtering={filtering}
           width={leftWidth} height={topHeight} focused={focus === 'targets' && !prompting} />
         <Panel title="chain" width={rightWidth} height={topHeight} focused={focus === 'chain' && !prompting}>
-          <ChainView nodes={chain.nodes} hops={chain.hops} width={rightWidth - 4} maxRows={topHeight - 3 - watchRows} />
+          <ChainView nodes={chain.nodes} hops={chain.hops} lines={chainLines} width={chainWidth} maxRows={chainRows}
+            scroll={chainScroll} focused={focus === 'chain' && !prompting} />
           <WatchLines watches={state.watches.slice(0, watchRows)} width={rightWidth - 4} />
         </Panel>
       </Box>
       <Box>
-        <DetailPanel target={selectedTarget} details={state.details} peers={peers} scroll={detailScroll}
+        <DetailPanel target={selectedTarget} lines={details} scroll={detailScroll}
           width={detailWidth} height={bottomHeight} focused={focus === 'details' && !prompting} />
         {props.tutorial
           ? <StepPane player={props.tutorial} width={columns - detailWidth} height={bottomHeight}
             active={!prompting && !filtering} focused={focus === 'log' && !prompting} />
-          : <LogPanel log={state.log} scrollBack={logBack} width={columns - detailWidth} height={bottomHeight}
-            focused={focus === 'log' && !prompting} />}
+          : <LogPanel rows={log} scrollBack={logFocused ? logBack : 0} width={logWidth} height={bottomHeight} focused={logFocused} />}
       </Box>
       <Prompt
         focused={prompting}

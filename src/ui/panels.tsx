@@ -4,18 +4,44 @@ import type { TargetState, Topology } from '../topology/model.js';
 import { assignedAddresses } from '../topology/ip-json.js';
 import type { LogEntry, TargetDetails, Watch } from './session.js';
 
+/**
+ * Whether the UI colours anything: not when NO_COLOR is set (no-color.org)
+ * or the terminal is dumb. Styles that are not colour (bold, dim, inverse)
+ * stay: the prompt's cursor is drawn inverse.
+ */
+export function coloursWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
+/** The colour, or none when colours are off. */
+export function tint<C extends string>(color: C | undefined): C | undefined {
+  return coloursWanted() ? color : undefined;
+}
+
+/** The focused panel's border has heavy lines along its top and bottom, a cue that reads without colour. */
+const FOCUSED_BORDER = {
+  topLeft: '╭', top: '━', topRight: '╮', left: '│', right: '│', bottomLeft: '╰', bottom: '━', bottomRight: '╯',
+};
+
 /** A bordered panel with a title on its first line; content is clipped to fit. */
 export function Panel(props: { title: string; width: number; height: number; focused: boolean; children?: React.ReactNode }) {
   return (
-    <Box flexDirection="column" width={props.width} height={props.height} borderStyle="round"
-      borderColor={props.focused ? 'cyan' : 'gray'} overflow="hidden">
-      <Text bold color={props.focused ? 'cyan' : undefined} wrap="truncate">{props.title}</Text>
+    <Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? FOCUSED_BORDER : 'round'}
+      borderColor={tint(props.focused ? 'cyan' : 'gray')} overflow="hidden">
+      {/* content taller than the panel is cut at the bottom; the title always shows */}
+      <Box flexShrink={0}>
+        <Text bold color={tint(props.focused ? 'cyan' : undefined)} wrap="truncate">{props.title}</Text>
+      </Box>
       {props.children}
     </Box>
   );
 }
 
-const clip = (text: string, width: number): string => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text);
+/** One row of at most `width` characters: line breaks in the text (an error's message) become spaces. */
+const clip = (text: string, width: number): string => {
+  const row = text.replace(/\s*\n\s*/g, ' ');
+  return row.length > width ? `${row.slice(0, Math.max(0, width - 1))}…` : row;
+};
 
 export function visibleTargets(topology: Topology | undefined, filter: string): TargetState[] {
   const all = topology?.targets ?? [];
@@ -58,40 +84,51 @@ export function TargetsPanel(props: {
   );
 }
 
+export interface DetailLine {
+  text: string;
+  dim?: boolean;
+  bold?: boolean;
+}
+
+/** The detail panel's lines for a target: its interfaces, routes, forwarding. */
+export function detailLines(t: TargetState | undefined, d: TargetDetails | undefined, peers: ReadonlyMap<string, string>): DetailLine[] {
+  const lines: DetailLine[] = [];
+  if (!t) return [{ text: 'select a target', dim: true }];
+  if (t.error) lines.push({ text: t.error, dim: true });
+  for (const i of t.interfaces) {
+    const state = i.state === 'UNKNOWN' && i.adminUp ? 'UP' : i.state;
+    const peer = peers.get(`${t.ns.label}:${i.name}`);
+    lines.push({ text: `${i.name.padEnd(9)} ${state.padEnd(5)} ${assignedAddresses(i).join(' ') || '-'}${peer ? `  ↔ ${peer}` : ''}` });
+  }
+  if (d?.error) lines.push({ text: d.error, dim: true });
+  for (const family of [4, 6] as const) {
+    const routes = d?.routes.filter((r) => r.family === family) ?? [];
+    if (!routes.length) continue;
+    lines.push({ text: `routes (ipv${family})`, bold: true });
+    for (const r of routes) {
+      lines.push({ text: ` ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol === 'kernel' ? ' proto kernel' : ''}${r.scope && r.scope !== 'global' ? ` scope ${r.scope}` : ''}` });
+    }
+  }
+  if (d?.forwarding) {
+    lines.push({ text: `forwarding ${d.forwarding.ipv4 ? 'on' : 'off'}${d.forwarding.ipv6 !== d.forwarding.ipv4 ? ` (ipv6 ${d.forwarding.ipv6 ? 'on' : 'off'})` : ''} · firewall rules ${d.firewallRules ?? '?'}` });
+  }
+  return lines;
+}
+
+/** How far the detail panel can scroll: its lines past what fits. */
+export const detailScrollLimit = (lines: number, height: number) => Math.max(0, lines - (height - 3));
+
 export function DetailPanel(props: {
-  target?: TargetState; details?: TargetDetails; peers: Map<string, string>;
+  target?: TargetState; lines: readonly DetailLine[];
   width: number; height: number; focused: boolean; scroll: number;
 }) {
   const inner = props.width - 4;
-  const lines: Array<{ text: string; dim?: boolean; bold?: boolean }> = [];
   const t = props.target;
-  if (!t) lines.push({ text: 'select a target', dim: true });
-  else {
-    if (t.error) lines.push({ text: t.error, dim: true });
-    for (const i of t.interfaces) {
-      const state = i.state === 'UNKNOWN' && i.adminUp ? 'UP' : i.state;
-      const peer = props.peers.get(`${t.ns.label}:${i.name}`);
-      lines.push({ text: `${i.name.padEnd(9)} ${state.padEnd(5)} ${assignedAddresses(i).join(' ') || '-'}${peer ? `  ↔ ${peer}` : ''}` });
-    }
-    const d = props.details;
-    if (d?.error) lines.push({ text: d.error, dim: true });
-    for (const family of [4, 6] as const) {
-      const routes = d?.routes.filter((r) => r.family === family) ?? [];
-      if (!routes.length) continue;
-      lines.push({ text: `routes (ipv${family})`, bold: true });
-      for (const r of routes) {
-        lines.push({ text: ` ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol === 'kernel' ? ' proto kernel' : ''}${r.scope && r.scope !== 'global' ? ` scope ${r.scope}` : ''}` });
-      }
-    }
-    if (d?.forwarding) {
-      lines.push({ text: `forwarding ${d.forwarding.ipv4 ? 'on' : 'off'}${d.forwarding.ipv6 !== d.forwarding.ipv4 ? ` (ipv6 ${d.forwarding.ipv6 ? 'on' : 'off'})` : ''} · firewall rules ${d.firewallRules ?? '?'}` });
-    }
-  }
   const rows = props.height - 3;
-  const start = Math.min(props.scroll, Math.max(0, lines.length - rows));
+  const start = Math.min(props.scroll, detailScrollLimit(props.lines.length, props.height));
   return (
     <Panel title={t ? `${t.ns.label} (${t.ns.kind}${t.ns.pid ? ` pid ${t.ns.pid}` : ''})` : 'details'} width={props.width} height={props.height} focused={props.focused}>
-      {lines.slice(start, start + rows).map((l, i) => (
+      {props.lines.slice(start, start + rows).map((l, i) => (
         <Text key={i} dimColor={l.dim} bold={l.bold} wrap="truncate">{clip(l.text, inner)}</Text>
       ))}
     </Panel>
@@ -100,16 +137,77 @@ export function DetailPanel(props: {
 
 const time = (d: Date) => d.toTimeString().slice(0, 8);
 
-export function LogPanel(props: { log: LogEntry[]; width: number; height: number; focused: boolean; scrollBack: number }) {
-  const inner = props.width - 4;
-  const rows = props.height - 3;
-  const end = Math.max(0, props.log.length - props.scrollBack);
-  const shown = props.log.slice(Math.max(0, end - rows), end);
+/** Continuation rows start under the entry's text (after its time and mark) when that leaves room enough. */
+const LOG_PREFIX = 11;
+const MIN_TEXT_WIDTH = 20;
+
+export interface LogRow {
+  text: string;
+  tone: LogEntry['tone'];
+  /** Cut short: the whole of it shows once the log has focus. */
+  cut?: boolean;
+}
+
+/**
+ * Pure: a log entry as rows of at most `width` characters. With `whole`,
+ * each line of its text starts a row and wraps at spaces (a word longer than
+ * a row is cut into pieces); without, the entry is one row, cut with "…".
+ */
+export function logEntryRows(e: LogEntry, width: number, whole = true): LogRow[] {
+  const mark = e.tone === 'ok' ? '✓' : e.tone === 'bad' ? '✗' : ' ';
+  const room = Math.max(1, width);
+  const indent = ' '.repeat(width - LOG_PREFIX >= MIN_TEXT_WIDTH ? LOG_PREFIX : 2);
+  const [first = '', ...more] = e.text.split(/\r?\n/);
+  if (!whole) {
+    const row = `${time(e.at)} ${mark} ${[first, ...more.map((line) => line.trim())].join(' ')}`.trimEnd();
+    return [row.length > room || more.length ? { text: clip(row, room), tone: e.tone, cut: true } : { text: row, tone: e.tone }];
+  }
+  const lines = [`${time(e.at)} ${mark} ${first}`, ...more.map((line) => indent + line)].map((line) => line.trimEnd());
+  return lines.flatMap((line) => wrapRow(line, room, indent)).map((text) => ({ text, tone: e.tone }));
+}
+
+function wrapRow(text: string, width: number, indent: string): string[] {
+  const rows: string[] = [];
+  let rest = text;
+  for (;;) {
+    const lead = rows.length ? indent : '';
+    const room = Math.max(1, width - lead.length);
+    if (rest.length <= room) {
+      rows.push(lead + rest);
+      return rows;
+    }
+    const space = rest.lastIndexOf(' ', room);
+    const cut = space > room / 3 ? space : room;
+    rows.push(lead + rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+    if (rest === '') return rows;
+  }
+}
+
+/**
+ * Pure: every row of the log, oldest first. What a command did and its
+ * errors (✓ and ✗ entries) show whole, wrapped; the rest (a command's
+ * output, a usage) is cut to a row an entry unless `whole` (the log has
+ * focus), so that an error stays in view above the usage that follows it.
+ */
+export function logRows(log: readonly LogEntry[], width: number, whole = false): LogRow[] {
+  return log.flatMap((entry) => logEntryRows(entry, width, whole || entry.tone !== 'info'));
+}
+
+/** How far the log can scroll back, in rows. */
+export const logScrollLimit = (rows: number, height: number) => Math.max(0, rows - (height - 3));
+
+/** The log panel: `rows` (logRows), the newest at the bottom unless scrolled back by `scrollBack` rows. */
+export function LogPanel(props: { rows: readonly LogRow[]; width: number; height: number; focused: boolean; scrollBack: number }) {
+  const back = Math.min(props.scrollBack, logScrollLimit(props.rows.length, props.height));
+  const end = props.rows.length - back;
+  const shown = props.rows.slice(Math.max(0, end - (props.height - 3)), end);
+  const hint = !props.focused && shown.some((r) => r.cut) ? ' · Tab here: whole lines' : '';
   return (
-    <Panel title={props.scrollBack ? `log (↑ ${props.scrollBack})` : 'log'} width={props.width} height={props.height} focused={props.focused}>
-      {shown.map((e, i) => (
-        <Text key={i} color={e.tone === 'ok' ? 'green' : e.tone === 'bad' ? 'red' : undefined} dimColor={e.tone === 'info'} wrap="truncate">
-          {clip(`${time(e.at)} ${e.tone === 'ok' ? '✓' : e.tone === 'bad' ? '✗' : ' '} ${e.text}`, inner)}
+    <Panel title={`log${back ? ` (↑ ${back} rows)` : ''}${hint}`} width={props.width} height={props.height} focused={props.focused}>
+      {shown.map((r, i) => (
+        <Text key={i} color={tint(r.tone === 'ok' ? 'green' : r.tone === 'bad' ? 'red' : undefined)} dimColor={r.tone === 'info'} wrap="truncate">
+          {r.text}
         </Text>
       ))}
     </Panel>
@@ -120,7 +218,7 @@ export function WatchLines(props: { watches: Watch[]; width: number }) {
   return (
     <>
       {props.watches.map((w) => (
-        <Text key={w.id} color={w.ok === undefined ? undefined : w.ok ? 'green' : 'red'} wrap="truncate">
+        <Text key={w.id} color={tint(w.ok === undefined ? undefined : w.ok ? 'green' : 'red')} wrap="truncate">
           {clip(`${w.ok === undefined ? '…' : w.ok ? '✓' : '✗'} watch ${w.id} ${w.kind} ${w.target} → ${w.destination}  ${w.detail ?? 'checking'}${w.changedAt ? `  since ${time(w.changedAt)}` : ''}`, props.width)}
         </Text>
       ))}

@@ -46,8 +46,8 @@ describe('HelpOverlay', () => {
     for (const line of lines) expect(cells(line)).toBeLessThanOrEqual(width);
   });
 
-  it('still lists every verb at the smallest screen the app allows (80x24)', () => {
-    const text = frameOf(80, 24).join('\n');
+  it('still lists every verb at the smallest screen the app allows (80x24: the overlay is 80x23)', () => {
+    const text = frameOf(80, 23).join('\n');
     // at this size the commands stand in two columns
     for (const verb of PROMPT_VERBS) expect(text, verb).toMatch(new RegExp(`(│ | {2})${verb}\\b`));
     expect(text).toContain('any key closes this help');
@@ -76,8 +76,8 @@ describe('helpRows', () => {
     const keyRowCount = (rows: ReturnType<typeof helpRows>) => rows.findIndex((r) => r.text === 'commands') - 1;
     expect(keyRowCount(wide)).toBe(Math.ceil(KEY_BINDINGS.length / 2));
     expect(keyRowCount(narrow)).toBe(KEY_BINDINGS.length);
-    // the inside of the app's smallest screen (80x24) still has two columns
-    expect(helpRows(76, 22).find((r) => r.style !== 'heading')!.text).toMatch(/^: +command prompt +\/ +filter targets$/);
+    // the inside of the overlay on the app's smallest screen (80x24, the frame a row shorter) still has two columns
+    expect(helpRows(76, 21).find((r) => r.style !== 'heading')!.text).toMatch(/^: +command prompt +Shift-Tab +previous panel$/);
   });
 
   it('is empty when there is no inside at all', () => {
