@@ -133,8 +133,10 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const logWidth = columns - detailWidth;
   // without focus the log shows its newest rows, entries other than ✓ and ✗ cut to a row each
   const logFocused = focus === 'log' && !prompting;
-  const log = useMemo(() => logRows(state.log, logWidth - 4, logFocused), [state.log, logWidth, logFocused]);
-  const logLimit = logScrollLimit(log.length, bottomHeight);
+  const wholeLog = useMemo(() => logRows(state.log, logWidth - 4, true), [state.log, logWidth]);
+  const compactLog = useMemo(() => (logFocused ? [] : logRows(state.log, logWidth - 4)), [state.log, logWidth, logFocused]);
+  // scrolling is of the whole rows (Tab then Up in one read scrolls those too)
+  const logLimit = logScrollLimit(wholeLog.length, bottomHeight);
 
   // a resize, or a drawing, a target or a log that got shorter, leaves no scroll past the end
   useEffect(() => {
@@ -169,7 +171,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     if (key.ctrl && input === 'c') quit();
   });
 
-  /** Moves what the focused panel shows by `by` rows (or entries, or targets). */
+  /** Moves what the focused panel shows by `by` rows (targets in the targets panel). */
   const move = (by: number) => {
     const focused = focusRef.current;
     if (focused === 'targets') {
@@ -287,7 +289,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
         {props.tutorial
           ? <StepPane player={props.tutorial} width={columns - detailWidth} height={bottomHeight}
             active={!prompting && !filtering} focused={focus === 'log' && !prompting} />
-          : <LogPanel rows={log} scrollBack={logFocused ? logBack : 0} width={logWidth} height={bottomHeight} focused={logFocused} />}
+          : <LogPanel rows={logFocused ? wholeLog : compactLog} scrollBack={logFocused ? logBack : 0} width={logWidth} height={bottomHeight} focused={logFocused} />}
       </Box>
       <Prompt
         focused={prompting}

@@ -5,12 +5,12 @@ import { assignedAddresses } from '../topology/ip-json.js';
 import type { LogEntry, TargetDetails, Watch } from './session.js';
 
 /**
- * Whether the UI colours anything: not when NO_COLOR is set (no-color.org)
- * or the terminal is dumb. Styles that are not colour (bold, dim, inverse)
- * stay: the prompt's cursor is drawn inverse.
+ * Whether the UI colours anything: as the CLI's output, not when NO_COLOR is
+ * set or the terminal is dumb. Styles that are not colour (bold, dim,
+ * inverse) stay: the prompt's cursor is drawn inverse.
  */
 export function coloursWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !env.NO_COLOR && env.TERM !== 'dumb';
+  return !('NO_COLOR' in env) && env.TERM !== 'dumb';
 }
 
 /** The colour, or none when colours are off. */

@@ -282,13 +282,15 @@ describe('colour', () => {
   const log: LogEntry[] = [{ at: new Date(), tone: 'bad', text: 'a failure' }, { at: new Date(), tone: 'ok', text: 'a success' }];
 
   it('is used by default', async () => {
+    vi.stubEnv('NO_COLOR', undefined);
+    vi.stubEnv('TERM', 'xterm-256color');
     await withColours(async () => {
       const v = await setup({ topology: pathTopology(3), log });
       expect(v.lastFrame()).toMatch(colourCode);
     });
   });
 
-  it.each([['NO_COLOR', '1'], ['TERM', 'dumb']])('is not used at all with %s=%s, and focus still shows', async (name, value) => {
+  it.each([['NO_COLOR', '1'], ['NO_COLOR', ''], ['TERM', 'dumb']])('is not used at all with %s="%s", and focus still shows', async (name, value) => {
     vi.stubEnv(name, value);
     await withColours(async () => {
       const v = await setup({ topology: pathTopology(3), log });
