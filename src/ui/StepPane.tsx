@@ -1,6 +1,6 @@
 import React, { useSyncExternalStore } from 'react';
 import { Text, useInput } from 'ink';
-import { Panel } from './panels.js';
+import { Panel, tint } from './panels.js';
 import type { Tutorial } from '../tutorial/model.js';
 import { describeCheck, type PlayerState, type Progress, type TutorialPlayer } from '../tutorial/runner.js';
 import { wrapText } from '../tutorial/text.js';
@@ -119,7 +119,7 @@ export function StepPane(props: { player: TutorialPlayer; width: number; height:
   return (
     <Panel title={stepPaneTitle(player.tutorial, state)} width={props.width} height={props.height} focused={props.focused}>
       {rows.map((r, i) => (
-        <Text key={i} color={r.color} dimColor={r.dim} bold={r.bold} wrap="truncate">{r.text || ' '}</Text>
+        <Text key={i} color={tint(r.color)} dimColor={r.dim} bold={r.bold} wrap="truncate">{r.text || ' '}</Text>
       ))}
     </Panel>
   );
