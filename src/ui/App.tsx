@@ -256,7 +256,10 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const engine = state.engine.state === 'connected' ? `docker ● ${running} running`
     : state.engine.state === 'connecting' ? 'docker …' : 'docker ✗ unreachable';
   const broken = state.broken.size ? ` · ${state.broken.size} broken` : '';
-  const header = ` chainmail  ${engine} · netns ${netns} · links ${linkCount}${broken} · health ${checked.filter((c) => c.ok).length}/${checked.length} ok${state.busy ? ' · running…' : ''}`;
+  // hops and watches alike: an end-to-end probe failing is the chain's health too
+  const results = [...checked.map((c) => c.ok), ...state.watches.filter((w) => w.ok !== undefined).map((w) => w.ok === true)];
+  const activity = state.healing ? ' · healing…' : state.busy ? ' · running…' : '';
+  const header = ` chainmail  ${engine} · netns ${netns} · links ${linkCount}${broken} · health ${results.filter(Boolean).length}/${results.length} ok${activity}`;
   const keysHint = '? help  : command  / filter  q quit ';
 
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {

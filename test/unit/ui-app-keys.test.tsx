@@ -424,3 +424,19 @@ describe('quitting stops what a prompt command still runs', () => {
     ], self)).toEqual([101, 104]);
   });
 });
+
+describe('header', () => {
+  it('counts the watches with the hop pings: a failing end-to-end probe is the chain\'s health too', async () => {
+    const v = await setup({
+      topology: { targets: [], links: [], warnings: [] },
+      checks: new Map([['veth|a:x|b:y', { ok: true }]]),
+      watches: [
+        { id: 1, kind: 'http', target: 'client', destination: 'http://10.0.3.2/', ok: false, recent: [false] },
+        { id: 2, kind: 'ping', target: 'client', destination: '10.0.1.2', recent: [] },
+      ],
+    }, { columns: 120, rows: 30 });
+    expect(v.lines()[0]).toMatch(/health 1\/2 ok/);
+    await v.update({ healing: true, busy: true });
+    expect(v.lines()[0]).toMatch(/health 1\/2 ok · healing…/);
+  });
+});
