@@ -70,7 +70,7 @@ describe.skipIf(!isRoot)('koko rollback at every step', () => {
     const described = failures.map((f) => f.describe);
     expect(new Set(described).size).toBe(described.length);
     const expectStep = (re: RegExp) => expect(described.some((d) => re.test(d)), `${re} in\n${described.join('\n')}`).toBe(true);
-    expectStep(new RegExp(`^create veth pair cm[0-9a-f]{8}a in ${a} <-> cm[0-9a-f]{8}b in ${b}$`));
+    expectStep(new RegExp(`^create veth pair rb1 in ${a} <-> rb2 in ${b} \\(as cm[0-9a-f]{8}a, cm[0-9a-f]{8}b\\)$`));
     expectStep(new RegExp(`enable IPv6 on cm[0-9a-f]{8}a in ${a}`));
     expectStep(new RegExp(`enable IPv6 on cm[0-9a-f]{8}b in ${b}`));
     expectStep(/ingress qdisc to src0/);
@@ -103,7 +103,7 @@ describe.skipIf(!isRoot)('koko rollback at every step', () => {
     const ns = scratch.netns('amv');
     const { a: parent, b: peer } = scratch.hostVeth('r');
     const failures = everyStepRollsBack(['koko', '-n', `${ns},amv0,10.62.0.1/24,fd00:62::1/64`, '-M', `${parent},bridge`], [ns], [parent, peer]);
-    expect(failures[0]!.describe).toMatch(new RegExp(`^create macvlan cm[0-9a-f]{8}a on ${parent}$`));
+    expect(failures[0]!.describe).toMatch(new RegExp(`^create macvlan amv0 \\(as cm[0-9a-f]{8}a\\) on ${parent}$`));
     expect(linkDetails(ns, 'amv0')?.linkinfo?.info_kind).toBe('macvlan');
   });
 });
