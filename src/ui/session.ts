@@ -79,6 +79,14 @@ const CHECKS_REDRAW_MS = 500;
 /** Time given to Ink to draw the first full frame before the watchers start. */
 const FIRST_FRAME_MS = 100;
 const LOG_LIMIT = 500;
+/** A prompt command says "running…" once it has taken this long. */
+const BUSY_AFTER_MS = 150;
+/** How long a prompt command runs undisturbed by reads the kernel's events ask for. */
+const COMMAND_START_MS = 300;
+/** The longest a command's result waits for the read after it, to be drawn in the same frame. */
+const HOLD_RESULT_MAX_MS = 200;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The UI's model: what the host looks like now, kept current by events
@@ -102,7 +110,8 @@ export class Session {
   private readonly events = new DockerEvents(() => this.requestRefresh(), (s) => this.engineChanged(s));
   private refreshTimer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
-  private refreshAgain = false;
+  /** The one read queued behind the read under way: every caller meanwhile waits for it. */
+  private refreshAgain?: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   private healthRunning = false;
   private seen = new Map<string, TopologyLink>();
@@ -118,6 +127,17 @@ export class Session {
   private readonly ctx: CommandContext;
   /** Namespaces the running prompt command resolved: they are read again after it, and only they. */
   private touched = new Map<string, Namespace>();
+  /**
+   * The first moments of a prompt command: reads the kernel's events ask for
+   * wait for the read after the command, so that no read and redraw (tens of
+   * milliseconds of this one thread each) slows the command down.
+   */
+  private commandStarting = false;
+  /** Called once the next read's topology is in the state (a command's result waits for it). */
+  private topologyApplied?: () => void;
+  /** While above zero, state changes are kept and drawn once when it drops back. */
+  private redrawsHeld = 0;
+  private redrawPending = false;
 
   constructor(
     ctx: CommandContext,
@@ -170,21 +190,23 @@ export class Session {
     this.pingers.prune();
     if (changedIn) this.dirty.set(changedIn.path, changedIn);
     else this.fullReadWanted = true;
+    if (this.commandStarting) return;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refreshNow(), REFRESH_DEBOUNCE_MS);
   }
 
+  /** Reads now; resolves once a read that began after this call is in the state. */
   async refreshNow(): Promise<void> {
     if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+      // the read under way may have begun before what the caller wants seen: one more after it
+      this.refreshAgain ??= this.refreshing.catch(() => undefined).then(() => {
+        this.refreshAgain = undefined;
+        return this.refreshNow();
+      });
+      return this.refreshAgain;
     }
     this.refreshing = this.readEverything().finally(() => {
       this.refreshing = undefined;
-      if (this.refreshAgain) {
-        this.refreshAgain = false;
-        void this.refreshNow();
-      }
     });
     return this.refreshing;
   }
@@ -251,10 +273,15 @@ export class Session {
     }
     const shown = words.join(' ');
     const started = performance.now();
-    this.update({ busy: true, healing: words[0] === 'chain' && words[1] === 'heal' });
+    // "running…" only for a command that takes a while: a redraw at once would slow a quick one
+    const healing = words[0] === 'chain' && words[1] === 'heal';
+    const showBusy = setTimeout(() => this.update({ busy: true, healing }), BUSY_AFTER_MS);
+    this.commandStarting = true;
+    const startingOver = setTimeout(() => this.commandStartingOver(), COMMAND_START_MS);
     this.touched = new Map();
     // a line refused before it reached a target changed nothing: no read of the host after it
     let changedNothing = false;
+    let holding = false;
     try {
       if (words[0] === 'watch') return { ok: true, lines: [this.addWatch(words.slice(1))] };
       if (words[0] === 'unwatch') return { ok: true, lines: [this.removeWatch(words.slice(1))] };
@@ -266,6 +293,9 @@ export class Session {
         return { ok: true, lines: usage ? [usage] : [] };
       }
       const result = await runCommand(cmd, this.ctx);
+      // from here the result, and the change it made, are drawn together in one frame
+      this.redrawsHeld++;
+      holding = true;
       if (cmd.verb === 'koko' && cmd.action === 'delete' && result.ok) this.deletedOnPurpose(result.json);
       const ms = Math.round(performance.now() - started);
       const lines = result.lines.filter(Boolean);
@@ -277,16 +307,42 @@ export class Session {
       changedNothing = err instanceof UsageError || (err instanceof ChainmailError && err.exitCode === EXIT_USAGE);
       return this.logError(shown, err);
     } finally {
-      this.update({ busy: false, healing: false });
-      // the change is made: show it now rather than when the kernel's events arrive, reading
-      // again only the namespaces the command worked on when the UI knows them all
-      if (!changedNothing) {
-        const known = new Set(this.state.topology?.targets.map((t) => t.ns.path) ?? []);
-        const touched = [...this.touched.values()];
-        if (touched.length > 0 && touched.every((ns) => known.has(ns.path))) for (const ns of touched) this.dirty.set(ns.path, ns);
-        else this.fullReadWanted = true;
-        await this.refreshNow();
+      clearTimeout(showBusy);
+      clearTimeout(startingOver);
+      this.commandStarting = false;
+      if (!holding) this.redrawsHeld++;
+      try {
+        this.update({ busy: false, healing: false });
+        if (!changedNothing) {
+          // the change is made: show it now rather than when the kernel's events arrive, reading
+          // again only the namespaces the command worked on when the UI knows them all
+          const known = new Set(this.state.topology?.targets.map((t) => t.ns.path) ?? []);
+          const touched = [...this.touched.values()];
+          if (touched.length > 0 && touched.every((ns) => known.has(ns.path))) for (const ns of touched) this.dirty.set(ns.path, ns);
+          else this.fullReadWanted = true;
+          // drawn once the topology is read (the selected target's routes follow in a later
+          // frame); a slow read (the whole host) does not hold the result back for long
+          const applied = new Promise<void>((resolve) => { this.topologyApplied = resolve; });
+          await Promise.race([applied, this.refreshNow(), sleep(HOLD_RESULT_MAX_MS)]);
+          this.topologyApplied = undefined;
+        } else if (this.dirty.size || this.fullReadWanted) this.requestRefresh();
+      } finally {
+        this.releaseRedraws();
       }
+    }
+  }
+
+  /** A command still running after its first moments: the events it held back are read now. */
+  private commandStartingOver(): void {
+    this.commandStarting = false;
+    if (this.dirty.size || this.fullReadWanted) this.requestRefresh();
+  }
+
+  private releaseRedraws(): void {
+    this.redrawsHeld--;
+    if (this.redrawsHeld === 0 && this.redrawPending) {
+      this.redrawPending = false;
+      for (const l of this.listeners) l();
     }
   }
 
@@ -374,6 +430,7 @@ export class Session {
     if (this.stopped) return;
     const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);
     this.update({ topology, broken, selected, refreshedAt: new Date() });
+    this.topologyApplied?.();
     // starting a process blocks for a few milliseconds: with fifty namespaces the first
     // frame would wait for a hundred monitors and pingers, so they start just after it
     const first = this.monitors.count === 0;
@@ -502,6 +559,10 @@ export class Session {
 
   private update(patch: Partial<SessionState>): void {
     this.state = { ...this.state, ...patch };
+    if (this.redrawsHeld > 0) {
+      this.redrawPending = true;
+      return;
+    }
     for (const l of this.listeners) l();
   }
 }
