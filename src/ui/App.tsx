@@ -306,8 +306,8 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
           if (words[0] === 'quit' || words[0] === 'exit') return quit();
           if (words[0] === 'help' && words.length === 1) { setHelp(true); return; }
           if (words[0] === 'clear' && words.length === 1) { session.clearLog(); setLogBack(0); return; }
-          setLogBack(0);
-          void session.runLine(line);
+          if (logBackRef.current !== 0) setLogBack(0);
+          return session.runLine(line);
         }}
         onLeave={() => setPrompting(false)}
         typeAhead={typeAhead}

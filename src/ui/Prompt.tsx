@@ -14,7 +14,8 @@ export interface PromptProps {
   history: CommandHistory;
   completionContext: CompletionContext;
   /** Called once per line run: on Enter, and for each complete line of a paste. */
-  onSubmit(line: string): void;
+  /** Runs a line; a promise it returns says when the line is done. */
+  onSubmit(line: string): Promise<unknown> | void;
   /** Called on Esc, and on Enter with an empty line. */
   onLeave(): void;
   width: number;
@@ -38,6 +39,8 @@ interface EditState {
 }
 
 const EMPTY: EditState = { text: '', cursor: 0, candidates: [] };
+/** The longest a submitted line stays on screen while it runs. */
+const CLEAR_AFTER_MS = 150;
 const at = (text: string, cursor: number): EditState => ({ text, cursor, candidates: [] });
 
 /** What a key did: the new line, lines to run, whether to leave the prompt. */
@@ -57,8 +60,21 @@ export function Prompt({ focused, history, completionContext, onSubmit, onLeave,
     (input: string, key: Key) => {
       const outcome = handleKey(latest.current, input, key, history, completionContext);
       latest.current = outcome.state;
-      setState(outcome.state);
-      for (const line of outcome.submit ?? []) onSubmit(line);
+      const running = (outcome.submit ?? []).map((line) => onSubmit(line));
+      if (running.length === 0) setState(outcome.state);
+      else {
+        // the submitted line stays on screen until it is done (or for CLEAR_AFTER_MS): a frame
+        // drawn at once would hold up the command, and this way its result and the cleared
+        // prompt are drawn together; keys typed meanwhile go to latest, and show then
+        let shown = false;
+        const show = () => {
+          if (shown) return;
+          shown = true;
+          setState(latest.current);
+        };
+        setTimeout(show, CLEAR_AFTER_MS);
+        void Promise.allSettled(running).then(show);
+      }
       if (outcome.leave) onLeave();
     },
     [history, completionContext, onSubmit, onLeave],
