@@ -87,6 +87,16 @@ const COMMAND_START_MS = 300;
 const HOLD_RESULT_MAX_MS = 200;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** After the first frames and the watchers' start. */
+const PRELOAD_AFTER_MS = 2000;
+
+/** Loads the prompt's everyday verbs ahead of their first use (see commands/run.ts). */
+async function preloadVerbs(): Promise<void> {
+  await Promise.allSettled([
+    import('../commands/koko.js'), import('../commands/koro.js'), import('../commands/forward.js'),
+    import('../commands/fw.js'), import('../commands/health.js'), import('../commands/kill.js'), import('../commands/routes.js'),
+  ]);
+}
 
 /**
  * The UI's model: what the host looks like now, kept current by events
@@ -165,6 +175,8 @@ export class Session {
     this.timers.push(setInterval(() => void this.checkWatches(), HEALTH_EVERY_MS));
     this.timers.push(setInterval(() => this.requestRefresh(), SAFETY_REFRESH_MS));
     void this.refreshNow();
+    // the verbs load on first use; here the first prompt line should not wait for that
+    this.timers.push(setTimeout(() => void preloadVerbs(), PRELOAD_AFTER_MS));
   }
 
   stop(): void {
