@@ -85,10 +85,10 @@ const BUSY_AFTER_MS = 150;
 const COMMAND_START_MS = 300;
 /** The longest a command's result waits for the read after it, to be drawn in the same frame. */
 const HOLD_RESULT_MAX_MS = 200;
+/** When the verbs are loaded ahead: after the first frames and the watchers' start. */
+const PRELOAD_AFTER_MS = 2000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** After the first frames and the watchers' start. */
-const PRELOAD_AFTER_MS = 2000;
 
 /** Loads the prompt's everyday verbs ahead of their first use (see commands/run.ts). */
 async function preloadVerbs(): Promise<void> {
