@@ -54,10 +54,14 @@ export function TargetsPanel(props: {
   width: number; height: number; focused: boolean;
 }) {
   const inner = props.width - 4;
-  // fixed columns: kind (6), pid or state (only as wide as needed), interface count (2)
-  const whereOf = (t: TargetState) => (t.ns.kind === 'docker' && t.status !== 'running' ? t.status : t.ns.pid ? String(t.ns.pid) : '');
+  // fixed columns: kind (6), pid or state (only as wide as needed), interface count (2); in a
+  // narrow panel (an 80-column terminal) the name comes first: the kind shrinks to its letter
+  // and the pid or state goes (the details panel and the dimming still say them)
+  const compact = inner < 32;
+  const kindWidth = compact ? 1 : 6;
+  const whereOf = (t: TargetState) => (compact ? '' : t.ns.kind === 'docker' && t.status !== 'running' ? t.status : t.ns.pid ? String(t.ns.pid) : '');
   const whereWidth = Math.max(0, ...props.targets.map((t) => whereOf(t).length));
-  const nameWidth = Math.max(6, inner - 12 - (whereWidth ? whereWidth + 1 : 0));
+  const nameWidth = Math.max(6, inner - 6 - kindWidth - (whereWidth ? whereWidth + 1 : 0));
   const rows = props.height - 3;
   const index = Math.max(0, props.targets.findIndex((t) => t.ns.label === props.selected));
   const start = Math.max(0, Math.min(index - Math.floor(rows / 2), props.targets.length - rows));
@@ -72,7 +76,8 @@ export function TargetsPanel(props: {
         // the name takes what the fixed columns (kind, pid or state, interface count) leave
         const name = clip(t.ns.label, nameWidth).padEnd(nameWidth);
         const whereCell = whereWidth ? ` ${where.padStart(whereWidth)}` : '';
-        const line = `${mark} ${name} ${(t.ns.kind === 'docker' ? 'docker' : t.ns.kind).padEnd(6)}${whereCell} ${stopped ? '' : String(ifs).padStart(2)}`;
+        const kind = t.ns.kind === 'docker' ? 'docker' : t.ns.kind;
+        const line = `${mark} ${name} ${(compact ? kind[0]! : kind).padEnd(kindWidth)}${whereCell} ${stopped ? '' : String(ifs).padStart(2)}`;
         return (
           <Text key={t.ns.label} dimColor={stopped} inverse={t.ns.label === props.selected && props.focused} wrap="truncate">
             {clip(line, inner)}

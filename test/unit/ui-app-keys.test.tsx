@@ -440,3 +440,14 @@ describe('header', () => {
     expect(v.lines()[0]).toMatch(/health 1\/2 ok · healing…/);
   });
 });
+
+describe('an 80-column terminal', () => {
+  it('keeps target names readable (kind as its letter, no pid column) and the header\'s counts', async () => {
+    const topology: Topology = { targets: [target('client-long-name', ['eth0', 'eth1']), target('fw', ['x'])], links: [], warnings: [] };
+    const v = await setup({ topology, selected: 'client-long-name' }, { columns: 80, rows: 24 });
+    const rows = v.lines();
+    expect(rows.some((r) => /▸ client-long-name +n +2 /.test(r)), rows.join('\n')).toBe(true);
+    expect(rows[0]).toMatch(/netns 2 · links 0 · health 0\/0 ok/);
+    expect(rows[0]).not.toContain('q quit');
+  });
+});
