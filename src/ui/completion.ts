@@ -82,7 +82,7 @@ const KORO_KEYWORDS: Record<string, readonly string[]> = {
 
 const koro: Rule = (args, _partial, ctx) => {
   const [first, second] = args;
-  if (first === undefined) return offer([...TARGET_KEYWORDS, ...KORO_OBJECTS]);
+  if (first === undefined) return offer([...TARGET_KEYWORDS, ...KORO_OBJECTS, ...ctx.targets]);
   // without a target koro works on the host; a bare NAME is chainmail's addition
   if (KORO_OBJECTS.includes(first)) return koroAfterTarget(args, 'host', ctx);
   if (!TARGET_KEYWORDS.includes(first)) return koroAfterTarget(args.slice(1), first, ctx);

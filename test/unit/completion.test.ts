@@ -37,7 +37,10 @@ const cases: Record<string, Case[]> = {
     ['zz|', 'zz|'],
   ],
   'koro keywords': [
-    ['koro |', 'koro |', ['docker', 'netns', 'ipnetns', 'pid', 'address', 'route']],
+    ['koro |', 'koro |', ['docker', 'netns', 'ipnetns', 'pid', 'address', 'route', 'client', 'firewall', 'router', 'webserver', 'web2']],
+    // a bare target name, chainmail's addition to koro's grammar
+    ['koro fi|', 'koro firewall |'],
+    ['koro rou|', 'koro route|', ['route', 'router']],
     ['koro d|', 'koro docker |'],
     ['koro ip|', 'koro ipnetns |'],
     ['koro docker client a|', 'koro docker client address |'],
