@@ -276,5 +276,26 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
   return { name: spec.name, removed, kept, failed };
 }
 
+/**
+ * Removes links the chain made that it no longer wants (a bypass, once
+ * reattach has the original chain back), by their end a as the record keeps
+ * them, and takes them off the record. Returns the ends removed.
+ */
+export async function removeChainLinks(record: ChainRecord, ends: readonly string[], options: ChainOptions, ctx: CommandContext): Promise<string[]> {
+  const removed: string[] = [];
+  for (const end of ends) {
+    const [node, ifname] = end.split(':') as [string, string];
+    const ns = await nodeNamespace(node, options, ctx);
+    const r = ns ? await run(ipIn(ns, ['link', 'del', 'dev', ifname])) : undefined;
+    if (r && r.exitCode !== 0 && !isAlreadyGone(r.stderr)) {
+      throw new ChainmailError(`cannot remove the chain's link ${end}: ${explainFailure(r.stderr)}`);
+    }
+    record.createdLinks = record.createdLinks.filter((e) => e !== end);
+    removed.push(end);
+  }
+  await writeRecord(record);
+  return removed;
+}
+
 export { readRecord, writeRecord };
 export type { ChainOptions, ChainRecord };

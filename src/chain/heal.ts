@@ -1,10 +1,10 @@
 import type { CommandContext } from '../commands/context.js';
 import { access } from 'node:fs/promises';
 import { NETNS_DIR } from '../targets/namespace.js';
-import { linkSubnet } from './derive.js';
+import { deriveChain, linkSubnet } from './derive.js';
 import { planBypass } from './heal-plan.js';
 import type { ChainSpec } from './model.js';
-import { chainStatus, chainUp, readRecord, writeRecord, type ChainOptions } from './apply.js';
+import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions } from './apply.js';
 import { ChainmailError } from '../errors.js';
 
 export type HealPolicy = 'bypass' | 'reattach';
@@ -59,8 +59,13 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Cha
     const missing = await deadNodes(spec, options, ctx);
     if (missing.length) notes.push(`waiting for ${missing.join(', ')} to come back`);
     while ((await deadNodes(spec, options, ctx)).length) await sleep(POLL_MS);
+    // back to the original chain: a bypass made before goes (its routes are replaced by up)
+    const original = new Set(deriveChain(spec).links.map((l) => `${l.a.node}:${l.a.ifname}`));
+    const bypass = record.createdLinks.filter((end) => !original.has(end));
     delete record.healed;
     await writeRecord(record);
+    const removed = await removeChainLinks(record, bypass, options, ctx);
+    if (removed.length) notes.push(`removed the bypass ${removed.length === 1 ? 'link' : 'links'} ${removed.join(', ')}: the original chain is back`);
   }
   const up = await chainUp(spec, options, ctx);
   const failing = await waitForProbes(spec, options, ctx);

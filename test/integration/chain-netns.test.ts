@@ -389,6 +389,24 @@ d('chain files on namespaces: more', () => {
     expect(status.stdout).toMatch(/all 20 ok/);
   });
 
+  it('reattach after a bypass: the original chain is back and the bypass link goes', () => {
+    const chain = seedChain();
+    ok(['chain', 'up', chain.file]);
+    ok(['kill', chain.firewall]);
+    ok(['chain', 'heal', chain.file]);
+    expect(linkNames(chain.client)).toContain('link7');
+    spawnSync('ip', ['netns', 'add', chain.firewall]);
+    const r = chainmail(['chain', 'heal', chain.file, '--policy', 'reattach']);
+    expect(r.code, `heal --policy reattach\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain(`removed the bypass link ${chain.client}:link7`);
+    expect(linkNames(chain.client)).toEqual(['link1', 'lo']);
+    expect(linkNames(chain.router)).toEqual(['link4', 'link5', 'lo']);
+    const n = chain.net;
+    expect(gatewayRoutes(chain.client)).toEqual([`default via ${n}.1.2 dev link1`]);
+    expect(readChainRecord(chain.name)!.createdLinks).not.toContain(`${chain.client}:link7`);
+    expectProbeOk(chain);
+  });
+
   it('reattach onto a node that came back while its old link ends linger: the chain\'s own leftovers are replaced', async () => {
     const chain = seedChain();
     ok(['chain', 'up', chain.file]);
