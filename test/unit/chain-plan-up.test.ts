@@ -4,36 +4,15 @@
  * conflicts that stop it. These tests build both by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveChain } from '../../src/chain/derive.js';
-import { parseChainText } from '../../src/chain/file.js';
 import type { DesiredChain } from '../../src/chain/model.js';
 import { describeAction, planChainUp, type ObservedNode, type UpAction } from '../../src/chain/plan-up.js';
+import { absentNode, desiredOf, seedChain } from './helpers.js';
 import { formatDestination } from '../../src/parse/koro.js';
 import { formatCidr } from '../../src/parse/values.js';
 import type { Interface } from '../../src/topology/model.js';
 
-const desiredOf = (...lines: string[]): DesiredChain => deriveChain(parseChainText(lines.join('\n') + '\n', 'test.yaml'));
-
-/** The seed's service chain; the firewall also drops pings (a rule to plan). */
-const seed = () => desiredOf(
-  'name: plan-seed',
-  'nodes:',
-  '  - client',
-  '  - firewall',
-  '  - router',
-  '  - name: webserver',
-  '    serve: { port: 80, body: "<title>hi</title>" }',
-  'links:',
-  '  - [client:link1, firewall:link2, 10.0.1.0/24]',
-  '  - [firewall:link3, router:link4, 10.0.2.0/24]',
-  '  - [router:link5, webserver:link6, 10.0.3.0/24]',
-  'firewall:',
-  '  - { node: firewall, rule: "-p icmp -j DROP" }',
-  'probes:',
-  '  - { from: client, http: webserver }',
-);
-
-const absent = (): ObservedNode => ({ exists: false, interfaces: [], routes: [], forwarding: false, rules: [], serving: false });
+const seed = seedChain;
+const absent = absentNode;
 
 function iface(name: string, addresses: string[], ifindex = 2): Interface {
   return {

@@ -3,23 +3,13 @@
  * `chain up` runs. These tests take the seed chain's plan from nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveChain } from '../../src/chain/derive.js';
-import { parseChainText } from '../../src/chain/file.js';
 import { planChainUp, type ObservedNode } from '../../src/chain/plan-up.js';
 import { batchUpActions, linesDoneBeforeFailure, linkAddLine } from '../../src/chain/up-batches.js';
 import { parseNodeState } from '../../src/net/read.js';
+import { absentNode, desiredOf, seedChain } from './helpers.js';
 
-const desired = deriveChain(parseChainText([
-  'name: batch-seed',
-  'nodes: [client, firewall, router, { name: webserver, serve: { port: 80 } }]',
-  'links:',
-  '  - [client:link1, firewall:link2, 10.0.1.0/24]',
-  '  - [firewall:link3, router:link4, 10.0.2.0/24]',
-  '  - [router:link5, webserver:link6, 10.0.3.0/24]',
-  'firewall:',
-  '  - { node: firewall, rule: "-p icmp -j DROP" }',
-].join('\n') + '\n', 'batch.yaml'));
-const absent: ObservedNode = { exists: false, interfaces: [], routes: [], forwarding: false, rules: [], serving: false };
+const desired = seedChain();
+const absent: ObservedNode = absentNode();
 const { actions } = planChainUp(desired, new Map(desired.nodes.map((n) => [n.name, absent])));
 
 describe('batchUpActions: the seed chain from nothing, on namespaces', () => {
@@ -68,7 +58,7 @@ describe('batchUpActions: other modes and actions', () => {
   });
 
   it('IPv6 addresses get nodad and mark their interface for enabling; a down link is set up; a differing route is replaced', () => {
-    const v6 = deriveChain(parseChainText('name: v6\nnodes: [a, b]\nlinks:\n  - [a:e1, b:e2, fd00:1::/64]\n', 'v6.yaml'));
+    const v6 = desiredOf('name: v6', 'nodes: [a, b]', 'links:', '  - [a:e1, b:e2, fd00:1::/64]');
     const link = v6.links[0]!;
     const b = batchUpActions([
       { kind: 'add-address', node: 'a', ifname: 'e1', address: link.a.address },

@@ -8,6 +8,10 @@ import type { KokoEndpoint, Mirror } from '../../src/parse/koko.js';
 import type { TargetSpec } from '../../src/parse/target.js';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { Interface } from '../../src/topology/model.js';
+import { deriveChain } from '../../src/chain/derive.js';
+import { parseChainText } from '../../src/chain/file.js';
+import type { DesiredChain } from '../../src/chain/model.js';
+import type { ObservedNode } from '../../src/chain/plan-up.js';
 
 /** Runs fn and returns the UsageError it throws; fails the test otherwise. */
 export function usageErrorOf(fn: () => unknown): UsageError {
@@ -85,3 +89,28 @@ export const pidNs: Namespace = { kind: 'pid', label: 'pid 777', path: '/proc/77
 export function iface(name: string, kind = 'device', extra: Partial<Interface> = {}): Interface {
   return { ifindex: 1, name, kind, state: 'UP', adminUp: true, mtu: 1500, addresses: [], ...extra };
 }
+
+/** A chain from the lines of a chain file. */
+export const desiredOf = (...lines: string[]): DesiredChain => deriveChain(parseChainText(lines.join('\n') + '\n', 'test.yaml'));
+
+/** The seed's service chain; the firewall also drops pings (a rule to plan), the web server serves a page. */
+export const seedChain = (): DesiredChain => desiredOf(
+  'name: plan-seed',
+  'nodes:',
+  '  - client',
+  '  - firewall',
+  '  - router',
+  '  - name: webserver',
+  '    serve: { port: 80, body: "<title>hi</title>" }',
+  'links:',
+  '  - [client:link1, firewall:link2, 10.0.1.0/24]',
+  '  - [firewall:link3, router:link4, 10.0.2.0/24]',
+  '  - [router:link5, webserver:link6, 10.0.3.0/24]',
+  'firewall:',
+  '  - { node: firewall, rule: "-p icmp -j DROP" }',
+  'probes:',
+  '  - { from: client, http: webserver }',
+);
+
+/** A node that does not exist yet. */
+export const absentNode = (): ObservedNode => ({ exists: false, interfaces: [], routes: [], forwarding: false, rules: [], serving: false });
