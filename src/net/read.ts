@@ -49,8 +49,11 @@ interface RouteJson {
 /** Pure: `ip -j route show` output -> routes. */
 export function parseRoutesJson(text: string, family: 4 | 6): Route[] {
   const trimmed = text.trim();
-  if (!trimmed) return [];
-  return (JSON.parse(trimmed) as RouteJson[]).map((r) => ({
+  return trimmed ? routesFromJson(JSON.parse(trimmed) as RouteJson[], family) : [];
+}
+
+function routesFromJson(routes: readonly RouteJson[], family: 4 | 6): Route[] {
+  return routes.map((r) => ({
     family,
     dst: r.dst,
     ...(r.gateway ? { gateway: r.gateway } : {}),
@@ -103,7 +106,7 @@ export function parseNodeState(text: string): NodeState {
   const forwarding = (family: string) => conf.find((c) => c.family === family && c.interface === 'all')?.forwarding === true;
   return {
     interfaces: parseIpAddrJson(addrs),
-    routes: [...parseRoutesJson(JSON.stringify(v4), 4), ...parseRoutesJson(JSON.stringify(v6), 6)],
+    routes: [...routesFromJson(v4, 4), ...routesFromJson(v6, 6)],
     forwarding: { ipv4: forwarding('inet'), ipv6: forwarding('inet6') },
   };
 }

@@ -1,11 +1,10 @@
 import { ChainmailError, EXIT_USAGE, UsageError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { runCommand } from '../commands/run.js';
-import { readForwarding } from '../commands/forward.js';
 import { readForwardRules } from '../commands/fw.js';
 import { parseCommand, USAGE } from '../parse/verbs.js';
 import { parseTargetWords } from '../parse/target.js';
-import { readNamespace, readRoutes, type Route } from '../net/read.js';
+import { readNamespace, readNodeState, type Route } from '../net/read.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
 import { pingPlanFor } from '../health/link-health.js';
@@ -513,9 +512,8 @@ export class Session {
       return;
     }
     try {
-      const [routes, forwarding, rules] = await Promise.all([
-        readRoutes(ns), readForwarding(ns), readForwardRules(ns).catch(() => undefined),
-      ]);
+      // routes and forwarding in one process (as chain up reads a node), the rules in another
+      const [{ routes, forwarding }, rules] = await Promise.all([readNodeState(ns), readForwardRules(ns).catch(() => undefined)]);
       if (this.state.selected !== label) return;
       this.update({ details: { label, routes, forwarding, ...(rules ? { firewallRules: rules.rules.length } : {}) } });
     } catch (err) {
