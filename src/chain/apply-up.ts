@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChainmailError, KernelError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
-import { explainFailure } from '../net/kernel-errors.js';
+import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
 import { readInterfaces } from '../net/read.js';
 import { run } from '../sys/exec.js';
@@ -87,7 +87,7 @@ export async function applyUpActions(
   await forEachLimit(batches.staleEnds, PARALLEL, async ({ node, ifname }) => {
     const r = await run(ipIn(nsOf(node), ['link', 'del', 'dev', ifname]));
     // the kernel may have finished tearing its peer down meanwhile, and the end with it
-    if (r.exitCode !== 0 && !/Cannot find device/.test(r.stderr)) {
+    if (r.exitCode !== 0 && !isAlreadyGone(r.stderr)) {
       throw new KernelError(`cannot remove ${node}:${ifname}, left from a link whose other end is gone: ${explainFailure(r.stderr)}`, r.stderr);
     }
   });
@@ -134,7 +134,11 @@ export async function applyUpActions(
   checkpoint();
   // rules one by one per node (iptables takes a lock per namespace anyway), nodes at once
   const rulesByNode = new Map<string, string[][]>();
-  for (const { node, rule } of batches.rules) rulesByNode.set(node, [...(rulesByNode.get(node) ?? []), rule]);
+  for (const { node, rule } of batches.rules) {
+    const list = rulesByNode.get(node);
+    if (list) list.push(rule);
+    else rulesByNode.set(node, [rule]);
+  }
   try {
     await forEachLimit([...rulesByNode], PARALLEL, async ([node, rules]) => {
       for (const rule of rules) {

@@ -1,3 +1,4 @@
+import { addressLine } from '../plan/koko.js';
 import { formatCidr } from '../parse/values.js';
 import type { Cidr } from '../parse/values.js';
 import type { DesiredLink } from './model.js';
@@ -34,19 +35,16 @@ export interface UpBatches {
 
 export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'docker'): UpBatches {
   const batches: UpBatches = { namespaces: [], containers: [], staleEnds: [], links: [], perNode: new Map(), ipv6: new Map(), forwarding: [], rules: [], serves: [] };
-  const lines = (node: string) => {
-    let list = batches.perNode.get(node);
-    if (!list) batches.perNode.set(node, (list = []));
-    return list;
-  };
   // lines are kept in three groups per node and joined at the end: addresses, then ups, then routes
   const addresses = new Map<string, string[]>();
   const ups = new Map<string, string[]>();
   const routes = new Map<string, string[]>();
-  const push = (group: Map<string, string[]>, node: string, line: string) => group.set(node, [...(group.get(node) ?? []), line]);
+  const push = (group: Map<string, string[]>, node: string, line: string) => listOf(group, node).push(line);
   const addAddress = (node: string, ifname: string, address: Cidr) => {
     push(addresses, node, addressLine(ifname, address));
-    if (address.family === 6) batches.ipv6.set(node, [...new Set([...(batches.ipv6.get(node) ?? []), ifname])]);
+    if (address.family !== 6) return;
+    const ipv6 = listOf(batches.ipv6, node);
+    if (!ipv6.includes(ifname)) ipv6.push(ifname);
   };
 
   for (const action of actions) {
@@ -92,7 +90,7 @@ export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'do
     }
   }
   for (const group of [addresses, ups, routes]) {
-    for (const [node, list] of group) lines(node).push(...list);
+    for (const [node, list] of group) listOf(batches.perNode, node).push(...list);
   }
   return batches;
 }
@@ -108,9 +106,11 @@ export function linkAddLine(link: DesiredLink, namespacePath: (node: string) => 
   return `link add name ${link.a.ifname} index ${indexes[0]} netns ${namespacePath(link.a.node)} type veth peer name ${link.b.ifname} index ${indexes[1]} netns ${namespacePath(link.b.node)}`;
 }
 
-function addressLine(ifname: string, address: Cidr): string {
-  // nodad: usable at once instead of after duplicate address detection
-  return `addr add ${formatCidr(address)} dev ${ifname}${address.family === 6 ? ' nodad' : ''}`;
+/** The list kept under `key`, made empty the first time. */
+function listOf<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
 function routeLine({ kind, route }: Extract<UpAction, { kind: 'add-route' | 'replace-route' }>): string {

@@ -1,6 +1,6 @@
 import { ChainmailError } from '../errors.js';
 import type { KokoCommand, KokoEndpoint, Mirror } from '../parse/koko.js';
-import { formatCidr } from '../parse/values.js';
+import { formatCidr, type Cidr } from '../parse/values.js';
 import type { Step } from '../net/executor.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
 import type { MirrorCandidate } from '../net/tc-mirrors.js';
@@ -105,9 +105,7 @@ export function planKokoCreate(
       });
     }
     for (const mirror of end.mirrors) steps.push(...mirrorSteps(ns, mirror, temp, end.ifname));
-    const addressLines = end.addresses.map((address) =>
-      // nodad: the address is usable at once instead of after duplicate detection
-      `addr add ${formatCidr(address)} dev ${temp}${address.family === 6 ? ' nodad' : ''}`);
+    const addressLines = end.addresses.map((address) => addressLine(temp, address));
     const addressWords = end.addresses.length ? `add ${end.addresses.map(formatCidr).join(', ')} to ${temp}, ` : '';
     steps.push({
       describe: `${addressWords}name it ${end.ifname} and set it up in ${ns.label}`,
@@ -120,6 +118,16 @@ export function planKokoCreate(
   });
 
   return { steps, summary: summarize(cmd, ends) };
+}
+
+/** An `ip -batch` line adding an address; nodad: IPv6 is usable at once instead of after duplicate detection. */
+export function addressLine(ifname: string, address: Cidr): string {
+  return `addr add ${formatCidr(address)} dev ${ifname}${address.family === 6 ? ' nodad' : ''}`;
+}
+
+/** koko's temporary name for a new end (`cm` + the 8-hex tag + a or b): it vanishes by being renamed. */
+export function isKokoTemporaryName(ifname: string): boolean {
+  return /^cm[0-9a-f]{8}[ab]$/.test(ifname);
 }
 
 /**

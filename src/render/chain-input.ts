@@ -1,3 +1,4 @@
+import { isKokoTemporaryName } from '../plan/koko.js';
 import type { Topology, TopologyLink } from '../topology/model.js';
 import type { ChainHop, ChainNode, HopHealth } from './chain-model.js';
 
@@ -75,9 +76,6 @@ function end(ref: { target: string; ifname: string; addresses: string[] }) {
   return { node: ref.target, ifname: ref.ifname, ...(address ? { address } : {}) };
 }
 
-/** The temporary names koko gives new ends until they are complete (plan/koko.ts). */
-const KOKO_TEMPORARY = /^cm[0-9a-f]{8}[ab]$/;
-
 /** Broken hops kept at most, the newest: a host where namespaces come and go all day must not pile them up. */
 export const MAX_BROKEN_HOPS = 32;
 
@@ -103,7 +101,7 @@ export function updateBrokenLinks(
     const ends = [`${link.a.target}:${link.a.ifname}`, `${link.b!.target}:${link.b!.ifname}`];
     if (ends.some((e) => removedOnPurpose.has(e))) continue;
     // a koko end under its temporary name vanishes by being renamed, not broken
-    if (KOKO_TEMPORARY.test(link.a.ifname) || KOKO_TEMPORARY.test(link.b!.ifname)) continue;
+    if (isKokoTemporaryName(link.a.ifname) || isKokoTemporaryName(link.b!.ifname)) continue;
     if (listed.has(link.a.target) || listed.has(link.b!.target)) result.set(key, link);
   }
   // the map keeps insertion order: the oldest come first
