@@ -6,6 +6,7 @@ import { planBypass } from './heal-plan.js';
 import type { ChainSpec } from './model.js';
 import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions } from './apply.js';
 import { ChainmailError } from '../errors.js';
+import { withChainLock } from '../sys/target-lock.js';
 
 export type HealPolicy = 'bypass' | 'reattach';
 
@@ -44,30 +45,36 @@ export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: Com
  * addresses. Returns when the probes pass again (or after ten seconds).
  */
 export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: ChainOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
-  const record = await readRecord(spec.name);
-  if (!record) throw new ChainmailError(`chain "${spec.name}" is not up: bring it up first (chain up FILE)`);
-  const current = record.healed ?? spec;
-  const dead = await deadNodes(current, options, ctx);
+  const before = await readRecord(spec.name);
+  if (!before) throw new ChainmailError(`chain "${spec.name}" is not up: bring it up first (chain up FILE)`);
+  const dead = await deadNodes(before.healed ?? spec, options, ctx);
   const notes: string[] = [];
-  if (policy === 'bypass') {
-    if (dead.length === 0) return { dead, actions: [], notes: ['nothing to heal: every node runs'], ms: 0, probesOk: true };
-    const plan = planBypass(current, dead, spec.links.map(linkSubnet));
-    notes.push(...plan.notes);
-    record.healed = plan.spec;
-    await writeRecord(record);
-  } else {
+  if (policy === 'bypass' && dead.length === 0) return { dead, actions: [], notes: ['nothing to heal: every node runs'], ms: 0, probesOk: true };
+  if (policy === 'reattach') {
     const missing = await deadNodes(spec, options, ctx);
     if (missing.length) notes.push(`waiting for ${missing.join(', ')} to come back`);
     while ((await deadNodes(spec, options, ctx)).length) await sleep(POLL_MS);
-    // back to the original chain: a bypass made before goes (its routes are replaced by up)
-    const original = new Set(deriveChain(spec).links.map((l) => `${l.a.node}:${l.a.ifname}`));
-    const bypass = record.createdLinks.filter((end) => !original.has(end));
-    delete record.healed;
-    await writeRecord(record);
-    const removed = await removeChainLinks(record, bypass, options, ctx);
-    if (removed.length) notes.push(`removed the bypass ${removed.length === 1 ? 'link' : 'links'} ${removed.join(', ')}: the original chain is back`);
   }
-  const up = await chainUp(spec, options, ctx);
+  // the record is read again and changed under the chain's lock: a down or up may have run meanwhile
+  const up = await withChainLock(spec.name, async () => {
+    const record = await readRecord(spec.name);
+    if (!record) throw new ChainmailError(`chain "${spec.name}" was taken down while heal waited`);
+    if (policy === 'bypass') {
+      const plan = planBypass(record.healed ?? spec, dead, spec.links.map(linkSubnet));
+      notes.push(...plan.notes);
+      record.healed = plan.spec;
+      await writeRecord(record);
+    } else {
+      // back to the original chain: a bypass made before goes (its routes are replaced by up)
+      const original = new Set(deriveChain(spec).links.map((l) => `${l.a.node}:${l.a.ifname}`));
+      const bypass = record.createdLinks.filter((end) => !original.has(end));
+      delete record.healed;
+      await writeRecord(record);
+      const removed = await removeChainLinks(record, bypass, options, ctx);
+      if (removed.length) notes.push(`removed the bypass ${removed.length === 1 ? 'link' : 'links'} ${removed.join(', ')}: the original chain is back`);
+    }
+    return chainUp(spec, options, ctx);
+  });
   const failing = await waitForProbes(spec, options, ctx);
   return { dead, actions: up.actions, notes, ms: Math.round(performance.now() - seenAt), probesOk: failing.length === 0, ...(failing.length ? { failingProbes: failing } : {}) };
 }
