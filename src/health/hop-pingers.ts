@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { CHILD_ENV } from '../sys/exec.js';
 import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /** A hop to keep pinging: from a namespace to an address on the other end. */
@@ -44,6 +45,8 @@ export class HopPingers {
   /** Starts pingers for new hops, stops those of hops gone or changed. */
   sync(targets: readonly PingTarget[]): void {
     const wanted = new Map(targets.map((t) => [t.key, t]));
+    // a hop's last end matters only while it may not restart yet: the map does not grow with hops come and gone
+    for (const [key, at] of this.ended) if (!wanted.has(key) || Date.now() - at >= RESTART_AFTER_MS) this.ended.delete(key);
     for (const [key, { target, child }] of this.running) {
       const now = wanted.get(key);
       if (!now || now.address !== target.address || now.ns.path !== target.ns.path) this.stopOne(key, child);
@@ -62,10 +65,6 @@ export class HopPingers {
     }
   }
 
-  get count(): number {
-    return this.running.size;
-  }
-
   stop(): void {
     for (const { child } of this.running.values()) child.kill();
     this.running.clear();
@@ -80,7 +79,7 @@ export class HopPingers {
     const identity = namespaceIdentitySync(target.ns.path);
     if (identity === undefined) return;
     const [file, ...args] = commandIn(target.ns, ['ping', '-n', '-O', '-i', String(PING_INTERVAL_S), '-W', '1', target.address]);
-    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'], env: CHILD_ENV });
     const entry = { target, child, identity };
     this.running.set(target.key, entry);
     let pending = '';

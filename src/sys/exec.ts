@@ -23,8 +23,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** How the shell reports a program it could not start; callers treat it like any failure. */
 const CANNOT_START = 127;
 
-// Error texts are matched in English: keep iproute2 and friends from translating them.
-const CHILD_ENV = { ...process.env, LC_ALL: 'C' };
+/** The environment of every program chainmail starts: error texts are matched in English, so iproute2 and friends must not translate them. */
+export const CHILD_ENV = { ...process.env, LC_ALL: 'C' };
 
 /**
  * Runs a program with an argument array: never through a shell, so no word a
