@@ -142,8 +142,9 @@ export class Session {
    * milliseconds of this one thread each) slows the command down.
    */
   private commandStarting = false;
-  /** Called once the next read's topology is in the state (a command's result waits for it). */
-  private topologyApplied?: () => void;
+  /** Reads of the host begun so far, numbered; and who waits for a read's topology (a command's result). */
+  private readsBegun = 0;
+  private topologyApplied?: (read: number) => void;
   /** While above zero, state changes are kept and drawn once when it drops back. */
   private redrawsHeld = 0;
   private redrawPending = false;
@@ -333,7 +334,11 @@ export class Session {
           else this.fullReadWanted = true;
           // drawn once the topology is read (the selected target's routes follow in a later
           // frame); a slow read (the whole host) does not hold the result back for long
-          const applied = new Promise<void>((resolve) => { this.topologyApplied = resolve; });
+          // a read already under way may not have seen the change: the first read begun from here on
+          const after = this.readsBegun;
+          const applied = new Promise<void>((resolve) => {
+            this.topologyApplied = (read) => { if (read > after) resolve(); };
+          });
           await Promise.race([applied, this.refreshNow(), sleep(HOLD_RESULT_MAX_MS)]);
           this.topologyApplied = undefined;
         } else if (this.dirty.size || this.fullReadWanted) this.requestRefresh();
@@ -424,6 +429,7 @@ export class Session {
   }
 
   private async readEverything(): Promise<void> {
+    const read = ++this.readsBegun;
     const full = this.fullReadWanted || this.dirty.size === 0 || !this.state.topology;
     const changed = [...this.dirty.values()];
     this.dirty.clear();
@@ -441,7 +447,7 @@ export class Session {
     if (this.stopped) return;
     const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);
     this.update({ topology, broken, selected, refreshedAt: new Date() });
-    this.topologyApplied?.();
+    this.topologyApplied?.(read);
     // starting a process blocks for a few milliseconds: with fifty namespaces the first
     // frame would wait for a hundred monitors and pingers, so they start just after it
     const first = this.monitors.count === 0;
