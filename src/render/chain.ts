@@ -412,7 +412,7 @@ const HEALTH_MARK: Record<HopHealth, Segment> = {
   broken: { text: '╳', tone: 'bad' },
 };
 
-/** `─link1 10.0.1.1 ═✓ 0.08ms═ 10.0.1.2 link2─` (the last ping's round trip), read from the end at `from`. */
+/** `─link1 10.0.1.1 ═✓ 0.08ms═ 10.0.1.2 link2─` (the round trip of the reply that made the hop healthy), read from the end at `from`. */
 function linkPiece(hop: ChainHop, from: string): Piece {
   const [left, right] = hop.a.node === from ? [hop.a, hop.b] : [hop.b, hop.a];
   return [
