@@ -5,7 +5,7 @@ import { chainScrollLimit, ChainView } from './ChainView.js';
 import { Prompt } from './Prompt.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import type { CommandHistory } from './history.js';
-import { DetailPanel, detailLines, detailScrollLimit, LogPanel, logRows, logScrollLimit, Panel, TargetsPanel, tint, visibleTargets, WatchLines } from './panels.js';
+import { DetailPanel, detailLines, LogPanel, logRows, panelScrollLimit, Panel, TargetsPanel, tint, visibleTargets, WatchLines } from './panels.js';
 import { renderChains } from '../render/chain.js';
 import { isChainLink } from '../render/chain-input.js';
 import { toCommandWords } from './prompt-line.js';
@@ -128,7 +128,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     return map;
   }, [state.topology]);
   const details = detailLines(selectedTarget, state.details, peers);
-  const detailLimit = detailScrollLimit(details.length, bottomHeight);
+  const detailLimit = panelScrollLimit(details.length, bottomHeight);
 
   const logWidth = columns - detailWidth;
   // without focus the log shows its newest rows, entries other than ✓ and ✗ cut to a row each
@@ -136,7 +136,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const wholeLog = useMemo(() => logRows(state.log, logWidth - 4, true), [state.log, logWidth]);
   const compactLog = useMemo(() => (logFocused ? [] : logRows(state.log, logWidth - 4)), [state.log, logWidth, logFocused]);
   // scrolling is of the whole rows (Tab then Up in one read scrolls those too)
-  const logLimit = logScrollLimit(wholeLog.length, bottomHeight);
+  const logLimit = panelScrollLimit(wholeLog.length, bottomHeight);
 
   // a resize, or a drawing, a target or a log that got shorter, leaves no scroll past the end
   useEffect(() => {

@@ -120,8 +120,8 @@ export function detailLines(t: TargetState | undefined, d: TargetDetails | undef
   return lines;
 }
 
-/** How far the detail panel can scroll: its lines past what fits. */
-export const detailScrollLimit = (lines: number, height: number) => Math.max(0, lines - (height - 3));
+/** How far a bordered panel of `height` rows can scroll: its rows past what fits (the border and title take 3). */
+export const panelScrollLimit = (rows: number, height: number) => Math.max(0, rows - (height - 3));
 
 export function DetailPanel(props: {
   target?: TargetState; lines: readonly DetailLine[];
@@ -130,7 +130,7 @@ export function DetailPanel(props: {
   const inner = props.width - 4;
   const t = props.target;
   const rows = props.height - 3;
-  const start = Math.min(props.scroll, detailScrollLimit(props.lines.length, props.height));
+  const start = Math.min(props.scroll, panelScrollLimit(props.lines.length, props.height));
   return (
     <Panel title={t ? `${t.ns.label} (${t.ns.kind}${t.ns.pid ? ` pid ${t.ns.pid}` : ''})` : 'details'} width={props.width} height={props.height} focused={props.focused}>
       {props.lines.slice(start, start + rows).map((l, i) => (
@@ -199,12 +199,10 @@ export function logRows(log: readonly LogEntry[], width: number, whole = false):
   return log.flatMap((entry) => logEntryRows(entry, width, whole || entry.tone !== 'info'));
 }
 
-/** How far the log can scroll back, in rows. */
-export const logScrollLimit = (rows: number, height: number) => Math.max(0, rows - (height - 3));
 
 /** The log panel: `rows` (logRows), the newest at the bottom unless scrolled back by `scrollBack` rows. */
 export function LogPanel(props: { rows: readonly LogRow[]; width: number; height: number; focused: boolean; scrollBack: number }) {
-  const back = Math.min(props.scrollBack, logScrollLimit(props.rows.length, props.height));
+  const back = Math.min(props.scrollBack, panelScrollLimit(props.rows.length, props.height));
   const end = props.rows.length - back;
   const shown = props.rows.slice(Math.max(0, end - (props.height - 3)), end);
   const hint = !props.focused && shown.some((r) => r.cut) ? ' · Tab here: whole lines' : '';
