@@ -49,13 +49,20 @@ function serverAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Reads what every node of the chain holds now: one process per node, several nodes at once. */
-export async function observeChain(desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record?: ChainRecord) {
+/**
+ * Reads what every node of the chain holds now: one process per node, several
+ * nodes at once. `located` holds nodes the caller has found already (running
+ * or not), so that none is looked up twice.
+ */
+export async function observeChain(
+  desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record?: ChainRecord,
+  located: ReadonlyMap<string, Namespace | undefined> = new Map(),
+) {
   const namespaces = new Map<string, Namespace>();
   const observed = new Map<string, ObservedNode>();
   // a few readers at a time: starting a process blocks Node for a moment, so hundreds at once only queue up
   await forEachLimit(desired.nodes, 16, async (n) => {
-    const ns = await nodeNamespace(n.name, options, ctx);
+    const ns = located.has(n.name) ? located.get(n.name) : await nodeNamespace(n.name, options, ctx);
     if (!ns) {
       const stopped = options.docker ? (await ctx.docker.find(n.name)) !== undefined : false;
       observed.set(n.name, { exists: stopped, stopped, interfaces: [], routes: [], forwarding: false, rules: [], serving: false });
@@ -68,15 +75,14 @@ export async function observeChain(desired: DesiredChain, options: ChainOptions,
       Promise.all(wantedRules.map(async (r) =>
         (await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
     ]);
-    const serving = options.docker ? await dockerServing(n.name, ctx) : serverAlive(record?.servers[n.name]);
+    const serving = options.docker ? await dockerServing(n.name) : serverAlive(record?.servers[n.name]);
     observed.set(n.name, { exists: true, interfaces, routes, forwarding, rules: rules.filter((r): r is string => r !== undefined), serving });
   });
   return { observed, namespaces };
 }
 
-async function dockerServing(name: string, ctx: CommandContext): Promise<boolean> {
-  const ns = await nodeNamespace(name, { docker: true }, ctx);
-  if (!ns) return false;
+/** The busybox web server runs in this (running) container. */
+async function dockerServing(name: string): Promise<boolean> {
   const r = await run(['docker', 'exec', name, 'pidof', 'httpd']);
   return r.exitCode === 0;
 }
@@ -104,14 +110,18 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
     const desired = deriveChain(record.healed ?? spec);
     // nodes that exist already are locked from the read to the last change (sys/target-lock.ts);
     // nodes made now are new namespaces or containers that nobody else can be changing yet
-    const present = (await Promise.all(desired.nodes.map((n) => nodeNamespace(n.name, options, ctx)))).filter((ns): ns is Namespace => ns !== undefined);
-    return withTargetLocks(present, () => bringUp(spec, desired, record, options, ctx, started));
+    const located = new Map(await Promise.all(desired.nodes.map(async (n) => [n.name, await nodeNamespace(n.name, options, ctx)] as const)));
+    const present = [...located.values()].filter((ns): ns is Namespace => ns !== undefined);
+    return withTargetLocks(present, () => bringUp(spec, desired, record, options, ctx, started, located));
   });
 }
 
 /** Read, plan and make, with the chain and its existing nodes locked. */
-async function bringUp(spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number): Promise<UpReport> {
-  const { observed } = await observeChain(desired, options, ctx, record);
+async function bringUp(
+  spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number,
+  located: ReadonlyMap<string, Namespace | undefined>,
+): Promise<UpReport> {
+  const { observed, namespaces } = await observeChain(desired, options, ctx, record, located);
   const planned = planChainUp(desired, observed, new Set(record.createdLinks));
   // a route on a node the chain did not create is the user's: chainmail does not overwrite it
   const foreignRoutes = planned.actions.filter((a): a is Extract<UpAction, { kind: 'replace-route' }> =>
@@ -125,7 +135,8 @@ async function bringUp(spec: ChainSpec, desired: DesiredChain, record: ChainReco
   }
   if (!options.dryRun) {
     const inUse = [...observed.values()].flatMap((o) => o.interfaces);
-    await applyUpActions(actions, desired, options, ctx, record, (node) => nodeNamespace(node, options, ctx), firstFreeIfindex(inUse));
+    // nodes running before are known; those made or started now are looked up when needed
+    await applyUpActions(actions, desired, options, ctx, record, async (node) => namespaces.get(node) ?? nodeNamespace(node, options, ctx), firstFreeIfindex(inUse));
   }
   return { name: spec.name, actions: actions.map(describeAction), dryRun: options.dryRun === true, ms: Math.round(performance.now() - started) };
 }
