@@ -260,8 +260,9 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   const results = [...checked.map((c) => c.ok), ...state.watches.filter((w) => w.ok !== undefined).map((w) => w.ok === true)];
   const activity = state.healing ? ' · healing…' : state.busy ? ' · running…' : '';
   const header = ` chainmail  ${engine} · netns ${netns} · links ${linkCount}${broken} · health ${results.filter(Boolean).length}/${results.length} ok${activity}`;
-  // below 100 columns the key hint gives way to the counts (the prompt line names the keys too)
-  const keysHint = columns >= 100 ? '? help  : command  / filter  q quit ' : '';
+  // the key hint only where the counts fit beside it (the prompt line names the keys too)
+  const hint = '? help  : command  / filter  q quit ';
+  const keysHint = header.length + 1 + hint.length <= columns ? hint : '';
 
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     return <Text wrap="truncate">{`chainmail needs ${MIN_COLUMNS}x${MIN_ROWS}; this terminal is ${columns}x${rows}. q quits.`}</Text>;
