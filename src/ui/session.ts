@@ -423,6 +423,9 @@ export class Session {
 
   private engineChanged(engine: EngineStatus): void {
     const before = this.state.engine.state;
+    // an absent engine is asked again every 2 s: the same answer redraws nothing (a frame costs
+    // tens of milliseconds of this thread, and an idle UI would pay it every time)
+    if (engine.state === before) return;
     this.update({ engine });
     if (engine.state === 'unreachable' && before !== 'unreachable') this.log('bad', `docker engine unreachable: ${engine.reason}`);
     if (engine.state === 'connected' && before === 'unreachable') this.log('ok', 'docker engine is back');
