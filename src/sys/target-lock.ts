@@ -16,6 +16,9 @@
  * to `flock -x FD` (util-linux), which locks that shared description and
  * exits; the lock then stays with this process until it closes the file.
  * Descriptors Node opens are close-on-exec, so no other child inherits it.
+ * Several locks tried together go to one `sh` running one flock per
+ * descriptor: each process Node starts costs it milliseconds of its own
+ * thread, a flock started by sh costs sh a fraction of that.
  *
  * A holder removes its file before letting go; whoever then gets the lock of
  * a removed file sees that the path no longer names what it locked, and tries
@@ -30,7 +33,7 @@ import { namespaceIdentity, type Namespace } from '../targets/namespace.js';
 
 export const LOCK_DIR = '/var/run/chainmail/locks';
 const DEFAULT_WAIT_MS = 10_000;
-/** A chain of 200 nodes must not start 200 processes at once. */
+/** Locks tried by one process: a chain of 200 nodes starts 13. */
 const TRIES_AT_ONCE = 16;
 
 /** How long to wait for a busy target: CHAINMAIL_LOCK_WAIT_MS (tests), else 10 s. */
@@ -100,13 +103,11 @@ async function withLocks<T>(keys: ReadonlyMap<string, string>, fn: () => Promise
   const deadline = Date.now() + waitMs;
   const held: Held[] = [];
   try {
-    // uncontended, the usual case: every lock tried at once (a try never waits, so it cannot deadlock),
-    // TRIES_AT_ONCE flock processes at a time
-    const tries: Array<PromiseSettledResult<Held | undefined>> = [];
-    for (let i = 0; i < order.length; i += TRIES_AT_ONCE) {
-      tries.push(...await Promise.allSettled(order.slice(i, i + TRIES_AT_ONCE).map((identity) => acquire(identity, 0))));
-    }
-    const got = tries.flatMap((t) => (t.status === 'fulfilled' && t.value ? [t.value] : []));
+    // uncontended, the usual case: every lock tried at once (a try never waits, so it cannot deadlock)
+    const chunks: string[][] = [];
+    for (let i = 0; i < order.length; i += TRIES_AT_ONCE) chunks.push(order.slice(i, i + TRIES_AT_ONCE));
+    const tries = await Promise.allSettled(chunks.map((keys) => tryAcquireAll(keys)));
+    const got = tries.flatMap((t) => (t.status === 'fulfilled' ? t.value : []));
     const failed = tries.find((t): t is PromiseRejectedResult => t.status === 'rejected');
     if (failed || got.length < order.length) {
       for (const h of got) await release(h);
@@ -150,26 +151,54 @@ async function ensureLockDir(): Promise<void> {
 
 const lockPath = (key: string) => `${LOCK_DIR}/${key.replaceAll(':', '-')}.lock`;
 
+/**
+ * Every lock of `keys` at once, by one process, never waiting: all of them,
+ * or none (one is busy, and those taken are let go).
+ */
+async function tryAcquireAll(keys: readonly string[]): Promise<Held[]> {
+  const opened: Held[] = [];
+  const held: Held[] = [];
+  try {
+    for (const key of keys) opened.push({ path: lockPath(key), handle: await openLock(lockPath(key)) });
+    if (!(await flockFds(opened.map((h) => h.handle.fd), 0))) {
+      for (const h of opened.splice(0)) await h.handle.close();
+      return [];
+    }
+    while (opened.length > 0) {
+      const h = opened.shift()!;
+      if (await claim(h)) {
+        held.push(h);
+        continue;
+      }
+      await h.handle.close();
+      // its file was replaced meanwhile: that one again, on its own
+      const again = await acquire(keys[held.length]!, 0);
+      if (!again) {
+        for (const rest of opened.splice(0)) await rest.handle.close();
+        for (const x of held.splice(0)) await release(x);
+        return [];
+      }
+      held.push(again);
+    }
+    return held;
+  } catch (err) {
+    for (const h of opened) await h.handle.close();
+    for (const h of held) await release(h);
+    throw err;
+  }
+}
+
 /** The lock of one namespace, waiting until `deadline` (0: not at all); undefined when it is still busy then. */
 async function acquire(identity: string, deadline: number): Promise<Held | undefined> {
   const path = lockPath(identity);
   for (;;) {
-    // O_NOFOLLOW: never lock (or write a pid into) what a planted symlink points at
-    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EACCES' || err.code === 'EPERM') throw new ChainmailError(`cannot open the lock ${path} (${err.code}): run chainmail as root`, 4);
-      throw err;
-    });
+    const handle = await openLock(path);
     try {
-      if (!(await flockFd(handle.fd, deadline - Date.now()))) {
+      if (!(await flockFds([handle.fd], deadline - Date.now()))) {
         await handle.close();
         return undefined;
       }
-      const [mine, now] = await Promise.all([handle.stat(), stat(path).catch(() => undefined)]);
-      if (now && now.dev === mine.dev && now.ino === mine.ino) {
-        await handle.truncate(0);
-        await handle.write(`${process.pid}\n`, 0);
-        return { path, handle };
-      }
+      if (await claim({ path, handle })) return { path, handle };
       // the last holder removed this file before letting go: the lock is on a file no one else will use
     } catch (err) {
       await handle.close();
@@ -179,17 +208,42 @@ async function acquire(identity: string, deadline: number): Promise<Held | undef
   }
 }
 
+async function openLock(path: string): Promise<FileHandle> {
+  // O_NOFOLLOW: never lock (or write a pid into) what a planted symlink points at
+  return open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EACCES' || err.code === 'EPERM') throw new ChainmailError(`cannot open the lock ${path} (${err.code}): run chainmail as root`, 4);
+    throw err;
+  });
+}
+
+/** A lock just taken: writes this pid into it if its path still names the file locked; false if that file was replaced. */
+async function claim({ path, handle }: Held): Promise<boolean> {
+  const [mine, now] = await Promise.all([handle.stat(), stat(path).catch(() => undefined)]);
+  if (!now || now.dev !== mine.dev || now.ino !== mine.ino) return false;
+  await handle.truncate(0);
+  await handle.write(`${process.pid}\n`, 0);
+  return true;
+}
+
 async function release({ path, handle }: Held): Promise<void> {
   // removed while still locked, so that a newcomer makes a new file rather than sharing a dying one
   await unlink(path).catch(() => undefined);
   await handle.close();
 }
 
-/** Locks the open file description behind fd; false when msLeft ran out first. */
-function flockFd(fd: number, msLeft: number): Promise<boolean> {
+/**
+ * Locks the open file descriptions behind fds, in order; false when one was
+ * still busy when msLeft ran out (those before it stay locked until closed).
+ * One fd: flock itself; more: one sh running flock on each, a fixed script
+ * given only descriptor numbers.
+ */
+function flockFds(fds: readonly number[], msLeft: number): Promise<boolean> {
   const wait = msLeft > 0 ? ['-w', (msLeft / 1000).toFixed(3)] : ['-n'];
+  const argv = fds.length === 1
+    ? ['flock', '-x', '-E', '75', ...wait, '3']
+    : ['sh', '-c', `for fd do flock -x -E 75 ${wait.join(' ')} "$fd" || exit $?; done`, 'sh', ...fds.map((_, i) => String(3 + i))];
   return new Promise((resolve, reject) => {
-    const child = spawn('flock', ['-x', '-E', '75', ...wait, '3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', ...fds] });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
     child.on('error', (err) => reject(new ChainmailError(`cannot lock the target: flock (util-linux) is needed (${err.message})`)));

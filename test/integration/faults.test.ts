@@ -9,7 +9,7 @@
  * N and goes on once FILE is removed), so every interleaving here is exact,
  * not a matter of timing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -255,6 +255,28 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     // a throwing body lets go too
     await expect(withTargetLocks([a], async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await withTargetLocks([a], async () => 'free again', { waitMs: 200 })).toBe('free again');
+  });
+
+  it('many targets at once (tried by more than one process): one held elsewhere is waited for, then all are held, then all let go', async () => {
+    const names = Array.from({ length: 18 }, (_, i) => scratch.netns(`lm${i}`));
+    const busy = names[17]!;
+    // another holder of one lock, for 400 ms (flock(1) on the same lock file)
+    const holder = spawn('flock', ['-x', lockFileOf(busy), 'sleep', '0.4'], { stdio: 'ignore' });
+    try {
+      await sleep(100);
+      const started = Date.now();
+      const inside = await withTargetLocks(names.map(netnsNamespace), async () => {
+        // while held: a try from another process fails for every one of them
+        const tries = names.map((n) => spawnSync('flock', ['-x', '-n', '-E', '75', lockFileOf(n), 'true']).status);
+        return { waited: Date.now() - started, tries };
+      }, { waitMs: 5000 });
+      expect(inside.waited).toBeGreaterThanOrEqual(200);
+      expect(inside.tries).toEqual(names.map(() => 75));
+      // let go: every lock can be taken again at once
+      expect(await withTargetLocks(names.map(netnsNamespace), async () => 'again', { waitMs: 0 })).toBe('again');
+    } finally {
+      holder.kill();
+    }
   });
 });
 
