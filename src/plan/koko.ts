@@ -40,7 +40,9 @@ function conflict(message: string): never {
  * namespace, the rename last: the final name appears only when the interface
  * is complete, two runs at once cannot collide on a name, and rollback
  * always knows where each piece is. Few processes matter: each costs more
- * than its netlink work.
+ * than its netlink work, so when the first end of a veth needs nothing
+ * between the pair's creation and its batch (an IPv6 sysctl, a mirror), the
+ * first line of that batch makes the pair.
  */
 export function planKokoCreate(
   cmd: Exclude<KokoCommand, { action: 'delete' }>,
@@ -55,6 +57,7 @@ export function planKokoCreate(
   }
   const steps: Step[] = [];
   const temps = ends.map((_, i) => `cm${tag}${'ab'[i]}`);
+  let pairInFirstBatch: { describe: string; indexTaken: string; line: string } | undefined;
   const mtu = 'mtu' in cmd && cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : [];
 
   if (cmd.action === 'veth') {
@@ -64,14 +67,21 @@ export function planKokoCreate(
     const ia = firstFreeIfindex([...a.interfaces, ...b.interfaces]);
     const ib = ia + 1;
     const into = (end: PlannedEnd) => (end.ns.kind === 'host' ? [] : ['netns', end.ns.path]);
-    steps.push({
-      describe: `create veth pair ${a.end.ifname} in ${a.ns.label} <-> ${b.end.ifname} in ${b.ns.label} (as ${ta}, ${tb})`,
-      // one request makes the whole pair, so a failure leaves nothing to clean up
-      argv: ipIn(host.ns, ['link', 'add', 'name', ta, 'index', String(ia), ...into(a), ...mtu,
-        'type', 'veth', 'peer', 'name', tb, 'index', String(ib), ...into(b), ...mtu]),
-      undo: ipIn(a.ns, ['link', 'del', 'dev', ta]),
-      explain: [[/File exists|Device or resource busy/, `interface index ${ia} in ${a.ns.label} or ${ib} in ${b.ns.label} was taken meanwhile by another program; run it again`]],
-    });
+    const describe = `create veth pair ${a.end.ifname} in ${a.ns.label} <-> ${b.end.ifname} in ${b.ns.label} (as ${ta}, ${tb})`;
+    const indexTaken = `interface index ${ia} in ${a.ns.label} or ${ib} in ${b.ns.label} was taken meanwhile by another program; run it again`;
+    const peer = ['type', 'veth', 'peer', 'name', tb, 'index', String(ib)];
+    if (!needsSetUpBeforeBatch(a.end) && BATCH_SAFE_PATH.test(b.ns.path)) {
+      // run in a's namespace, so only the peer is sent elsewhere (the host's end too: by its path)
+      pairInFirstBatch = { describe, indexTaken, line: ['link', 'add', 'name', ta, 'index', String(ia), ...mtu, ...peer, 'netns', b.ns.path, ...mtu].join(' ') };
+    } else {
+      steps.push({
+        describe,
+        // one request makes the whole pair, so a failure leaves nothing to clean up
+        argv: ipIn(host.ns, ['link', 'add', 'name', ta, 'index', String(ia), ...into(a), ...mtu, ...peer, ...into(b), ...mtu]),
+        undo: ipIn(a.ns, ['link', 'del', 'dev', ta]),
+        explain: [[/File exists|Device or resource busy/, indexTaken]],
+      });
+    }
   } else {
     const parent = cmd.parent;
     const parentIface = host.interfaces.find((i) => i.name === parent);
@@ -97,6 +107,7 @@ export function planKokoCreate(
 
   ends.forEach(({ end, ns }, i) => {
     const temp = temps[i]!;
+    const pair = i === 0 ? pairInFirstBatch : undefined;
     if (end.addresses.some((a) => a.family === 6)) {
       // Docker disables IPv6 in containers without an IPv6 network
       steps.push({
@@ -107,18 +118,33 @@ export function planKokoCreate(
     for (const mirror of end.mirrors) steps.push(...mirrorSteps(ns, mirror, temp, end.ifname));
     const addressLines = end.addresses.map((address) => addressLine(temp, address));
     const addressWords = end.addresses.length ? `add ${end.addresses.map(formatCidr).join(', ')} to ${temp}, ` : '';
+    const configure = `${addressWords}name it ${end.ifname} and set it up in ${ns.label}`;
     steps.push({
-      describe: `${addressWords}name it ${end.ifname} and set it up in ${ns.label}`,
+      describe: pair ? `${pair.describe}, ${configure}` : configure,
       // one request renames and sets up: if the name is taken, nothing of it happened
       argv: ipIn(ns, ['-batch', '-']),
-      input: [...addressLines, `link set dev ${temp} name ${end.ifname} up`].join('\n') + '\n',
+      input: [...(pair ? [pair.line] : []), ...addressLines, `link set dev ${temp} name ${end.ifname} up`].join('\n') + '\n',
       undo: ipIn(ns, ['link', 'del', 'dev', end.ifname]),
-      explain: [[/File exists/, `"${end.ifname}" already exists in ${ns.label} (created meanwhile by someone else)`]],
+      // a batch stops at its failing line: after the pair's, the pair is there (under its temporary name)
+      ...(pair ? { cleanupIfFailed: [ipIn(ns, ['link', 'del', 'dev', temp])] } : {}),
+      explain: [
+        // ip -batch names the line that failed; the pair's is the first
+        ...(pair ? [[/(File exists|Device or resource busy)\nCommand failed -:1$/m, pair.indexTaken] as [RegExp, string]] : []),
+        [/File exists/, `"${end.ifname}" already exists in ${ns.label} (created meanwhile by someone else)`],
+      ],
     });
   });
 
   return { steps, summary: summarize(cmd, ends) };
 }
+
+/** What runs between the creation of an end and its batch: Docker's IPv6 switch, mirrors. */
+function needsSetUpBeforeBatch(end: KokoEndpoint): boolean {
+  return end.addresses.some((a) => a.family === 6) || end.mirrors.length > 0;
+}
+
+/** A namespace path that an `ip -batch` line can carry as one word (no blanks, quotes or comment sign). */
+const BATCH_SAFE_PATH = /^\/[\w./:@+-]+$/;
 
 /** An `ip -batch` line adding an address; nodad: IPv6 is usable at once instead of after duplicate detection. */
 export function addressLine(ifname: string, address: Cidr): string {

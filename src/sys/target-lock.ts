@@ -16,9 +16,9 @@
  * to `flock -x FD` (util-linux), which locks that shared description and
  * exits; the lock then stays with this process until it closes the file.
  * Descriptors Node opens are close-on-exec, so no other child inherits it.
- * Several locks tried together go to one `sh` running one flock per
- * descriptor: each process Node starts costs it milliseconds of its own
- * thread, a flock started by sh costs sh a fraction of that.
+ * Several locks tried together go to one `xargs` running one flock per
+ * descriptor: each process Node starts costs its one thread milliseconds, a
+ * flock started by xargs costs xargs a fraction of that.
  *
  * A holder removes its file before letting go; whoever then gets the lock of
  * a removed file sees that the path no longer names what it locked, and tries
@@ -160,7 +160,7 @@ async function tryAcquireAll(keys: readonly string[]): Promise<Held[]> {
   const held: Held[] = [];
   try {
     for (const key of keys) opened.push({ path: lockPath(key), handle: await openLock(lockPath(key)) });
-    if (!(await flockFds(opened.map((h) => h.handle.fd), 0))) {
+    if (!(await tryFlockAll(opened.map((h) => h.handle.fd)))) {
       for (const h of opened.splice(0)) await h.handle.close();
       return [];
     }
@@ -194,7 +194,7 @@ async function acquire(identity: string, deadline: number): Promise<Held | undef
   for (;;) {
     const handle = await openLock(path);
     try {
-      if (!(await flockFds([handle.fd], deadline - Date.now()))) {
+      if (!(await flockFd(handle.fd, deadline - Date.now()))) {
         await handle.close();
         return undefined;
       }
@@ -231,26 +231,39 @@ async function release({ path, handle }: Held): Promise<void> {
   await handle.close();
 }
 
-/**
- * Locks the open file descriptions behind fds, in order; false when one was
- * still busy when msLeft ran out (those before it stay locked until closed).
- * One fd: flock itself; more: one sh running flock on each, a fixed script
- * given only descriptor numbers.
- */
-function flockFds(fds: readonly number[], msLeft: number): Promise<boolean> {
+/** Locks the open file description behind fd; false when msLeft ran out first. */
+function flockFd(fd: number, msLeft: number): Promise<boolean> {
   const wait = msLeft > 0 ? ['-w', (msLeft / 1000).toFixed(3)] : ['-n'];
-  const argv = fds.length === 1
-    ? ['flock', '-x', '-E', '75', ...wait, '3']
-    : ['sh', '-c', `for fd do flock -x -E 75 ${wait.join(' ')} "$fd" || exit $?; done`, 'sh', ...fds.map((_, i) => String(3 + i))];
+  return runLocker(['flock', '-x', '-E', '75', ...wait, '3'], [fd], undefined, (code) => (code === 0 ? true : code === 75 ? false : undefined));
+}
+
+/**
+ * Tries to lock the open file descriptions behind fds, never waiting: true
+ * when all are locked. False when one was busy, or a flock failed (its own
+ * try, alone, then says why); those locked stay so until closed. One fd:
+ * flock itself. More: xargs runs a flock for each (descriptor numbers on its
+ * stdin, the only thing it reads).
+ */
+function tryFlockAll(fds: readonly number[]): Promise<boolean> {
+  if (fds.length === 1) return flockFd(fds[0]!, 0);
+  const childFds = fds.map((_, i) => String(3 + i)).join('\n') + '\n';
+  // xargs: 0 when every flock exited 0, 123 when any exited 1 to 125 (75: busy)
+  return runLocker(['xargs', '-n', '1', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => (code === 0 ? true : code === 123 ? false : undefined));
+}
+
+/** Runs a locker with fds as its descriptors 3, 4, ...; verdict maps its exit code (undefined: a failure). */
+function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number | null) => boolean | undefined): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', ...fds] });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe', ...fds] });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', (err) => reject(new ChainmailError(`cannot lock the target: flock (util-linux) is needed (${err.message})`)));
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
+    child.on('error', (err) => reject(new ChainmailError(`cannot lock the target: ${argv[0]} (util-linux flock, findutils xargs) is needed (${err.message})`)));
     child.on('close', (code) => {
-      if (code === 0) resolve(true);
-      else if (code === 75) resolve(false);
-      else reject(new ChainmailError(`cannot lock the target: flock exited with ${code}: ${stderr.trim()}`));
+      const locked = verdict(code);
+      if (locked !== undefined) resolve(locked);
+      else reject(new ChainmailError(`cannot lock the target: ${argv[0]} exited with ${code}: ${stderr.trim()}`));
     });
   });
 }

@@ -9,7 +9,7 @@
  * N and goes on once FILE is removed), so every interleaving here is exact,
  * not a matter of timing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,19 +119,53 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     const a = scratch.netns('lwa');
     const b = scratch.netns('lwb');
     const args = ['koko', '-n', `${a},w1,10.71.0.1/24`, '-n', `${b},w2,10.71.0.2/24`];
-    // the first holds both targets with its veth made, its ends not yet named
+    // the first holds both targets with its veth made, its second end not yet named
     const first = await startPaused(args, 1);
     const second = start(args);
     // the second neither finishes nor changes anything while the first is paused
     const early = await Promise.race([second.done, sleep(1000).then(() => undefined)]);
     expect(early, 'the second run waits for the lock').toBeUndefined();
-    expect(linkNames(a)).not.toContain('w1');
+    expect(linkNames(b)).not.toContain('w2');
     rmSync(first.file);
     const [r1, r2] = await Promise.all([first.done, second.done]);
     expect(r1.code, r1.stderr).toBe(0);
     expect(r2.code).toBe(1);
     expect(r2.stderr.split('\n')[0]).toBe(`chainmail: interface "w1" already exists in ${a}`);
     expectOneCompleteLink(a, 'w1', b, 'w2', ['10.71.0.1/24']);
+  });
+
+  it('a name taken while the run is paused: the batch that made the pair fails at its rename, and the pair is deleted', async () => {
+    const a = scratch.netns('lra');
+    const b = scratch.netns('lrb');
+    // paused before its first step: the batch whose first line makes the pair, whose last names it
+    const run = await startPaused(['koko', '-n', `${a},r1,10.74.0.1/24`, '-n', `${b},r2,10.74.0.2/24`], 0);
+    // someone else (not chainmail: no lock) takes the name meanwhile
+    // (numbered high: the indexes chainmail chose stay free)
+    execFileSync('ip', ['-n', a, 'link', 'add', 'r1', 'index', '50', 'type', 'veth', 'peer', 'name', 'r1p', 'index', '51']);
+    rmSync(run.file);
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^chainmail: failed to create veth pair r1 in ${a} <-> r2 in ${b} \\(as (cm[0-9a-f]{8})a, \\1b\\), `
+      + `add 10\\.74\\.0\\.1/24 to \\1a, name it r1 and set it up in ${a}: "r1" already exists in ${a} \\(created meanwhile by someone else\\); nothing was changed$`));
+    // the other's pair stays; nothing of chainmail's, no temporary name, in either namespace
+    expect(linkNames(a).filter((n) => n !== 'lo').sort()).toEqual(['r1', 'r1p']);
+    expect(linkNames(b).filter((n) => n !== 'lo')).toEqual([]);
+    expect(leftoverTemps([a, b])).toEqual([]);
+  });
+
+  it('an interface index taken while the run is paused: the pair\'s line fails and says so; nothing is left', async () => {
+    const a = scratch.netns('lia');
+    const b = scratch.netns('lib');
+    const run = await startPaused(['koko', '-n', `${a},i1`, '-n', `${b},i2`], 0);
+    // someone else's pair takes the first free indexes, which the paused run chose
+    execFileSync('ip', ['-n', a, 'link', 'add', 'o1', 'type', 'veth', 'peer', 'name', 'o2']);
+    rmSync(run.file);
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`: interface index 2 in ${a} or 3 in ${b} was taken meanwhile by another program; run it again; nothing was changed$`));
+    expect(linkNames(a).filter((n) => n !== 'lo').sort()).toEqual(['o1', 'o2']);
+    expect(linkNames(b).filter((n) => n !== 'lo')).toEqual([]);
+    expect(leftoverTemps([a, b])).toEqual([]);
   });
 
   it('a busy target: the waiting run gives up after CHAINMAIL_LOCK_WAIT_MS with one line naming the target and the holder pid', async () => {

@@ -45,16 +45,12 @@ describe('planKokoCreate: veth between a netns and a container', () => {
   it('makes exactly these steps, in this order', () => {
     expect(shape(plan.steps)).toEqual([
       {
-        describe: 'create veth pair link1 in red <-> link2 in client (as cm1f2ea, cm1f2eb)',
-        // straight into both namespaces, numbered above every index either holds
-        argv: ['ip', 'link', 'add', 'name', 'cm1f2ea', 'index', '8', 'netns', '/var/run/netns/red', 'mtu', '9000',
-          'type', 'veth', 'peer', 'name', 'cm1f2eb', 'index', '9', 'netns', '/proc/4121/ns/net', 'mtu', '9000'],
-        undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'cm1f2ea'],
-      },
-      {
-        describe: 'add 10.0.1.1/24 to cm1f2ea, name it link1 and set it up in red',
+        // red's end needs nothing before its batch, so the batch's first line makes the pair: straight
+        // into both namespaces, numbered above every index either holds
+        describe: 'create veth pair link1 in red <-> link2 in client (as cm1f2ea, cm1f2eb), add 10.0.1.1/24 to cm1f2ea, name it link1 and set it up in red',
         argv: ['ip', '-n', 'red', '-batch', '-'],
-        input: 'addr add 10.0.1.1/24 dev cm1f2ea\nlink set dev cm1f2ea name link1 up\n',
+        input: 'link add name cm1f2ea index 8 mtu 9000 type veth peer name cm1f2eb index 9 netns /proc/4121/ns/net mtu 9000\n'
+          + 'addr add 10.0.1.1/24 dev cm1f2ea\nlink set dev cm1f2ea name link1 up\n',
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'link1'],
       },
       {
@@ -101,13 +97,17 @@ describe('planKokoCreate: veth between a netns and a container', () => {
     for (const step of plan.steps.filter((s) => !renames.includes(s))) {
       expect(text(step), step.describe).not.toMatch(/\blink[12]\b/);
     }
-    expect(plan.steps[0]!.argv.join(' ')).toMatch(/^ip link add name cm1f2ea .* peer name cm1f2eb /);
+    // the final names appear only in each batch's last line
+    for (const step of renames) expect(step.input!.trimEnd().split('\n').slice(0, -1).join('\n')).not.toMatch(/\blink[12]\b/);
+    expect(plan.steps[0]!.input!).toMatch(/^link add name cm1f2ea .* peer name cm1f2eb /);
   });
 
-  it('the pair is one request: nothing to clean up if it fails, and an index taken meanwhile is explained', () => {
-    expect(plan.steps[0]!.cleanupIfFailed).toBeUndefined();
-    const explained = plan.steps[0]!.explain!.find(([re]) => re.test('RTNETLINK answers: Device or resource busy'));
-    expect(explained?.[1]).toBe('interface index 8 in red or 9 in client was taken meanwhile by another program; run it again');
+  it('the pair is one request, first in its batch: a later line failing deletes it, and an index taken meanwhile is explained', () => {
+    expect(plan.steps[0]!.cleanupIfFailed).toEqual([['ip', '-n', 'red', 'link', 'del', 'dev', 'cm1f2ea']]);
+    const explain = (stderr: string) => plan.steps[0]!.explain!.find(([re]) => re.test(stderr))?.[1];
+    expect(explain('RTNETLINK answers: Device or resource busy\nCommand failed -:1')).toBe('interface index 8 in red or 9 in client was taken meanwhile by another program; run it again');
+    // the rename (the batch's last line) refused: the name, not the index
+    expect(explain('RTNETLINK answers: File exists\nCommand failed -:3')).toBe('"link1" already exists in red (created meanwhile by someone else)');
   });
 
   it('each end is renamed and set up in one request, its last, after its addresses and mirrors', () => {
@@ -177,18 +177,30 @@ describe('planKokoCreate: veth between a netns and the host', () => {
   it('a pid namespace is named by its path and entered with nsenter', () => {
     const c = create('-p 777,e1 -c e2');
     const p = planKokoCreate(c, ends(c, [[pidNs, []], [hostNs, HOST.interfaces]]), HOST, 't');
-    expect(p.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'name', 'cmta', 'index', '2', 'netns', '/proc/777/ns/net', 'type', 'veth', 'peer', 'name', 'cmtb', 'index', '3']);
-    expect(p.steps[0]!.undo).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'cmta']);
-    expect(p.steps[1]!.argv).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', '-batch', '-']);
+    expect(p.steps[0]!.argv).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', '-batch', '-']);
+    // run inside the pid's namespace, the peer goes to the host by the host's path
+    expect(p.steps[0]!.input!.split('\n')[0]).toBe('link add name cmta index 2 type veth peer name cmtb index 3 netns /proc/1/ns/net');
+    expect(p.steps[0]!.undo).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'e1']);
+    expect(p.steps[0]!.cleanupIfFailed).toEqual([['nsenter', '--net=/proc/777/ns/net', '--', 'ip', 'link', 'del', 'dev', 'cmta']]);
+    expect(p.steps[1]!.argv).toEqual(['ip', '-batch', '-']);
   });
 
   it('both ends in the same namespace: both are made there, with two different indexes', () => {
     const c = create('-n red,a1 -n red,a2');
     const p = planKokoCreate(c, ends(c, [[redNs, []], [redNs, []]]), HOST, 'q');
     expect(p.steps.map((s) => s.describe)).toEqual([
-      'create veth pair a1 in red <-> a2 in red (as cmqa, cmqb)', 'name it a1 and set it up in red', 'name it a2 and set it up in red',
+      'create veth pair a1 in red <-> a2 in red (as cmqa, cmqb), name it a1 and set it up in red', 'name it a2 and set it up in red',
     ]);
-    expect(p.steps[0]!.argv.join(' ')).toBe('ip link add name cmqa index 2 netns /var/run/netns/red type veth peer name cmqb index 3 netns /var/run/netns/red');
+    expect(p.steps[0]!.input!.split('\n')[0]).toBe('link add name cmqa index 2 type veth peer name cmqb index 3 netns /var/run/netns/red');
+  });
+
+  it('the first end needing a step before its batch (a mirror) gets the pair from its own request', () => {
+    const c = create('-n red,a1,mirror:ingress:eth0 -n blue,a2');
+    const blue: Namespace = { kind: 'netns', label: 'blue', path: '/var/run/netns/blue', netnsName: 'blue' };
+    const p = planKokoCreate(c, ends(c, [[redNs, [iface('eth0')]], [blue, []]]), HOST, 'm');
+    expect(p.steps[0]!.argv.join(' ')).toBe('ip link add name cmma index 2 netns /var/run/netns/red type veth peer name cmmb index 3 netns /var/run/netns/blue');
+    expect(p.steps[0]!.cleanupIfFailed).toBeUndefined();
+    expect(p.steps.filter((s) => s.input?.startsWith('link add'))).toEqual([]);
   });
 });
 
@@ -354,10 +366,15 @@ describe('planKokoCreate: a namespace path with a space, a quote or #', () => {
   it('is passed as one argument: no step carries it through an ip -batch line', () => {
     const path = `/tmp/sp ace#'q"/ns`;
     const odd: Namespace = { kind: 'path', label: path, path };
+    // as the first end: its batch runs inside it (nsenter), so the path is only an argument
     const c = create('-n red,e1 -c e2');
     const p = planKokoCreate(c, ends(c, [[odd, []], [hostNs, HOST.interfaces]]), HOST, 'z');
-    expect(p.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'name', 'cmza', 'index', '2', 'netns', path, 'type', 'veth', 'peer', 'name', 'cmzb', 'index', '3']);
-    expect(p.steps[0]!.undo).toEqual(['nsenter', `--net=${path}`, '--', 'ip', 'link', 'del', 'dev', 'cmza']);
+    expect(p.steps[0]!.argv).toEqual(['nsenter', `--net=${path}`, '--', 'ip', '-batch', '-']);
+    expect(p.steps[0]!.cleanupIfFailed).toEqual([['nsenter', `--net=${path}`, '--', 'ip', 'link', 'del', 'dev', 'cmza']]);
     expect(p.steps.every((s) => !(s.input ?? '').includes(path))).toBe(true);
+    // as the second end: the pair is made by its own request, the path one argument of it
+    const q = planKokoCreate(c, ends(c, [[redNs, []], [odd, []]]), HOST, 'y');
+    expect(q.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'name', 'cmya', 'index', '2', 'netns', '/var/run/netns/red', 'type', 'veth', 'peer', 'name', 'cmyb', 'index', '3', 'netns', path]);
+    expect(q.steps.every((s) => !(s.input ?? '').includes(path))).toBe(true);
   });
 });
