@@ -165,8 +165,10 @@ async function tryAcquireAll(keys: readonly string[]): Promise<Held[]> {
       return [];
     }
     while (opened.length > 0) {
-      const h = opened.shift()!;
-      if (await claim(h)) {
+      const h = opened[0]!;
+      const claimed = await claim(h);
+      opened.shift();
+      if (claimed) {
         held.push(h);
         continue;
       }
