@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # docker.io: dockerd; iptables: dockerd needs it; busybox-static: the offline
-# test image; util-linux: nsenter, flock; procps: ps, pgrep.
-packages=(docker.io iptables iputils-ping busybox-static iproute2 procps tmux util-linux)
-commands=(dockerd docker iptables ping busybox ip pgrep tmux nsenter flock)
+# test image; util-linux: nsenter, flock; findutils: xargs (several locks at
+# once); procps: ps, pgrep.
+packages=(docker.io iptables iputils-ping busybox-static iproute2 procps tmux util-linux findutils)
+commands=(dockerd docker iptables ping busybox ip pgrep tmux nsenter flock xargs)
 
 missing=()
 for pkg in "${packages[@]}"; do
