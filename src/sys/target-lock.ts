@@ -153,41 +153,67 @@ const lockPath = (key: string) => `${LOCK_DIR}/${key.replaceAll(':', '-')}.lock`
 
 /**
  * Every lock of `keys` at once, by one process, never waiting: all of them,
- * or none (one is busy, and those taken are let go).
+ * or none (one is busy, and those taken are let go, their files removed).
  */
 async function tryAcquireAll(keys: readonly string[]): Promise<Held[]> {
   const opened: Held[] = [];
-  const held: Held[] = [];
   try {
     for (const key of keys) opened.push({ path: lockPath(key), handle: await openLock(lockPath(key)) });
-    if (!(await tryFlockAll(opened.map((h) => h.handle.fd)))) {
-      for (const h of opened.splice(0)) await h.handle.close();
-      return [];
-    }
-    while (opened.length > 0) {
-      const h = opened[0]!;
-      const claimed = await claim(h);
-      opened.shift();
-      if (claimed) {
+  } catch (err) {
+    for (const h of opened) await h.handle.close();
+    throw err;
+  }
+  const all = await tryFlockAll(opened.map((h) => h.handle.fd)).catch(async (err: unknown) => {
+    await letGoOfSome(opened);
+    throw err;
+  });
+  if (!all) {
+    await letGoOfSome(opened);
+    return [];
+  }
+  const held: Held[] = [];
+  let next = 0;
+  try {
+    for (; next < opened.length; next++) {
+      const h = opened[next]!;
+      if (await claim(h)) {
         held.push(h);
         continue;
       }
+      // its file was replaced meanwhile (what it locked is no one's): that one again, on its own
       await h.handle.close();
-      // its file was replaced meanwhile: that one again, on its own
-      const again = await acquire(keys[held.length]!, 0);
+      const again = await acquire(keys[next]!, 0);
       if (!again) {
-        for (const rest of opened.splice(0)) await rest.handle.close();
-        for (const x of held.splice(0)) await release(x);
+        for (const rest of opened.slice(next + 1)) await letGo(rest);
+        for (const x of held) await release(x);
         return [];
       }
       held.push(again);
     }
     return held;
   } catch (err) {
-    for (const h of opened) await h.handle.close();
-    for (const h of held) await release(h);
+    for (const rest of opened.slice(next + 1)) await letGo(rest);
+    for (const x of held) await release(x);
     throw err;
   }
+}
+
+/**
+ * After a try that found one busy: each that this process holds (a second
+ * flock on the same open file succeeds at once) is let go with its file
+ * removed, as a holder does; the others are only closed.
+ */
+async function letGoOfSome(opened: readonly Held[]): Promise<void> {
+  for (const h of opened) {
+    if (await flockFd(h.handle.fd, 0).catch(() => false)) await letGo(h);
+    else await h.handle.close();
+  }
+}
+
+/** A lock held but not claimed: its file is removed if the path still names it, then closed. */
+async function letGo(h: Held): Promise<void> {
+  if (await pathNamesFile(h)) await unlink(h.path).catch(() => undefined);
+  await h.handle.close();
 }
 
 /** The lock of one namespace, waiting until `deadline` (0: not at all); undefined when it is still busy then. */
@@ -219,12 +245,17 @@ async function openLock(path: string): Promise<FileHandle> {
 }
 
 /** A lock just taken: writes this pid into it if its path still names the file locked; false if that file was replaced. */
-async function claim({ path, handle }: Held): Promise<boolean> {
-  const [mine, now] = await Promise.all([handle.stat(), stat(path).catch(() => undefined)]);
-  if (!now || now.dev !== mine.dev || now.ino !== mine.ino) return false;
-  await handle.truncate(0);
-  await handle.write(`${process.pid}\n`, 0);
+async function claim(h: Held): Promise<boolean> {
+  if (!(await pathNamesFile(h))) return false;
+  await h.handle.truncate(0);
+  await h.handle.write(`${process.pid}\n`, 0);
   return true;
+}
+
+/** Whether the lock's path still names the file this handle has open (a holder's release removes it). */
+async function pathNamesFile({ path, handle }: Held): Promise<boolean> {
+  const [mine, now] = await Promise.all([handle.stat(), stat(path).catch(() => undefined)]);
+  return now !== undefined && now.dev === mine.dev && now.ino === mine.ino;
 }
 
 async function release({ path, handle }: Held): Promise<void> {
@@ -249,12 +280,19 @@ function flockFd(fd: number, msLeft: number): Promise<boolean> {
 function tryFlockAll(fds: readonly number[]): Promise<boolean> {
   if (fds.length === 1) return flockFd(fds[0]!, 0);
   const childFds = fds.map((_, i) => String(3 + i)).join('\n') + '\n';
-  // xargs: 0 when every flock exited 0, 123 when any exited 1 to 125 (75: busy)
-  return runLocker(['xargs', '-n', '1', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => (code === 0 ? true : code === 123 ? false : undefined));
+  // xargs: 0 when every flock exited 0, 123 when any exited 1 to 125 (75: busy), 126 or 127 when flock cannot run
+  return runLocker(['xargs', '-n', '1', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => {
+    if (code === 126 || code === 127) return 'cannot lock the target: flock (util-linux) is needed';
+    return code === 0 ? true : code === 123 ? false : undefined;
+  });
 }
 
-/** Runs a locker with fds as its descriptors 3, 4, ...; verdict maps its exit code (undefined: a failure). */
-function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number | null) => boolean | undefined): Promise<boolean> {
+/**
+ * Runs a locker with fds as its descriptors 3, 4, ...; verdict maps its exit
+ * code to locked or not, or to a failure (its message, or undefined: the
+ * exit code and the locker's own words).
+ */
+function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number | null) => boolean | string | undefined): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe', ...fds] });
     let stderr = '';
@@ -264,8 +302,8 @@ function runLocker(argv: readonly string[], fds: readonly number[], input: strin
     child.on('error', (err) => reject(new ChainmailError(`cannot lock the target: ${argv[0]} (util-linux flock, findutils xargs) is needed (${err.message})`)));
     child.on('close', (code) => {
       const locked = verdict(code);
-      if (locked !== undefined) resolve(locked);
-      else reject(new ChainmailError(`cannot lock the target: ${argv[0]} exited with ${code}: ${stderr.trim()}`));
+      if (typeof locked === 'boolean') resolve(locked);
+      else reject(new ChainmailError(locked ?? `cannot lock the target: ${argv[0]} exited with ${code}: ${stderr.trim()}`));
     });
   });
 }

@@ -92,6 +92,15 @@ function expectOneCompleteLink(a: string, ifA: string, b: string, ifB: string, a
   expect(leftoverTemps([a, b])).toEqual([]);
 }
 
+/** Resolves once another process holds the lock of file (a try without waiting is refused). */
+async function untilLockedElsewhere(file: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (spawnSync('flock', ['-x', '-n', '-E', '75', file, 'true']).status !== 75) {
+    if (Date.now() > deadline) throw new Error(`no one took the lock ${file} within 10 s`);
+    await sleep(10);
+  }
+}
+
 /** The lock file of a named namespace (see src/sys/target-lock.ts). */
 function lockFileOf(netns: string): string {
   const st = statSync(`/var/run/netns/${netns}`);
@@ -291,13 +300,29 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     expect(await withTargetLocks([a], async () => 'free again', { waitMs: 200 })).toBe('free again');
   });
 
+  it('a busy target given up on leaves no lock file of the others behind', async () => {
+    const names = [scratch.netns('lfa'), scratch.netns('lfb'), scratch.netns('lfc')];
+    const files = names.map(lockFileOf);
+    const busy = [...files].sort()[0]!;
+    const holder = spawn('flock', ['-x', busy, 'sleep', '3'], { stdio: 'ignore' });
+    try {
+      await untilLockedElsewhere(busy);
+      await expect(withTargetLocks(names.map(netnsNamespace), async () => 'ran', { waitMs: 300 })).rejects.toThrow(/is being changed by another chainmail .*gave up after 300 ms/);
+      // the busy one is its holder's; none of the others stays
+      expect(files.filter((f) => f !== busy && existsSync(f))).toEqual([]);
+    } finally {
+      holder.kill();
+      rmSync(busy, { force: true });
+    }
+  });
+
   it('many targets at once (tried by more than one process): one held elsewhere is waited for, then all are held, then all let go', async () => {
     const names = Array.from({ length: 18 }, (_, i) => scratch.netns(`lm${i}`));
     const busy = names[17]!;
-    // another holder of one lock, for 400 ms (flock(1) on the same lock file)
+    // another holder of one lock, for 400 ms once it has it (flock(1) on the same lock file)
     const holder = spawn('flock', ['-x', lockFileOf(busy), 'sleep', '0.4'], { stdio: 'ignore' });
     try {
-      await sleep(100);
+      await untilLockedElsewhere(lockFileOf(busy));
       const started = Date.now();
       const inside = await withTargetLocks(names.map(netnsNamespace), async () => {
         // while held: a try from another process fails for every one of them
