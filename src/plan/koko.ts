@@ -41,8 +41,9 @@ function conflict(message: string): never {
  * is complete, two runs at once cannot collide on a name, and rollback
  * always knows where each piece is. Few processes matter: each costs more
  * than its netlink work, so when the first end of a veth needs nothing
- * between the pair's creation and its batch (an IPv6 sysctl, a mirror), the
- * first line of that batch makes the pair.
+ * between the pair's creation and its batch (an IPv6 sysctl, a mirror), and
+ * the peer's namespace path can be one word of a batch line, the first line
+ * of that batch makes the pair.
  */
 export function planKokoCreate(
   cmd: Exclude<KokoCommand, { action: 'delete' }>,
@@ -121,7 +122,8 @@ export function planKokoCreate(
     const configure = `${addressWords}name it ${end.ifname} and set it up in ${ns.label}`;
     steps.push({
       describe: pair ? `${pair.describe}, ${configure}` : configure,
-      // one request renames and sets up: if the name is taken, nothing of it happened
+      // one request renames and sets up: if the name is taken, that line changed nothing (and a
+      // pair made by this batch's first line is deleted by the cleanup)
       argv: ipIn(ns, ['-batch', '-']),
       input: [...(pair ? [pair.line] : []), ...addressLines, `link set dev ${temp} name ${end.ifname} up`].join('\n') + '\n',
       undo: ipIn(ns, ['link', 'del', 'dev', end.ifname]),

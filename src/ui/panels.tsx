@@ -24,16 +24,16 @@ const FOCUSED_BORDER = {
 };
 
 /**
- * A bordered panel with a title on its first line; content taller than the
- * panel is cut at the bottom. Only vertically: every row is already cut to
- * the panel's width (Text wraps or truncates to its box), and clipping
- * sideways too makes Ink slice every line of the frame again, about a fifth
- * of the cost of each frame of a 160x50 screen.
+ * A bordered panel with a title on its first line; content is clipped to fit.
+ * Sideways too, although that makes Ink slice every line of every frame
+ * again (about a fifth of a 160x50 frame): Ink's own truncation keeps a
+ * double-width character (a CJK namespace name, an emoji) that straddles the
+ * last column, and without the clip that row would cover the panel's border.
  */
 export function Panel(props: { title: string; width: number; height: number; focused: boolean; children?: React.ReactNode }) {
   return (
     <Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? FOCUSED_BORDER : 'round'}
-      borderColor={tint(props.focused ? 'cyan' : 'gray')} overflowY="hidden">
+      borderColor={tint(props.focused ? 'cyan' : 'gray')} overflow="hidden">
       {/* content taller than the panel is cut at the bottom; the title always shows */}
       <Box flexShrink={0}>
         <Text bold color={tint(props.focused ? 'cyan' : undefined)} wrap="truncate">{props.title}</Text>
