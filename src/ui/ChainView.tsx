@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { ChainHop, ChainLine, ChainNode, Tone } from '../render/chain-model.js';
 import { renderChains } from '../render/chain.js';
 import { tint } from './panels.js';
+import { columns, fitColumns } from './columns.js';
 
 export const EMPTY_CHAIN_HINT = 'no links yet: try  koko -n a,l1 -n b,l2';
 
@@ -80,11 +81,28 @@ export function ChainView({ nodes, hops, width, maxRows, scroll = 0, focused = f
     <Box flexDirection="column">
       {above > 0 && <Text dimColor wrap="truncate-end">{`… ↑ ${more(above)}`}</Text>}
       {lines.slice(start, end).map((line, i) => (
-        <ChainLineText key={start + i} line={line} />
+        <ChainLineText key={start + i} line={fitLine(line, width)} />
       ))}
       {below > 0 && <Text dimColor wrap="truncate-end">{`… ↓ ${more(below)}${focused ? '' : ' · Tab to this panel to scroll'}`}</Text>}
     </Box>
   );
+}
+
+/** A drawn row cut to `width` columns: names are laid out by length, and a CJK or emoji name is wider. */
+function fitLine(line: ChainLine, width: number): ChainLine {
+  let left = width;
+  const fitted: ChainLine = [];
+  for (const segment of line) {
+    const w = columns(segment.text);
+    if (w <= left) {
+      fitted.push(segment);
+      left -= w;
+      continue;
+    }
+    if (left > 0) fitted.push({ ...segment, text: fitColumns(segment.text, left) });
+    break;
+  }
+  return fitted;
 }
 
 function ChainLineText({ line }: { line: ChainLine }) {

@@ -4,6 +4,7 @@ import { Panel, tint } from './panels.js';
 import type { Tutorial } from '../tutorial/model.js';
 import { describeCheck, type PlayerState, type Progress, type TutorialPlayer } from '../tutorial/runner.js';
 import { wrapText } from '../tutorial/text.js';
+import { fitColumns } from './columns.js';
 
 export interface PaneRow {
   text: string;
@@ -15,7 +16,8 @@ export interface PaneRow {
 const MARK: Record<Progress, string> = { pending: ' ', running: '…', ok: '✓', failed: '✗' };
 const COLOR: Partial<Record<Progress, PaneRow['color']>> = { ok: 'green', failed: 'red', running: 'yellow' };
 
-const clip = (text: string, width: number) => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text);
+/** A row of at most `width` columns (the pane's panel does not clip sideways). */
+const clip = (text: string, width: number) => fitColumns(text, width);
 
 /** The pane's title: which tutorial, which step, whether it plays by itself. */
 export function stepPaneTitle(tutorial: Tutorial, state: PlayerState): string {

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import type { TargetState, Topology } from '../topology/model.js';
 import { assignedAddresses } from '../topology/ip-json.js';
 import type { LogEntry, TargetDetails, Watch } from './session.js';
+import { columns, fitColumns, headColumns, padColumns } from './columns.js';
 
 /**
  * Whether the UI colours anything: as the CLI's output, not when NO_COLOR is
@@ -24,30 +25,28 @@ const FOCUSED_BORDER = {
 };
 
 /**
- * A bordered panel with a title on its first line; content is clipped to fit.
- * Sideways too, although that makes Ink slice every line of every frame
- * again (about a fifth of a 160x50 frame): Ink's own truncation keeps a
- * double-width character (a CJK namespace name, an emoji) that straddles the
- * last column, and without the clip that row would cover the panel's border.
+ * A bordered panel with a title on its first line; content taller than the
+ * panel is cut at the bottom. Not sideways: that makes Ink slice every line
+ * of every frame again (about a fifth of a 160x50 frame), so every row put
+ * in a panel must already fit its width in columns (columns.ts: a CJK name
+ * or an emoji takes two, and Ink's own truncation lets such a character
+ * straddle the border).
  */
 export function Panel(props: { title: string; width: number; height: number; focused: boolean; children?: React.ReactNode }) {
   return (
     <Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? FOCUSED_BORDER : 'round'}
-      borderColor={tint(props.focused ? 'cyan' : 'gray')} overflow="hidden">
+      borderColor={tint(props.focused ? 'cyan' : 'gray')} overflowY="hidden">
       {/* content taller than the panel is cut at the bottom; the title always shows */}
       <Box flexShrink={0}>
-        <Text bold color={tint(props.focused ? 'cyan' : undefined)} wrap="truncate">{props.title}</Text>
+        <Text bold color={tint(props.focused ? 'cyan' : undefined)} wrap="truncate">{fitColumns(props.title, props.width - 2)}</Text>
       </Box>
       {props.children}
     </Box>
   );
 }
 
-/** One row of at most `width` characters: line breaks in the text (an error's message) become spaces. */
-const clip = (text: string, width: number): string => {
-  const row = text.replace(/\s*\n\s*/g, ' ');
-  return row.length > width ? `${row.slice(0, Math.max(0, width - 1))}…` : row;
-};
+/** One row of at most `width` columns: line breaks in the text (an error's message) become spaces. */
+const clip = (text: string, width: number): string => fitColumns(text.replace(/\s*\n\s*/g, ' '), width);
 
 export function visibleTargets(topology: Topology | undefined, filter: string): TargetState[] {
   const all = topology?.targets ?? [];
@@ -80,7 +79,7 @@ export function TargetsPanel(props: {
         const ifs = t.interfaces.filter((i) => i.kind !== 'loopback').length;
         const mark = t.ns.label === props.selected ? '▸' : ' ';
         // the name takes what the fixed columns (kind, pid or state, interface count) leave
-        const name = clip(t.ns.label, nameWidth).padEnd(nameWidth);
+        const name = padColumns(clip(t.ns.label, nameWidth), nameWidth);
         const whereCell = whereWidth ? ` ${where.padStart(whereWidth)}` : '';
         const kind = t.ns.kind === 'docker' ? 'docker' : t.ns.kind;
         const line = `${mark} ${name} ${(compact ? kind[0]! : kind).padEnd(kindWidth)}${whereCell} ${stopped ? '' : String(ifs).padStart(2)}`;
@@ -171,24 +170,27 @@ export function logEntryRows(e: LogEntry, width: number, whole = true): LogRow[]
   const [first = '', ...more] = e.text.split(/\r?\n/);
   if (!whole) {
     const row = `${time(e.at)} ${mark} ${[first, ...more.map((line) => line.trim())].join(' ')}`.trimEnd();
-    return [row.length > room || more.length ? { text: clip(row, room), tone: e.tone, cut: true } : { text: row, tone: e.tone }];
+    return [columns(row) > room || more.length ? { text: clip(row, room), tone: e.tone, cut: true } : { text: row, tone: e.tone }];
   }
   const lines = [`${time(e.at)} ${mark} ${first}`, ...more.map((line) => indent + line)].map((line) => line.trimEnd());
   return lines.flatMap((line) => wrapRow(line, room, indent)).map((text) => ({ text, tone: e.tone }));
 }
 
+/** text as rows of at most `width` columns, broken at a space where one is not too far back. */
 function wrapRow(text: string, width: number, indent: string): string[] {
   const rows: string[] = [];
   let rest = text;
   for (;;) {
     const lead = rows.length ? indent : '';
     const room = Math.max(1, width - lead.length);
-    if (rest.length <= room) {
+    if (columns(rest) <= room) {
       rows.push(lead + rest);
       return rows;
     }
-    const space = rest.lastIndexOf(' ', room);
-    const cut = space > room / 3 ? space : room;
+    // where `room` columns end, as an index (a character wider than the whole room still goes in whole)
+    const fits = headColumns(rest, room).length || [...rest][0]!.length;
+    const space = rest.lastIndexOf(' ', fits);
+    const cut = space > fits / 3 ? space : fits;
     rows.push(lead + rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
     if (rest === '') return rows;

@@ -1,37 +1,88 @@
 import React from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { Panel } from '../../src/ui/panels.js';
+import type { ChainHop, ChainNode } from '../../src/render/chain-model.js';
+import type { TargetState } from '../../src/topology/model.js';
+import { ChainView } from '../../src/ui/ChainView.js';
+import { columns } from '../../src/ui/columns.js';
+import { DetailPanel, LogPanel, logRows, Panel, TargetsPanel, WatchLines } from '../../src/ui/panels.js';
+import { stepPaneRows } from '../../src/ui/StepPane.js';
+import type { Tutorial } from '../../src/tutorial/model.js';
+import { iface } from './helpers.js';
 
-/** Two panels side by side, the left one holding `text` in its title and in a row. */
-function frameOf(text: string, width = 20): string[] {
+/**
+ * Panels clip only at the bottom (a sideways clip costs Ink a fifth of every
+ * frame), so each row must fit in columns. Ink's own truncation keeps a
+ * double-width character that straddles the last column: without our cut,
+ * that row would cover the panel's right border.
+ */
+const WIDE = ['名'.repeat(24), '🙂'.repeat(24), `a${'名'.repeat(24)}`];
+const RIGHT = 10;
+
+/** The panel beside another: every row is exactly as wide as the two, and the borders meet untouched. */
+function expectBordersIntact(left: React.ReactElement, leftWidth: number, height: number): void {
   const { lastFrame, unmount } = render(
     <Box>
-      <Panel title={text} width={width} height={4} focused={false}>
-        <Text wrap="truncate">{text}</Text>
-      </Panel>
-      <Panel title="right" width={10} height={4} focused={false} />
+      {left}
+      <Panel title="right" width={RIGHT} height={height} focused={false} />
     </Box>,
   );
-  const frame = lastFrame() ?? '';
+  const rows = (lastFrame() ?? '').split('\n');
   unmount();
-  return frame.split('\n');
+  expect(rows).toHaveLength(height);
+  for (const [i, row] of rows.entries()) {
+    expect(columns(row), `row ${i}: ${row}`).toBe(leftWidth + RIGHT);
+    const meet = i === 0 ? '╮╭' : i === height - 1 ? '╯╰' : '││';
+    expect(row, `row ${i}`).toContain(meet);
+  }
 }
 
-describe('Panel: content never covers a border', () => {
-  // Ink's truncation keeps a double-width character that straddles the last column
-  it.each([
-    ['a CJK name', '名'.repeat(20)],
-    ['an emoji name', '🙂'.repeat(20)],
-    ['a mixed name', `a${'名'.repeat(20)}`],
-  ])('%s, cut at the panel edge: both panels keep their borders', (_, text) => {
-    const rows = frameOf(text);
-    expect(rows[0]).toBe(`╭${'─'.repeat(18)}╮╭${'─'.repeat(8)}╮`);
-    for (const row of rows.slice(1, 3)) {
-      // the left panel's right border is followed at once by the right panel's left border
-      expect(row, row).toContain('││');
-      expect(row.endsWith('│'), row).toBe(true);
+const target = (label: string): TargetState => ({
+  ns: { kind: 'netns', label, path: `/var/run/netns/${label}`, netnsName: label },
+  status: 'present',
+  interfaces: [iface('lo', 'loopback'), iface(`e${label.slice(0, 3)}`)],
+});
+
+describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) => {
+  it('the title', () => {
+    expectBordersIntact(<Panel title={text} width={20} height={4} focused={false} />, 20, 4);
+  });
+
+  it('the targets panel, narrow (80 columns) and wide', () => {
+    for (const width of [27, 40]) {
+      expectBordersIntact(<TargetsPanel targets={[target(text), target('client')]} selected={text} filter="" filtering={false} width={width} height={6} focused />, width, 6);
     }
+  });
+
+  it('the details panel', () => {
+    const lines = [{ text: `${text} (netns)`, bold: true }, { text: `e1  UP  10.0.1.1/24  ↔ ${text}:e2` }];
+    expectBordersIntact(<DetailPanel target={target(text)} lines={lines} width={30} height={6} focused={false} scroll={0} />, 30, 6);
+  });
+
+  it('the log, its entries wrapped whole and cut to a row', () => {
+    const log = [{ at: new Date(0), tone: 'bad' as const, text: `no network namespace named "${text}" here, nor a container` }, { at: new Date(0), tone: 'info' as const, text: `  created veth ${text}:a1 <-> b:b1` }];
+    for (const whole of [true, false]) {
+      expectBordersIntact(<LogPanel rows={logRows(log, 30 - 4, whole)} width={30} height={12} focused={whole} scrollBack={0} />, 30, 12);
+    }
+  });
+
+  it('the chain drawing and the watch lines', () => {
+    const nodes: ChainNode[] = [{ name: text, state: 'up' }, { name: 'router', state: 'up' }];
+    const hops: ChainHop[] = [{ a: { node: text, ifname: 'e1', address: '10.0.1.1' }, b: { node: 'router', ifname: 'e2', address: '10.0.1.2' }, health: 'ok' }];
+    const watches = [{ id: 1, kind: 'http' as const, target: text, destination: 'http://10.0.3.2/', ok: true, detail: '200 8 ms' }];
+    expectBordersIntact(
+      <Panel title="chain" width={36} height={8} focused={false}>
+        <ChainView nodes={nodes} hops={hops} width={36 - 4} />
+        <WatchLines watches={watches} width={36 - 4} />
+      </Panel>,
+      36, 8,
+    );
+  });
+
+  it('the tutorial step pane', () => {
+    const tutorial = { name: 'wide', steps: [{ title: text, text: `Look at ${text} and then at it again.`, run: [`ls ${text}`] }] } as unknown as Tutorial;
+    const state = { current: 0, outcomes: [undefined], running: false, auto: 'off' } as never;
+    for (const row of stepPaneRows(tutorial, state, 25, 10)) expect(columns(row.text), row.text).toBeLessThanOrEqual(25);
   });
 });
