@@ -274,14 +274,15 @@ function flockFd(fd: number, msLeft: number): Promise<boolean> {
  * Tries to lock the open file descriptions behind fds, never waiting: true
  * when all are locked. False when one was busy, or a flock failed (its own
  * try, alone, then says why); those locked stay so until closed. One fd:
- * flock itself. More: xargs runs a flock for each (descriptor numbers on its
- * stdin, the only thing it reads).
+ * flock itself. More: xargs runs a flock for each, all at once (descriptor
+ * numbers on its stdin, the only thing it reads).
  */
 function tryFlockAll(fds: readonly number[]): Promise<boolean> {
   if (fds.length === 1) return flockFd(fds[0]!, 0);
   const childFds = fds.map((_, i) => String(3 + i)).join('\n') + '\n';
-  // xargs: 0 when every flock exited 0, 123 when any exited 1 to 125 (75: busy), 126 or 127 when flock cannot run
-  return runLocker(['xargs', '-n', '1', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => {
+  // all at once (-P 0: a try never waits, so the order does not matter); xargs exits 0 when every
+  // flock exited 0, 123 when any exited 1 to 125 (75: busy), 126 or 127 when flock cannot run
+  return runLocker(['xargs', '-n', '1', '-P', '0', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => {
     if (code === 126 || code === 127) return 'cannot lock the target: flock (util-linux) is needed';
     return code === 0 ? true : code === 123 ? false : undefined;
   });
