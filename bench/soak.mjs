@@ -451,8 +451,8 @@ async function main() {
     console.error('soak: tmux is needed (scripts/install-deps.sh installs it)');
     process.exit(1);
   }
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
-    console.error('soak: dist/ is missing: npm run build (npm run soak does)');
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) {
+    console.error('soak: the build (dist/bundle/) is missing: npm run build (npm run soak does)');
     process.exit(1);
   }
   const minutes = minutesWanted();

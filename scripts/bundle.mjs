@@ -15,13 +15,22 @@
  * - the child scripts spawned by path (`new URL('./http-server-child.js',
  *   import.meta.url)`) are entry points of their own, next to the chunks.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'dist/bundle');
+const target = join(root, 'dist/bundle');
+// built beside its place and moved there only when every check passed: a rejected bundle is never run
+const outdir = join(root, `dist/bundle.new-${process.pid}`);
+
+/** Stops the build: the new bundle goes, the last good one stays. */
+function reject(message) {
+  rmSync(outdir, { recursive: true, force: true });
+  console.error(`bundle: ${message}`);
+  process.exit(1);
+}
 
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -44,7 +53,7 @@ await build({
   // CommonJS packages (React, commander, yaml) require Node's built-ins, which an ES module has no require for
   banner: { js: "import { createRequire as __chainmailCreateRequire } from 'node:module'; const require = __chainmailCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+}).catch((err) => reject(err.message));
 
 // every file our code finds by `new URL('...', import.meta.url)` must be where the bundle will look for it
 // (all bundle files are in outdir; third-party lookups, such as Ink's package.json when DEV=true, are not ours)
@@ -57,18 +66,16 @@ for (const file of sources) {
     if (!existsSync(target)) missing.push(`src/${file}: ${m[2]} -> ${target}`);
   }
 }
-if (missing.length) {
-  console.error(`bundle: files the bundle looks for are not there:\n  ${missing.join('\n  ')}`);
-  process.exit(1);
-}
+if (missing.length) reject(`files the bundle looks for are not there:\n  ${missing.join('\n  ')}`);
 
-// Ink and React must load only through src/ui/load-ui.ts, which decides CI and NODE_ENV for them
-// as they load: nothing the entry imports statically may hold them
+// Ink, React and what they read the environment with as they load (react-reconciler, scheduler,
+// is-in-ci) must load only through src/ui/load-ui.ts, which sets CI, DEV and NODE_ENV for them:
+// nothing the entry imports statically may hold them
 const staticImports = (file) => [...readFileSync(join(outdir, file), 'utf8').matchAll(/(?:^|\n)import\s(?:[^;]*?from\s*)?"\.\/([^"]+)"/g)].map((m) => m[1]);
 const loadedAtStart = new Set(['main.js']);
 for (const file of loadedAtStart) for (const dep of staticImports(file)) loadedAtStart.add(dep);
-const early = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(react|ink)\//.test(readFileSync(join(outdir, f), 'utf8')));
-if (early.length) {
-  console.error(`bundle: Ink or React would load at start (in ${early.join(', ')}), before load-ui.ts sets their environment`);
-  process.exit(1);
-}
+const early = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(react[^/]*|scheduler|ink|is-in-ci)\//.test(readFileSync(join(outdir, f), 'utf8')));
+if (early.length) reject(`Ink or React would load at start (in ${early.join(', ')}), before load-ui.ts sets their environment`);
+
+rmSync(target, { recursive: true, force: true });
+renameSync(outdir, target);

@@ -176,7 +176,12 @@ async function tryAcquireAll(keys: readonly string[]): Promise<Held[]> {
   try {
     for (; next < opened.length; next++) {
       const h = opened[next]!;
-      if (await claim(h)) {
+      const claimed = await claim(h).catch(async (err: unknown) => {
+        // this one is held and on no list yet: let it go before the others
+        await letGo(h).catch(() => h.handle.close().catch(() => undefined));
+        throw err;
+      });
+      if (claimed) {
         held.push(h);
         continue;
       }

@@ -4,7 +4,7 @@ import { Panel, tint } from './panels.js';
 import type { Tutorial } from '../tutorial/model.js';
 import { describeCheck, type PlayerState, type Progress, type TutorialPlayer } from '../tutorial/runner.js';
 import { wrapText } from '../tutorial/text.js';
-import { fitColumns } from './columns.js';
+import { fitColumns, headColumns } from './columns.js';
 
 export interface PaneRow {
   text: string;
@@ -59,7 +59,7 @@ export function stepPaneRows(tutorial: Tutorial, state: PlayerState, width: numb
   const stepText = wrapText(step.text, width);
   const intro = index === 0 && !outcome && tutorial.intro ? [...wrapText(tutorial.intro, width), ''] : [];
   let text = intro.length + stepText.length + 1 <= room ? [...intro, ...stepText] : stepText;
-  if (text.length > room) text = room > 0 ? [...text.slice(0, room - 1), `${clip(text[room - 1] ?? '', width - 1)}…`] : [];
+  if (text.length > room) text = room > 0 ? [...text.slice(0, room - 1), `${headColumns(text[room - 1] ?? '', width - 1)}…`] : [];
   room -= text.length;
   const gap = room > 0 && text.length > 0 && (commands.length > 0 || check);
   if (gap) room--;

@@ -1,10 +1,11 @@
 /**
- * Pure: text measured and cut in terminal columns, as Ink lays it out (it
- * measures with the same string-width). A CJK character or an emoji takes
- * two columns, so cutting by `.length` can leave a row wider than its panel;
- * Ink's own truncation also keeps a double-width character that straddles
- * the last column. Rows cut here always fit, which lets the panels skip
- * Ink's sideways clipping (a fifth of every frame).
+ * Pure: text measured and cut in the cells Ink draws it in. A CJK character
+ * or an emoji takes two, so cutting by `.length` can leave a row wider than
+ * its panel, and Ink's own truncation keeps a double-width character that
+ * straddles the last column. Ink gives every character at least one cell,
+ * also those string-width counts as none (a zero-width space, a control
+ * character), so they count one here too. Rows cut here fit, which lets the
+ * panels skip Ink's sideways clipping (a fifth of every frame).
  */
 import stringWidth from 'string-width';
 
@@ -12,10 +13,15 @@ import stringWidth from 'string-width';
 const PLAIN = /^[\x20-\x7e]*$/;
 const graphemes = new Intl.Segmenter();
 
-/** How many columns text takes on a terminal. */
+/** How many cells text takes in Ink's frame. */
 export function columns(text: string): number {
-  return PLAIN.test(text) ? text.length : stringWidth(text);
+  if (PLAIN.test(text)) return text.length;
+  let cells = 0;
+  for (const { segment } of graphemes.segment(text)) cells += cellsOf(segment);
+  return cells;
 }
+
+const cellsOf = (grapheme: string) => Math.max(1, stringWidth(grapheme));
 
 /** The longest start of text (whole characters) that takes at most `width` columns. */
 export function headColumns(text: string, width: number): string {
@@ -23,7 +29,7 @@ export function headColumns(text: string, width: number): string {
   let used = 0;
   let end = 0;
   for (const { segment, index } of graphemes.segment(text)) {
-    used += stringWidth(segment);
+    used += cellsOf(segment);
     if (used > width) break;
     end = index + segment.length;
   }

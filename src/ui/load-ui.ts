@@ -7,6 +7,9 @@
  *   opens its UI only on a real terminal, where a user who happens to have CI
  *   set (a CI job driving tmux, a shell profile) still needs to see it, so
  *   those variables are hidden while Ink loads.
+ * - With DEV=true (a common variable name) Ink loads React's devtools and
+ *   reads its own package.json next to its code, which the bundle
+ *   (scripts/bundle.mjs) does not carry: that variable is hidden too.
  * - React (and its reconciler and scheduler) load their development build
  *   unless NODE_ENV is "production". That build records every render as a
  *   performance measure with a diff of the changed props, kept in the
@@ -14,10 +17,10 @@
  *   of kernel events the UI grew by megabytes a minute (the soak test,
  *   bench/soak.mjs, found it). The UI always loads the production build.
  *
- * Both variables are put back at once: commands the UI runs see the
+ * Each variable is put back at once: commands the UI runs see the
  * environment unchanged.
  */
-const HIDDEN = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+const HIDDEN = ['CI', 'CONTINUOUS_INTEGRATION', 'DEV'] as const;
 
 export async function loadUi(): Promise<typeof import('./run-ui.js')> {
   const saved = [...HIDDEN, 'NODE_ENV'].map((name) => [name, process.env[name]] as const);

@@ -190,7 +190,8 @@ function wrapRow(text: string, width: number, indent: string): string[] {
     // where `room` columns end, as an index (a character wider than the whole room still goes in whole)
     const fits = headColumns(rest, room).length || [...rest][0]!.length;
     const space = rest.lastIndexOf(' ', fits);
-    const cut = space > fits / 3 ? space : fits;
+    // a break inside the row's leading blanks would leave it empty
+    const cut = space > fits / 3 && rest.slice(0, space).trim() !== '' ? space : fits;
     rows.push(lead + rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
     if (rest === '') return rows;

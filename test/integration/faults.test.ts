@@ -11,7 +11,8 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -300,11 +301,36 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     expect(await withTargetLocks([a], async () => 'free again', { waitMs: 200 })).toBe('free again');
   });
 
+  it('a lock whose claim fails (a full disk) is let go with the others: no descriptor, no file, no lock kept', async () => {
+    const names = [scratch.netns('lca'), scratch.netns('lcb')];
+    const probe = await open('/dev/null');
+    const fileHandle = Object.getPrototypeOf(probe) as { truncate: (...args: unknown[]) => Promise<void> };
+    await probe.close();
+    const realTruncate = fileHandle.truncate;
+    let calls = 0;
+    // the second lock's claim (writing this pid) fails
+    fileHandle.truncate = function (this: unknown, ...args: unknown[]) {
+      if (++calls === 2) return Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+      return realTruncate.apply(this, args);
+    };
+    try {
+      await expect(withTargetLocks(names.map(netnsNamespace), async () => 'ran', { waitMs: 0 })).rejects.toThrow('no space left');
+    } finally {
+      fileHandle.truncate = realTruncate;
+    }
+    const files = names.map(lockFileOf);
+    const openHere = readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
+    expect(openHere.filter((target) => files.some((f) => target.startsWith(f)))).toEqual([]);
+    expect(files.filter((f) => existsSync(f))).toEqual([]);
+    expect(await withTargetLocks(names.map(netnsNamespace), async () => 'free', { waitMs: 0 })).toBe('free');
+  });
+
   it('a busy target given up on leaves no lock file of the others behind', async () => {
     const names = [scratch.netns('lfa'), scratch.netns('lfb'), scratch.netns('lfc')];
     const files = names.map(lockFileOf);
     const busy = [...files].sort()[0]!;
-    const holder = spawn('flock', ['-x', busy, 'sleep', '3'], { stdio: 'ignore' });
+    // -o: the sleep does not inherit the lock, so killing flock lets it go
+    const holder = spawn('flock', ['-x', '-o', busy, 'sleep', '3'], { stdio: 'ignore' });
     try {
       await untilLockedElsewhere(busy);
       await expect(withTargetLocks(names.map(netnsNamespace), async () => 'ran', { waitMs: 300 })).rejects.toThrow(/is being changed by another chainmail .*gave up after 300 ms/);
@@ -320,7 +346,7 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     const names = Array.from({ length: 18 }, (_, i) => scratch.netns(`lm${i}`));
     const busy = names[17]!;
     // another holder of one lock, for 400 ms once it has it (flock(1) on the same lock file)
-    const holder = spawn('flock', ['-x', lockFileOf(busy), 'sleep', '0.4'], { stdio: 'ignore' });
+    const holder = spawn('flock', ['-x', '-o', lockFileOf(busy), 'sleep', '0.4'], { stdio: 'ignore' });
     try {
       await untilLockedElsewhere(lockFileOf(busy));
       const started = Date.now();

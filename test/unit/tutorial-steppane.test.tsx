@@ -146,6 +146,7 @@ describe('stepPaneRows', () => {
     expect(out.join('\n')).not.toContain('intro');
     expect(out[1]).toBe('koko joins the two namespaces');
     expect(out[2]!.endsWith('…')).toBe(true);
+    expect(out[2]!.endsWith('……')).toBe(false);
     expect(out).toHaveLength(6);
   });
 });

@@ -369,6 +369,13 @@ describe('long log lines', () => {
     ]);
   });
 
+  it('logEntryRows: a line of many leading blanks and one long word loses neither a row nor its letters', () => {
+    const at = new Date(2024, 0, 1, 12, 0, 0);
+    const rows = logEntryRows({ at, tone: 'ok', text: `ab\n${' '.repeat(20)}${'x'.repeat(40)}` }, 36).map((r) => r.text);
+    expect(rows.filter((r) => r.trim() === '')).toEqual([]);
+    expect(rows.join('').replace(/[^x]/g, '')).toHaveLength(40);
+  });
+
   it('logEntryRows: each line of a text of several starts a row of its own', () => {
     const at = new Date(2024, 0, 1, 12, 0, 0);
     expect(logEntryRows({ at, tone: 'info', text: '  usage: a\n    TARGET = b' }, 40).map((r) => r.text)).toEqual([

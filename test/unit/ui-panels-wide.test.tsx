@@ -17,11 +17,17 @@ import { iface } from './helpers.js';
  * double-width character that straddles the last column: without our cut,
  * that row would cover the panel's right border.
  */
-const WIDE = ['名'.repeat(24), '🙂'.repeat(24), `a${'名'.repeat(24)}`];
+const WIDE = [
+  '名'.repeat(24), '🙂'.repeat(24), `a${'名'.repeat(24)}`,
+  // short in characters, long in columns
+  '名前'.repeat(6),
+  // characters string-width counts as no column, which Ink still gives a cell
+  'x\u200b'.repeat(20), 'e\u0301'.repeat(30), 'b\x07'.repeat(20),
+];
 const RIGHT = 10;
 
 /** The panel beside another: every row is exactly as wide as the two, and the borders meet untouched. */
-function expectBordersIntact(left: React.ReactElement, leftWidth: number, height: number): void {
+function expectBordersIntact(left: React.ReactElement, leftWidth: number, height: number): string[] {
   const { lastFrame, unmount } = render(
     <Box>
       {left}
@@ -36,6 +42,7 @@ function expectBordersIntact(left: React.ReactElement, leftWidth: number, height
     const meet = i === 0 ? '╮╭' : i === height - 1 ? '╯╰' : '││';
     expect(row, `row ${i}`).toContain(meet);
   }
+  return rows;
 }
 
 const target = (label: string): TargetState => ({
@@ -49,9 +56,13 @@ describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) =
     expectBordersIntact(<Panel title={text} width={20} height={4} focused={false} />, 20, 4);
   });
 
-  it('the targets panel, narrow (80 columns) and wide', () => {
+  it('the targets panel, narrow (80 columns) and wide, its columns lined up', () => {
     for (const width of [27, 40]) {
-      expectBordersIntact(<TargetsPanel targets={[target(text), target('client')]} selected={text} filter="" filtering={false} width={width} height={6} focused />, width, 6);
+      const rows = expectBordersIntact(<TargetsPanel targets={[target(text), target('client')]} selected={text} filter="" filtering={false} width={width} height={6} focused />, width, 6);
+      // both targets have one interface besides lo: its count stands in the same column
+      const countAt = rows.filter((r) => / 1 +│/.test(r)).map((r) => columns(r.slice(0, r.search(/ 1 +│/))));
+      expect(countAt, rows.join('\n')).toHaveLength(2);
+      expect(countAt[0], rows.join('\n')).toBe(countAt[1]);
     }
   });
 
@@ -61,7 +72,13 @@ describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) =
   });
 
   it('the log, its entries wrapped whole and cut to a row', () => {
-    const log = [{ at: new Date(0), tone: 'bad' as const, text: `no network namespace named "${text}" here, nor a container` }, { at: new Date(0), tone: 'info' as const, text: `  created veth ${text}:a1 <-> b:b1` }];
+    const log = [
+      { at: new Date(0), tone: 'bad' as const, text: `no network namespace named "${text}" here, nor a container` },
+      { at: new Date(0), tone: 'info' as const, text: `  created veth ${text}:a1 <-> b:b1` },
+      // short in characters and long in columns: a last piece, a whole row
+      { at: new Date(0), tone: 'ok' as const, text: `joined ${text}` },
+      { at: new Date(0), tone: 'info' as const, text },
+    ];
     for (const whole of [true, false]) {
       expectBordersIntact(<LogPanel rows={logRows(log, 30 - 4, whole)} width={30} height={12} focused={whole} scrollBack={0} />, 30, 12);
     }
