@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { columns, fitColumns, headColumns, padColumns } from '../../src/ui/columns.js';
+import stringWidth from 'string-width';
+import { columns, fitColumns, headColumns, ONE_CELL_EACH, padColumns } from '../../src/ui/columns.js';
 
 describe('columns: text measured and cut in terminal columns', () => {
   it('measures ASCII by length, CJK and emoji as two columns, marks as one', () => {
@@ -32,6 +33,19 @@ describe('columns: text measured and cut in terminal columns', () => {
     expect(padColumns('名', 4)).toBe('名  ');
     expect(padColumns('ab', 4)).toBe('ab  ');
     expect(padColumns('abcdef', 4)).toBe('abcdef');
+  });
+
+  it('the characters measured by length take one cell each by string-width too', () => {
+    const ranges: Array<[number, number]> = [[0x20, 0x7e], [0xb7, 0xb7], [0x2026, 0x2026], [0x2190, 0x2195], [0x2500, 0x257f], [0x2588, 0x2588], [0x25b8, 0x25b8], [0x25cf, 0x25cf], [0x2713, 0x2713], [0x2717, 0x2717]];
+    for (const [from, to] of ranges) {
+      for (let c = from; c <= to; c++) {
+        const ch = String.fromCodePoint(c);
+        expect(ONE_CELL_EACH.test(ch), ch).toBe(true);
+        expect(stringWidth(ch), `U+${c.toString(16)} ${ch}`).toBe(1);
+      }
+    }
+    // and nothing else is: the next characters on either side go the long way
+    for (const ch of ['\u2196', '\u2580', '\u25b9', '\u2714', '\u00a0', '\t']) expect(ONE_CELL_EACH.test(ch), ch).toBe(false);
   });
 
   it('never returns more columns than asked, for any mix', () => {
