@@ -5,7 +5,7 @@
  * straddles the last column. Ink gives every character at least one cell,
  * also those string-width counts as none (a zero-width space, a control
  * character), so they count one here too. Rows cut here fit, which lets the
- * panels skip Ink's sideways clipping (a fifth of every frame).
+ * panels skip Ink's sideways clipping (a fifth to a third of every frame).
  */
 import stringWidth from 'string-width';
 
@@ -16,12 +16,11 @@ import stringWidth from 'string-width';
  * only these, and grapheme by grapheme they cost a frame milliseconds.
  */
 export const ONE_CELL_EACH = /^[\x20-\x7e\u00b7\u2026\u2190-\u2195\u2500-\u257f\u2588\u25b8\u25cf\u2713\u2717]*$/;
-const PLAIN = ONE_CELL_EACH;
 const graphemes = new Intl.Segmenter();
 
 /** How many cells text takes in Ink's frame. */
 export function columns(text: string): number {
-  if (PLAIN.test(text)) return text.length;
+  if (ONE_CELL_EACH.test(text)) return text.length;
   let cells = 0;
   for (const { segment } of graphemes.segment(text)) cells += cellsOf(segment);
   return cells;
@@ -31,7 +30,7 @@ const cellsOf = (grapheme: string) => Math.max(1, stringWidth(grapheme));
 
 /** The longest start of text (whole characters) that takes at most `width` columns. */
 export function headColumns(text: string, width: number): string {
-  if (PLAIN.test(text)) return text.slice(0, Math.max(0, width));
+  if (ONE_CELL_EACH.test(text)) return text.slice(0, Math.max(0, width));
   let used = 0;
   let end = 0;
   for (const { segment, index } of graphemes.segment(text)) {

@@ -27,7 +27,7 @@ const FOCUSED_BORDER = {
 /**
  * A bordered panel with a title on its first line; content taller than the
  * panel is cut at the bottom. Not sideways: that makes Ink slice every line
- * of every frame again (about a fifth of a 160x50 frame), so every row put
+ * of every frame again (a fifth to a third of a 160x50 frame), so every row put
  * in a panel must already fit its width in columns (columns.ts: a CJK name
  * or an emoji takes two, and Ink's own truncation lets such a character
  * straddle the border).
