@@ -1,5 +1,8 @@
+import { columns, fitColumns, headColumns } from '../render/columns.js';
+
 /**
- * Pure: a tutorial's text as lines of at most `width` characters. Paragraphs
+ * Pure: a tutorial's text as lines of at most `width` columns (a CJK
+ * character takes two). Paragraphs
  * are separated by blank lines and their lines joined and refilled; a line
  * that starts with spaces (a command, an example) is kept as it is, cut at
  * the width if it must be.
@@ -18,7 +21,7 @@ export function wrapText(text: string, width: number): string[] {
     for (const line of paragraph.split('\n')) {
       if (/^\s/.test(line) && line.trim() !== '') {
         flush();
-        out.push(line.length > room ? `${line.slice(0, room - 1)}…` : line);
+        out.push(fitColumns(line, room));
       } else words.push(...line.split(/\s+/).filter(Boolean));
     }
     flush();
@@ -30,15 +33,16 @@ function fill(words: readonly string[], width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
-    if (line && line.length + 1 + word.length > width) {
+    if (line && columns(line) + 1 + columns(word) > width) {
       lines.push(line);
       line = '';
     }
-    // a word longer than the line is cut into pieces
+    // a word longer than the line (or a sentence in a script without spaces) is cut into pieces
     let rest = word;
-    while (!line && rest.length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
+    while (!line && columns(rest) > width) {
+      const piece = headColumns(rest, width) || [...rest][0]!;
+      lines.push(piece);
+      rest = rest.slice(piece.length);
     }
     line = line ? `${line} ${rest}` : rest;
   }

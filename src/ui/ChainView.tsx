@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { ChainHop, ChainLine, ChainNode, Tone } from '../render/chain-model.js';
 import { renderChains } from '../render/chain.js';
 import { tint } from './panels.js';
-import { columns, fitColumns } from './columns.js';
+import { columns, fitColumns } from '../render/columns.js';
 
 export const EMPTY_CHAIN_HINT = 'no links yet: try  koko -n a,l1 -n b,l2';
 

@@ -4,7 +4,7 @@ import { Panel, tint } from './panels.js';
 import type { Tutorial } from '../tutorial/model.js';
 import { describeCheck, type PlayerState, type Progress, type TutorialPlayer } from '../tutorial/runner.js';
 import { wrapText } from '../tutorial/text.js';
-import { fitColumns, headColumns } from './columns.js';
+import { fitColumns, headColumns } from '../render/columns.js';
 
 export interface PaneRow {
   text: string;

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { TargetState, Topology } from '../topology/model.js';
 import { assignedAddresses } from '../topology/ip-json.js';
 import type { LogEntry, TargetDetails, Watch } from './session.js';
-import { columns, fitColumns, headColumns, padColumns } from './columns.js';
+import { columns, fitColumns, headColumns, padColumns } from '../render/columns.js';
 
 /**
  * Whether the UI colours anything: as the CLI's output, not when NO_COLOR is

@@ -7,6 +7,7 @@ import {
   BUILTIN_DIR, builtinNames, checkLine, lineProblem, loadTutorial, parseTutorialText, quoteWord, resolveTutorialPath, TutorialFileError,
 } from '../../src/tutorial/file.js';
 import { wrapText } from '../../src/tutorial/text.js';
+import { columns } from '../../src/render/columns.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cmt-tutorial-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -224,5 +225,15 @@ describe('lines, checks and text', () => {
       'one two', 'three four', 'five', '', '  $ keep   this'.slice(0, 9) + '…', 'six',
     ]);
     expect(wrapText('abcdefghijklmnopqrstuvwxyz', 10)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxyz']);
+  });
+
+  it('wraps text in a script without spaces by columns, losing no character', () => {
+    const text = 'ファイアウォールを止めて、ルーターの経路を確かめる。';
+    const lines = wrapText(text, 10);
+    for (const l of lines) expect(columns(l), l).toBeLessThanOrEqual(10);
+    expect(lines.join('')).toBe(text);
+    expect(wrapText('名前 client', 11)).toEqual(['名前 client']);
+    expect(wrapText('名前 client', 10)).toEqual(['名前', 'client']);
+    expect(wrapText('名前名前 client', 10)).toEqual(['名前名前', 'client']);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChainHop, ChainNode } from '../../src/render/chain-model.js';
 import type { TargetState } from '../../src/topology/model.js';
 import { ChainView } from '../../src/ui/ChainView.js';
-import { columns } from '../../src/ui/columns.js';
+import { columns } from '../../src/render/columns.js';
 import { DetailPanel, LogPanel, logRows, Panel, TargetsPanel, WatchLines } from '../../src/ui/panels.js';
 import { stepPaneRows } from '../../src/ui/StepPane.js';
 import type { Tutorial } from '../../src/tutorial/model.js';

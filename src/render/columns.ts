@@ -1,5 +1,5 @@
 /**
- * Pure: text measured and cut in the cells Ink draws it in. A CJK character
+ * Pure: text measured and cut in the cells a terminal (and Ink) draws it in. A CJK character
  * or an emoji takes two, so cutting by `.length` can leave a row wider than
  * its panel, and Ink's own truncation keeps a double-width character that
  * straddles the last column. Ink gives every character at least one cell,

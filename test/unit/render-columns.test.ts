@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { columns, fitColumns, headColumns, ONE_CELL_EACH, padColumns } from '../../src/ui/columns.js';
+import { columns, fitColumns, headColumns, ONE_CELL_EACH, padColumns } from '../../src/render/columns.js';
 
 describe('columns: text measured and cut in terminal columns', () => {
   it('measures ASCII by length, CJK and emoji as two columns, marks as one', () => {
