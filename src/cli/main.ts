@@ -1,5 +1,5 @@
 import { ChainmailError } from '../errors.js';
-import { parseCommand, USAGE, VERBS } from '../parse/verbs.js';
+import { HELP_WORDS, parseCommand, USAGE, VERBS } from '../parse/verbs.js';
 import { createContext } from '../commands/context.js';
 import { runCommand, wantsJson } from '../commands/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
@@ -70,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const words = argv.slice(2);
   // a verb (or nothing) goes straight to its own parser: commander would hand every word on
   // unchanged, and loading it costs each command about 8 ms
-  if (words.length === 0 || VERBS.includes(words[0]!) || ['ui', 'help', '--help', '-h'].includes(words[0]!)) return dispatch(words, out, err);
+  if (words.length === 0 || VERBS.includes(words[0]!) || HELP_WORDS.includes(words[0]!) || words[0] === 'ui') return dispatch(words, out, err);
   const { Command: Program } = await import('commander');
   let exitCode = 0;
   const program = new Program('chainmail')

@@ -47,11 +47,14 @@ export const USAGE: Record<string, string> = {
 
 export const VERBS = Object.keys(USAGE);
 
+/** First words that ask for help. */
+export const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];
+
 /** Parses a whole command line (without the program name): `koro docker client address add ...`. */
 export function parseCommand(words: readonly string[]): Command {
   const [verb, ...rest] = words;
   if (verb === undefined) throw new UsageError(`missing verb: one of ${VERBS.join(', ')}`, { words, index: 0 });
-  if (verb === 'help' || verb === '--help' || verb === '-h') return { verb: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
+  if (HELP_WORDS.includes(verb)) return { verb: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
   if ((rest.includes('-h') && verb !== 'fw') || rest.includes('--help')) return { verb: 'help', topic: verb };
   const sub = (fn: (w: readonly string[]) => Command): Command => {
     try {

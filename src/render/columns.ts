@@ -41,6 +41,13 @@ export function headColumns(text: string, width: number): string {
   return text.slice(0, end);
 }
 
+/** The next piece of text to put on a row of `width` columns: headColumns, or its first character when even that is wider. */
+export function pieceColumns(text: string, width: number): string {
+  const head = headColumns(text, width);
+  if (head || text === '') return head;
+  return graphemes.segment(text)[Symbol.iterator]().next().value!.segment;
+}
+
 /** text in at most `width` columns: as it is when it fits, else cut with "…" as its last column. */
 export function fitColumns(text: string, width: number): string {
   if (columns(text) <= width) return text;

@@ -1,4 +1,4 @@
-import { columns, fitColumns, headColumns } from '../render/columns.js';
+import { columns, fitColumns, pieceColumns } from '../render/columns.js';
 
 /**
  * Pure: a tutorial's text as lines of at most `width` columns (a CJK
@@ -40,7 +40,7 @@ function fill(words: readonly string[], width: number): string[] {
     // a word longer than the line (or a sentence in a script without spaces) is cut into pieces
     let rest = word;
     while (!line && columns(rest) > width) {
-      const piece = headColumns(rest, width) || [...rest][0]!;
+      const piece = pieceColumns(rest, width);
       lines.push(piece);
       rest = rest.slice(piece.length);
     }

@@ -16,8 +16,6 @@ export interface PaneRow {
 const MARK: Record<Progress, string> = { pending: ' ', running: '…', ok: '✓', failed: '✗' };
 const COLOR: Partial<Record<Progress, PaneRow['color']>> = { ok: 'green', failed: 'red', running: 'yellow' };
 
-/** A row of at most `width` columns (the pane's panel does not clip sideways). */
-const clip = (text: string, width: number) => fitColumns(text, width);
 
 /** The pane's title: which tutorial, which step, whether it plays by itself. */
 export function stepPaneTitle(tutorial: Tutorial, state: PlayerState): string {
@@ -84,7 +82,8 @@ export function stepPaneRows(tutorial: Tutorial, state: PlayerState, width: numb
     ...detail,
     hint,
   ];
-  return all.slice(0, Math.max(0, rows)).map((r) => ({ ...r, text: clip(r.text, width) }));
+  // the pane's panel does not clip sideways: each row is cut to the width in columns
+  return all.slice(0, Math.max(0, rows)).map((r) => ({ ...r, text: fitColumns(r.text, width) }));
 }
 
 function hintOf(tutorial: Tutorial, state: PlayerState): PaneRow {

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { TargetState, Topology } from '../topology/model.js';
 import { assignedAddresses } from '../topology/ip-json.js';
 import type { LogEntry, TargetDetails, Watch } from './session.js';
-import { columns, fitColumns, headColumns, padColumns } from '../render/columns.js';
+import { columns, fitColumns, padColumns, pieceColumns } from '../render/columns.js';
 
 /**
  * Whether the UI colours anything: as the CLI's output, not when NO_COLOR is
@@ -188,7 +188,7 @@ function wrapRow(text: string, width: number, indent: string): string[] {
       return rows;
     }
     // where `room` columns end, as an index (a character wider than the whole room still goes in whole)
-    const fits = headColumns(rest, room).length || [...rest][0]!.length;
+    const fits = pieceColumns(rest, room).length;
     const space = rest.lastIndexOf(' ', fits);
     // a break inside the row's leading blanks would leave it empty
     const cut = space > fits / 3 && rest.slice(0, space).trim() !== '' ? space : fits;

@@ -93,6 +93,21 @@ function expectOneCompleteLink(a: string, ifA: string, b: string, ifB: string, a
   expect(leftoverTemps([a, b])).toEqual([]);
 }
 
+/** A koko run paused before its first step while `meddle` (an argv) changes the kernel under it, then let go. */
+async function meddledWith(args: readonly string[], meddle: readonly string[]): Promise<CliRun> {
+  const run = await startPaused(args, 0);
+  execFileSync(meddle[0]!, meddle.slice(1));
+  rmSync(run.file);
+  return run.done;
+}
+
+/** a holds only the other program's interfaces (and lo), b none; no temporary name anywhere. */
+function expectOnlyTheirs(a: string, theirs: string[], b: string): void {
+  expect(linkNames(a).filter((n) => n !== 'lo').sort()).toEqual(theirs);
+  expect(linkNames(b).filter((n) => n !== 'lo')).toEqual([]);
+  expect(leftoverTemps([a, b])).toEqual([]);
+}
+
 /** Resolves once another process holds the lock of file (a try without waiting is refused). */
 async function untilLockedElsewhere(file: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -148,34 +163,25 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     const a = scratch.netns('lra');
     const b = scratch.netns('lrb');
     // paused before its first step: the batch whose first line makes the pair, whose last names it
-    const run = await startPaused(['koko', '-n', `${a},r1,10.74.0.1/24`, '-n', `${b},r2,10.74.0.2/24`], 0);
     // someone else (not chainmail: no lock) takes the name meanwhile
     // (numbered high: the indexes chainmail chose stay free)
-    execFileSync('ip', ['-n', a, 'link', 'add', 'r1', 'index', '50', 'type', 'veth', 'peer', 'name', 'r1p', 'index', '51']);
-    rmSync(run.file);
-    const r = await run.done;
+    const r = await meddledWith(['koko', '-n', `${a},r1,10.74.0.1/24`, '-n', `${b},r2,10.74.0.2/24`],
+      ['ip', '-n', a, 'link', 'add', 'r1', 'index', '50', 'type', 'veth', 'peer', 'name', 'r1p', 'index', '51']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^chainmail: failed to create veth pair r1 in ${a} <-> r2 in ${b} \\(as (cm[0-9a-f]{8})a, \\1b\\), `
       + `add 10\\.74\\.0\\.1/24 to \\1a, name it r1 and set it up in ${a}: "r1" already exists in ${a} \\(created meanwhile by someone else\\); nothing was changed$`));
     // the other's pair stays; nothing of chainmail's, no temporary name, in either namespace
-    expect(linkNames(a).filter((n) => n !== 'lo').sort()).toEqual(['r1', 'r1p']);
-    expect(linkNames(b).filter((n) => n !== 'lo')).toEqual([]);
-    expect(leftoverTemps([a, b])).toEqual([]);
+    expectOnlyTheirs(a, ['r1', 'r1p'], b);
   });
 
   it('an interface index taken while the run is paused: the pair\'s line fails and says so; nothing is left', async () => {
     const a = scratch.netns('lia');
     const b = scratch.netns('lib');
-    const run = await startPaused(['koko', '-n', `${a},i1`, '-n', `${b},i2`], 0);
     // someone else's pair takes the first free indexes, which the paused run chose
-    execFileSync('ip', ['-n', a, 'link', 'add', 'o1', 'type', 'veth', 'peer', 'name', 'o2']);
-    rmSync(run.file);
-    const r = await run.done;
+    const r = await meddledWith(['koko', '-n', `${a},i1`, '-n', `${b},i2`], ['ip', '-n', a, 'link', 'add', 'o1', 'type', 'veth', 'peer', 'name', 'o2']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`: interface index 2 in ${a} or 3 in ${b} was taken meanwhile by another program; run it again; nothing was changed$`));
-    expect(linkNames(a).filter((n) => n !== 'lo').sort()).toEqual(['o1', 'o2']);
-    expect(linkNames(b).filter((n) => n !== 'lo')).toEqual([]);
-    expect(leftoverTemps([a, b])).toEqual([]);
+    expectOnlyTheirs(a, ['o1', 'o2'], b);
   });
 
   it('a busy target: the waiting run gives up after CHAINMAIL_LOCK_WAIT_MS with one line naming the target and the holder pid', async () => {

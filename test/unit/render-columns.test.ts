@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { columns, fitColumns, headColumns, ONE_CELL_EACH, padColumns } from '../../src/render/columns.js';
+import { columns, fitColumns, headColumns, ONE_CELL_EACH, padColumns, pieceColumns } from '../../src/render/columns.js';
 
 describe('columns: text measured and cut in terminal columns', () => {
   it('measures ASCII by length, CJK and emoji as two columns, marks as one', () => {
@@ -28,6 +28,11 @@ describe('columns: text measured and cut in terminal columns', () => {
     expect(columns(fitColumns('名前です', 5))).toBe(5);
     expect(fitColumns('名前', 0)).toBe('');
   });
+
+  it.each([['abcdef', 4, 'abcd'], ['名前', 3, '名'], ['名前', 1, '名'], ['🙂x', 1, '🙂'], ['', 3, '']] as const)(
+    'gives a row its next piece, what fits or else one whole character: %j in %i -> %j',
+    (text, width, piece) => expect(pieceColumns(text, width)).toBe(piece),
+  );
 
   it('pads to a width in columns', () => {
     expect(padColumns('名', 4)).toBe('名  ');
