@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { TargetState, Topology } from '../topology/model.js';
 import { assignedAddresses } from '../topology/ip-json.js';
-import type { LogEntry, TargetDetails, Watch } from './session.js';
+import { filterShows, type LogEntry, type TargetDetails, type Watch } from './session.js';
 import { columns, fitColumns, padColumns, pieceColumns } from '../render/columns.js';
 
 /**
@@ -51,7 +51,7 @@ const clip = (text: string, width: number): string => fitColumns(text.replace(/\
 export function visibleTargets(topology: Topology | undefined, filter: string): TargetState[] {
   const all = topology?.targets ?? [];
   const shown = all.filter((t) => t.ns.kind !== 'host').concat(all.filter((t) => t.ns.kind === 'host'));
-  return filter ? shown.filter((t) => t.ns.label.includes(filter)) : shown;
+  return filter ? shown.filter((t) => filterShows(filter, t.ns.label)) : shown;
 }
 
 export function TargetsPanel(props: {
