@@ -303,14 +303,14 @@ class Ui {
   }
 
   start() {
-    // env(1) execs node, so the pane's pid is the UI's node process; the pane
+    // env(1) execs the bin, whose `#!` line execs node: the pane's pid is the UI's node process; the pane
     // stays after it ends (remain-on-exit) so a crash's last screen and status can be read
     tmux([
       'new-session', '-d', '-s', this.session, '-x', '120', '-y', '32', '-c', ROOT,
       'env', 'TERM=xterm-256color', `HOME=${this.home}`, 'CI=true',
       // SOAK_NODE_OPTIONS: node options for the UI alone, e.g. "--heapsnapshot-signal=SIGUSR2" to look for a leak
       ...(process.env.SOAK_NODE_OPTIONS ? [`NODE_OPTIONS=${process.env.SOAK_NODE_OPTIONS}`] : []),
-      process.execPath, BIN,
+      BIN,
       ';', 'set-option', '-w', '-t', this.target, 'remain-on-exit', 'on',
     ]);
     this.pid = Number(this.display('#{pane_pid}'));

@@ -8,9 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # docker.io: dockerd; iptables: dockerd needs it; busybox-static: the offline
 # test image; util-linux: nsenter, flock; findutils: xargs (several locks at
-# once); procps: ps, pgrep.
-packages=(docker.io iptables iputils-ping busybox-static iproute2 procps tmux util-linux findutils)
-commands=(dockerd docker iptables ping busybox ip pgrep tmux nsenter flock xargs)
+# once); procps: ps, pgrep; openssl: a test CA for the TLS engine test.
+packages=(docker.io iptables iputils-ping busybox-static iproute2 procps tmux util-linux findutils openssl)
+commands=(dockerd docker iptables ping busybox ip pgrep tmux nsenter flock xargs openssl)
 
 missing=()
 for pkg in "${packages[@]}"; do

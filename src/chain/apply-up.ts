@@ -5,7 +5,7 @@ import type { CommandContext } from '../commands/context.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
 import { readInterfaces } from '../net/read.js';
-import { run } from '../sys/exec.js';
+import { NODE_CHILD_ENV, run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
@@ -203,7 +203,7 @@ async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Nam
     return;
   }
   const child = spawn('nsenter', [`--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], {
-    detached: true, stdio: 'ignore',
+    detached: true, stdio: 'ignore', env: NODE_CHILD_ENV,
   });
   child.unref();
   if (!child.pid) throw new ChainmailError(`cannot start a web server in ${action.node}`);

@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { TargetError } from '../errors.js';
+import { dockerClient } from './docker-client.js';
 import { engineGet, localEngineSocket } from './engine-api.js';
 
 /** What chainmail needs to know about a container. */
@@ -25,8 +26,7 @@ export class DockerEngine {
 
   private async docker(): Promise<Dockerode> {
     if (!this.client) {
-      const { default: Docker } = await import('dockerode');
-      this.client = new Docker({ timeout: TIMEOUT_MS });
+      this.client = await dockerClient({ timeout: TIMEOUT_MS });
     }
     return this.client;
   }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { dockerClient } from '../targets/docker-client.js';
 
 export type EngineStatus = { state: 'connected' } | { state: 'unreachable'; reason: string } | { state: 'connecting' };
 
@@ -33,8 +34,7 @@ export class DockerEvents {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      const { default: Docker } = await import('dockerode');
-      const docker = new Docker();
+      const docker = await dockerClient();
       await docker.ping();
       const stream = (await docker.getEvents({ filters: { type: ['container'] } })) as unknown as Readable;
       if (this.stopped) {

@@ -23,9 +23,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real program, as a user would, with an argument array. */
+/** Runs the real program, as a user would (its own `#!` line starts node), with an argument array. */
 export function chainmail(args: readonly string[], env: Record<string, string> = {}): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
     timeout: 60_000,
@@ -122,7 +122,7 @@ export function uniqueIfName(tag = ''): string {
 /** Runs the real program without waiting: for races between two runs. */
 export function chainmailAsync(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(BIN, args, {
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -46,7 +46,7 @@ export interface TmuxStartOptions {
   /** Terminal size in cells; 120x32 unless given. */
   width?: number;
   height?: number;
-  /** What runs in the terminal (under the exit reporter); `node bin/chainmail.js` unless given. */
+  /** What runs in the terminal (under the exit reporter); `bin/chainmail.js` unless given. */
   argv?: readonly string[];
   /** Extra environment for the program. */
   env?: Record<string, string>;
@@ -82,7 +82,7 @@ export class TmuxTerminal {
     const session = uniqueName(options.prefix ?? 'tui');
     if (!session.startsWith('cmt-')) throw new Error(`bad tmux session name ${session}`);
     const home = mkdtempSync(join(tmpdir(), 'cmt-tui-home-'));
-    const program = options.argv ?? [process.execPath, BIN];
+    const program = options.argv ?? [BIN];
     // CI=true as in the project's CI, always: the UI must draw in a terminal even then (src/ui/load-ui.ts)
     const env = { TERM: 'xterm-256color', HOME: home, CI: 'true', ...options.env };
     const term = new TmuxTerminal(session, home);

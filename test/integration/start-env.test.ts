@@ -1,0 +1,70 @@
+/**
+ * How the program starts: bin/chainmail.js's `#!` line starts Node without
+ * NODE_EXTRA_CA_CERTS (Node 20 would build its whole certificate store
+ * first, 25 to 55 ms here) and gives the variable back once running. The one
+ * TLS connection chainmail makes itself, to a remote Docker engine, must
+ * still trust those CAs: proven against a TLS engine stand-in on loopback
+ * whose certificate only that CA signed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainmail, chainmailAsync } from '../support/kernel.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cmt-ca-'));
+const caFile = join(dir, 'ca.pem');
+
+/** A CA of our own and a certificate for 127.0.0.1 signed by it (openssl, EC keys: quick). */
+function makeCertificates(): { key: string; cert: string } {
+  const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=chainmail test CA']);
+  openssl(['req', ...ec, '-keyout', 'engine.key', '-out', 'engine.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl(['x509', '-req', '-in', 'engine.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'engine.pem', '-days', '1', '-extfile', 'san.ext']);
+  return { key: readFileSync(join(dir, 'engine.key'), 'utf8'), cert: readFileSync(join(dir, 'engine.pem'), 'utf8') };
+}
+
+describe('starting without NODE_EXTRA_CA_CERTS', () => {
+  let engine: Server;
+  let port = 0;
+  const asked: string[] = [];
+
+  beforeAll(async () => {
+    // answers what `ls` asks a remote engine: no containers
+    engine = createServer(makeCertificates(), (req, res) => {
+      asked.push(req.url ?? '');
+      if (req.url?.includes('/containers/json')) res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
+      else res.writeHead(404).end('{"message":"not here"}');
+    });
+    await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve));
+    port = (engine.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => engine?.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not load the file at start (Node would warn about one it cannot read)', () => {
+    const r = chainmail(['--version'], { NODE_EXTRA_CA_CERTS: join(dir, 'no-such-file.pem') });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/extra certs/i);
+  });
+
+  it('still trusts its CAs for a remote Docker engine over TLS', async () => {
+    const remote = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1' };
+    const trusted = await chainmailAsync(['ls', '--json'], { ...remote, NODE_EXTRA_CA_CERTS: caFile });
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect((JSON.parse(trusted.stdout) as { warnings: string[] }).warnings.join('\n')).not.toMatch(/Docker engine/);
+    expect(asked.some((url) => url.includes('/containers/json'))).toBe(true);
+
+    // the control: without the CA, the same engine is refused for its certificate
+    const untrusted = await chainmailAsync(['ls', '--json'], { ...remote, NODE_EXTRA_CA_CERTS: '' });
+    expect((JSON.parse(untrusted.stdout) as { warnings: string[] }).warnings.join('\n')).toMatch(/cannot reach the Docker engine.*certificate/);
+  });
+});
