@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { DockerEngine } from '../targets/docker.js';
 import { resolveTarget } from '../targets/resolve.js';
 import type { TargetSpec } from '../parse/target.js';
@@ -22,9 +21,19 @@ export function createContext(): CommandContext {
   return {
     docker,
     execute: (steps) => executeSteps(steps, { ...(failAtStep !== undefined ? { failAtStep } : {}), ...(pauseAtStep ? { pauseAtStep } : {}) }),
-    newTag: () => randomBytes(4).toString('hex'),
+    newTag,
     resolve: (spec) => resolveTarget(spec, docker),
   };
+}
+
+/**
+ * 8 random hex characters. Math.random, not node:crypto (a few ms to load at
+ * every start): a tag must not collide with another run's, and a name taken
+ * anyway is an error the executor reports and cleans up after; nobody gains
+ * by guessing one, as making interfaces in these namespaces takes root.
+ */
+function newTag(): string {
+  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
 }
 
 /** What a command reports: lines for people, a value for --json, and success. */

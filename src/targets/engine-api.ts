@@ -1,5 +1,3 @@
-import { request } from 'node:http';
-
 /**
  * Read-only requests to a local Docker engine over its socket, with
  * node:http. `ls` and every docker target read the engine, and loading
@@ -24,7 +22,9 @@ export class EngineStatusError extends Error {
 }
 
 /** GET `path` from the engine at `socketPath` and parse its JSON answer. */
-export function engineGet(socketPath: string, path: string, timeoutMs: number): Promise<unknown> {
+export async function engineGet(socketPath: string, path: string, timeoutMs: number): Promise<unknown> {
+  // loaded here, not at start: verbs on namespaces never ask the engine
+  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
