@@ -32,6 +32,24 @@ function reject(message) {
   process.exit(1);
 }
 
+/**
+ * Ink's imports of these go to src/ui/ink-cache/ (tsc's output of it): the
+ * same functions, remembering their answers across frames (see there).
+ * Only Ink's own files are pointed there.
+ */
+const INK_CACHE = { '@alcalzone/ansi-tokenize': 'ansi-tokenize.js', 'widest-line': 'widest-line.js' };
+const cachedForInk = new Set();
+const inkCache = {
+  name: 'ink-cache',
+  setup(b) {
+    b.onResolve({ filter: /^(@alcalzone\/ansi-tokenize|widest-line)$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]ink[\\/]/.test(args.importer)) return undefined;
+      cachedForInk.add(args.path);
+      return { path: join(root, 'dist/ui/ink-cache', INK_CACHE[args.path]) };
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -53,7 +71,12 @@ await build({
   // CommonJS packages (React, commander, yaml) require Node's built-ins, which an ES module has no require for
   banner: { js: "import { createRequire as __chainmailCreateRequire } from 'node:module'; const require = __chainmailCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [inkCache],
 }).catch((err) => reject(err.message));
+
+// a new Ink that imports them no more (or otherwise) would silently draw every frame the slow way
+const notCached = Object.keys(INK_CACHE).filter((name) => !cachedForInk.has(name));
+if (notCached.length) reject(`Ink no longer imports ${notCached.join(' and ')}: see src/ui/ink-cache/`);
 
 // every file our code finds by `new URL('...', import.meta.url)` must be where the bundle will look for it
 // (all bundle files are in outdir; third-party lookups, such as Ink's package.json when DEV=true, are not ours)

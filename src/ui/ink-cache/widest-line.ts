@@ -1,0 +1,13 @@
+/**
+ * widest-line as Ink's render-node-to-output.js sees it in the bundle
+ * (scripts/bundle.mjs points Ink's import here): the same answer, remembered.
+ * Ink measures the text of every Text node in every frame with string-width,
+ * grapheme by grapheme wherever it is not plain ASCII (box-drawing, ✓, ↔):
+ * about 13% of a frame here, for text that rarely changes.
+ */
+import widestLineOf from 'widest-line';
+import { memoByText } from './memo.js';
+
+const TEXTS_KEPT = 2048;
+
+export default memoByText(widestLineOf, TEXTS_KEPT);
