@@ -86,6 +86,13 @@ const COMMAND_START_MS = 300;
 const HOLD_RESULT_MAX_MS = 200;
 /** When the verbs are loaded ahead: after the first frames and the watchers' start. */
 const PRELOAD_AFTER_MS = 2000;
+/**
+ * A burst of netlink events (a veth pair is several) checks the watchers'
+ * namespaces once: each check stats every watched namespace file twice
+ * (monitors, pingers), and a burst during a prompt command held it up by a
+ * few ms. Every read checks again before it starts.
+ */
+const PRUNE_GAP_MS = 50;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -118,6 +125,7 @@ export class Session {
   private readonly netnsDir = new NetnsDirWatcher(() => this.requestRefresh());
   private readonly events = new DockerEvents(() => this.requestRefresh(), (s) => this.engineChanged(s));
   private refreshTimer?: NodeJS.Timeout;
+  private lastPrune = -Infinity;
   private refreshing?: Promise<void>;
   /** The one read queued behind the read under way: every caller meanwhile waits for it. */
   private refreshAgain?: Promise<void>;
@@ -198,13 +206,19 @@ export class Session {
   requestRefresh(changedIn?: Namespace): void {
     if (this.stopped) return;
     // before the (debounced, possibly slow) read: a monitor or pinger must not keep a deleted namespace alive
-    this.monitors.prune();
-    this.pingers.prune();
+    if (!changedIn || performance.now() - this.lastPrune >= PRUNE_GAP_MS) this.pruneWatchers();
     if (changedIn) this.dirty.set(changedIn.path, changedIn);
     else this.fullReadWanted = true;
     if (this.commandStarting) return;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refreshNow(), REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Stops the monitors and pingers whose namespace is gone (see NamespaceMonitors.prune). */
+  private pruneWatchers(): void {
+    this.lastPrune = performance.now();
+    this.monitors.prune();
+    this.pingers.prune();
   }
 
   /** Reads now; resolves once a read that began after this call is in the state. */
@@ -433,6 +447,8 @@ export class Session {
 
   private async readEverything(): Promise<void> {
     const read = ++this.readsBegun;
+    // an event skipped by PRUNE_GAP_MS may have been the one after a namespace went
+    this.pruneWatchers();
     const full = this.fullReadWanted || this.dirty.size === 0 || !this.state.topology;
     const changed = [...this.dirty.values()];
     this.dirty.clear();
