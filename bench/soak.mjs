@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Soak test: the real terminal UI (node bin/chainmail.js in a detached tmux
+// Soak test: the real terminal UI (bin/chainmail.js in a detached tmux
 // session) watching 50 network namespaces while, every second, veth pairs with
 // addresses come and go between them and extra namespaces (each linked to one
 // of the 50) are created and deleted. Every few seconds the UI's node process

@@ -420,7 +420,7 @@ describe.skipIf(!isRoot)('bad input', () => {
     expect(await changes(takeSnapshot(), takeSnapshot())).toEqual([]);
   });
 
-  describe('through the CLI (node bin/chainmail.js WORDS..., no terminal)', () => {
+  describe('through the CLI (bin/chainmail.js WORDS..., no terminal)', () => {
     for (const group of groups(planned)) {
       const dockerOnly = group.indices.every((i) => planned[i]!.docker);
       it(`${group.verb}: ${group.indices.map((i) => planned[i]!.what).slice(0, 3).join('; ')}${group.indices.length > 3 ? `; ... (${group.indices.length})` : ''}`, async (ctx) => {

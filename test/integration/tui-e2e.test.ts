@@ -1,5 +1,5 @@
 /**
- * The full-screen UI end to end: the real program (`node bin/chainmail.js`)
+ * The full-screen UI end to end: the real program (`bin/chainmail.js`)
  * in a real terminal (tmux), driven by keys and read back from the screen.
  * One story, as a user lives it: wire three namespaces from the prompt
  * (pasted lines with a shell prompt and a program path, two lines in one
