@@ -43,7 +43,7 @@ const inkCache = {
   name: 'ink-cache',
   setup(b) {
     b.onResolve({ filter: /^(@alcalzone\/ansi-tokenize|widest-line)$/ }, (args) => {
-      if (!/[\\/]node_modules[\\/]ink[\\/]/.test(args.importer)) return undefined;
+      if (!/[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(args.importer)) return undefined;
       cachedForInk.add(args.path);
       return { path: join(root, 'dist/ui/ink-cache', INK_CACHE[args.path]) };
     });

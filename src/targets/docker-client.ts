@@ -17,11 +17,13 @@ export async function dockerClient(options: Dockerode.DockerOptions = {}): Promi
 /**
  * The CAs for an engine reached over TLS without DOCKER_CERT_PATH (which
  * brings its own ca.pem): Node's bundled roots and the NODE_EXTRA_CA_CERTS
- * file, as Node would have trusted them. undefined when nothing is to add.
+ * file, as Node would have trusted them. undefined when nothing is to add,
+ * and when Node trusts OpenSSL's (the system's) store instead of its bundled
+ * one: Node 20 cannot list that store, and a list would replace it.
  */
 async function extraCaFor(env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
   const extra = env.NODE_EXTRA_CA_CERTS;
-  if (!extra || env.DOCKER_CERT_PATH || !overTls(env)) return undefined;
+  if (!extra || env.DOCKER_CERT_PATH || !overTls(env) || trustsSystemStore(env)) return undefined;
   let pem: string;
   try {
     pem = readFileSync(extra, 'utf8');
@@ -32,14 +34,21 @@ async function extraCaFor(env: NodeJS.ProcessEnv): Promise<string[] | undefined>
   return [...rootCertificates, pem];
 }
 
-/** docker-modem's rule: a tcp engine is spoken to over TLS when DOCKER_TLS_VERIFY=1 or on port 2376. */
+/** docker-modem's rule, in its order: any engine not on a local socket is spoken to over TLS when DOCKER_TLS_VERIFY=1 or on port 2376. */
 function overTls(env: NodeJS.ProcessEnv): boolean {
   const host = env.DOCKER_HOST;
-  if (!host || /^(unix|npipe|ssh):\/\//.test(host)) return false;
+  if (!host || /^(unix|npipe):\/\//.test(host)) return false;
   if (env.DOCKER_TLS_VERIFY === '1') return true;
   try {
     return new URL(host.includes('//') ? host : `tcp://${host}`).port === '2376';
   } catch {
     return false;
   }
+}
+
+/** Node built to trust OpenSSL's store (as distributions' builds may be), or told to with --use-openssl-ca. */
+function trustsSystemStore(env: NodeJS.ProcessEnv): boolean {
+  const built = process.config.variables as Record<string, unknown>;
+  if (built.openssl_use_def_ca_store === true || built.node_use_openssl_ca === true) return true;
+  return [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].includes('--use-openssl-ca');
 }

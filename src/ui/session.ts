@@ -87,8 +87,9 @@ const HOLD_RESULT_MAX_MS = 200;
 /** When the verbs are loaded ahead: after the first frames and the watchers' start. */
 const PRELOAD_AFTER_MS = 2000;
 /**
- * A burst of netlink events (a veth pair is several) checks the watchers'
- * namespaces once: each check stats every watched namespace file twice
+ * Netlink events check the watchers' namespaces at most this often (a veth
+ * pair is a burst of several events, the rest of a burst is checked when the
+ * gap is over): each check stats every watched namespace file twice
  * (monitors, pingers), and a burst during a prompt command held it up by a
  * few ms. Every read checks again before it starts.
  */
@@ -126,6 +127,7 @@ export class Session {
   private readonly events = new DockerEvents(() => this.requestRefresh(), (s) => this.engineChanged(s));
   private refreshTimer?: NodeJS.Timeout;
   private lastPrune = -Infinity;
+  private pruneTimer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
   /** The one read queued behind the read under way: every caller meanwhile waits for it. */
   private refreshAgain?: Promise<void>;
@@ -192,6 +194,7 @@ export class Session {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.refreshTimer);
     clearTimeout(this.checksTimer);
+    clearTimeout(this.pruneTimer);
     this.monitors.stop();
     this.pingers.stop();
     this.netnsDir.stop();
@@ -206,7 +209,10 @@ export class Session {
   requestRefresh(changedIn?: Namespace): void {
     if (this.stopped) return;
     // before the (debounced, possibly slow) read: a monitor or pinger must not keep a deleted namespace alive
-    if (!changedIn || performance.now() - this.lastPrune >= PRUNE_GAP_MS) this.pruneWatchers();
+    const sincePrune = performance.now() - this.lastPrune;
+    if (!changedIn || sincePrune >= PRUNE_GAP_MS) this.pruneWatchers();
+    // skipped: checked once the gap is over, not only when a read starts (one may be under way)
+    else this.pruneTimer ??= setTimeout(() => this.pruneWatchers(), PRUNE_GAP_MS - sincePrune);
     if (changedIn) this.dirty.set(changedIn.path, changedIn);
     else this.fullReadWanted = true;
     if (this.commandStarting) return;
@@ -216,6 +222,9 @@ export class Session {
 
   /** Stops the monitors and pingers whose namespace is gone (see NamespaceMonitors.prune). */
   private pruneWatchers(): void {
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
+    if (this.stopped) return;
     this.lastPrune = performance.now();
     this.monitors.prune();
     this.pingers.prune();
@@ -447,7 +456,7 @@ export class Session {
 
   private async readEverything(): Promise<void> {
     const read = ++this.readsBegun;
-    // an event skipped by PRUNE_GAP_MS may have been the one after a namespace went
+    // whatever the last check: a read must not see links a watcher keeps alive
     this.pruneWatchers();
     const full = this.fullReadWanted || this.dirty.size === 0 || !this.state.topology;
     const changed = [...this.dirty.values()];

@@ -7,6 +7,7 @@
  */
 import * as library from '@alcalzone/ansi-tokenize';
 import fc from 'fast-check';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import widestLineOf from 'widest-line';
 import * as cached from '../../src/ui/ink-cache/ansi-tokenize.js';
@@ -20,17 +21,23 @@ const TEXT = ['a', ' ', 'ab c', '│', '─', '✓', '↔', '╳', '…', '古',
 
 const line = fc.array(fc.oneof(fc.constantFrom(...CODES), fc.constantFrom(...TEXT)), { maxLength: 24 }).map((parts) => parts.join(''));
 
-/** A row as Ink's Output.get() makes it: blank cells, then the characters of lines written over them. */
+/**
+ * A row as Ink's Output.get() makes it: blank cells, then the characters of
+ * lines written over them, each wide character followed by empty cells in
+ * its style; cells never written stay undefined and are left out.
+ */
 function row(lines: readonly string[], offsets: readonly number[], width: number, api: typeof library): library.StyledChar[] {
-  const cells: library.StyledChar[] = Array.from({ length: width }, () => ({ type: 'char', value: ' ', fullWidth: false, styles: [] }));
+  const cells: Array<library.StyledChar | undefined> = Array.from({ length: width }, () => ({ type: 'char', value: ' ', fullWidth: false, styles: [] }));
   lines.forEach((text, i) => {
     let x = offsets[i]! % width;
     for (const char of api.styledCharsFromTokens(api.tokenize(text))) {
-      if (x >= width) break;
-      cells[x++] = char;
+      cells[x] = char;
+      const cellsWide = Math.max(1, stringWidth(char.value));
+      for (let k = 1; k < cellsWide; k++) cells[x + k] = { type: 'char', value: '', fullWidth: false, styles: char.styles };
+      x += cellsWide;
     }
   });
-  return cells;
+  return cells.filter((c) => c !== undefined);
 }
 
 describe('ink-cache', () => {
@@ -70,15 +77,24 @@ describe('ink-cache', () => {
 });
 
 describe('memoByText', () => {
-  it('works each text out once while it is kept, and forgets the least recently used first', () => {
+  it('works each text out once while it is kept, and forgets the least recently used first, by characters held', () => {
     const asked: string[] = [];
-    const length = memoByText((text: string) => { asked.push(text); return text.length; }, 2);
+    // a text weighs its length and one: 'a' 2, 'bb' 3, 'ccc' 4; the budget holds 'a' and 'ccc', not all three
+    const length = memoByText((text: string) => { asked.push(text); return text.length; }, 6);
     expect([length('a'), length('bb'), length('a')]).toEqual([1, 2, 1]);
     expect(asked).toEqual(['a', 'bb']);
-    length('ccc'); // over capacity: 'bb' (least recently used) goes, 'a' stays
+    length('ccc'); // 9 held: 'bb' (least recently used) goes, 'a' stays
     length('a');
     expect(asked).toEqual(['a', 'bb', 'ccc']);
     length('bb');
     expect(asked).toEqual(['a', 'bb', 'ccc', 'bb']);
+  });
+
+  it('keeps no text longer than the whole budget', () => {
+    const asked: string[] = [];
+    const upper = memoByText((text: string) => { asked.push(text); return text.toUpperCase(); }, 4);
+    upper('long text');
+    upper('long text');
+    expect(asked).toEqual(['long text', 'long text']);
   });
 });

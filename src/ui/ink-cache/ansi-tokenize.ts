@@ -7,9 +7,10 @@
  * characters back into text, comparing the styles of every two neighbours
  * (README, Performance).
  *
- * - tokenize and styledCharsFromTokens remember their answers across frames:
- *   most lines are the same from one frame to the next. Ink only reads what
- *   they return, so one answer serves every frame; callers must not change it.
+ * - tokenize and styledCharsFromTokens remember their answers across frames
+ *   (lines of 100 000 characters in all): most lines are the same from one
+ *   frame to the next. Ink only reads what they return, so one answer
+ *   serves every frame; callers must not change it.
  * - Characters styled alike share one styles array, so styledCharsToString
  *   can tell "the same style as its neighbour" by identity, without the diff.
  */
@@ -26,12 +27,16 @@ import { memoByText } from './memo.js';
 
 export * from '@alcalzone/ansi-tokenize';
 
-/** A frame has a few hundred distinct lines; a frame after a change shares most of them. */
-const LINES_KEPT = 2048;
+/**
+ * Characters of lines kept: a 160x50 screen shows about 8000, so this holds
+ * a dozen frames of entirely new text, and about 8 MB at most (tokens and
+ * styled characters cost about 80 bytes a character).
+ */
+const CHARACTERS_KEPT = 100_000;
 /** Distinct styles on a screen are a few dozen; past this many something churns, so start again. */
 const STYLES_KEPT = 1024;
 
-const tokenizeLine = memoByText((line: string) => tokenizeAnew(line), LINES_KEPT);
+const tokenizeLine = memoByText((line: string) => tokenizeAnew(line), CHARACTERS_KEPT);
 /** By the token array tokenize returned: it lives as long as tokenize keeps it. */
 const styledByTokens = new WeakMap<Token[], StyledChar[]>();
 const stylesByCodes = new Map<string, AnsiCode[]>();

@@ -1,9 +1,15 @@
 /**
- * `fn` with its last `capacity` answers kept, by argument: the most recently
- * used stay, the oldest go first. For pure functions of a string only.
+ * `fn` with its answers kept by argument, the least recently used going first
+ * once the texts kept hold more than `budget` characters in all: what an
+ * answer costs grows with its text, so the bound is on characters, and the
+ * memory kept follows the size of the screen, not the number of lines.
+ * For pure functions of a string only.
  */
-export function memoByText<T>(fn: (text: string) => T, capacity: number): (text: string) => T {
+export function memoByText<T>(fn: (text: string) => T, budget: number): (text: string) => T {
   const kept = new Map<string, T>();
+  let held = 0;
+  // an entry costs something even for an empty text
+  const weigh = (text: string) => text.length + 1;
   return (text) => {
     const hit = kept.get(text);
     if (hit !== undefined) {
@@ -13,8 +19,14 @@ export function memoByText<T>(fn: (text: string) => T, capacity: number): (text:
       return hit;
     }
     const value = fn(text);
+    if (weigh(text) > budget) return value;
     kept.set(text, value);
-    if (kept.size > capacity) kept.delete(kept.keys().next().value!);
+    held += weigh(text);
+    while (held > budget) {
+      const oldest = kept.keys().next().value!;
+      held -= weigh(oldest);
+      kept.delete(oldest);
+    }
     return value;
   };
 }

@@ -8,6 +8,7 @@
 import widestLineOf from 'widest-line';
 import { memoByText } from './memo.js';
 
-const TEXTS_KEPT = 2048;
+/** Characters of texts kept: a dozen screens' worth; only the texts and a number each are held. */
+const CHARACTERS_KEPT = 100_000;
 
-export default memoByText(widestLineOf, TEXTS_KEPT);
+export default memoByText(widestLineOf, CHARACTERS_KEPT);
