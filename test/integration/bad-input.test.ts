@@ -18,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,10 +48,18 @@ function dockerAnswers(): boolean {
   return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'ignore', timeout: 15_000 }).status === 0;
 }
 
+/** A dockerd this file started, run on its own (scripts/test.sh starts and stops the suite's): stopped after it. */
+let ownDockerd: number | undefined;
+
 /** Docker with the test image, or why not. */
 function prepareDocker(): string | undefined {
   if (!dockerAnswers()) {
-    spawnSync(join(REPO, 'scripts/ensure-docker.sh'), [], { stdio: 'ignore', timeout: 90_000 });
+    // ensure-docker.sh records the pid of a dockerd it starts in its state folder: a folder of our own says whether it did
+    const state = mkdtempSync(join(tmpdir(), 'cmt-dockerd-'));
+    spawnSync(join(REPO, 'scripts/ensure-docker.sh'), [], { stdio: 'ignore', timeout: 90_000, env: { ...process.env, CHAINMAIL_TEST_STATE_DIR: state } });
+    const pidFile = join(state, 'dockerd.pid');
+    if (existsSync(pidFile)) ownDockerd = Number(readFileSync(pidFile, 'utf8').trim());
+    rmSync(state, { recursive: true, force: true });
     if (!dockerAnswers()) return 'the Docker engine does not answer (scripts/ensure-docker.sh could not start one)';
   }
   const image = 'chainmail-test:busybox';
@@ -150,7 +158,23 @@ afterAll(async () => {
   for (const c of containers) spawnSync('docker', ['rm', '-f', c], { stdio: 'ignore', timeout: 30_000 });
   await scratch.cleanup();
   if (fx?.dir) rmSync(fx.dir, { recursive: true, force: true });
+  if (ownDockerd) await stopDockerd(ownDockerd);
 }, 60_000);
+
+/** SIGTERM, and up to 20 s for it to go (as scripts/test.sh stops its own); only a pid that is still a dockerd. */
+async function stopDockerd(pid: number): Promise<void> {
+  const isDockerd = () => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
+    } catch {
+      return false; // gone
+    }
+  };
+  if (!isDockerd()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && isDockerd(); i++) await new Promise((r) => setTimeout(r, 200));
+  if (isDockerd()) process.kill(pid, 'SIGKILL');
+}
 
 // ---------------------------------------------------------------------------
 // Snapshots
