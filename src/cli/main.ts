@@ -3,7 +3,7 @@ import { HELP_WORDS, parseCommand, USAGE, VERBS } from '../parse/verbs.js';
 import { createContext } from '../commands/context.js';
 import { runCommand, wantsJson } from '../commands/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
-import { loadUi } from '../ui/load-ui.js';
+import { loadChalk, loadUi } from '../ui/load-ui.js';
 
 const VERSION = '0.1.0';
 
@@ -35,7 +35,7 @@ const PLAIN: Painter = { red: (t) => t, green: (t) => t };
 async function painter(stream: NodeJS.WriteStream): Promise<Painter> {
   const colour = stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   if (!colour) return PLAIN;
-  const { Chalk } = await import('chalk');
+  const { Chalk } = await loadChalk();
   return new Chalk({ level: 1 });
 }
 

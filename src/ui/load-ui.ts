@@ -22,12 +22,26 @@
  */
 const HIDDEN = ['CI', 'CONTINUOUS_INTEGRATION', 'DEV'] as const;
 
-export async function loadUi(): Promise<typeof import('./run-ui.js')> {
+export function loadUi(): Promise<typeof import('./run-ui.js')> {
+  return withUiEnvironment(() => import('./run-ui.js'));
+}
+
+/**
+ * chalk, for the CLI's own colours. chalk works out its default colour level
+ * once, as it loads, and finds none where CI is set; Ink draws with that same
+ * instance, so a CLI that loaded chalk first (it colours error messages)
+ * left the UI without colour. Loaded here, it sees what Ink would.
+ */
+export function loadChalk(): Promise<typeof import('chalk')> {
+  return withUiEnvironment(() => import('chalk'));
+}
+
+async function withUiEnvironment<T>(load: () => Promise<T>): Promise<T> {
   const saved = [...HIDDEN, 'NODE_ENV'].map((name) => [name, process.env[name]] as const);
   for (const name of HIDDEN) delete process.env[name];
   process.env.NODE_ENV = 'production';
   try {
-    return await import('./run-ui.js');
+    return await load();
   } finally {
     for (const [name, value] of saved) {
       if (value === undefined) delete process.env[name];

@@ -65,6 +65,8 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     const t = TmuxTerminal.start({ width: 120, height: 32 });
     term = t;
     await t.waitFor(/^ chainmail .*netns \d+/, 10_000, 'the UI to start');
+    // CI is set (TmuxTerminal.start), as in the project's CI: the UI draws in colour all the same
+    expect(t.captureStyled(), 'foreground colours on the screen').toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25];[0-9;]+)m/);
     t.sendKeys('/');
     await t.waitFor((s) => panel(s, 'targets /')?.title === 'targets /█', 3000, 'the targets filter to open');
     t.typeText(stem);

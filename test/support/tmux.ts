@@ -130,6 +130,11 @@ export class TmuxTerminal {
     return this.lastScreen;
   }
 
+  /** The visible screen with its colours and attributes, as SGR escape sequences. */
+  captureStyled(): string {
+    return tmux(['capture-pane', '-e', '-p', '-t', this.target]).replace(/\n$/, '');
+  }
+
   /** A tmux format (`#{pane_dead}`, `#{alternate_on}`, …) for the pane. */
   display(format: string): string {
     return tmux(['display-message', '-p', '-t', this.target, format]).trim();
