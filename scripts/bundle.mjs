@@ -72,7 +72,8 @@ await build({
   banner: { js: "import { createRequire as __chainmailCreateRequire } from 'node:module'; const require = __chainmailCreateRequire(import.meta.url);" },
   logLevel: 'warning',
   plugins: [inkCache],
-  // yaml's own ES module build (its "browser" one: the same code, Buffer used where there is one)
+  // yaml's ES module build (published as its browser build: the same code, but for !!binary values,
+  // a Uint8Array rather than a Buffer, and warnings by console.warn; chainmail meets neither)
   // rather than its CommonJS one, whose fifty module wrappers cost every chain command 3 to 5 ms to run
   alias: { yaml: './node_modules/yaml/browser/index.js' },
 }).catch((err) => reject(err.message));
@@ -94,14 +95,14 @@ for (const file of sources) {
 }
 if (missing.length) reject(`files the bundle looks for are not there:\n  ${missing.join('\n  ')}`);
 
-// Ink, React and what they read the environment with as they load (react-reconciler, scheduler,
-// is-in-ci) must load only through src/ui/load-ui.ts, which sets CI, DEV and NODE_ENV for them:
-// nothing the entry imports statically may hold them
+// Ink, React, chalk and what they read the environment with as they load (react-reconciler,
+// scheduler, is-in-ci, supports-color) must load only through src/ui/load-ui.ts, which sets CI,
+// DEV and NODE_ENV for them: nothing the entry imports statically may hold them
 const staticImports = (file) => [...readFileSync(join(outdir, file), 'utf8').matchAll(/(?:^|\n)import\s(?:[^;]*?from\s*)?"\.\/([^"]+)"/g)].map((m) => m[1]);
 const loadedAtStart = new Set(['main.js']);
 for (const file of loadedAtStart) for (const dep of staticImports(file)) loadedAtStart.add(dep);
-const early = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(react[^/]*|scheduler|ink|is-in-ci)\//.test(readFileSync(join(outdir, f), 'utf8')));
-if (early.length) reject(`Ink or React would load at start (in ${early.join(', ')}), before load-ui.ts sets their environment`);
+const early = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(react[^/]*|scheduler|ink|is-in-ci|chalk|supports-color)\//.test(readFileSync(join(outdir, f), 'utf8')));
+if (early.length) reject(`Ink, React or chalk would load at start (in ${early.join(', ')}), before load-ui.ts sets their environment`);
 
 rmSync(target, { recursive: true, force: true });
 renameSync(outdir, target);

@@ -1,6 +1,6 @@
 /**
- * The one way into the UI module. Two decisions are taken once, when Ink and
- * React are first imported, from the environment:
+ * The one way into the UI module (and chalk, which Ink draws with). Decisions
+ * are taken once, when these are first imported, from the environment:
  *
  * - Ink decides whether it runs "in CI" (the CI or CONTINUOUS_INTEGRATION
  *   variable set): there it draws no frames until the UI ends. chainmail
@@ -16,9 +16,10 @@
  *   process's performance timeline and never cleared: under a steady stream
  *   of kernel events the UI grew by megabytes a minute (the soak test,
  *   bench/soak.mjs, found it). The UI always loads the production build.
+ * - chalk works out its colour level, and finds none where CI is set.
  *
- * Each variable is put back at once: commands the UI runs see the
- * environment unchanged.
+ * Each variable is put back as soon as the last load under way is done:
+ * commands the UI runs see the environment unchanged.
  */
 const HIDDEN = ['CI', 'CONTINUOUS_INTEGRATION', 'DEV'] as const;
 
@@ -36,16 +37,24 @@ export function loadChalk(): Promise<typeof import('chalk')> {
   return withUiEnvironment(() => import('chalk'));
 }
 
+/** Loads under way, and the environment the first of them found: loads may overlap (the CLI's two painters). */
+let loading = 0;
+let saved: ReadonlyArray<readonly [string, string | undefined]> = [];
+
 async function withUiEnvironment<T>(load: () => Promise<T>): Promise<T> {
-  const saved = [...HIDDEN, 'NODE_ENV'].map((name) => [name, process.env[name]] as const);
-  for (const name of HIDDEN) delete process.env[name];
-  process.env.NODE_ENV = 'production';
+  if (loading++ === 0) {
+    saved = [...HIDDEN, 'NODE_ENV'].map((name) => [name, process.env[name]] as const);
+    for (const name of HIDDEN) delete process.env[name];
+    process.env.NODE_ENV = 'production';
+  }
   try {
     return await load();
   } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
+    if (--loading === 0) {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   }
 }

@@ -155,11 +155,14 @@ beforeAll(() => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of containers) spawnSync('docker', ['rm', '-f', c], { stdio: 'ignore', timeout: 30_000 });
-  await scratch.cleanup();
-  if (fx?.dir) rmSync(fx.dir, { recursive: true, force: true });
-  if (ownDockerd) await stopDockerd(ownDockerd);
-}, 60_000);
+  try {
+    for (const c of containers) spawnSync('docker', ['rm', '-f', c], { stdio: 'ignore', timeout: 30_000 });
+    await scratch.cleanup();
+    if (fx?.dir) rmSync(fx.dir, { recursive: true, force: true });
+  } finally {
+    if (ownDockerd) await stopDockerd(ownDockerd);
+  }
+}, 120_000);
 
 /** SIGTERM, and up to 20 s for it to go (as scripts/test.sh stops its own); only a pid that is still a dockerd. */
 async function stopDockerd(pid: number): Promise<void> {
