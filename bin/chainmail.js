@@ -1,6 +1,6 @@
 #!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS CHAINMAIL_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} node
 // With NODE_EXTRA_CA_CERTS set, Node 20 builds its whole certificate store
-// before the first line runs: 25 to 55 ms here, more than a `chainmail koko`
+// before the first line runs: 40 to 60 ms here, more than a `chainmail koko`
 // needs for its own work. Of what chainmail does, only a connection to a
 // remote Docker engine over TLS could need it, and src/targets/docker-client.ts
 // gives that one the file. So the line above (GNU env, coreutils 8.30 or

@@ -32,7 +32,7 @@ export const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
  * For chainmail's own Node programs, which check no certificate (the web
  * server; the http probe asks whether a site answers, not whom to trust):
  * without NODE_EXTRA_CA_CERTS, which makes Node 20 build its whole
- * certificate store before their first line, 25 to 55 ms here
+ * certificate store before their first line, 40 to 60 ms here
  * (bin/chainmail.js).
  */
 export const NODE_CHILD_ENV: NodeJS.ProcessEnv = (() => {
