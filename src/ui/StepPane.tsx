@@ -16,7 +16,6 @@ export interface PaneRow {
 const MARK: Record<Progress, string> = { pending: ' ', running: '…', ok: '✓', failed: '✗' };
 const COLOR: Partial<Record<Progress, PaneRow['color']>> = { ok: 'green', failed: 'red', running: 'yellow' };
 
-
 /** The pane's title: which tutorial, which step, whether it plays by itself. */
 export function stepPaneTitle(tutorial: Tutorial, state: PlayerState): string {
   const auto = state.auto === 'playing' ? ' · playing' : state.auto === 'done' ? ' · played' : '';

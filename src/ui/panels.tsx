@@ -208,7 +208,6 @@ export function logRows(log: readonly LogEntry[], width: number, whole = false):
   return log.flatMap((entry) => logEntryRows(entry, width, whole || entry.tone !== 'info'));
 }
 
-
 /** The log panel: `rows` (logRows), the newest at the bottom unless scrolled back by `scrollBack` rows. */
 export function LogPanel(props: { rows: readonly LogRow[]; width: number; height: number; focused: boolean; scrollBack: number }) {
   const back = Math.min(props.scrollBack, panelScrollLimit(props.rows.length, props.height));
