@@ -54,7 +54,7 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: {
-    main: 'dist/cli/main.js',
+    main: 'dist/entry/main.js',
     'http-server-child': 'dist/chain/http-server-child.js',
     'http-probe-child': 'dist/health/http-probe-child.js',
   },

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChainmailError, KernelError } from '../errors.js';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../host/context.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
-import { readInterfaces } from '../net/read.js';
+import { readInterfaces } from '../topology/read.js';
 import { NODE_CHILD_ENV, run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';

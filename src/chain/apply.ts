@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { ChainmailError } from '../errors.js';
-import type { CommandContext } from '../commands/context.js';
-import { readNodeState } from '../net/read.js';
+import type { CommandContext } from '../host/context.js';
+import { readNodeState } from '../topology/read.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { formatCidr } from '../parse/values.js';
 import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
-import { withChainLock, withTargetLocks } from '../sys/target-lock.js';
+import { withChainLock, withTargetLocks } from '../targets/target-lock.js';
 import { commandIn, ipIn, NETNS_DIR, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
@@ -108,7 +108,7 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
       throw new ChainmailError(`chain "${spec.name}" is up on ${record.mode === 'docker' ? 'Docker' : 'namespaces'}; take it down first (chain down) to switch`);
     }
     const desired = deriveChain(record.healed ?? spec);
-    // nodes that exist already are locked from the read to the last change (sys/target-lock.ts);
+    // nodes that exist already are locked from the read to the last change (targets/target-lock.ts);
     // nodes made now are new namespaces or containers that nobody else can be changing yet
     const located = new Map(await Promise.all(desired.nodes.map(async (n) => [n.name, await nodeNamespace(n.name, options, ctx)] as const)));
     const present = [...located.values()].filter((ns): ns is Namespace => ns !== undefined);

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../host/context.js';
 import { access } from 'node:fs/promises';
 import { NETNS_DIR } from '../targets/namespace.js';
 import { deriveChain, linkSubnet } from './derive.js';
@@ -6,7 +6,7 @@ import { planBypass } from './heal-plan.js';
 import type { ChainSpec } from './model.js';
 import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions } from './apply.js';
 import { ChainmailError } from '../errors.js';
-import { withChainLock } from '../sys/target-lock.js';
+import { withChainLock } from '../targets/target-lock.js';
 
 export type HealPolicy = 'bypass' | 'reattach';
 

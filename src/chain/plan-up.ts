@@ -1,6 +1,6 @@
 import { formatCidr, networkOf, parseCidr, type Cidr } from '../parse/values.js';
 import { formatDestination } from '../parse/koro.js';
-import type { Route } from '../net/read.js';
+import type { Route } from '../topology/read.js';
 import type { Interface } from '../topology/model.js';
 import type { DesiredChain, DesiredLink, DesiredRoute } from './model.js';
 

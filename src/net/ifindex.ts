@@ -1,5 +1,3 @@
-import type { Interface } from '../topology/model.js';
-
 /**
  * The first interface index above every index in use: where chainmail
  * numbers the ends of the veth pairs it makes, each end its own number.
@@ -11,7 +9,7 @@ import type { Interface } from '../topology/model.js';
  * device whose index equals its peer's as not urgent). Made in the host and
  * moved, a pair keeps two different indexes, but each move costs about 20 ms.
  */
-export function firstFreeIfindex(inUse: Iterable<Interface>): number {
+export function firstFreeIfindex(inUse: Iterable<{ ifindex: number }>): number {
   let highest = 1;
   for (const i of inUse) if (i.ifindex > highest) highest = i.ifindex;
   return highest + 1;

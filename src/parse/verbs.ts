@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import { ruleWordProblem } from './iptables-rule.js';
-import { parseKoko, KOKO_USAGE, type KokoCommand } from './koko.js';
-import { parseKoro, KORO_USAGE, type KoroCommand } from './koro.js';
+import { parseKoko, type KokoCommand } from './koko.js';
+import { parseKoro, type KoroCommand } from './koro.js';
+import { USAGE, VERBS } from './verb-table.js';
 import { nearestWord } from './nearest.js';
 import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
 import { imageProblem, parseInteger, parseIp } from './values.js';
@@ -27,25 +28,6 @@ export type Command =
   | KokoCommand | KoroCommand | ForwardCommand | FwCommand | LsCommand
   | RoutesCommand | PingCommand | ProbeCommand | KillCommand | HelpCommand
   | ChainCommand | ExportCommand | DemoCommand | TutorialCommand;
-
-/** One line of usage per verb: the reference for errors, help and README. */
-export const USAGE: Record<string, string> = {
-  koko: KOKO_USAGE,
-  koro: KORO_USAGE,
-  forward: 'forward TARGET [on|off] [--json]',
-  fw: 'fw TARGET list [--json] | fw TARGET add RULE... | fw TARGET del NUMBER|RULE...   (RULE: iptables match and target words of the FORWARD chain, e.g. -p icmp -j DROP)',
-  ls: 'ls [--json]',
-  routes: 'routes TARGET [--json]',
-  ping: 'ping TARGET ADDRESS [-c COUNT] [--json]',
-  probe: 'probe TARGET URL [--timeout MS] [--json]',
-  kill: 'kill TARGET',
-  chain: 'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE',
-  export: 'export FILE|--live --format containerlab|mermaid|json',
-  demo: 'demo [--docker] [--keep]',
-  tutorial: 'tutorial [NAME|FILE] [--auto [--delay MS]] [--keep]   (no name: list the built-in tutorials)',
-};
-
-export const VERBS = Object.keys(USAGE);
 
 /** First words that ask for help. */
 export const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];

@@ -3,6 +3,7 @@ import type { KokoCommand, KokoEndpoint, Mirror } from '../parse/koko.js';
 import { formatCidr, type Cidr } from '../parse/values.js';
 import type { Step } from '../net/executor.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
+import { temporaryName } from '../net/temporary-name.js';
 import type { MirrorCandidate } from '../net/tc-mirrors.js';
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
@@ -57,7 +58,7 @@ export function planKokoCreate(
     conflict(`both ends are named "${first.end.ifname}" in the same namespace (${first.ns.label} is ${second.ns.label})`);
   }
   const steps: Step[] = [];
-  const temps = ends.map((_, i) => `cm${tag}${'ab'[i]}`);
+  const temps = ends.map((_, i) => temporaryName(tag, i === 0 ? 'a' : 'b'));
   let pairInFirstBatch: { describe: string; indexTaken: string; line: string } | undefined;
   const mtu = 'mtu' in cmd && cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : [];
 
@@ -151,11 +152,6 @@ const BATCH_SAFE_PATH = /^\/[\w./:@+-]+$/;
 /** An `ip -batch` line adding an address; nodad: IPv6 is usable at once instead of after duplicate detection. */
 export function addressLine(ifname: string, address: Cidr): string {
   return `addr add ${formatCidr(address)} dev ${ifname}${address.family === 6 ? ' nodad' : ''}`;
-}
-
-/** koko's temporary name for a new end (`cm` + the 8-hex tag + a or b): it vanishes by being renamed. */
-export function isKokoTemporaryName(ifname: string): boolean {
-  return /^cm[0-9a-f]{8}[ab]$/.test(ifname);
 }
 
 /**

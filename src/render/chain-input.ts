@@ -1,4 +1,4 @@
-import { isKokoTemporaryName } from '../plan/koko.js';
+import { isKokoTemporaryName } from '../net/temporary-name.js';
 import type { Topology, TopologyLink } from '../topology/model.js';
 import type { ChainHop, ChainNode, HopHealth } from './chain-model.js';
 

@@ -1,4 +1,4 @@
-import type { Route } from '../net/read.js';
+import type { Route } from '../topology/read.js';
 import { renderTable } from './table.js';
 
 /** Pure: a route table in iproute2's words, one route a line. */

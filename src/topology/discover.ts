@@ -1,4 +1,4 @@
-import { readNamespace } from '../net/read.js';
+import { readNamespace } from './read.js';
 import { forEachLimit } from '../sys/limit.js';
 import type { DockerEngine } from '../targets/docker.js';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';

@@ -36,9 +36,10 @@ import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import { loadChainFile } from '../chain/file.js';
 import { nearestWord } from '../parse/nearest.js';
 import { parseCommand } from '../parse/verbs.js';
+import { verbInfo } from '../parse/verb-table.js';
 import { checkNetnsName } from '../parse/values.js';
 import { Fields, fieldPath, isAbsent, parseYamlFile, readList, readText as readYamlText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
-import { toCommandWords } from '../ui/prompt-line.js';
+import { toCommandWords } from '../parse/prompt-line.js';
 import { DEFAULT_CHECK_WINDOW_MS, type CheckKind, type Tutorial, type TutorialCheck, type TutorialSetup, type TutorialStep } from './model.js';
 
 export class TutorialFileError extends YamlFileError {}
@@ -225,9 +226,6 @@ function readCheck(source: Source, field: Field, lines: Lines, setupFile: string
 // ---------------------------------------------------------------------------
 // Prompt lines
 
-/** Verbs that only the TUI's prompt knows: a tutorial also runs without one. */
-const PROMPT_ONLY = ['watch', 'unwatch', 'clear', 'quit', 'exit', 'help'];
-
 /** Reads and checks prompt lines, replacing {setup}. */
 class Lines {
   constructor(
@@ -259,7 +257,7 @@ export function lineProblem(line: string): string | undefined {
     return err.message;
   }
   if (!words) return 'is empty or a comment; give a command';
-  if (PROMPT_ONLY.includes(words[0]!)) return `"${words[0]}" works only at the TUI's prompt; a tutorial also runs without a terminal`;
+  if (verbInfo(words[0]!)?.scope === 'prompt') return `"${words[0]}" works only at the TUI's prompt; a tutorial also runs without a terminal`;
   let cmd;
   try {
     cmd = parseCommand(words);

@@ -5,7 +5,7 @@
  * match is inserted whole, several are narrowed to their common prefix and
  * listed.
  */
-import { PROMPT_VERBS } from './prompt-line.js';
+import { PROMPT_VERBS, verbInfo } from '../parse/verb-table.js';
 
 export interface CompletionContext {
   /** Container and namespace names, in the order they are listed. */
@@ -144,23 +144,13 @@ const RULES: Record<string, Rule> = {
   help: slots(PROMPT_VERBS),
 };
 
-/** Long options, offered wherever a word starting with -- is typed. */
-const LONG_OPTIONS: Record<string, readonly string[]> = {
-  koko: ['--mtu', '--json'],
-  koro: ['--json'],
-  forward: ['--json'],
-  fw: ['--json'],
-  ls: ['--json'],
-  routes: ['--json'],
-  ping: ['--count', '--json'],
-  probe: ['--timeout', '--json'],
-};
-
 function offerFor(before: readonly string[], partial: string, ctx: CompletionContext): Offer {
   const [verb, ...args] = before;
   if (verb === undefined) return offer(PROMPT_VERBS);
-  if (!Object.hasOwn(RULES, verb) && !Object.hasOwn(LONG_OPTIONS, verb)) return NOTHING;
-  if (partial.startsWith('--')) return offer(LONG_OPTIONS[verb] ?? []);
+  // long options come from the verb table, wherever a word starting with -- is typed
+  const options = verbInfo(verb)?.options ?? [];
+  if (!Object.hasOwn(RULES, verb) && options.length === 0) return NOTHING;
+  if (partial.startsWith('--')) return offer(options);
   return RULES[verb]?.(args, partial, ctx) ?? NOTHING;
 }
 

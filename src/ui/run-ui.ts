@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import React from 'react';
 import { render } from 'ink';
-import { createContext } from '../commands/context.js';
-import { App } from './App.js';
+import { createContext } from '../host/context.js';
+import { App } from './components/App.js';
 import { CommandHistory } from './history.js';
-import { Session } from './session.js';
+import { Session } from './session/session.js';
 import type { TutorialPlayer } from '../tutorial/runner.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
@@ -26,11 +26,6 @@ export interface UiOptions {
   tutorial?: (session: Session) => TutorialPlayer;
 }
 
-let open = false;
-
-/** Whether this process shows the UI now (a command typed at its prompt must not open another). */
-export const isUiOpen = () => open;
-
 export async function runUi(options: UiOptions = {}): Promise<number> {
   const session = new Session(createContext(), options.chainFile);
   const history = new CommandHistory();
@@ -47,7 +42,6 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   for (const line of options.startLines ?? []) void session.runLine(line);
   const tutorial = options.tutorial?.(session);
   const app = render(React.createElement(App, { session, history, ...(tutorial ? { tutorial } : {}) }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
-  open = true;
   // a closed terminal or a kill ends the UI like q does, so callers still clean up (the demo's chain down)
   const end = () => app.unmount();
   const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
@@ -55,7 +49,6 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   try {
     await app.waitUntilExit();
   } finally {
-    open = false;
     for (const s of signals) process.off(s, end);
     // a tutorial's step still running ends (at its next line) while the session can still take it
     await tutorial?.stop();

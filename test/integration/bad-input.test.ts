@@ -22,9 +22,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../src/commands/context.js';
+import { createContext } from '../../src/host/context.js';
 import { quoteWord } from '../../src/tutorial/file.js';
-import { Session } from '../../src/ui/session.js';
+import { Session } from '../../src/ui/session/session.js';
 import {
   badInputCases, promptOnlyCases, writeCaseFiles, type BadInputCase, type Fixtures, type PromptOnlyCase,
 } from '../support/bad-input-cases.js';

@@ -20,7 +20,7 @@ import {
   addressesOf, BIN, chainmail, chainmailAsync, isRoot, leftoverTemps, links, linkNames, Scratch, stableSnapshot, type CliRun,
 } from '../support/kernel.js';
 import { containerIpJson, containerPid, containerRunning, docker, dockerReady, dockerRequired, removeContainers, runContainer } from '../support/docker.js';
-import { LOCK_DIR, withTargetLocks } from '../../src/sys/target-lock.js';
+import { LOCK_DIR, withTargetLocks } from '../../src/targets/target-lock.js';
 import { netnsNamespace } from '../../src/targets/resolve.js';
 
 const scratch = new Scratch();
@@ -117,7 +117,7 @@ async function untilLockedElsewhere(file: string): Promise<void> {
   }
 }
 
-/** The lock file of a named namespace (see src/sys/target-lock.ts). */
+/** The lock file of a named namespace (see src/targets/target-lock.ts). */
 function lockFileOf(netns: string): string {
   const st = statSync(`/var/run/netns/${netns}`);
   return `${LOCK_DIR}/netns-${st.dev}-${st.ino}.lock`;
@@ -259,8 +259,8 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     const a = scratch.netns('lua');
     const b = scratch.netns('lub');
     const holder = await startPaused(['koko', '-n', `${a},u1`, '-n', `${b},u2`], 1);
-    const { Session } = await import('../../src/ui/session.js');
-    const { createContext } = await import('../../src/commands/context.js');
+    const { Session } = await import('../../src/ui/session/session.js');
+    const { createContext } = await import('../../src/host/context.js');
     const session = new Session(createContext());
     const saved = process.env.CHAINMAIL_LOCK_WAIT_MS;
     process.env.CHAINMAIL_LOCK_WAIT_MS = '300';

@@ -301,9 +301,9 @@ describe.skipIf(!isRoot)('shell metacharacters reach no shell', () => {
     const savedCwd = process.cwd();
     process.env.PATH = PATH;
     process.chdir(markers);
-    const { Session } = await import('../../src/ui/session.js');
-    const { createContext } = await import('../../src/commands/context.js');
-    const { splitPaste } = await import('../../src/ui/prompt-line.js');
+    const { Session } = await import('../../src/ui/session/session.js');
+    const { createContext } = await import('../../src/host/context.js');
+    const { splitPaste } = await import('../../src/parse/prompt-line.js');
     const session = new Session(createContext());
     const trace = await traceSelf();
     const ifA = uniqueIfName('p');

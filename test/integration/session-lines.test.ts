@@ -4,8 +4,8 @@
  * broken (deleted from outside) or simply go (deleted by the prompt's koko).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContext } from '../../src/commands/context.js';
-import { Session } from '../../src/ui/session.js';
+import { createContext } from '../../src/host/context.js';
+import { Session } from '../../src/ui/session/session.js';
 import { ip, isRoot, Scratch } from '../support/kernel.js';
 
 const scratch = new Scratch();

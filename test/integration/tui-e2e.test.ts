@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNetns, ip, isRoot, routes, Scratch, uniqueName } from '../support/kernel.js';
 import { cells, chainText, escapeRegExp as re, hasTmux, logRows, panel, TmuxTerminal } from '../support/tmux.js';
-import { PROMPT_VERBS } from '../../src/ui/prompt-line.js';
+import { PROMPT_VERBS } from '../../src/parse/verb-table.js';
 
 const scratch = new Scratch();
 let term: TmuxTerminal | undefined;

@@ -17,8 +17,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createNetns, ip, isRoot, linkNames, REPO, Scratch, uniqueName } from '../support/kernel.js';
 import { containerPid, docker, dockerReady, removeContainers, runContainer, TEST_IMAGE } from '../support/docker.js';
 import { escapeRegExp as re, hasTmux, logRows, panel, TmuxTerminal } from '../support/tmux.js';
-import { createContext } from '../../src/commands/context.js';
-import { Session } from '../../src/ui/session.js';
+import { createContext } from '../../src/host/context.js';
+import { Session } from '../../src/ui/session/session.js';
 import { DockerEngine } from '../../src/targets/docker.js';
 import { TargetError } from '../../src/errors.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { planChainUp, type ObservedNode } from '../../src/chain/plan-up.js';
 import { batchUpActions, linesDoneBeforeFailure, linkAddLine } from '../../src/chain/up-batches.js';
-import { parseNodeState } from '../../src/net/read.js';
+import { parseNodeState } from '../../src/topology/read.js';
 import { absentNode, desiredOf, seedChain } from './helpers.js';
 
 const desired = seedChain();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { helpText } from '../../src/cli/main.js';
-import { VERBS } from '../../src/parse/verbs.js';
+import { helpText } from '../../src/entry/main.js';
+import { VERBS } from '../../src/parse/verb-table.js';
 
 describe('chainmail help', () => {
   it('lists every verb with a one-line summary', () => {

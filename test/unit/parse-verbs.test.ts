@@ -3,7 +3,8 @@ import { UsageError } from '../../src/errors.js';
 import { KOKO_USAGE } from '../../src/parse/koko.js';
 import { KORO_ADDRESS_USAGE } from '../../src/parse/koro.js';
 import { describeTarget, isTargetKeyword, parseTargetWords, TARGET_FORM } from '../../src/parse/target.js';
-import { parseCommand, USAGE, VERBS, type Command } from '../../src/parse/verbs.js';
+import { USAGE, VERBS } from '../../src/parse/verb-table.js';
+import { parseCommand, type Command } from '../../src/parse/verbs.js';
 import { auto, docker, end, expectUsageError, host, netns, nspath, pid, usageErrorOf, v4, words } from './helpers.js';
 
 const parse = (line: string): Command => parseCommand(words(line));

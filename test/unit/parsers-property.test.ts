@@ -16,9 +16,10 @@ import { parseChainText } from '../../src/chain/file.js';
 import { deriveChain } from '../../src/chain/derive.js';
 import { parseKoko } from '../../src/parse/koko.js';
 import { parseKoro } from '../../src/parse/koro.js';
-import { parseCommand, VERBS } from '../../src/parse/verbs.js';
+import { VERBS } from '../../src/parse/verb-table.js';
+import { parseCommand } from '../../src/parse/verbs.js';
 import { lineProblem, parseTutorialText } from '../../src/tutorial/file.js';
-import { normalizePasted, splitPaste, splitWords, toCommandWords } from '../../src/ui/prompt-line.js';
+import { normalizePasted, splitPaste, splitWords, toCommandWords } from '../../src/parse/prompt-line.js';
 
 /** Runs per property: enough to reach the odd corners, a second or so each. */
 const RUNS = 2000;

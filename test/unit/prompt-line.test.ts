@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseCommand } from '../../src/parse/verbs.js';
-import { normalizePasted, splitPaste, splitWords, toCommandWords } from '../../src/ui/prompt-line.js';
+import { normalizePasted, splitPaste, splitWords, toCommandWords } from '../../src/parse/prompt-line.js';
 import { usageErrorOf } from './helpers.js';
 
 /** Every koko and koro line of the seed story, without what preceded the program. */

@@ -1,8 +1,8 @@
 import { explainProbeError } from '../../src/health/http-probe.js';
 import { describe, expect, it } from 'vitest';
-import { parseForwardRules } from '../../src/commands/fw.js';
+import { parseForwardRules } from '../../src/net/firewall-rules.js';
 import { parsePingOutput } from '../../src/health/ping.js';
-import { parseRoutesJson, type Route } from '../../src/net/read.js';
+import { parseRoutesJson, type Route } from '../../src/topology/read.js';
 import { renderAddresses } from '../../src/render/addresses.js';
 import { describeLink, renderLs } from '../../src/render/ls.js';
 import { renderRoutes } from '../../src/render/routes.js';

@@ -4,7 +4,7 @@
  * list, not back to the top.
  */
 import { describe, expect, it } from 'vitest';
-import { nextSelection } from '../../src/ui/session.js';
+import { nextSelection } from '../../src/ui/session/selection.js';
 import type { Topology } from '../../src/topology/model.js';
 import { hostNamespace } from '../../src/targets/namespace.js';
 import { containerNamespace, netnsNamespace } from '../../src/targets/resolve.js';

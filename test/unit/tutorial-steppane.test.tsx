@@ -1,7 +1,7 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StepPane, stepPaneRows, stepPaneTitle } from '../../src/ui/StepPane.js';
+import { StepPane, stepPaneRows, stepPaneTitle } from '../../src/ui/components/StepPane.js';
 import { TutorialPlayer, type LineResult } from '../../src/tutorial/runner.js';
 import type { Tutorial } from '../../src/tutorial/model.js';
 

@@ -5,14 +5,15 @@
 import chalk from 'chalk';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CommandContext } from '../../src/commands/context.js';
+import type { CommandContext } from '../../src/host/context.js';
 import type { TargetState, Topology, TopologyLink } from '../../src/topology/model.js';
-import { App } from '../../src/ui/App.js';
-import { chainWindow } from '../../src/ui/ChainView.js';
+import { App } from '../../src/ui/components/App.js';
+import { chainWindow } from '../../src/ui/components/ChainView.js';
 import { CommandHistory } from '../../src/ui/history.js';
-import { logEntryRows, logRows } from '../../src/ui/panels.js';
+import { logEntryRows, logRows } from '../../src/ui/components/panels.js';
 import { childrenToStop } from '../../src/ui/run-ui.js';
-import { Session, type LogEntry, type SessionState } from '../../src/ui/session.js';
+import { Session } from '../../src/ui/session/session.js';
+import type { LogEntry, SessionState } from '../../src/ui/session/store.js';
 
 const KEY = {
   up: '\u001B[A',
@@ -25,7 +26,8 @@ const KEY = {
   enter: '\r',
 };
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
+// longer than Ink's frame throttle (30 frames a second): a render right after another is written only at its end
+const tick = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 const target = (label: string, interfaces: string[] = []): TargetState => ({
   ns: { kind: 'netns', label, path: '', netnsName: label },

@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ChainHop, ChainNode, HopHealth, NodeState } from '../../src/render/chain-model.js';
-import { ChainView, EMPTY_CHAIN_HINT } from '../../src/ui/ChainView.js';
+import { ChainView, EMPTY_CHAIN_HINT } from '../../src/ui/components/ChainView.js';
 
 const node = (name: string, state: NodeState = 'up'): ChainNode => ({ name, state });
 

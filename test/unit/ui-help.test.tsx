@@ -1,9 +1,9 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { VERBS } from '../../src/parse/verbs.js';
-import { HelpOverlay, helpRows } from '../../src/ui/HelpOverlay.js';
-import { KEY_BINDINGS } from '../../src/ui/keys.js';
-import { PROMPT_VERBS, TUI_VERBS } from '../../src/ui/prompt-line.js';
+import { VERBS } from '../../src/parse/verb-table.js';
+import { HelpOverlay, helpRows } from '../../src/ui/components/HelpOverlay.js';
+import { KEY_BINDINGS } from '../../src/ui/keymap.js';
+import { PROMPT_VERBS, TUI_VERBS } from '../../src/parse/verb-table.js';
 
 function frameOf(width: number, height: number): string[] {
   const { lastFrame, unmount } = render(<HelpOverlay width={width} height={height} />);

@@ -4,10 +4,10 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ChainHop, ChainNode } from '../../src/render/chain-model.js';
 import type { TargetState } from '../../src/topology/model.js';
-import { ChainView } from '../../src/ui/ChainView.js';
+import { ChainView } from '../../src/ui/components/ChainView.js';
 import { columns } from '../../src/render/columns.js';
-import { DetailPanel, LogPanel, logRows, Panel, TargetsPanel, WatchLines } from '../../src/ui/panels.js';
-import { stepPaneRows } from '../../src/ui/StepPane.js';
+import { DetailPanel, LogPanel, logRows, Panel, TargetsPanel, WatchLines } from '../../src/ui/components/panels.js';
+import { stepPaneRows } from '../../src/ui/components/StepPane.js';
 import type { Tutorial } from '../../src/tutorial/model.js';
 import { iface } from './helpers.js';
 

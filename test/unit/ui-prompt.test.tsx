@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Prompt } from '../../src/ui/Prompt.js';
+import { Prompt } from '../../src/ui/components/Prompt.js';
 import { CommandHistory } from '../../src/ui/history.js';
 import type { CompletionContext } from '../../src/ui/completion.js';
 

@@ -1,0 +1,126 @@
+import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
+import { parseIpAddrJson } from './ip-json.js';
+import type { Interface } from './model.js';
+import { query, queryWithInput as runQuery } from '../net/executor.js';
+import { mirrorCandidates, onlyMirrorsOnto, type MirrorCandidate } from '../net/tc-mirrors.js';
+
+export async function readInterfaces(ns: Namespace): Promise<Interface[]> {
+  return parseIpAddrJson(await query(ipIn(ns, ['-j', '-d', 'addr', 'show']), `read the interfaces of ${ns.label}`));
+}
+
+export interface NamespaceReading {
+  interfaces: Interface[];
+  /** The ids this namespace gives other namespaces, with the `ip netns` name where there is one. */
+  netnsIds: Record<number, string>;
+}
+
+/** Interfaces and namespace ids in one `ip -batch` process. */
+export async function readNamespace(ns: Namespace): Promise<NamespaceReading> {
+  const out = await runQuery(ipIn(ns, ['-j', '-d', '-batch', '-']), 'addr show\nnetns list-id\n', `read the interfaces of ${ns.label}`);
+  const [addrs = '', ids = ''] = out.split('\n');
+  return { interfaces: parseIpAddrJson(addrs), netnsIds: parseNetnsIds(ids) };
+}
+
+function parseNetnsIds(text: string): Record<number, string> {
+  const netnsIds: Record<number, string> = {};
+  for (const entry of (text.trim() ? JSON.parse(text) : []) as Array<{ nsid: number; name?: string }>) {
+    if (entry.name) netnsIds[entry.nsid] = entry.name;
+  }
+  return netnsIds;
+}
+
+export interface Route {
+  family: 4 | 6;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  protocol?: string;
+  scope?: string;
+  prefsrc?: string;
+  metric?: number;
+  flags: string[];
+}
+
+interface RouteJson {
+  dst: string; gateway?: string; dev?: string; protocol?: string; scope?: string;
+  prefsrc?: string; metric?: number; flags?: string[]; type?: string;
+}
+
+/** Pure: `ip -j route show` output -> routes. */
+export function parseRoutesJson(text: string, family: 4 | 6): Route[] {
+  const trimmed = text.trim();
+  return trimmed ? routesFromJson(JSON.parse(trimmed) as RouteJson[], family) : [];
+}
+
+function routesFromJson(routes: readonly RouteJson[], family: 4 | 6): Route[] {
+  return routes.map((r) => ({
+    family,
+    dst: r.dst,
+    ...(r.gateway ? { gateway: r.gateway } : {}),
+    ...(r.dev ? { dev: r.dev } : {}),
+    ...(r.protocol ? { protocol: r.protocol } : {}),
+    ...(r.scope ? { scope: r.scope } : {}),
+    ...(r.prefsrc ? { prefsrc: r.prefsrc } : {}),
+    ...(r.metric !== undefined ? { metric: r.metric } : {}),
+    flags: r.flags ?? [],
+  }));
+}
+
+/** The main routing table, IPv4 then IPv6. */
+export async function readRoutes(ns: Namespace): Promise<Route[]> {
+  const [v4, v6] = await Promise.all([
+    query(ipIn(ns, ['-j', '-4', 'route', 'show', 'table', 'main']), `read the IPv4 routes of ${ns.label}`),
+    query(ipIn(ns, ['-j', '-6', 'route', 'show', 'table', 'main']), `read the IPv6 routes of ${ns.label}`),
+  ]);
+  return [...parseRoutesJson(v4, 4), ...parseRoutesJson(v6, 6)];
+}
+
+/** What `chain up` and `chain status` need of a node, read by one process. */
+export interface NodeState {
+  interfaces: Interface[];
+  /** The main table, both families. */
+  routes: Route[];
+  forwarding: { ipv4: boolean; ipv6: boolean };
+}
+
+/**
+ * Interfaces, routes and forwarding in one `ip -batch`: per node, one process
+ * instead of four, which is most of what reading a few hundred nodes costs.
+ */
+export async function readNodeState(ns: Namespace): Promise<NodeState> {
+  const out = await runQuery(ipIn(ns, ['-j', '-d', '-batch', '-']), 'addr show\nroute show table all\nnetconf show\n', `read the state of ${ns.label}`);
+  return parseNodeState(out);
+}
+
+interface NetconfJson { family: string; interface: string; forwarding?: boolean }
+
+/** Pure: the three JSON lines of readNodeState's batch. */
+export function parseNodeState(text: string): NodeState {
+  const [addrs = '', routes = '', netconf = ''] = text.split('\n');
+  const all = (routes.trim() ? JSON.parse(routes) : []) as Array<RouteJson & { table?: string; pref?: string }>;
+  // only IPv6 routes carry a router preference; the family is not printed otherwise
+  const main = all.filter((r) => r.table === undefined || r.table === 'main');
+  const v4 = main.filter((r) => r.pref === undefined);
+  const v6 = main.filter((r) => r.pref !== undefined);
+  const conf = (netconf.trim() ? JSON.parse(netconf) : []) as NetconfJson[];
+  const forwarding = (family: string) => conf.find((c) => c.family === family && c.interface === 'all')?.forwarding === true;
+  return {
+    interfaces: parseIpAddrJson(addrs),
+    routes: [...routesFromJson(v4, 4), ...routesFromJson(v6, 6)],
+    forwarding: { ipv4: forwarding('inet'), ipv6: forwarding('inet6') },
+  };
+}
+
+/**
+ * The qdiscs in `ns` that exist only to mirror other interfaces onto
+ * `target` (see tc-mirrors.ts). One `tc qdisc show`; filters are read only
+ * where there is an ingress or htb root qdisc, which is rare.
+ */
+export async function readMirrorsOnto(ns: Namespace, target: string): Promise<MirrorCandidate[]> {
+  const candidates = mirrorCandidates(await query(commandIn(ns, ['tc', '-j', 'qdisc', 'show']), `read the qdiscs of ${ns.label}`), target);
+  const mirrors = await Promise.all(candidates.map(async (c) => {
+    const filters = await query(commandIn(ns, ['tc', '-j', 'filter', 'show', 'dev', c.dev, 'parent', c.handle]), `read the filters of ${c.dev} in ${ns.label}`);
+    return onlyMirrorsOnto(filters, target) ? [c] : [];
+  }));
+  return mirrors.flat();
+}

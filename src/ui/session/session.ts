@@ -1,0 +1,232 @@
+/**
+ * The UI's model: what the host looks like now, kept current by events
+ * (Docker, netlink, /var/run/netns), hop health and watches, and the lines
+ * typed at the prompt. React components subscribe to it; it knows nothing
+ * about Ink. Each concern lives in its own part (store, refresh, hop-health,
+ * watches, broken-links, prompt-runner); this class wires them together and
+ * does the reading itself.
+ */
+import type { CommandContext } from '../../host/context.js';
+import { readForwardRules } from '../../net/firewall-rules.js';
+import { parsePromptLine, type PromptParse } from '../../parse/prompt-command.js';
+import { chainFromTopology, isChainLink } from '../../render/chain-input.js';
+import type { ChainHop, ChainNode } from '../../render/chain-model.js';
+import type { Namespace } from '../../targets/namespace.js';
+import { discoverTopology } from '../../topology/discover.js';
+import { resolveLinks } from '../../topology/links.js';
+import type { Topology } from '../../topology/model.js';
+import { readNamespace, readNodeState } from '../../topology/read.js';
+import { DockerEvents, type EngineStatus } from '../../watch/docker-events.js';
+import { NamespaceMonitors } from '../../watch/namespace-monitor.js';
+import { NetnsDirWatcher } from '../../watch/netns-dir-watcher.js';
+import { BrokenLinks } from './broken-links.js';
+import { HopHealth } from './hop-health.js';
+import { PromptRunner, type LineOutcome } from './prompt-runner.js';
+import { RefreshScheduler, type ReadRequest } from './refresh.js';
+import { nextSelection } from './selection.js';
+import { SessionStore, type LogTone, type SessionState } from './store.js';
+import { Watches } from './watches.js';
+
+const WATCHES_EVERY_MS = 2000;
+/** A full read now and then, for what no event reports; events do the rest. */
+const SAFETY_REFRESH_MS = 60_000;
+/** Time given to Ink to draw the first full frame before the watchers start. */
+const FIRST_FRAME_MS = 100;
+/** When the verbs are loaded ahead: after the first frames and the watchers' start. */
+const PRELOAD_AFTER_MS = 2000;
+
+/** Loads the prompt's everyday verbs ahead of their first use (they load on demand: verbs/run.ts). */
+async function preloadVerbs(): Promise<void> {
+  await Promise.allSettled([
+    import('../../verbs/koko.js'), import('../../verbs/koro.js'), import('../../verbs/forward.js'),
+    import('../../verbs/fw.js'), import('../../verbs/health.js'), import('../../verbs/kill.js'), import('../../verbs/routes.js'),
+  ]);
+}
+
+export class Session {
+  private readonly store = new SessionStore();
+  private readonly refresh = new RefreshScheduler({ read: (r) => this.read(r), prune: () => this.pruneWatchers() });
+  private readonly monitors = new NamespaceMonitors((ns) => this.refresh.request(ns));
+  private readonly netnsDir = new NetnsDirWatcher(() => this.refresh.request());
+  private readonly events = new DockerEvents(() => this.refresh.request(), (s) => this.engineChanged(s));
+  private readonly hops = new HopHealth(this.store);
+  private readonly broken = new BrokenLinks(this.store);
+  private readonly watches = new Watches(this.store, (label) => this.namespaceOf(label));
+  private readonly runner: PromptRunner;
+  private timers: NodeJS.Timeout[] = [];
+  /** After stop(), late results (a read in flight) must not start monitors again. */
+  private stopped = false;
+  private targetsFilter = '';
+
+  constructor(
+    ctx: CommandContext,
+    /** The chain the UI was opened on: `heal` at the prompt means `chain heal` of it. */
+    readonly chainFile?: string,
+  ) {
+    this.runner = new PromptRunner(ctx, { store: this.store, refresh: this.refresh, broken: this.broken, watches: this.watches });
+  }
+
+  get state(): SessionState {
+    return this.store.state;
+  }
+
+  set state(state: SessionState) {
+    this.store.state = state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.store.subscribe(listener);
+  }
+
+  start(): void {
+    this.netnsDir.start();
+    this.events.start();
+    this.timers.push(setInterval(() => void this.watches.checkAll(), WATCHES_EVERY_MS));
+    this.timers.push(setInterval(() => this.refresh.request(), SAFETY_REFRESH_MS));
+    void this.refresh.now();
+    // the verbs load on first use; here the first prompt line should not wait for that
+    this.timers.push(setTimeout(() => void preloadVerbs(), PRELOAD_AFTER_MS));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.refresh.stop();
+    this.monitors.stop();
+    this.hops.stop();
+    this.netnsDir.stop();
+    this.events.stop();
+  }
+
+  /** Parses a line and runs it, in order with every other line (see PromptRunner). */
+  runLine(line: string): Promise<LineOutcome> {
+    return this.runParsed(this.parse(line));
+  }
+
+  /** The line as the prompt parses it, with `heal` meaning this UI's chain. */
+  parse(line: string): PromptParse {
+    return parsePromptLine(line, this.chainFile !== undefined ? { chainFile: this.chainFile } : {});
+  }
+
+  /** Runs a line already parsed (the prompt parses once, and acts on some lines itself). */
+  runParsed(parsed: PromptParse): Promise<LineOutcome> {
+    return this.runner.run(parsed);
+  }
+
+  /** Forgets links remembered as broken: what is drawn is what exists now. */
+  forgetBroken(): void {
+    this.broken.forget();
+    this.refresh.request();
+  }
+
+  /** The targets panel's filter: a selection that has to move goes to a target it shows. */
+  setTargetsFilter(text: string): void {
+    this.targetsFilter = text;
+  }
+
+  select(label: string | undefined): void {
+    if (label === this.state.selected) return;
+    this.update({ selected: label, details: undefined });
+    void this.readDetails();
+  }
+
+  /** The namespace of a target shown in the UI. */
+  namespaceOf(label: string): Namespace | undefined {
+    return this.state.topology?.targets.find((t) => t.ns.label === label && t.ns.path !== '')?.ns;
+  }
+
+  log(tone: LogTone, text: string): void {
+    this.store.log(tone, text);
+  }
+
+  clearLog(): void {
+    this.update({ log: [] });
+  }
+
+  /** The chain drawing's input. */
+  chain(): { nodes: ChainNode[]; hops: ChainHop[] } {
+    if (!this.state.topology) return { nodes: [], hops: [] };
+    const drawn = chainFromTopology(this.state.topology, this.state.broken, this.state.checks);
+    if (!this.state.healing) return drawn;
+    return { ...drawn, hops: drawn.hops.map((h) => (h.health === 'broken' ? { ...h, healing: true } : h)) };
+  }
+
+  private update(patch: Partial<SessionState>): void {
+    this.store.update(patch);
+  }
+
+  private pruneWatchers(): void {
+    if (this.stopped) return;
+    this.monitors.prune();
+    this.hops.prune();
+  }
+
+  private engineChanged(engine: EngineStatus): void {
+    const before = this.state.engine.state;
+    // an absent engine is asked again every few seconds: the same answer redraws nothing
+    if (engine.state === before) return;
+    this.update({ engine });
+    if (engine.state === 'unreachable' && before !== 'unreachable') this.log('bad', `docker engine unreachable: ${engine.reason}`);
+    if (engine.state === 'connected' && before === 'unreachable') this.log('ok', 'docker engine is back');
+  }
+
+  private async read({ full, changed, applied }: ReadRequest): Promise<void> {
+    const before = this.state.topology;
+    const topology = full || !before ? await discoverTopology(this.runner.ctx.docker) : await this.readAgain(changed, before);
+    const broken = this.broken.afterRead(topology);
+    if (this.stopped) return;
+    const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);
+    this.update({ topology, broken, selected, refreshedAt: new Date() });
+    applied();
+    // starting a process blocks for a moment: with many namespaces the first frame
+    // would wait for every monitor and pinger, so they start just after it
+    const first = this.monitors.count === 0;
+    await new Promise((resolve) => setTimeout(resolve, first ? FIRST_FRAME_MS : 0));
+    if (this.stopped) return;
+    const current = this.state.topology ?? topology;
+    const started = this.monitors.sync(current.targets.map((t) => t.ns));
+    // what changed in a new namespace between this read and its monitor's start reached no one: read it again
+    if (!first) for (const ns of started) this.refresh.request(ns);
+    this.hops.sync(current.links.filter(isChainLink), (label) => this.namespaceOf(label));
+    await this.readDetails();
+  }
+
+  /** The cached topology with the namespaces that changed read again, and the links between them worked out anew. */
+  private async readAgain(changed: readonly Namespace[], before: Topology): Promise<Topology> {
+    const targets = before.targets.map((t) => ({ ...t }));
+    await Promise.all(changed.map(async (ns) => {
+      const t = targets.find((x) => x.ns.path === ns.path);
+      if (!t) return;
+      try {
+        const reading = await readNamespace(t.ns);
+        t.interfaces = reading.interfaces;
+        t.netnsIds = reading.netnsIds;
+        delete t.error;
+      } catch {
+        // gone meanwhile: the whole host is read again, which will not list it
+        this.refresh.request();
+      }
+    }));
+    return { ...before, targets, links: resolveLinks(targets) };
+  }
+
+  /** Routes, forwarding and the firewall's rule count of the selected target. */
+  private async readDetails(): Promise<void> {
+    const label = this.state.selected;
+    const ns = label ? this.namespaceOf(label) : undefined;
+    if (!label || !ns) {
+      if (label) this.update({ details: { label, routes: [], error: 'not running' } });
+      return;
+    }
+    try {
+      // routes and forwarding in one process (as chain up reads a node), the rules in another
+      const [{ routes, forwarding }, rules] = await Promise.all([readNodeState(ns), readForwardRules(ns).catch(() => undefined)]);
+      if (this.state.selected !== label) return;
+      this.update({ details: { label, routes, forwarding, ...(rules ? { firewallRules: rules.rules.length } : {}) } });
+    } catch (err) {
+      if (this.state.selected === label) {
+        this.update({ details: { label, routes: [], error: err instanceof Error ? err.message : String(err) } });
+      }
+    }
+  }
+}
