@@ -7,7 +7,7 @@
  * loses its first IPv6 neighbour solicitation, so the first reply comes a
  * second late (the kernel's link watcher takes the carrier change of a
  * device whose index equals its peer's as not urgent). Made in the host and
- * moved, a pair keeps two different indexes, but each move costs about 20 ms.
+ * moved, a pair keeps two different indexes, but each move is slow (docs/performance.md).
  */
 export function firstFreeIfindex(inUse: Iterable<{ ifindex: number }>): number {
   let highest = 1;

@@ -22,7 +22,7 @@ export function parseIp(text: string): Parsed<{ family: 4 | 6; address: string }
   if (isIPv4(text)) return ok({ family: 4, address: text });
   // node accepts zone ids (fe80::1%eth0); iproute2 does not, so neither do we
   // the kernel's spelling (2001:db8::1), so what chainmail writes and reads back compare equal
-  // an IPv6 address has a colon: the test spares words that are not one Node's IPv6 pattern, whose first use costs a few ms
+  // an IPv6 address has a colon: the test spares words that are not one Node's IPv6 pattern, slow on its first use
   if (text.includes(':') && isIPv6(text) && !text.includes('%')) {
     // an embedded IPv4 tail (::ffff:1.2.3.4) is kept as written, as the kernel prints it
     const address = text.includes('.') ? text.toLowerCase() : bigIntToIpv6(ipv6ToBigInt(text.toLowerCase()));

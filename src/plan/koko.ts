@@ -35,7 +35,7 @@ function conflict(message: string): never {
  *
  * Every new interface is born under a temporary unique name (`cm<tag>a`): a
  * veth pair straight in its two namespaces by one netlink request (moving an
- * interface between namespaces costs the kernel about 20 ms a move), a
+ * interface between namespaces is slow in the kernel), a
  * vxlan, vlan or macvlan in the host and then moved. Each end then gets its
  * addresses, its final name and its up state in one `ip -batch` in its
  * namespace, the rename last: the final name appears only when the interface

@@ -13,7 +13,7 @@ import stringWidth from 'string-width';
  * One cell a character, measured by length: printable ASCII and the marks
  * the UI draws with (box lines, arrows, ✓ ✗ ● ▸ … ·), which string-width
  * counts as one (test/unit/render-columns.test.ts checks each). Most rows are
- * only these, and grapheme by grapheme they cost a frame milliseconds.
+ * only these, and measuring them grapheme by grapheme would slow every frame.
  */
 export const ONE_CELL_EACH = /^[\x20-\x7e\u00b7\u2026\u2190-\u2195\u2500-\u257f\u2588\u25b8\u25cf\u2713\u2717]*$/;
 const graphemes = new Intl.Segmenter();

@@ -17,8 +17,8 @@
  * exits; the lock then stays with this process until it closes the file.
  * Descriptors Node opens are close-on-exec, so no other child inherits it.
  * Several locks tried together go to one `xargs` running one flock per
- * descriptor: each process Node starts costs its one thread milliseconds, a
- * flock started by xargs costs xargs a fraction of that.
+ * descriptor: each process Node starts blocks its one thread for a while,
+ * and a flock started by xargs costs xargs far less.
  *
  * A holder removes its file before letting go; whoever then gets the lock of
  * a removed file sees that the path no longer names what it locked, and tries

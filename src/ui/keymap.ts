@@ -85,37 +85,19 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   },
 ];
 
-export function screenActionOf(input: string, key: Key): ScreenAction | undefined {
-  for (const b of KEY_BINDINGS) {
-    const action = b.onScreen?.(input, key);
+/** The first binding's answer, in the table's order. */
+function firstAction<A>(answer: (binding: KeyBinding) => A | undefined): A | undefined {
+  for (const binding of KEY_BINDINGS) {
+    const action = answer(binding);
     if (action) return action;
   }
   return undefined;
 }
 
-export function promptActionOf(input: string, key: Key): PromptAction | undefined {
-  for (const b of KEY_BINDINGS) {
-    const action = b.inPrompt?.(input, key);
-    if (action) return action;
-  }
-  return undefined;
-}
-
-export function stepActionOf(input: string, key: Key): StepAction | undefined {
-  for (const b of KEY_BINDINGS) {
-    const action = b.inSteps?.(input, key);
-    if (action) return action;
-  }
-  return undefined;
-}
-
-export function filterActionOf(input: string, key: Key): FilterAction | undefined {
-  for (const b of KEY_BINDINGS) {
-    const action = b.inFilter?.(input, key);
-    if (action) return action;
-  }
-  return undefined;
-}
+export const screenActionOf = (input: string, key: Key) => firstAction((b) => b.onScreen?.(input, key));
+export const promptActionOf = (input: string, key: Key) => firstAction((b) => b.inPrompt?.(input, key));
+export const filterActionOf = (input: string, key: Key) => firstAction((b) => b.inFilter?.(input, key));
+export const stepActionOf = (input: string, key: Key) => firstAction((b) => b.inSteps?.(input, key));
 
 /** The single keys that a burst typed fast (one read) may hold: each is handled in turn. */
 export const BURST_KEYS = /^[?qr/jk\t]+$/;
