@@ -98,6 +98,11 @@ export class Session {
     this.events.stop();
   }
 
+  /** Reads the host now; resolves once a read begun after this call is in the state. */
+  refreshNow(): Promise<void> {
+    return this.refresh.now();
+  }
+
   /** Parses a line and runs it, in order with every other line (see PromptRunner). */
   runLine(line: string): Promise<LineOutcome> {
     return this.runParsed(this.parse(line));
