@@ -10,7 +10,7 @@ import { renderChains } from '../render/chain.js';
 import { isChainLink } from '../render/chain-input.js';
 import { toCommandWords } from './prompt-line.js';
 import { StepPane } from './StepPane.js';
-import type { TutorialPlayer } from '../tutorial/runner.js';
+import type { TutorialPlayer } from '../tutorial/player.js';
 
 type Focus = 'targets' | 'chain' | 'details' | 'log';
 const MIN_COLUMNS = 80;
