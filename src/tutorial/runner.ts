@@ -6,10 +6,12 @@
  * one does (a step may show a command failing), then its check, retried
  * until it holds or its time is up; the check decides whether the step
  * passed (without one, every line must have succeeded).
+ *
+ * Its two players: TutorialPlayer (player.ts), a step at a time in the TUI,
+ * and playHeadless (headless.ts), every step printed without a terminal.
  */
 import type { Tutorial, TutorialCheck, TutorialStep } from './model.js';
 import { checkLine, quoteWord } from './file.js';
-import { wrapText } from './text.js';
 
 export interface LineResult {
   ok: boolean;
@@ -54,7 +56,7 @@ export interface RunOptions {
   cancelled?: () => boolean;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const RETRY_EVERY_MS = 250;
 
 /** The setup chain file of a tutorial, if its setup is one. */
@@ -79,7 +81,7 @@ export function describeCheck(check: TutorialCheck): string {
 const stripMark = (line: string) => line.replace(/^[✓✗] /, '').trim();
 
 /** A line that does not throw: a runner's failure is the line's failure. */
-async function safely(runLine: LineRunner, line: string): Promise<LineResult> {
+export async function safely(runLine: LineRunner, line: string): Promise<LineResult> {
   try {
     return await runLine(line);
   } catch (err) {
@@ -144,228 +146,4 @@ export async function runStep(step: TutorialStep, runLine: LineRunner, setupFile
   const check = await runCheck(step.check, runLine, setupFile, options, (attempt) => change({ check: attempt }));
   change({ check, state: check.state === 'ok' ? 'ok' : check.state === 'pending' ? 'pending' : 'failed' });
   return outcome;
-}
-
-// ---------------------------------------------------------------------------
-// Without a terminal: every step printed, one after the other
-
-export interface HeadlessOptions extends RunOptions {
-  /** Leave what the tutorial made. */
-  keep: boolean;
-  /** A pause between steps (for watching along); none by default. */
-  delayMs?: number;
-  width?: number;
-}
-
-export interface HeadlessReport {
-  ok: boolean;
-  /** 1-based numbers of the steps that failed. */
-  failed: number[];
-  /** Set when the setup failed (then no step ran). */
-  setupFailed?: boolean;
-  /** Set when cancelled (a signal) before the end. */
-  interrupted?: boolean;
-  summary: string;
-}
-
-/**
- * Plays the whole tutorial, writing as it goes: the setup, each step (title,
- * text, `$ line` and what it printed, the check), the cleanup (unless keep).
- * A failed check marks its step failed and the tutorial goes on to the end.
- */
-export async function playHeadless(t: Tutorial, runLine: LineRunner, write: (line: string) => void, options: HeadlessOptions): Promise<HeadlessReport> {
-  const width = options.width ?? 80;
-  const sleep = options.sleep ?? realSleep;
-  const setupFile = setupFileOf(t);
-  write(`tutorial ${t.name}: ${t.title}`);
-  if (t.intro) for (const l of wrapText(t.intro, width)) write(l);
-  write('');
-  const failed: number[] = [];
-  let setupFailed = false;
-  try {
-    for (const line of setupLines(t)) {
-      const r = await printLine('setup', line, runLine, write);
-      if (!r.ok) {
-        setupFailed = true;
-        break;
-      }
-    }
-    if (setupLines(t).length) write('');
-    if (!setupFailed) {
-      for (const [i, step] of t.steps.entries()) {
-        if (i > 0 && options.delayMs) await sleep(options.delayMs);
-        if (options.cancelled?.()) break;
-        write(`step ${i + 1}/${t.steps.length}: ${step.title}`);
-        for (const l of wrapText(step.text, width - 2)) write(l ? `  ${l}` : '');
-        let printed = 0;
-        const outcome = await runStep(step, runLine, setupFile, {
-          ...options,
-          onChange: (o) => {
-            // each line is printed once it has run
-            while (printed < o.lines.length && (o.lines[printed]!.state === 'ok' || o.lines[printed]!.state === 'failed')) {
-              writeLine(o.lines[printed]!, write);
-              printed++;
-            }
-          },
-        });
-        if (outcome.state === 'pending') {
-          write('  interrupted');
-          break;
-        }
-        if (outcome.check) {
-          const c = outcome.check;
-          write(`  check: ${c.description}: ${c.state === 'ok' ? 'ok' : 'FAILED'}${c.detail ? `  (${c.detail})` : ''}`);
-        } else if (outcome.state === 'failed') write('  a command of this step failed');
-        if (outcome.state !== 'ok') failed.push(i + 1);
-        write('');
-      }
-    }
-  } finally {
-    if (options.keep) {
-      write(`kept what the tutorial made (--keep)${t.cleanup.length ? `; remove it with: ${t.cleanup.map((l) => `chainmail ${l}`).join(' && ')}` : ''}`);
-    } else {
-      for (const line of t.cleanup) await printLine('cleanup', line, runLine, write);
-    }
-  }
-  const interrupted = options.cancelled?.() === true;
-  const summary = setupFailed ? `tutorial ${t.name}: the setup failed; no step ran`
-    : interrupted ? `tutorial ${t.name}: interrupted${failed.length ? ` (step ${failed.join(', ')} failed before)` : ''}`
-    : failed.length ? `tutorial ${t.name}: ${failed.length} of ${t.steps.length} steps failed (step ${failed.join(', ')})`
-      : `tutorial ${t.name}: all ${t.steps.length} steps ok`;
-  return {
-    ok: !setupFailed && !interrupted && failed.length === 0, failed,
-    ...(setupFailed ? { setupFailed } : {}), ...(interrupted ? { interrupted } : {}), summary,
-  };
-}
-
-async function printLine(what: string, line: string, runLine: LineRunner, write: (l: string) => void): Promise<LineResult> {
-  write(`${what}: ${line}`);
-  const r = await safely(runLine, line);
-  for (const [i, l] of r.lines.entries()) write(`  ${i === 0 && !r.ok && !/^[✓✗]/.test(l) ? '✗ ' : ''}${l}`);
-  return r;
-}
-
-function writeLine(l: LineOutcome, write: (line: string) => void): void {
-  write(`  $ ${l.line}`);
-  for (const [i, out] of l.lines.entries()) write(`    ${i === 0 && l.state === 'failed' && !/^[✓✗]/.test(out) ? '✗ ' : ''}${out}`);
-}
-
-// ---------------------------------------------------------------------------
-// In the TUI: one step at a time, by key or played unattended
-
-export interface PlayerState {
-  /** The step shown (0-based). */
-  current: number;
-  outcomes: Array<StepOutcome | undefined>;
-  /** A step is running. */
-  running: boolean;
-  /** Playing every step by itself (--auto); 'done' once it has. */
-  auto: 'off' | 'playing' | 'done';
-}
-
-/**
- * The step pane's model: which step is shown, what each run did. Enter runs
- * the step shown (or moves on once it has passed); n and p move.
- */
-export class TutorialPlayer {
-  state: PlayerState;
-  private readonly listeners = new Set<() => void>();
-  private active: Promise<unknown> = Promise.resolve();
-  private stopped = false;
-
-  constructor(
-    readonly tutorial: Tutorial,
-    private readonly runLine: LineRunner,
-    private readonly options: RunOptions = {},
-  ) {
-    this.state = { current: 0, outcomes: tutorial.steps.map(() => undefined), running: false, auto: 'off' };
-  }
-
-  subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Enter: run the step shown; once it has passed, show the next one. */
-  enter(): void {
-    if (this.state.running || this.state.auto === 'playing') return;
-    if (this.state.outcomes[this.state.current]?.state === 'ok') this.next();
-    else void this.runCurrent();
-  }
-
-  next(): void {
-    if (this.state.auto === 'playing') return;
-    this.update({ current: Math.min(this.tutorial.steps.length - 1, this.state.current + 1) });
-  }
-
-  previous(): void {
-    if (this.state.auto === 'playing') return;
-    this.update({ current: Math.max(0, this.state.current - 1) });
-  }
-
-  /** Runs the step shown; resolves with its outcome (undefined if another is running). */
-  runCurrent(): Promise<StepOutcome | undefined> {
-    if (this.state.running || this.stopped) return Promise.resolve(undefined);
-    const index = this.state.current;
-    this.update({ running: true });
-    const run = runStep(this.tutorial.steps[index]!, this.runLine, setupFileOf(this.tutorial), {
-      ...this.options,
-      cancelled: () => this.stopped,
-      onChange: (o) => this.setOutcome(index, o),
-    }).finally(() => this.update({ running: false }));
-    this.active = run;
-    return run;
-  }
-
-  /** Shows and runs every step from the first, `delayMs` apart; stays on the last one. */
-  async autoPlay(delayMs: number): Promise<void> {
-    const sleep = this.options.sleep ?? realSleep;
-    this.update({ auto: 'playing', current: 0 });
-    const play = (async () => {
-      for (let i = 0; i < this.tutorial.steps.length && !this.stopped; i++) {
-        this.update({ current: i });
-        await sleep(delayMs);
-        if (this.stopped) break;
-        this.update({ running: true });
-        await runStep(this.tutorial.steps[i]!, this.runLine, setupFileOf(this.tutorial), {
-          ...this.options,
-          cancelled: () => this.stopped,
-          onChange: (o) => this.setOutcome(i, o),
-        }).finally(() => this.update({ running: false }));
-      }
-      this.update({ auto: 'done' });
-    })();
-    this.active = play;
-    return play;
-  }
-
-  /** Resolves once the step or play under way has ended. */
-  async idle(): Promise<void> {
-    await this.active.catch(() => undefined);
-  }
-
-  /** Stops playing and running (at the next line or check attempt); resolves once no line runs any more. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.active.catch(() => undefined);
-  }
-
-  /** Steps that ran to their end. */
-  finishedSteps(): number {
-    return this.state.outcomes.filter((o) => o?.state === 'ok' || o?.state === 'failed').length;
-  }
-
-  /** Steps that ran and failed, 1-based. */
-  failedSteps(): number[] {
-    return this.state.outcomes.flatMap((o, i) => (o?.state === 'failed' ? [i + 1] : []));
-  }
-
-  private setOutcome(index: number, outcome: StepOutcome): void {
-    this.update({ outcomes: this.state.outcomes.map((o, i) => (i === index ? outcome : o)) });
-  }
-
-  private update(patch: Partial<PlayerState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l();
-  }
 }

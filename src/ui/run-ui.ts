@@ -5,7 +5,7 @@ import { createContext } from '../host/context.js';
 import { App } from './components/App.js';
 import { CommandHistory } from './history.js';
 import { Session } from './session/session.js';
-import type { TutorialPlayer } from '../tutorial/runner.js';
+import type { TutorialPlayer } from '../tutorial/player.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deriveChain } from '../../src/chain/derive.js';
-import { DEFAULT_EXPORT_IMAGE, exportChain, exportTopology, liveView } from '../../src/chain/export.js';
+import { DEFAULT_EXPORT_IMAGE } from '../../src/chain/export-containerlab.js';
+import { liveView } from '../../src/chain/export-live.js';
+import { exportChain, exportTopology } from '../../src/chain/export.js';
 import type { ChainSpec, DesiredChain, DesiredLink, DesiredRoute } from '../../src/chain/model.js';
 import type { Cidr } from '../../src/parse/values.js';
 import type { Namespace } from '../../src/targets/namespace.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Tutorial, TutorialCheck } from '../../src/tutorial/model.js';
-import { playHeadless, runCheck, runStep, TutorialPlayer, type LineResult } from '../../src/tutorial/runner.js';
+import { playHeadless } from '../../src/tutorial/headless.js';
+import { TutorialPlayer } from '../../src/tutorial/player.js';
+import { runCheck, runStep, type LineResult } from '../../src/tutorial/runner.js';
 import type { LogEntry } from '../../src/ui/session/store.js';
 
 /**

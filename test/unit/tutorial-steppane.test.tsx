@@ -2,7 +2,8 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StepPane, stepPaneRows, stepPaneTitle } from '../../src/ui/components/StepPane.js';
-import { TutorialPlayer, type LineResult } from '../../src/tutorial/runner.js';
+import { TutorialPlayer } from '../../src/tutorial/player.js';
+import type { LineResult } from '../../src/tutorial/runner.js';
 import type { Tutorial } from '../../src/tutorial/model.js';
 
 const PING = 'ping cmt-a 10.9.1.2 -c 1';

@@ -7,7 +7,7 @@ import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { Text, Box, useApp } from 'ink';
 import { isChainLink } from '../../render/chain-input.js';
 import { renderChains } from '../../render/chain.js';
-import type { TutorialPlayer } from '../../tutorial/runner.js';
+import type { TutorialPlayer } from '../../tutorial/player.js';
 import type { CommandHistory } from '../history.js';
 import { useClampedScroll } from '../hooks/use-clamped-scroll.js';
 import { useScreenKeys, type Focus, type MoveAction } from '../hooks/use-screen-keys.js';

@@ -3,7 +3,8 @@ import { Text, useInput } from 'ink';
 import { stepActionOf } from '../keymap.js';
 import { Panel, tint } from './panels.js';
 import type { Tutorial } from '../../tutorial/model.js';
-import { describeCheck, type PlayerState, type Progress, type TutorialPlayer } from '../../tutorial/runner.js';
+import type { PlayerState, TutorialPlayer } from '../../tutorial/player.js';
+import { describeCheck, type Progress } from '../../tutorial/runner.js';
 import { wrapText } from '../../tutorial/text.js';
 import { fitColumns, headColumns } from '../../render/columns.js';
 

@@ -1,0 +1,69 @@
+/**
+ * The chain file's `nodes:` section: each a name (valid as a namespace and as
+ * a container), with an optional image, command and HTTP server.
+ */
+import { isScalar } from 'yaml';
+import { checkContainerName, checkNetnsName, imageProblem, parseIp } from '../parse/values.js';
+import { Fields, readList, readText, type Field, type Source } from '../parse/yaml-file.js';
+import { quote, readInteger, readWords } from './file-values.js';
+import type { NodeSpec } from './model.js';
+
+const NODE_FIELDS = ['name', 'image', 'command', 'serve'];
+const NODE_SHAPE = '{ name, image, command, serve }, or just a name';
+
+export function readNodes(source: Source, field: Field): NodeSpec[] {
+  const items = readList(source, field, `nodes, each ${NODE_SHAPE}`);
+  if (items.length === 0) source.fail(field.node, field.path, 'is empty; a chain needs nodes');
+  const nodes: NodeSpec[] = [];
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const { node, nameField } = readNode(source, item);
+    const earlier = seen.get(node.name);
+    if (earlier) source.fail(nameField.node, nameField.path, `${quote(node.name)} is already a node (${earlier})`);
+    seen.set(node.name, item.path);
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+function readNode(source: Source, item: Field): { node: NodeSpec; nameField: Field } {
+  if (isScalar(item.node)) return { node: { name: readNodeName(source, item) }, nameField: item };
+  const fields = new Fields(source, item, NODE_FIELDS, NODE_SHAPE);
+  const nameField = fields.required('name', 'the node\'s name');
+  const node: NodeSpec = { name: readNodeName(source, nameField) };
+  const image = fields.optional('image');
+  if (image) node.image = readImage(source, image);
+  const command = fields.optional('command');
+  if (command) node.command = readWords(source, command, 'the command the container runs');
+  const serve = fields.optional('serve');
+  if (serve) node.serve = readServe(source, serve);
+  return { node, nameField };
+}
+
+/** A node is a namespace or a container of that name, so it must be valid as both. */
+function readNodeName(source: Source, field: Field): string {
+  const name = readText(source, field, 'a node name');
+  for (const check of [checkNetnsName, checkContainerName]) {
+    const valid = check(name);
+    if (!valid.ok) source.fail(field.node, field.path, `${quote(name)} is not a valid node name: ${valid.reason}`);
+  }
+  if (parseIp(name).ok) source.fail(field.node, field.path, `${quote(name)} is an address; a node name must not be one (probes could not tell them apart)`);
+  return name;
+}
+
+function readImage(source: Source, field: Field): string {
+  const image = readText(source, field, 'a Docker image');
+  const problem = imageProblem(image);
+  if (problem) source.fail(field.node, field.path, problem);
+  return image;
+}
+
+function readServe(source: Source, field: Field): { port: number; body?: string } {
+  const fields = new Fields(source, field, ['port', 'body'], '{ port: 80, body: "<title>...</title>" }');
+  const port = fields.optional('port');
+  const body = fields.optional('body');
+  return {
+    port: port ? readInteger(source, port, 1, 65535, 'a port') : 80,
+    ...(body ? { body: readText(source, body, 'the page served') } : {}),
+  };
+}
