@@ -172,20 +172,25 @@ export class DockerEngine {
   async execDetached(name: string, cmd: readonly string[]): Promise<void> {
     const abortSignal = AbortSignal.timeout(OPERATION_MS);
     const exec = await (await this.docker()).getContainer(name).exec({ Cmd: [...cmd], abortSignal });
-    await exec.start({ Detach: true, abortSignal });
+    // the answer is an empty stream: read to its end, or its connection keeps the process alive
+    await drain((await exec.start({ Detach: true, abortSignal })) as Readable);
   }
 
   /** Runs a program in a running container to its end (`docker exec`): whether it exited 0. */
   async execSucceeds(name: string, cmd: readonly string[]): Promise<boolean> {
     const abortSignal = AbortSignal.timeout(OPERATION_MS);
     const exec = await (await this.docker()).getContainer(name).exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true, abortSignal });
-    const output = (await exec.start({ abortSignal })) as Readable;
     // the output ends when the program does; only its exit code is wanted
-    output.resume();
-    const { finished } = await import('node:stream/promises');
-    await finished(output);
+    await drain((await exec.start({ abortSignal })) as Readable);
     return (await exec.inspect({ abortSignal })).ExitCode === 0;
   }
+}
+
+/** Reads a stream to its end, throwing it away. */
+async function drain(stream: Readable): Promise<void> {
+  const { finished } = await import('node:stream/promises');
+  stream.resume();
+  await finished(stream);
 }
 
 /** Pulls an image (what `docker run` does for one the engine lacks); errors the engine reports along the way included. */
