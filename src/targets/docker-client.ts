@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 
 /**
- * The one module that reaches the Docker engine. Every call goes through
- * dockerode, which finds the engine as the docker CLI does (DOCKER_HOST,
- * DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), except the two reads below.
+ * The ways to the Docker engine, all here: dockerode, which finds the engine
+ * as the docker CLI does (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH),
+ * for every call but the local reads below. DockerEngine (docker.ts) and the
+ * UI's event stream (watch/docker-events.ts) are their only users.
  */
 
 /** A dockerode client (loaded on first use: verbs on namespaces never pay for it). */
