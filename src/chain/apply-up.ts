@@ -8,6 +8,7 @@ import { readInterfaces } from '../topology/read.js';
 import { NODE_CHILD_ENV, run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
+import { engineReason, type DockerEngine } from '../targets/docker.js';
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 import type { ChainOptions, DesiredChain } from './model.js';
 import type { UpAction } from './plan-up.js';
@@ -58,11 +59,12 @@ export async function applyUpActions(
   try {
     await forEachLimit(batches.containers, 4, async ({ node, start }) => {
       if (start) {
-        const r = await run(['docker', 'start', node]);
-        if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${node}: ${r.stderr.trim()}`);
+        await ctx.docker.start(node).catch((err: unknown) => {
+          throw new ChainmailError(`cannot start container ${node}: ${engineReason(err)}`);
+        });
         return;
       }
-      await createContainer(node, desired, options);
+      await createContainer(node, desired, options, ctx.docker);
       record.createdNodes.push(node);
       await writeRecord(record);
     });
@@ -153,7 +155,7 @@ export async function applyUpActions(
   checkpoint();
   for (const serve of batches.serves) {
     try {
-      await startServer(serve, nsOf(serve.node), options, record);
+      await startServer(serve, nsOf(serve.node), options, record, ctx.docker);
     } finally {
       await writeRecord(record);
     }
@@ -182,24 +184,28 @@ function batchError(what: string, failure: BatchFailure): KernelError {
   ]);
 }
 
-async function createContainer(name: string, desired: DesiredChain, options: ChainOptions): Promise<void> {
+async function createContainer(name: string, desired: DesiredChain, options: ChainOptions, docker: DockerEngine): Promise<void> {
   const node = desired.nodes.find((n) => n.name === name)!;
   const image = options.image ?? node.image ?? DEFAULT_IMAGE;
   const command = node.command ?? ['sleep', '2000000'];
-  const r = await run(['docker', 'run', '-d', '--name', name, '--net=none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
-    '--label', 'chainmail.chain=' + desired.name, '--', image, ...command]);
-  if (r.exitCode !== 0) throw new ChainmailError(`cannot start container ${name} from ${image}: ${dockerRunError(r.stderr)}`);
+  try {
+    await docker.run({ name, image, command, labels: { 'chainmail.chain': desired.name } });
+  } catch (err) {
+    throw new ChainmailError(`cannot start container ${name} from ${image}: ${engineReason(err)}`);
+  }
 }
 
-async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Namespace, options: ChainOptions, record: ChainRecord): Promise<void> {
+async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Namespace, options: ChainOptions, record: ChainRecord, docker: DockerEngine): Promise<void> {
   if (options.docker) {
     if (action.body !== undefined) {
-      // the page goes in on stdin: no shell, whatever the body holds
-      const w = await run(['docker', 'exec', '-i', action.node, 'tee', '/www/index.html'], { input: action.body });
-      if (w.exitCode !== 0) throw new ChainmailError(`cannot write the page into container ${action.node}: ${w.stderr.trim() || 'tee failed'}`);
+      // the page goes in as a file of its own: no shell, whatever the body holds
+      await docker.writeFile(action.node, '/www', 'index.html', action.body).catch((err: unknown) => {
+        throw new ChainmailError(`cannot write the page into container ${action.node}: ${engineReason(err)}`);
+      });
     }
-    const r = await run(['docker', 'exec', '-d', action.node, 'httpd', '-f', '-p', String(action.port), '-h', '/www']);
-    if (r.exitCode !== 0) throw new ChainmailError(`cannot start a web server in container ${action.node}: ${r.stderr.trim() || 'httpd failed'} (the image needs busybox httpd and /www)`);
+    await docker.execDetached(action.node, ['httpd', '-f', '-p', String(action.port), '-h', '/www']).catch((err: unknown) => {
+      throw new ChainmailError(`cannot start a web server in container ${action.node}: ${engineReason(err)} (the image needs busybox httpd and /www)`);
+    });
     return;
   }
   const child = spawn('nsenter', [`--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], {
@@ -220,11 +226,4 @@ async function waitForListener(ns: Namespace, port: number): Promise<void> {
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new ChainmailError(`the web server in ${ns.label} did not start listening on port ${port}`);
-}
-
-/** What `docker run` said went wrong: its "docker: Error ..." line, not the "Run 'docker run --help'" after it. */
-export function dockerRunError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = lines.find((l) => /^docker: /.test(l)) ?? lines.find((l) => !/^Run 'docker/.test(l) && !/^See 'docker/.test(l)) ?? 'docker run failed';
-  return error.replace(/^docker: /, '');
 }

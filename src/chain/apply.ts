@@ -9,6 +9,7 @@ import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { withChainLock, withTargetLocks } from '../targets/target-lock.js';
 import { commandIn, ipIn, NETNS_DIR, type Namespace } from '../targets/namespace.js';
+import { engineReason } from '../targets/docker.js';
 import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
@@ -75,16 +76,15 @@ export async function observeChain(
       Promise.all(wantedRules.map(async (r) =>
         (await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
     ]);
-    const serving = options.docker ? await dockerServing(n.name) : serverAlive(record?.servers[n.name]);
+    const serving = options.docker ? await dockerServing(n.name, ctx) : serverAlive(record?.servers[n.name]);
     observed.set(n.name, { exists: true, interfaces, routes, forwarding, rules: rules.filter((r): r is string => r !== undefined), serving });
   });
   return { observed, namespaces };
 }
 
 /** The busybox web server runs in this (running) container. */
-async function dockerServing(name: string): Promise<boolean> {
-  const r = await run(['docker', 'exec', name, 'pidof', 'httpd']);
-  return r.exitCode === 0;
+async function dockerServing(name: string, ctx: CommandContext): Promise<boolean> {
+  return ctx.docker.execSucceeds(name, ['pidof', 'httpd']).catch(() => false);
 }
 
 export interface UpReport {
@@ -272,10 +272,19 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
     }
   }
   for (const node of record.createdNodes) {
-    const r = options.docker ? await run(['docker', 'rm', '-f', node]) : await run(['ip', 'netns', 'del', node]);
-    if (r.exitCode === 0) removed.push(`${options.docker ? 'container' : 'namespace'} ${node}`);
+    if (options.docker) {
+      try {
+        if (await ctx.docker.remove(node)) removed.push(`container ${node}`);
+      } catch (err) {
+        failed.push(`container ${node} (${engineReason(err)})`);
+        remaining.createdNodes.push(node);
+      }
+      continue;
+    }
+    const r = await run(['ip', 'netns', 'del', node]);
+    if (r.exitCode === 0) removed.push(`namespace ${node}`);
     else if (!/No such (file|container)|does not exist/i.test(r.stderr)) {
-      failed.push(`${options.docker ? 'container' : 'namespace'} ${node} (${r.stderr.trim().split('\n')[0]})`);
+      failed.push(`namespace ${node} (${r.stderr.trim().split('\n')[0]})`);
       remaining.createdNodes.push(node);
     }
   }

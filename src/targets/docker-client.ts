@@ -1,54 +1,92 @@
-import { readFileSync } from 'node:fs';
+import { accessSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 
 /**
- * A dockerode client for the engine DOCKER_HOST names (loaded on first use:
- * verbs on namespaces never pay for it).
- *
- * bin/chainmail.js starts Node without NODE_EXTRA_CA_CERTS, so the one TLS
- * connection chainmail makes itself, to a remote engine, gets those CAs here.
+ * The ways to the Docker engine, all here: dockerode, which finds the engine
+ * as the docker CLI does (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH),
+ * for every call but the local reads below. DockerEngine (docker.ts) and the
+ * UI's event stream (watch/docker-events.ts) are their only users.
  */
+
+/** A dockerode client (loaded on first use: verbs on namespaces never pay for it). */
 export async function dockerClient(options: Dockerode.DockerOptions = {}): Promise<Dockerode> {
   const { default: Docker } = await import('dockerode');
-  const ca = await extraCaFor(process.env);
-  return new Docker({ ...options, ...(ca ? { ca } : {}) });
+  return new Docker(options);
 }
+
+/*
+ * Reading a local engine (listing containers, inspecting one) is done with
+ * node:http instead: `ls` and every docker target read the engine, and
+ * loading dockerode, or even docker-modem alone (its SSH support loads with
+ * it), costs more than all of `ls`'s own work (README, Performance).
+ * Engines reached otherwise are read through dockerode.
+ */
 
 /**
- * The CAs for an engine reached over TLS without DOCKER_CERT_PATH (which
- * brings its own ca.pem): Node's bundled roots and the NODE_EXTRA_CA_CERTS
- * file, as Node would have trusted them. undefined when nothing is to add,
- * and when Node trusts OpenSSL's (the system's) store instead of its bundled
- * one: Node 20 cannot list that store, and a list would replace it.
+ * The engine's socket when it is local: docker-modem's rule, so that these
+ * reads and dockerode's calls reach the same engine (DOCKER_HOST unset, or
+ * unix:// with no path: ~/.docker/run/docker.sock if there, else
+ * /var/run/docker.sock). undefined for any other DOCKER_HOST.
  */
-async function extraCaFor(env: NodeJS.ProcessEnv): Promise<string[] | undefined> {
-  const extra = env.NODE_EXTRA_CA_CERTS;
-  if (!extra || env.DOCKER_CERT_PATH || !overTls(env) || trustsSystemStore(env)) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(extra, 'utf8');
-  } catch {
-    return undefined; // as Node does with an unreadable file: its own roots only
-  }
-  const { rootCertificates } = await import('node:tls');
-  return [...rootCertificates, pem];
-}
-
-/** docker-modem's rule, in its order: any engine not on a local socket is spoken to over TLS when DOCKER_TLS_VERIFY=1 or on port 2376. */
-function overTls(env: NodeJS.ProcessEnv): boolean {
+export function localEngineSocket(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string | undefined {
   const host = env.DOCKER_HOST;
-  if (!host || /^(unix|npipe):\/\//.test(host)) return false;
-  if (env.DOCKER_TLS_VERIFY === '1') return true;
+  if (host && !host.startsWith('unix://')) return undefined;
+  const path = host?.slice('unix://'.length);
+  if (path) return path;
+  const user = join(home, '.docker', 'run', 'docker.sock');
   try {
-    return new URL(host.includes('//') ? host : `tcp://${host}`).port === '2376';
+    accessSync(user);
+    return user;
   } catch {
-    return false;
+    return '/var/run/docker.sock';
   }
 }
 
-/** Node built to trust OpenSSL's store (as distributions' builds may be), or told to with --use-openssl-ca. */
-function trustsSystemStore(env: NodeJS.ProcessEnv): boolean {
-  const built = process.config.variables as Record<string, unknown>;
-  if (built.openssl_use_def_ca_store === true || built.node_use_openssl_ca === true) return true;
-  return [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].includes('--use-openssl-ca');
+/** The engine answered with an error status (404: no such container); shaped as dockerode's errors are. */
+export class EngineStatusError extends Error {
+  readonly json: { message: string };
+  constructor(readonly statusCode: number, engineMessage: string) {
+    super(`(HTTP code ${statusCode}) ${engineMessage}`);
+    this.name = 'EngineStatusError';
+    this.json = { message: engineMessage };
+  }
+}
+
+/** GET `path` from the engine at `socketPath` and parse its JSON answer. */
+export async function engineGet(socketPath: string, path: string, timeoutMs: number): Promise<unknown> {
+  // loaded here, not at start: verbs on namespaces never ask the engine
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          reject(new EngineStatusError(status, engineMessage(text)));
+          return;
+        }
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error(`the engine's answer to ${path} is not JSON`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function engineMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown };
+    if (typeof body.message === 'string') return body.message;
+  } catch { /* not JSON: the text itself */ }
+  return text.trim().split('\n')[0] ?? '';
 }

@@ -99,6 +99,13 @@ describe.skipIf(!READY)('chain up --docker: the seed chain in containers', () =>
     }
   });
 
+  it('the containers have NET_ADMIN and NET_RAW added and run the file\'s command (here the default)', () => {
+    for (const node of chain.nodes) {
+      const r = docker(['inspect', '-f', '{{json .HostConfig.CapAdd}}|{{json .Config.Cmd}}', node]);
+      expect(r.stdout, node).toBe('["NET_ADMIN","NET_RAW"]|["sleep","2000000"]');
+    }
+  });
+
   it('addresses, routes and forwarding are set inside the containers', () => {
     const n = chain.net;
     expect(addressMap(chain.client)).toEqual({ link1: [`${n}.1.1/24`] });
@@ -182,6 +189,51 @@ describe.skipIf(!READY)('chain up --docker: the page served', () => {
     ok(['chain', 'up', chain.file, '--docker', '--image', TEST_IMAGE]);
     const r = expectProbeOk(chain);
     expect(r.stdout).toContain('"cmt body from the chain file"');
+  });
+});
+
+describe.skipIf(!READY)('chain up --docker: a stopped container is started again', () => {
+  let chain: SeedChain;
+  beforeAll(() => {
+    chain = writeSeedChain({ body: '<title>cmt "served" again</title>' });
+  });
+  afterAll(() => {
+    if (chain) removeChain(chain, 'docker');
+  });
+
+  it('the web server killed: chain up starts it, links it and serves the page again', () => {
+    ok(['chain', 'up', chain.file, '--docker', '--image', TEST_IMAGE]);
+    expect(docker(['kill', chain.webserver]).code).toBe(0);
+    expect(containerRunning(chain.webserver)).toBe(false);
+    const r = ok(['chain', 'up', chain.file, '--docker', '--image', TEST_IMAGE]);
+    expect(r.stdout).toContain(`start ${chain.webserver}`);
+    expect(r.stdout).toContain(`serve HTTP on port 80 in ${chain.webserver}`);
+    expect(containerRunning(chain.webserver)).toBe(true);
+    expect(docker(['exec', chain.webserver, 'pidof', 'httpd']).stdout.split(/\s+/).filter(Boolean)).toHaveLength(1);
+    expect(expectProbeOk(chain).stdout).toContain('cmt "served" again');
+    ok(['chain', 'status', chain.file]);
+  });
+});
+
+describe.skipIf(!READY)('chain up --docker with an image the engine does not have', () => {
+  let chain: SeedChain;
+  beforeAll(() => {
+    chain = writeSeedChain();
+  });
+  afterAll(() => {
+    if (chain) removeChain(chain, 'docker');
+  });
+
+  it('tries to pull it as docker run does, fails in one line with exit 1, and leaves no container', () => {
+    // a registry on loopback that is not there: the pull fails at once, and no traffic leaves the host
+    const image = '127.0.0.1:9/cmt-nosuch:1';
+    const r = chainmail(['chain', 'up', chain.file, '--docker', '--image', image]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toMatch(new RegExp(`^chainmail: cannot start container ${chain.name}-\\w+ from 127\\.0\\.0\\.1:9/cmt-nosuch:1: no such image here, and pulling it failed: .*127\\.0\\.0\\.1:9`));
+    expect(existingContainers(chain.nodes)).toEqual([]);
+    ok(['chain', 'down', chain.file]);
+    expect(existsSync(stateFileOf(chain.name))).toBe(false);
   });
 });
 

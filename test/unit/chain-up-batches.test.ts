@@ -110,13 +110,3 @@ describe('parseNodeState: addr, all routes and netconf from one batch', () => {
     expect(state.interfaces.map((i) => i.name)).toEqual(['lo']);
   });
 });
-
-
-describe('dockerRunError', () => {
-  it("keeps docker run's own error, not the hint after it", async () => {
-    const { dockerRunError } = await import('../../src/chain/apply-up.js');
-    const stderr = "Unable to find image 'nosuch:image' locally\ndocker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host\n\nRun 'docker run --help' for more information\n";
-    expect(dockerRunError(stderr)).toBe('Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host');
-    expect(dockerRunError('')).toBe('docker run failed');
-  });
-});
