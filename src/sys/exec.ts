@@ -84,6 +84,16 @@ let execaModule: Promise<typeof import('execa')> | undefined;
 const loadExeca = () => (execaModule ??= import('execa'));
 
 /**
+ * Loads execa now, for a caller that will soon start long-lived children
+ * (the UI, before its first read): loading it takes the one thread a
+ * moment, better spent while that read waits on the kernel than once keys
+ * are being pressed.
+ */
+export function prepareLongLived(): void {
+  loadExeca().catch(() => undefined);
+}
+
+/**
  * Runs a program with an argument array: never through a shell, so no word a
  * user typed can be read as shell syntax. A non-zero exit is a result, not a
  * throw; callers decide what it means.

@@ -1,7 +1,7 @@
 import React from 'react';
 import { render } from 'ink';
 import { createContext } from '../commands/context.js';
-import { stopChildren } from '../sys/exec.js';
+import { prepareLongLived, stopChildren } from '../sys/exec.js';
 import { onFirstSignal } from '../sys/interrupt.js';
 import { App } from './App.js';
 import { CommandHistory } from './history.js';
@@ -43,6 +43,8 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
     if (stdout.writable) stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
   };
   process.once('exit', restore);
+  // the monitors and pingers start after the first read
+  prepareLongLived();
   session.start();
   if (history.error) session.log('bad', `history: ${history.error}`);
   for (const line of options.startLines ?? []) void session.runLine(line);
