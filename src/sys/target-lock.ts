@@ -298,10 +298,11 @@ function tryFlockAll(fds: readonly number[]): Promise<boolean> {
 /**
  * Runs a locker with fds as its descriptors 3, 4, ...; verdict maps its exit
  * code to locked or not, or to a failure (its message, or undefined: the
- * exit code and the locker's own words). msLeft: how long it may wait.
+ * exit code and the locker's own words). msLeft: how long it may wait (0
+ * or less: not at all).
  */
 async function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number) => boolean | string | undefined, msLeft: number): Promise<boolean> {
-  const r = await run(argv, { descriptors: fds, ...(input !== undefined ? { input } : {}), timeoutMs: msLeft + LOCKER_SLACK_MS });
+  const r = await run(argv, { descriptors: fds, ...(input !== undefined ? { input } : {}), timeoutMs: Math.max(msLeft, 0) + LOCKER_SLACK_MS });
   if (r.cannotStart) throw new ChainmailError(`cannot lock the target: ${argv[0]} (util-linux flock, findutils xargs) is needed (${r.failure})`);
   // timed out, or stopped by a signal (a quit): not a verdict on the lock
   if (r.failure !== undefined) throw new ChainmailError(`cannot lock the target: ${r.failure}`);
