@@ -3,11 +3,11 @@
  * knows which of them still run and can stop them when the UI quits.
  *
  * Three kinds:
- * - one-shot programs (`ip -batch`, queries, flock): `run`, on plain
- *   node:child_process, because the one-shot verbs (`chainmail koko ...`)
- *   start nothing else and must not pay for loading execa;
- * - children that run until stopped or that the UI keeps starting (the
- *   netlink monitors, the hop pingers, the probe children): `startLongLived`
+ * - one-shot programs (`ip -batch`, queries, flock, a probe run by a
+ *   one-shot verb): `run`, on plain node:child_process, so that the
+ *   one-shot verbs (`chainmail koko ...`) never pay for loading execa;
+ * - children that run until stopped, and those the UI keeps starting (the
+ *   netlink monitors, the hop pingers, the UI's probes): `startLongLived`
  *   and `runProbe`, on execa, imported on first use. Its cleanup when this
  *   process exits, its SIGKILL after a grace period (forceKillAfterDelay),
  *   its timeout and its line-by-line output do what would otherwise be
@@ -89,8 +89,8 @@ const loadExeca = () => (execaModule ??= import('execa'));
  * moment, better spent while that read waits on the kernel than once keys
  * are being pressed.
  */
-export function prepareLongLived(): void {
-  loadExeca().catch(() => undefined);
+export function prepareLongLived(): Promise<void> {
+  return loadExeca().then(() => undefined, () => undefined);
 }
 
 /**
@@ -208,15 +208,18 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
 }
 
 /**
- * Runs a health probe (a ping, an HTTP GET from a namespace): one-shot, but
- * the UI starts one per watch every few seconds and a quit stops those still
- * running. On timeout: SIGTERM, then SIGKILL after a grace period. The
- * result reads as run's does, failures worded alike.
+ * Runs a health probe (a ping, an HTTP GET from a namespace). Where execa is
+ * loaded already (the UI, which starts one per watch every few seconds) it
+ * runs on execa: on timeout SIGTERM, then SIGKILL after a grace period, and
+ * killed with this process however it ends. Elsewhere (`chainmail ping`,
+ * `chain status`, one probe or a few) on `run`, so that a one-shot verb
+ * does not load execa for it. The result reads the same either way.
  */
 export async function runProbe(argv: readonly string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('runProbe: empty argv');
-  const { execa } = await loadExeca();
+  if (!execaModule) return run(argv, options);
+  const { execa } = await execaModule;
   const subprocess = execa(file, args, {
     env: options.env ?? CHILD_ENV, extendEnv: false,
     stdin: 'ignore', timeout: options.timeoutMs, forceKillAfterDelay: STOP_GRACE_MS, reject: false, stripFinalNewline: false,

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { run, runProbe, startDetached, startLongLived, stopChildren } from '../../src/sys/exec.js';
+import { prepareLongLived, run, runProbe, startDetached, startLongLived, stopChildren } from '../../src/sys/exec.js';
 import { onFirstSignal } from '../../src/sys/interrupt.js';
 
 /** Pids of this process's children whose command line is exactly argv. */
@@ -113,8 +113,9 @@ describe('startLongLived: output line by line', () => {
   });
 });
 
-describe('runProbe reports as run does', () => {
+describe('runProbe on execa (in the UI) reports as run does', () => {
   it('exit code, output and error words alike', async () => {
+    await prepareLongLived();
     for (const argv of [
       ['sh', '-c', 'echo out; echo err >&2; exit 3'],
       ['sh', '-c', 'printf "a\\nb\\n"'],
@@ -125,6 +126,7 @@ describe('runProbe reports as run does', () => {
   });
 
   it('a timeout is a failure, in the same words', async () => {
+    await prepareLongLived();
     const r = await runProbe(['sleep', '68'], { timeoutMs: 100 });
     expect(r).toMatchObject({ exitCode: 127, failure: 'timed out after 100 ms: sleep' });
     expect(r.stderr).toBe('timed out after 100 ms: sleep');
