@@ -103,6 +103,9 @@ const loadedAtStart = new Set(['main.js']);
 for (const file of loadedAtStart) for (const dep of staticImports(file)) loadedAtStart.add(dep);
 const early = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(react[^/]*|scheduler|ink|is-in-ci|chalk|supports-color)\//.test(readFileSync(join(outdir, f), 'utf8')));
 if (early.length) reject(`Ink, React or chalk would load at start (in ${early.join(', ')}), before load-ui.ts sets their environment`);
+// execa loads on first use (src/sys/exec.ts): the one-shot verbs start no long-lived child
+const execaEarly = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(execa|signal-exit)\//.test(readFileSync(join(outdir, f), 'utf8')));
+if (execaEarly.length) reject(`execa would load at start (in ${execaEarly.join(', ')}): import it where a child needs it`);
 
 rmSync(target, { recursive: true, force: true });
 renameSync(outdir, target);

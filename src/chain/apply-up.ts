@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChainmailError, KernelError } from '../errors.js';
 import type { CommandContext } from '../host/context.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
 import { readInterfaces } from '../topology/read.js';
-import { NODE_CHILD_ENV, run } from '../sys/exec.js';
+import { NODE_CHILD_ENV, run, startDetached } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
 import { engineReason, type DockerEngine } from '../targets/docker.js';
@@ -208,12 +207,10 @@ async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Nam
     });
     return;
   }
-  const child = spawn('nsenter', [`--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], {
-    detached: true, stdio: 'ignore', env: NODE_CHILD_ENV,
-  });
-  child.unref();
-  if (!child.pid) throw new ChainmailError(`cannot start a web server in ${action.node}`);
-  record.servers[action.node] = child.pid;
+  // it outlives chainmail (chain down stops it, by the pid on record)
+  const pid = startDetached(['nsenter', `--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], NODE_CHILD_ENV);
+  if (!pid) throw new ChainmailError(`cannot start a web server in ${action.node}`);
+  record.servers[action.node] = pid;
   await waitForListener(ns, action.port);
 }
 

@@ -11,6 +11,7 @@ import type { Tutorial } from '../tutorial/model.js';
 import { join } from 'node:path';
 import type { CommandContext, CommandResult } from '../host/context.js';
 import { loadUi } from '../ui/load-ui.js';
+import { onFirstSignal } from '../sys/interrupt.js';
 
 const AUTO_DELAY_MS = 1500;
 
@@ -30,16 +31,14 @@ export async function runTutorial(cmd: TutorialCommand, ctx: CommandContext): Pr
     if (leftovers) process.stdout.write(`${leftovers}\n`);
     // Ctrl-C or a CI timeout's SIGTERM: stop at the next line and still clean up (a second one ends at once)
     let interrupted = false;
-    const interrupt = () => { interrupted = true; };
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    for (const signal of signals) process.once(signal, interrupt);
+    const stopListening = onFirstSignal(['SIGINT', 'SIGTERM', 'SIGHUP'], () => { interrupted = true; });
     try {
       const report = await playHeadless(tutorial, lines, (l) => process.stdout.write(`${l}\n`), {
         keep: cmd.keep, cancelled: () => interrupted, ...(cmd.delayMs !== undefined ? { delayMs: cmd.delayMs } : {}),
       });
       return { ok: report.ok, lines: [report.summary], json: report };
     } finally {
-      for (const signal of signals) process.off(signal, interrupt);
+      stopListening();
     }
   }
   return inTheUi(tutorial, cmd, lines, leftovers);

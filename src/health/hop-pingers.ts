@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { CHILD_ENV } from '../sys/exec.js';
+import { startLongLived, type LongLivedChild } from '../sys/exec.js';
 import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /** A hop to keep pinging: from a namespace to an address on the other end. */
@@ -37,7 +36,7 @@ export function parsePingLine(line: string): PingSample | undefined {
  * each reply (or "no answer yet") arrives as a line.
  */
 export class HopPingers {
-  private readonly running = new Map<string, { target: PingTarget; child: ChildProcess; identity: string }>();
+  private readonly running = new Map<string, { target: PingTarget; child: LongLivedChild; identity: string }>();
   private readonly ended = new Map<string, number>();
 
   constructor(private readonly onSample: (key: string, sample: PingSample) => void) {}
@@ -66,39 +65,30 @@ export class HopPingers {
   }
 
   stop(): void {
-    for (const { child } of this.running.values()) child.kill();
+    for (const { child } of this.running.values()) child.stop();
     this.running.clear();
   }
 
-  private stopOne(key: string, child: ChildProcess): void {
-    child.kill();
+  private stopOne(key: string, child: LongLivedChild): void {
+    child.stop();
     this.running.delete(key);
   }
 
   private start(target: PingTarget): void {
     const identity = namespaceIdentitySync(target.ns.path);
     if (identity === undefined) return;
-    const [file, ...args] = commandIn(target.ns, ['ping', '-n', '-O', '-i', String(PING_INTERVAL_S), '-W', '1', target.address]);
-    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'], env: CHILD_ENV });
-    const entry = { target, child, identity };
-    this.running.set(target.key, entry);
-    let pending = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
+    // stop() reports nothing after it: what arrives is about this pinger, still the hop's
+    const child = startLongLived(commandIn(target.ns, ['ping', '-n', '-O', '-i', String(PING_INTERVAL_S), '-W', '1', target.address]), {
+      onLine: (line) => {
         const sample = parsePingLine(line);
-        if (sample && this.running.get(target.key) === entry) this.onSample(target.key, sample);
-      }
+        if (sample) this.onSample(target.key, sample);
+      },
+      onEnd: () => {
+        this.running.delete(target.key);
+        this.ended.set(target.key, Date.now());
+        this.onSample(target.key, { ok: false });
+      },
     });
-    const ended = () => {
-      if (this.running.get(target.key) !== entry) return;
-      this.running.delete(target.key);
-      this.ended.set(target.key, Date.now());
-      this.onSample(target.key, { ok: false });
-    };
-    child.on('error', ended);
-    child.on('exit', ended);
+    this.running.set(target.key, { target, child, identity });
   }
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { NODE_CHILD_ENV, run } from '../sys/exec.js';
+import { NODE_CHILD_ENV, runProbe } from '../sys/exec.js';
 import { commandIn, type Namespace } from '../targets/namespace.js';
 
 export interface ProbeResult {
@@ -31,7 +31,7 @@ export function explainProbeError(error: string, url: string): string {
 
 /** HTTP GET from inside the namespace (a short-lived node process entered into it). */
 export async function probeFrom(ns: Namespace, url: string, timeoutMs: number): Promise<ProbeResult> {
-  const result = await run(commandIn(ns, [process.execPath, CHILD, url, String(timeoutMs)]), { timeoutMs: timeoutMs + 5000, env: NODE_CHILD_ENV });
+  const result = await runProbe(commandIn(ns, [process.execPath, CHILD, url, String(timeoutMs)]), { timeoutMs: timeoutMs + 5000, env: NODE_CHILD_ENV });
   const line = result.stdout.trim().split('\n').pop() ?? '';
   try {
     const parsed = JSON.parse(line) as Omit<ProbeResult, 'url'>;

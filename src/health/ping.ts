@@ -1,4 +1,4 @@
-import { run } from '../sys/exec.js';
+import { runProbe } from '../sys/exec.js';
 import { commandIn, type Namespace } from '../targets/namespace.js';
 
 export interface PingResult {
@@ -29,7 +29,7 @@ export function parsePingOutput(address: string, stdout: string): PingResult {
 
 /** ICMP echo from inside the namespace, a fifth of a second apart, one second per reply at most. */
 export async function pingFrom(ns: Namespace, address: string, count: number): Promise<PingResult> {
-  const result = await run(commandIn(ns, ['ping', '-n', '-c', String(count), '-i', '0.2', '-W', '1', address]), {
+  const result = await runProbe(commandIn(ns, ['ping', '-n', '-c', String(count), '-i', '0.2', '-W', '1', address]), {
     timeoutMs: count * 1200 + 3000,
   });
   const parsed = parsePingOutput(address, result.stdout);

@@ -1,10 +1,32 @@
-import { spawn } from 'node:child_process';
+/**
+ * Every child process chainmail starts is started here, so that this module
+ * knows which of them still run and can stop them when the UI quits.
+ *
+ * Three kinds:
+ * - one-shot programs (`ip -batch`, queries, flock, a probe run by a
+ *   one-shot verb): `run`, on plain node:child_process, so that the
+ *   one-shot verbs (`chainmail koko ...`) never pay for loading execa;
+ * - children that run until stopped, and those the UI keeps starting (the
+ *   netlink monitors, the hop pingers, the UI's probes): `startLongLived`
+ *   and `runProbe`, on execa, imported on first use. Its cleanup when this
+ *   process exits, its SIGKILL after a grace period (forceKillAfterDelay),
+ *   its timeout and its line-by-line output do what would otherwise be
+ *   written by hand;
+ * - children meant to outlive chainmail (a chain's web servers):
+ *   `startDetached`, in a process group of their own and never stopped here.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Result, ResultPromise } from 'execa';
 
 export interface ExecResult {
   argv: readonly string[];
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Why it did not exit by itself: it could not start, timed out, or was killed by a signal (the words end stderr too). */
+  failure?: string;
+  /** It could not be started at all (its exit code is then 127). */
+  cannotStart?: true;
 }
 
 export interface ExecOptions {
@@ -14,16 +36,20 @@ export interface ExecOptions {
   /**
    * In a process group of its own, so that Ctrl-C at the terminal (sent to
    * the whole foreground group) does not stop it half way: for batches whose
-   * end chainmail must see before it stops.
+   * end chainmail must see before it stops. stopChildren leaves it alone.
    */
   ownProcessGroup?: boolean;
   /** The child's whole environment; CHILD_ENV unless given. */
   env?: NodeJS.ProcessEnv;
+  /** Open descriptors handed to the child as its descriptors 3, 4, ... (the flock lockers). */
+  descriptors?: readonly number[];
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** How the shell reports a program it could not start; callers treat it like any failure. */
 const CANNOT_START = 127;
+/** Between SIGTERM and SIGKILL, for a child asked to stop that does not. */
+const STOP_GRACE_MS = 1000;
 
 /** The environment of every program chainmail starts: error texts are matched in English, so iproute2 and friends must not translate them. */
 export const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
@@ -32,22 +58,45 @@ export const CHILD_ENV: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
  * For chainmail's own Node programs, which check no certificate (the web
  * server; the http probe asks whether a site answers, not whom to trust):
  * without NODE_EXTRA_CA_CERTS, which makes Node 20 build its whole
- * certificate store before their first line, 40 to 60 ms here
- * (bin/chainmail.js).
+ * certificate store before their first line (bin/chainmail.js).
  */
 export const NODE_CHILD_ENV: NodeJS.ProcessEnv = (() => {
   const { NODE_EXTRA_CA_CERTS: _unused, ...env } = CHILD_ENV;
   return env;
 })();
 
+/** The children started here that still run and that a quit stops: none in a process group of its own. */
+const stoppable = new Set<{ stop(): void }>();
+
+/**
+ * Stops every child this process started that still runs, but for those in
+ * a process group of their own (a chain's web servers, batches that must
+ * not stop half way): SIGTERM now, SIGKILL a second later to any still
+ * there. The UI calls it on quit, so that a prompt command still running
+ * (ping -c 50) does not keep the process alive on a screen given back.
+ */
+export function stopChildren(): void {
+  for (const child of [...stoppable]) child.stop();
+}
+
+let execaModule: Promise<typeof import('execa')> | undefined;
+/** execa, loaded on first use: one-shot verbs never load it. */
+const loadExeca = () => (execaModule ??= import('execa'));
+
+/**
+ * Loads execa now, for a caller that will soon start long-lived children
+ * (the UI, before its first read): loading it takes the one thread a
+ * moment, better spent while that read waits on the kernel than once keys
+ * are being pressed.
+ */
+export function prepareLongLived(): Promise<void> {
+  return loadExeca().then(() => undefined, () => undefined);
+}
+
 /**
  * Runs a program with an argument array: never through a shell, so no word a
  * user typed can be read as shell syntax. A non-zero exit is a result, not a
  * throw; callers decide what it means.
- *
- * Plain node:child_process rather than execa: importing execa costs about
- * 100 ms, more than all the kernel work of a typical `chainmail koko`
- * (README, Performance).
  */
 export function run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = argv;
@@ -56,12 +105,15 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
     const child = spawn(file, args, {
       shell: false,
       env: options.env ?? CHILD_ENV,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(options.descriptors ?? [])],
       detached: options.ownProcessGroup === true,
     });
+    const entry = { stop: () => terminate(child) };
+    if (options.ownProcessGroup !== true) stoppable.add(entry);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let failure: string | undefined;
+    let cannotStart: string | undefined;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timer = setTimeout(() => {
       failure = `timed out after ${timeoutMs} ms: ${file}`;
@@ -70,7 +122,8 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
     child.stdout!.on('data', (b: Buffer) => out.push(b));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      failure ??= e.code === 'ENOENT' ? `cannot run ${file}: not installed (spawn ${file} ENOENT)` : `cannot run ${file}: ${e.message}`;
+      if (child.pid === undefined) cannotStart ??= startFailure(file, e);
+      failure ??= cannotStart ?? `cannot run ${file}: ${e.message}`;
     });
     if (options.input !== undefined) {
       // a child that exits without reading all of its input is not our failure: its exit code says what happened
@@ -79,16 +132,149 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
     }
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      stoppable.delete(entry);
       if (code === null && signal) failure ??= `${file} was killed by ${signal}`;
-      const stderr = withoutFinalNewline(Buffer.concat(err).toString('utf8'));
-      resolve({
-        argv,
-        exitCode: failure !== undefined ? (code !== null && code > 0 ? code : CANNOT_START) : (code ?? CANNOT_START),
-        stdout: withoutFinalNewline(Buffer.concat(out).toString('utf8')),
-        stderr: failure !== undefined ? `${stderr}${stderr ? '\n' : ''}${failure}` : stderr,
-      });
+      resolve(result(argv, code, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), failure, cannotStart));
     });
   });
+}
+
+/** SIGTERM, and SIGKILL after the grace period if it has not ended by then. */
+function terminate(child: ChildProcess): void {
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  if (ended()) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (!ended()) child.kill('SIGKILL');
+  }, STOP_GRACE_MS);
+  child.once('exit', () => clearTimeout(timer));
+}
+
+/** A child that runs until stopped. */
+export interface LongLivedChild {
+  /** SIGTERM now, SIGKILL after a grace period if it is still there; nothing is reported after it. */
+  stop(): void;
+}
+
+export interface LongLivedOptions {
+  /** CHILD_ENV unless given. */
+  env?: NodeJS.ProcessEnv;
+  /** Each line of its standard output, as it comes. */
+  onLine: (line: string) => void;
+  /** Once, when it ended by itself or could not start (started: false), unless stop() came first. */
+  onEnd: (started: boolean) => void;
+}
+
+/**
+ * Starts a program that runs until stopped (`ip monitor`, `ping -O`) and
+ * hands over its output line by line; its standard error is dropped. Its
+ * output is not kept: it may run for hours. The handle is returned at once;
+ * the child starts once execa has loaded (only the first time takes a
+ * moment), unless stopped before.
+ */
+export function startLongLived(argv: readonly string[], options: LongLivedOptions): LongLivedChild {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('startLongLived: empty argv');
+  let stopped = false;
+  let subprocess: ResultPromise | undefined;
+  const entry: LongLivedChild = {
+    stop: () => {
+      stopped = true;
+      stoppable.delete(entry);
+      subprocess?.kill();
+    },
+  };
+  stoppable.add(entry);
+  let reported = false;
+  const ended = (started: boolean) => {
+    stoppable.delete(entry);
+    if (stopped || reported) return;
+    reported = true;
+    options.onEnd(started);
+  };
+  loadExeca().then(async ({ execa }) => {
+    if (stopped) return;
+    const child = execa(file, args, {
+      env: options.env ?? CHILD_ENV, extendEnv: false,
+      stdin: 'ignore', stderr: 'ignore', buffer: false, reject: false, forceKillAfterDelay: STOP_GRACE_MS,
+    });
+    subprocess = child;
+    const started = child.pid !== undefined;
+    for await (const line of child) if (!stopped) options.onLine(line);
+    await child;
+    ended(started);
+  }).catch(() => ended(false));
+  return entry;
+}
+
+/**
+ * Runs a health probe (a ping, an HTTP GET from a namespace). Where execa is
+ * loaded already (the UI, which starts one per watch every few seconds) it
+ * runs on execa: on timeout SIGTERM, then SIGKILL after a grace period, and
+ * killed with this process however it ends. Elsewhere (`chainmail ping`,
+ * `chain status`, one probe or a few) on `run`, so that a one-shot verb
+ * does not load execa for it. The result reads the same either way.
+ */
+export async function runProbe(argv: readonly string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<ExecResult> {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('runProbe: empty argv');
+  if (!execaModule) return run(argv, options);
+  const { execa } = await execaModule;
+  const subprocess = execa(file, args, {
+    env: options.env ?? CHILD_ENV, extendEnv: false,
+    stdin: 'ignore', timeout: options.timeoutMs, forceKillAfterDelay: STOP_GRACE_MS, reject: false, stripFinalNewline: false,
+  });
+  const entry = { stop: () => subprocess.kill() };
+  stoppable.add(entry);
+  let r: Result;
+  try {
+    r = await subprocess;
+  } finally {
+    stoppable.delete(entry);
+  }
+  const cannotStart = subprocess.pid === undefined ? startFailure(file, r.cause) : undefined;
+  const failure = cannotStart
+    ?? (r.timedOut ? `timed out after ${options.timeoutMs} ms: ${file}` : undefined)
+    ?? (r.signal ? `${file} was killed by ${r.signal}` : undefined);
+  return result(argv, r.exitCode ?? null, text(r.stdout), text(r.stderr), failure, cannotStart);
+}
+
+/**
+ * Starts a program meant to outlive chainmail (a chain's web server): in a
+ * process group of its own, so Ctrl-C at the terminal does not reach it,
+ * with no pipe to this process, and never stopped by stopChildren. Returns
+ * its pid, or undefined when it could not be started.
+ */
+export function startDetached(argv: readonly string[], env: NodeJS.ProcessEnv = CHILD_ENV): number | undefined {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('startDetached: empty argv');
+  const child = spawn(file, args, { detached: true, stdio: 'ignore', env });
+  // nothing to report: a failure to start shows as no pid
+  child.on('error', () => {});
+  child.unref();
+  return child.pid;
+}
+
+function startFailure(file: string, cause: unknown): string {
+  const e = cause as NodeJS.ErrnoException | undefined;
+  return e?.code === 'ENOENT' ? `cannot run ${file}: not installed (spawn ${file} ENOENT)` : `cannot run ${file}: ${e?.message ?? 'could not start'}`;
+}
+
+function text(output: unknown): string {
+  return typeof output === 'string' ? output : '';
+}
+
+/** One result for both runners: a failure (timeout, signal, no start) is added to stderr and gives a non-zero exit code. */
+function result(argv: readonly string[], code: number | null, stdout: string, rawStderr: string, failure: string | undefined, cannotStart: string | undefined): ExecResult {
+  const stderr = withoutFinalNewline(rawStderr);
+  return {
+    argv,
+    exitCode: failure !== undefined ? (code !== null && code > 0 ? code : CANNOT_START) : (code ?? CANNOT_START),
+    stdout: withoutFinalNewline(stdout),
+    stderr: failure !== undefined ? `${stderr}${stderr ? '\n' : ''}${failure}` : stderr,
+    ...(failure !== undefined ? { failure } : {}),
+    ...(cannotStart !== undefined ? { cannotStart: true as const } : {}),
+  };
 }
 
 function withoutFinalNewline(text: string): string {

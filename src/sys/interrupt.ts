@@ -32,3 +32,28 @@ export function throwIfInterrupted(whatRemains: string): void {
   if (interrupted === undefined) return;
   throw new ChainmailError(`interrupted (${interrupted}): ${whatRemains}`, EXIT_INTERRUPTED);
 }
+
+/**
+ * Calls onSignal on the first of these signals; a second one ends the
+ * process as if nobody listened. Returns what removes the listeners. Not
+ * process.once: execa's cleanup (signal-exit, once a long-lived child or a
+ * probe ran) ends the process on a signal when it finds no listener but its
+ * own, and a once listener has removed itself by the time it looks.
+ */
+export function onFirstSignal(signals: readonly NodeJS.Signals[], onSignal: (signal: NodeJS.Signals) => void): () => void {
+  let seen = false;
+  const remove = () => {
+    for (const s of signals) process.off(s, listener);
+  };
+  const listener = (signal: NodeJS.Signals) => {
+    if (!seen) {
+      seen = true;
+      onSignal(signal);
+      return;
+    }
+    remove();
+    process.kill(process.pid, signal);
+  };
+  for (const s of signals) process.on(s, listener);
+  return remove;
+}

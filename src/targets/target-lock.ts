@@ -25,16 +25,18 @@
  * again on the new file. The file holds its holder's pid, for the message.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { ChainmailError } from '../errors.js';
+import { run } from '../sys/exec.js';
 import { namespaceIdentity, type Namespace } from './namespace.js';
 
 export const LOCK_DIR = '/var/run/chainmail/locks';
 const DEFAULT_WAIT_MS = 10_000;
 /** Locks tried by one process: a chain of 200 nodes starts 13. */
 const TRIES_AT_ONCE = 16;
+/** A locker's timeout beyond the wait it was given (flock -w keeps to that itself). */
+const LOCKER_SLACK_MS = 5000;
 
 /** How long to wait for a busy target: CHAINMAIL_LOCK_WAIT_MS (tests), else 10 s. */
 export function lockWaitMs(): number {
@@ -272,7 +274,7 @@ async function release({ path, handle }: Held): Promise<void> {
 /** Locks the open file description behind fd; false when msLeft ran out first. */
 function flockFd(fd: number, msLeft: number): Promise<boolean> {
   const wait = msLeft > 0 ? ['-w', (msLeft / 1000).toFixed(3)] : ['-n'];
-  return runLocker(['flock', '-x', '-E', '75', ...wait, '3'], [fd], undefined, (code) => (code === 0 ? true : code === 75 ? false : undefined));
+  return runLocker(['flock', '-x', '-E', '75', ...wait, '3'], [fd], undefined, (code) => (code === 0 ? true : code === 75 ? false : undefined), msLeft);
 }
 
 /**
@@ -290,28 +292,23 @@ function tryFlockAll(fds: readonly number[]): Promise<boolean> {
   return runLocker(['xargs', '-n', '1', '-P', '0', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => {
     if (code === 126 || code === 127) return 'cannot lock the target: flock (util-linux) is needed';
     return code === 0 ? true : code === 123 ? false : undefined;
-  });
+  }, 0);
 }
 
 /**
  * Runs a locker with fds as its descriptors 3, 4, ...; verdict maps its exit
  * code to locked or not, or to a failure (its message, or undefined: the
- * exit code and the locker's own words).
+ * exit code and the locker's own words). msLeft: how long it may wait (0
+ * or less: not at all).
  */
-function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number | null) => boolean | string | undefined): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe', ...fds] });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(input);
-    child.on('error', (err) => reject(new ChainmailError(`cannot lock the target: ${argv[0]} (util-linux flock, findutils xargs) is needed (${err.message})`)));
-    child.on('close', (code) => {
-      const locked = verdict(code);
-      if (typeof locked === 'boolean') resolve(locked);
-      else reject(new ChainmailError(locked ?? `cannot lock the target: ${argv[0]} exited with ${code}: ${stderr.trim()}`));
-    });
-  });
+async function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number) => boolean | string | undefined, msLeft: number): Promise<boolean> {
+  const r = await run(argv, { descriptors: fds, ...(input !== undefined ? { input } : {}), timeoutMs: Math.max(msLeft, 0) + LOCKER_SLACK_MS });
+  if (r.cannotStart) throw new ChainmailError(`cannot lock the target: ${argv[0]} (util-linux flock, findutils xargs) is needed (${r.failure})`);
+  // timed out, or stopped by a signal (a quit): not a verdict on the lock
+  if (r.failure !== undefined) throw new ChainmailError(`cannot lock the target: ${r.failure}`);
+  const locked = verdict(r.exitCode);
+  if (typeof locked === 'boolean') return locked;
+  throw new ChainmailError(locked ?? `cannot lock the target: ${argv[0]} exited with ${r.exitCode}: ${r.stderr.trim()}`);
 }
 
 async function holderPid(path: string): Promise<number | undefined> {

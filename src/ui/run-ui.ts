@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import React from 'react';
 import { render } from 'ink';
 import { createContext } from '../host/context.js';
+import { prepareLongLived, stopChildren } from '../sys/exec.js';
+import { onFirstSignal } from '../sys/interrupt.js';
 import { App } from './components/App.js';
 import { CommandHistory } from './history.js';
 import { Session } from './session/session.js';
@@ -37,19 +38,19 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
     if (stdout.writable) stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
   };
   process.once('exit', restore);
+  // the monitors and pingers start after the first read
+  prepareLongLived();
   session.start();
   if (history.error) session.log('bad', `history: ${history.error}`);
   for (const line of options.startLines ?? []) void session.runLine(line);
   const tutorial = options.tutorial?.(session);
   const app = render(React.createElement(App, { session, history, ...(tutorial ? { tutorial } : {}) }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
   // a closed terminal or a kill ends the UI like q does, so callers still clean up (the demo's chain down)
-  const end = () => app.unmount();
-  const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
-  for (const s of signals) process.once(s, end);
+  const stopListening = onFirstSignal(['SIGHUP', 'SIGTERM', 'SIGINT'], () => app.unmount());
   try {
     await app.waitUntilExit();
   } finally {
-    for (const s of signals) process.off(s, end);
+    stopListening();
     // a tutorial's step still running ends (at its next line) while the session can still take it
     await tutorial?.stop();
     session.stop();
@@ -61,60 +62,4 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
     process.off('exit', restore);
   }
   return 0;
-}
-
-export interface ProcessEntry {
-  pid: number;
-  ppid: number;
-  /** Process group. */
-  pgrp: number;
-}
-
-/**
- * Pure: the processes a quit stops: this process's children in its own
- * process group. Children in a group of their own are meant to outlive the
- * UI or to be waited for (a chain's web servers, batches that must not stop
- * half way: sys/exec.ts ownProcessGroup).
- */
-export function childrenToStop(processes: readonly ProcessEntry[], self: { pid: number; pgrp: number }): number[] {
-  return processes.filter((p) => p.ppid === self.pid && p.pgrp === self.pgrp).map((p) => p.pid);
-}
-
-function readProcess(pid: number): ProcessEntry | undefined {
-  try {
-    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(ppid), pgrp: Number(pgrp) };
-  } catch {
-    return undefined; // gone meanwhile
-  }
-}
-
-const STOP_GRACE_MS = 1000;
-
-/** SIGTERM to the children a quit stops; SIGKILL a second later to any still there. */
-function stopChildren(): void {
-  const self = readProcess(process.pid);
-  if (!self) return;
-  let processes: ProcessEntry[];
-  try {
-    processes = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => readProcess(Number(name)) ?? []);
-  } catch {
-    return;
-  }
-  const pids = childrenToStop(processes, self);
-  const signal = (pid: number, name: NodeJS.Signals) => {
-    try {
-      process.kill(pid, name);
-    } catch { /* gone */ }
-  };
-  for (const pid of pids) signal(pid, 'SIGTERM');
-  if (!pids.length) return;
-  setTimeout(() => {
-    for (const pid of pids) {
-      // still a child of ours: one that ignored SIGTERM
-      if (readProcess(pid)?.ppid === process.pid) signal(pid, 'SIGKILL');
-    }
-  }, STOP_GRACE_MS).unref();
 }

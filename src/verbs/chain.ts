@@ -3,7 +3,7 @@ import { loadChainFile } from '../chain/file.js';
 import { chainDown, chainStatus, chainUp } from '../chain/apply.js';
 import { healForever, healOnce, type HealReport } from '../chain/heal.js';
 import { readRecord } from '../chain/state-file.js';
-import { interruptibleBetweenSteps } from '../sys/interrupt.js';
+import { interruptibleBetweenSteps, onFirstSignal } from '../sys/interrupt.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 
 export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<CommandResult> {
@@ -39,8 +39,7 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
     case 'heal': {
       if (cmd.watch) {
         let stop = false;
-        process.once('SIGINT', () => { stop = true; });
-        process.once('SIGTERM', () => { stop = true; });
+        onFirstSignal(['SIGINT', 'SIGTERM'], () => { stop = true; });
         process.stdout.write(`watching chain ${spec.name} (${cmd.policy}); Ctrl-C stops\n`);
         await healForever(spec, cmd.policy, options, ctx, (r) => process.stdout.write(healLines(r).join('\n') + '\n'), () => stop);
         return { ok: true, lines: ['stopped watching'], json: { ok: true } };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startLongLived, type LongLivedChild } from '../sys/exec.js';
 import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /**
@@ -7,7 +7,7 @@ import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/nam
  * -j, so its output is only a trigger; the state is then read as JSON.
  */
 export class NamespaceMonitors {
-  private readonly running = new Map<string, { ns: Namespace; child: ChildProcess; identity: string }>();
+  private readonly running = new Map<string, { ns: Namespace; child: LongLivedChild; identity: string }>();
 
   constructor(private readonly onChange: (ns: Namespace) => void) {}
 
@@ -18,7 +18,7 @@ export class NamespaceMonitors {
     const wanted = new Map(namespaces.filter((n) => n.path !== '').map((n) => [n.path, n]));
     for (const [path, { child }] of this.running) {
       if (!wanted.has(path)) {
-        child.kill();
+        child.stop();
         this.running.delete(path);
       }
     }
@@ -40,7 +40,7 @@ export class NamespaceMonitors {
     for (const [path, { child, identity }] of this.running) {
       if (namespaceIdentitySync(path) === identity) continue;
       this.running.delete(path);
-      child.kill();
+      child.stop();
       stopped = true;
     }
     return stopped;
@@ -56,7 +56,7 @@ export class NamespaceMonitors {
   }
 
   stop(): void {
-    for (const { child } of this.running.values()) child.kill();
+    for (const { child } of this.running.values()) child.stop();
     this.running.clear();
   }
 
@@ -68,16 +68,13 @@ export class NamespaceMonitors {
     // nsenter, never `ip -n`: that gives ip a private copy of the host's mounts, and a long-lived
     // copy holds every container namespace mounted under /run/docker/netns alive after its
     // container is killed, and with it the veth peers that should have gone with it
-    const [file, ...args] = commandIn(ns, ['ip', 'monitor', 'link', 'address', 'route']);
-    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    child.stdout?.on('data', () => this.onChange(ns));
-    child.on('error', () => this.running.delete(path));
-    // a monitor ends when its namespace goes away; that is a change too
-    child.on('exit', () => {
-      if (this.running.get(path)?.child === child) {
+    const child = startLongLived(commandIn(ns, ['ip', 'monitor', 'link', 'address', 'route']), {
+      onLine: () => this.onChange(ns),
+      onEnd: (started) => {
         this.running.delete(path);
-        this.onChange(ns);
-      }
+        // a monitor ends when its namespace goes away; that is a change too
+        if (started) this.onChange(ns);
+      },
     });
     this.running.set(path, { ns, child, identity });
     return true;

@@ -11,7 +11,6 @@ import { App } from '../../src/ui/components/App.js';
 import { chainWindow } from '../../src/ui/components/ChainView.js';
 import { CommandHistory } from '../../src/ui/history.js';
 import { logEntryRows, logRows } from '../../src/ui/components/panels.js';
-import { childrenToStop } from '../../src/ui/run-ui.js';
 import { Session } from '../../src/ui/session/session.js';
 import type { LogEntry, SessionState } from '../../src/ui/session/store.js';
 
@@ -418,19 +417,6 @@ describe('the targets filter', () => {
     await v.press(KEY.down, '/', '\u001B');
     await tick();
     expect(v.session.state.selected).toBe('gamut');
-  });
-});
-
-describe('quitting stops what a prompt command still runs', () => {
-  it('childrenToStop: the children in this process group only', () => {
-    const self = { pid: 100, pgrp: 100 };
-    expect(childrenToStop([
-      { pid: 100, ppid: 1, pgrp: 100 },
-      { pid: 101, ppid: 100, pgrp: 100 }, // a ping the prompt runs
-      { pid: 102, ppid: 100, pgrp: 102 }, // a chain's web server, in a group of its own
-      { pid: 103, ppid: 101, pgrp: 100 }, // not a child of this process
-      { pid: 104, ppid: 100, pgrp: 100 },
-    ], self)).toEqual([101, 104]);
   });
 });
 
