@@ -2,11 +2,10 @@
 /**
  * Bundles tsc's output (dist/) into dist/bundle/, which bin/chainmail.js runs.
  *
- * Why: in this kind of VM each ES module costs Node 0.5 to 1 ms to load,
- * whatever its size, and the UI alone pulls in several hundred (Ink, React,
- * yaml's fifty files). Bundled, the UI's first frame comes about 300 ms
- * sooner and `chain up` about 20 ms (README, Performance). Verbs still load
- * on demand: each dynamic import becomes its own chunk.
+ * Why: Node pays for each ES module it loads, whatever its size, and the UI
+ * alone pulls in several hundred (Ink, React, yaml). Bundled, the UI's first
+ * frame and every command come sooner (docs/performance.md). Verbs still
+ * load on demand: each dynamic import becomes its own chunk.
  *
  * Layout rules the code relies on, checked below:
  * - every output file sits two levels below the project (dist/bundle/), as
@@ -43,10 +42,43 @@ const inkCache = {
   name: 'ink-cache',
   setup(b) {
     b.onResolve({ filter: /^(@alcalzone\/ansi-tokenize|widest-line)$/ }, (args) => {
-      if (!/[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(args.importer)) return undefined;
+      if (!fromInk(args.importer)) return undefined;
       cachedForInk.add(args.path);
       return { path: join(root, 'dist/ui/ink-cache', INK_CACHE[args.path]) };
     });
+  },
+};
+
+const fromInk = (importer) => /[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(importer);
+
+/**
+ * Two things Ink decides from the environment as it loads, settled here
+ * instead, for every run:
+ * - whether it runs "in CI" (the is-in-ci package: CI or
+ *   CONTINUOUS_INTEGRATION set), where it draws no frame until the UI ends.
+ *   chainmail opens its UI only on a real terminal, where someone who has CI
+ *   set (a CI job driving tmux, a shell profile) still needs to see it: never.
+ * - whether DEV=true (its utils.js, through an imported `process`, which
+ *   `define` cannot reach), where it loads React's devtools and reads its own
+ *   package.json next to its code, which the bundle does not carry: never.
+ * If Ink stops importing either, the build stops (below): the decision would
+ * be back in the environment's hands.
+ */
+const INK_SETTLED = {
+  'is-in-ci': 'export default false;\n',
+  './utils.js': 'export const isDev = () => false;\n',
+};
+const settledForInk = new Set();
+const inkSettled = {
+  name: 'ink-settled',
+  setup(b) {
+    b.onResolve({ filter: /^(is-in-ci|\.\/utils\.js)$/ }, (args) => {
+      // ./utils.js: Ink's own build/utils.js, imported from beside it
+      if (!fromInk(args.importer) || (args.path === './utils.js' && !/[\\/]ink[\\/]build$/.test(dirname(args.importer)))) return undefined;
+      settledForInk.add(args.path);
+      return { path: args.path, namespace: 'ink-settled' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'ink-settled' }, (args) => ({ contents: INK_SETTLED[args.path], loader: 'js' }));
   },
 };
 
@@ -71,19 +103,21 @@ await build({
   // CommonJS packages (React, commander, yaml) require Node's built-ins, which an ES module has no require for
   banner: { js: "import { createRequire as __chainmailCreateRequire } from 'node:module'; const require = __chainmailCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [inkCache],
-  // yaml's ES module build (published as its browser build: the same code, but for !!binary values,
-  // a Uint8Array rather than a Buffer, and warnings by console.warn; chainmail meets neither)
-  // rather than its CommonJS one, whose fifty module wrappers cost every chain command 3 to 5 ms to run
-  alias: { yaml: './node_modules/yaml/browser/index.js' },
+  plugins: [inkCache, inkSettled],
+  // React, its reconciler and its scheduler load their production build: the development one records
+  // every render in the process's performance timeline and never clears it (bench/soak.mjs found the UI
+  // growing by megabytes a minute under a steady stream of kernel events)
+  define: { 'process.env.NODE_ENV': '"production"' },
 }).catch((err) => reject(err.message));
 
 // a new Ink that imports them no more (or otherwise) would silently draw every frame the slow way
 const notCached = Object.keys(INK_CACHE).filter((name) => !cachedForInk.has(name));
 if (notCached.length) reject(`Ink no longer imports ${notCached.join(' and ')}: see src/ui/ink-cache/`);
+const notSettled = Object.keys(INK_SETTLED).filter((name) => !settledForInk.has(name));
+if (notSettled.length) reject(`Ink no longer imports ${notSettled.join(' and ')}: see ink-settled in scripts/bundle.mjs`);
 
 // every file our code finds by `new URL('...', import.meta.url)` must be where the bundle will look for it
-// (all bundle files are in outdir; third-party lookups, such as Ink's package.json when DEV=true, are not ours)
+// (all bundle files are in outdir; third-party lookups are not ours)
 const missing = [];
 const sources = readdirSync(join(root, 'src'), { recursive: true }).filter((f) => /\.tsx?$/.test(f));
 for (const file of sources) {
@@ -94,15 +128,6 @@ for (const file of sources) {
   }
 }
 if (missing.length) reject(`files the bundle looks for are not there:\n  ${missing.join('\n  ')}`);
-
-// Ink, React, chalk and what they read the environment with as they load (react-reconciler,
-// scheduler, is-in-ci, supports-color) must load only through src/ui/load-ui.ts, which sets CI,
-// DEV and NODE_ENV for them: nothing the entry imports statically may hold them
-const staticImports = (file) => [...readFileSync(join(outdir, file), 'utf8').matchAll(/(?:^|\n)import\s(?:[^;]*?from\s*)?"\.\/([^"]+)"/g)].map((m) => m[1]);
-const loadedAtStart = new Set(['main.js']);
-for (const file of loadedAtStart) for (const dep of staticImports(file)) loadedAtStart.add(dep);
-const early = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(react[^/]*|scheduler|ink|is-in-ci|chalk|supports-color)\//.test(readFileSync(join(outdir, f), 'utf8')));
-if (early.length) reject(`Ink, React or chalk would load at start (in ${early.join(', ')}), before load-ui.ts sets their environment`);
 
 rmSync(target, { recursive: true, force: true });
 renameSync(outdir, target);

@@ -8,7 +8,6 @@ import { playHeadless, setupFileOf, setupLines, TutorialPlayer, type LineRunner 
 import type { Tutorial } from '../tutorial/model.js';
 import { join } from 'node:path';
 import type { CommandContext, CommandResult } from './context.js';
-import { loadUi } from '../ui/load-ui.js';
 
 const AUTO_DELAY_MS = 1500;
 
@@ -22,7 +21,7 @@ export async function runTutorial(cmd: TutorialCommand, ctx: CommandContext): Pr
   if (cmd.tutorial === undefined) return listBuiltins();
   const tutorial = loadTutorial(resolveTutorialPath(cmd.tutorial));
   const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true;
-  if (terminal && (await loadUi()).isUiOpen()) {
+  if (terminal && (await import('../ui/run-ui.js')).isUiOpen()) {
     throw new ChainmailError('a tutorial opens a UI of its own: quit this one (q) and run chainmail tutorial there', EXIT_USAGE);
   }
   const lines = commandLineRunner(ctx);
@@ -80,7 +79,7 @@ async function inTheUi(tutorial: Tutorial, cmd: TutorialCommand, lines: LineRunn
   }
   let player: TutorialPlayer | undefined;
   try {
-    const { runUi } = await loadUi();
+    const { runUi } = await import('../ui/run-ui.js');
     await runUi({
       ...(setupFileOf(tutorial) ? { chainFile: setupFileOf(tutorial)! } : {}),
       tutorial: (session) => {

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import chalk from 'chalk';
 import React from 'react';
 import { render } from 'ink';
 import { createContext } from '../commands/context.js';
 import { App } from './App.js';
+import { terminalColourLevel } from './colour-level.js';
 import { CommandHistory } from './history.js';
 import { Session } from './session.js';
 import type { TutorialPlayer } from '../tutorial/runner.js';
@@ -32,6 +34,7 @@ let open = false;
 export const isUiOpen = () => open;
 
 export async function runUi(options: UiOptions = {}): Promise<number> {
+  chalk.level = terminalColourLevel(process.stdout, process.env);
   const session = new Session(createContext(), options.chainFile);
   const history = new CommandHistory();
   const stdout = process.stdout;
