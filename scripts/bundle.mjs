@@ -18,6 +18,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundleSettings } from './bundle-settings.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'dist/bundle');
@@ -31,57 +32,7 @@ function reject(message) {
   process.exit(1);
 }
 
-/**
- * Ink's imports of these go to src/ui/ink-cache/ (tsc's output of it): the
- * same functions, remembering their answers across frames (see there).
- * Only Ink's own files are pointed there.
- */
-const INK_CACHE = { '@alcalzone/ansi-tokenize': 'ansi-tokenize.js', 'widest-line': 'widest-line.js' };
-const cachedForInk = new Set();
-const inkCache = {
-  name: 'ink-cache',
-  setup(b) {
-    b.onResolve({ filter: /^(@alcalzone\/ansi-tokenize|widest-line)$/ }, (args) => {
-      if (!fromInk(args.importer)) return undefined;
-      cachedForInk.add(args.path);
-      return { path: join(root, 'dist/ui/ink-cache', INK_CACHE[args.path]) };
-    });
-  },
-};
-
-const fromInk = (importer) => /[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(importer);
-
-/**
- * Two things Ink decides from the environment as it loads, settled here
- * instead, for every run:
- * - whether it runs "in CI" (the is-in-ci package: CI or
- *   CONTINUOUS_INTEGRATION set), where it draws no frame until the UI ends.
- *   chainmail opens its UI only on a real terminal, where someone who has CI
- *   set (a CI job driving tmux, a shell profile) still needs to see it: never.
- * - whether DEV=true (its utils.js, through an imported `process`, which
- *   `define` cannot reach), where it loads React's devtools and reads its own
- *   package.json next to its code, which the bundle does not carry: never.
- * If Ink stops importing either, the build stops (below): the decision would
- * be back in the environment's hands.
- */
-const INK_SETTLED = {
-  'is-in-ci': 'export default false;\n',
-  './utils.js': 'export const isDev = () => false;\n',
-};
-const settledForInk = new Set();
-const inkSettled = {
-  name: 'ink-settled',
-  setup(b) {
-    b.onResolve({ filter: /^(is-in-ci|\.\/utils\.js)$/ }, (args) => {
-      // ./utils.js: Ink's own build/utils.js, imported from beside it
-      if (!fromInk(args.importer) || (args.path === './utils.js' && !/[\\/]ink[\\/]build$/.test(dirname(args.importer)))) return undefined;
-      settledForInk.add(args.path);
-      return { path: args.path, namespace: 'ink-settled' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'ink-settled' }, (args) => ({ contents: INK_SETTLED[args.path], loader: 'js' }));
-  },
-};
-
+const settings = bundleSettings(root);
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -91,30 +42,12 @@ await build({
     'http-probe-child': 'dist/health/http-probe-child.js',
   },
   outdir,
-  bundle: true,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  chunkNames: 'chunk-[hash]',
-  sourcemap: true,
-  // dockerode's SSH helpers are native addons; Ink loads react-devtools-core only when DEV=true
-  external: ['dockerode', 'react-devtools-core'],
-  // CommonJS packages (React, commander, yaml) require Node's built-ins, which an ES module has no require for
-  banner: { js: "import { createRequire as __chainmailCreateRequire } from 'node:module'; const require = __chainmailCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
-  plugins: [inkCache, inkSettled],
-  // React, its reconciler and its scheduler load their production build: the development one records
-  // every render in the process's performance timeline and never clears it (bench/soak.mjs found the UI
-  // growing by megabytes a minute under a steady stream of kernel events)
-  define: { 'process.env.NODE_ENV': '"production"' },
+  ...settings.options,
 }).catch((err) => reject(err.message));
 
-// a new Ink that imports them no more (or otherwise) would silently draw every frame the slow way
-const notCached = Object.keys(INK_CACHE).filter((name) => !cachedForInk.has(name));
-if (notCached.length) reject(`Ink no longer imports ${notCached.join(' and ')}: see src/ui/ink-cache/`);
-const notSettled = Object.keys(INK_SETTLED).filter((name) => !settledForInk.has(name));
-if (notSettled.length) reject(`Ink no longer imports ${notSettled.join(' and ')}: see ink-settled in scripts/bundle.mjs`);
+const unused = settings.unused();
+if (unused.length) reject(unused.join('\n'));
 
 // every file our code finds by `new URL('...', import.meta.url)` must be where the bundle will look for it
 // (all bundle files are in outdir; third-party lookups are not ours)

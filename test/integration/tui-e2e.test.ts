@@ -250,7 +250,7 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
 
   it('draws the same, in colour, with DEV=true and NODE_ENV=development in its environment', async () => {
     // with CI=true too (TmuxTerminal.start). The bundle settles all three for Ink and React
-    // (scripts/bundle.mjs): with DEV=true Ink would load React's devtools and read its own
+    // (scripts/bundle-settings.mjs): with DEV=true Ink would load React's devtools and read its own
     // package.json, which the bundle does not carry
     const t = TmuxTerminal.start({ width: 100, height: 30, env: { DEV: 'true', NODE_ENV: 'development' } });
     term = t;
