@@ -360,11 +360,13 @@ async function benchDetectModel(dir, bins) {
   const file = join(dir, 'detect.yaml');
   writeFileSync(file, chainYaml(c));
   cm(['chain', 'up', file]);
+  // where tsc puts them, in the layout of either checkout (before and after src/ was rearranged in layers)
+  const first = (root, paths) => paths.map((p) => join(root, 'dist', p)).find((f) => existsSync(f)) ?? join(root, 'dist', paths[0]);
   const code = {};
   for (const b of bins) {
     code[b.name] = {
-      Session: (await import(join(b.root, 'dist', 'ui', 'session.js'))).Session,
-      createContext: (await import(join(b.root, 'dist', 'commands', 'context.js'))).createContext,
+      Session: (await import(first(b.root, ['ui/session/session.js', 'ui/session.js']))).Session,
+      createContext: (await import(first(b.root, ['host/context.js', 'commands/context.js']))).createContext,
     };
   }
   const samples = perBin(bins, ['detect']);
