@@ -1,9 +1,19 @@
 #!/usr/bin/env node
 // Benchmark harness: chainmail against plain iproute2 (one process per command)
 // and against the batch floor (ip -batch), on network namespaces named cmt-b*.
-// Run as root: `npm run bench`. Writes bench/results/latest.json.
+// Run as root: `npm run bench`. Writes bench/results/latest.json and latest.md.
+//
+// BENCH_BASELINE=/path/to/another/checkout (built: npm ci && npm run build there)
+// times every case for that checkout's bin too, the two interleaved run by run
+// (alternating which goes first) so both see the same machine, and adds a
+// before/after table. Node's own start (`node -e 0`) is a row of its own, and
+// rows that include it are also given without it: less the median start of
+// Node as that bin starts it.
+// BENCH_ONLY=seed,scale,koko,heal,detect,tui runs those sections only (written
+// to results/partial.json and partial.md). BENCH_IDLE_SECONDS (30) is how long
+// each TUI run watches the idle UI; BENCH_TUI_RUNS (2) how many it makes per bin.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readdirSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync, readdirSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,15 +21,18 @@ import { performance } from 'node:perf_hooks';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
-const BIN = join(ROOT, 'bin', 'chainmail.js');
 const RESULTS = join(HERE, 'results');
 const STATE_DIR = '/var/run/chainmail/chains';
 const PREFIX = 'cmt-b';
 const SEED_RUNS = 5;
 const KOKO_RUNS = 10;
 const SCALE = [{ nodes: 10, runs: 3 }, { nodes: 50, runs: 3 }, { nodes: 200, runs: 3 }];
-const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
-// BENCH_ONLY=seed,scale,koko,heal,detect,tui runs those sections only (written to results/partial.json)
+/** node -e 0 runs before each section and at the end. */
+const NODE_START_RUNS = 6;
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+/** Each a whole run of its own (a chain made, the UI started), per bin: the medians are taken across them. */
+const HEAL_RUNS = 3;
+const TUI_RUNS = Number(process.env.BENCH_TUI_RUNS ?? 2);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const want = (section) => !ONLY || ONLY.has(section);
 
@@ -40,8 +53,26 @@ function timed(cmd, args, opts) {
   return { ms: performance.now() - t0, r };
 }
 
-// run as users run it: its `#!` line starts node (without NODE_EXTRA_CA_CERTS, bin/chainmail.js)
-const cm = (args, opts) => timed(BIN, args, opts);
+/**
+ * The programs compared: this checkout's ("after") and, with BENCH_BASELINE,
+ * that checkout's ("before"). Each is run as users run it, by its `#!` line;
+ * startsWithoutCa: that line starts node without NODE_EXTRA_CA_CERTS (the
+ * `env -S -u` line chainmail once had), which decides which Node start is
+ * taken off its times.
+ */
+function binOf(name, root) {
+  const bin = join(root, 'bin', 'chainmail.js');
+  const firstLine = readFileSync(bin, 'utf8').split('\n', 1)[0];
+  return { name, root, bin, startsWithoutCa: /\s-u\s+NODE_EXTRA_CA_CERTS\b/.test(firstLine) };
+}
+const BASELINE = process.env.BENCH_BASELINE;
+const BINS = [binOf('after', ROOT), ...(BASELINE ? [binOf('before', BASELINE)] : [])];
+const AFTER = BINS[0];
+/** The bins in the order run k takes them: alternating, so neither always goes first. */
+const order = (bins, k) => (k % 2 ? [...bins].reverse() : bins);
+
+const cmOf = (bin) => (args, opts) => timed(bin.bin, args, opts);
+const cm = cmOf(AFTER);
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -160,79 +191,102 @@ function assertClean(c) {
 // ---------------------------------------------------------------------------
 // Sections
 
-function benchSeed(dir) {
+/** { [bin name]: { key: [samples] } } for the keys given. */
+const perBin = (bins, keys) => Object.fromEntries(bins.map((b) => [b.name, Object.fromEntries(keys.map((k) => [k, []]))]));
+const samplesOf = (x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.map(r1)]));
+
+function benchSeed(dir, bins) {
   const c = seedChain();
   const file = join(dir, 'seed.yaml');
   writeFileSync(file, chainYaml(c));
   const script = join(dir, 'seed-ip.sh');
   writeFileSync(script, ipScript(c));
-  const res = { chainmail: [], own: [], ip_script: [], batch_floor: [] };
+  const res = perBin(bins, ['chainmail', 'own']);
+  const floors = { ip_script: [], batch_floor: [] };
   for (let k = 0; k < SEED_RUNS; k++) {
+    for (const b of order(bins, k)) {
+      assertClean(c);
+      const up = cmOf(b)(['chain', 'up', file, '--json']);
+      res[b.name].chainmail.push(up.ms);
+      res[b.name].own.push(JSON.parse(up.r.stdout).ms);
+      cmOf(b)(['chain', 'down', file]);
+    }
     assertClean(c);
-    const up = cm(['chain', 'up', file, '--json']);
-    res.chainmail.push(up.ms);
-    res.own.push(JSON.parse(up.r.stdout).ms);
-    cm(['chain', 'down', file]);
-    assertClean(c);
-    res.ip_script.push(timed('bash', [script]).ms);
+    floors.ip_script.push(timed('bash', [script]).ms);
     delNamespaces(c.nodes);
     assertClean(c);
-    res.batch_floor.push(timeFloor(c));
+    floors.batch_floor.push(timeFloor(c));
     delNamespaces(c.nodes);
   }
-  return {
+  return Object.fromEntries(bins.map((b) => [b.name, {
     runs: SEED_RUNS,
-    chainmail_ms: r1(median(res.chainmail)),
+    chainmail_ms: r1(median(res[b.name].chainmail)),
     // the time chain up reports for its own work: the CLI's wall time less Node's start and module loading
-    chainmail_own_ms: r1(median(res.own)),
-    ip_script_ms: r1(median(res.ip_script)),
-    batch_floor_ms: r1(median(res.batch_floor)),
+    chainmail_own_ms: r1(median(res[b.name].own)),
+    ip_script_ms: r1(median(floors.ip_script)),
+    batch_floor_ms: r1(median(floors.batch_floor)),
     ip_commands: ipScript(c).split('\n').filter((l) => l.startsWith('ip ')).length,
-    samples: Object.fromEntries(Object.entries(res).map(([k, v]) => [k, v.map(r1)])),
-  };
+    samples: samplesOf({ ...res[b.name], ...floors }),
+  }]));
 }
 
 /** ls's baseline: every namespace on the host read by `ip -j` three times (addresses, routes, links). */
 const LS_LOOP = 'for ns in $(ip netns list | cut -d" " -f1); do ip -n "$ns" -j addr show >/dev/null; ip -n "$ns" -j route show >/dev/null; ip -n "$ns" -j link show >/dev/null; done';
 
-function benchScale(dir, { nodes, runs }) {
+function benchScale(dir, { nodes, runs }, bins) {
   const c = scaleChain(nodes);
   const file = join(dir, `scale-${nodes}.yaml`);
   writeFileSync(file, chainYaml(c));
-  const s = { up: [], own: [], floor: [], ls: [], lsLoop: [], down: [] };
+  const s = perBin(bins, ['up', 'own', 'ls', 'down']);
+  const floors = { floor: [], lsLoop: [] };
   for (let k = 0; k < runs; k++) {
+    for (const b of order(bins, k)) {
+      assertClean(c);
+      const up = cmOf(b)(['chain', 'up', file, '--json']);
+      s[b.name].up.push(up.ms);
+      s[b.name].own.push(JSON.parse(up.r.stdout).ms);
+      s[b.name].ls.push(cmOf(b)(['ls', '--json']).ms);
+      if (b === bins[0]) floors.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
+      s[b.name].down.push(cmOf(b)(['chain', 'down', file]).ms);
+    }
     assertClean(c);
-    const up = cm(['chain', 'up', file, '--json']);
-    s.up.push(up.ms);
-    s.own.push(JSON.parse(up.r.stdout).ms);
-    s.ls.push(cm(['ls', '--json']).ms);
-    s.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
-    s.down.push(cm(['chain', 'down', file]).ms);
-    assertClean(c);
-    s.floor.push(timeFloor(c));
+    floors.floor.push(timeFloor(c));
     delNamespaces(c.nodes);
   }
-  return {
+  return Object.fromEntries(bins.map((b) => [b.name, {
     nodes, runs, routes: routes(c).length,
-    up_ms: r1(median(s.up)), up_own_ms: r1(median(s.own)), batch_floor_ms: r1(median(s.floor)), ls_ms: r1(median(s.ls)), ls_loop_ms: r1(median(s.lsLoop)), down_ms: r1(median(s.down)),
-    samples: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map(r1)])),
-  };
+    up_ms: r1(median(s[b.name].up)), up_own_ms: r1(median(s[b.name].own)), batch_floor_ms: r1(median(floors.floor)),
+    ls_ms: r1(median(s[b.name].ls)), ls_loop_ms: r1(median(floors.lsLoop)), down_ms: r1(median(s[b.name].down)),
+    samples: samplesOf({ ...s[b.name], ...floors }),
+  }]));
 }
 
 /**
  * What any Node CLI pays before its first line: `node -e 0`, in this
- * environment and, where NODE_EXTRA_CA_CERTS is set, without it (as
- * bin/chainmail.js starts node). Alternating, so both see the same host.
+ * environment as it is and, where NODE_EXTRA_CA_CERTS is set, without it
+ * (as a bin whose `#!` line drops it starts node). Alternating, so both see
+ * the same host, and taken before every section and at the end, so the
+ * medians follow the machine through the whole run.
  */
-function benchNodeStart() {
+const nodeStarts = { plain: [], bare: [] };
+function sampleNodeStart() {
   const { NODE_EXTRA_CA_CERTS: extra, ...withoutCa } = process.env;
-  const plain = [], bare = [];
-  for (let i = 0; i < 10; i++) {
-    plain.push(timed(process.execPath, ['-e', '0']).ms);
-    if (extra) bare.push(spawnTimed(process.execPath, ['-e', '0'], withoutCa));
+  for (let i = 0; i < NODE_START_RUNS; i++) {
+    nodeStarts.plain.push(timed(process.execPath, ['-e', '0']).ms);
+    if (extra) nodeStarts.bare.push(spawnTimed(process.execPath, ['-e', '0'], withoutCa));
   }
-  return { node_start_ms: r1(median(plain)), node_start_without_extra_ca_ms: extra ? r1(median(bare)) : null };
 }
+function nodeStartResult() {
+  return {
+    runs: nodeStarts.plain.length,
+    node_start_ms: r1(median(nodeStarts.plain)),
+    node_start_without_extra_ca_ms: nodeStarts.bare.length ? r1(median(nodeStarts.bare)) : null,
+    samples: { plain: nodeStarts.plain.map(r1), without_extra_ca: nodeStarts.bare.map(r1) },
+  };
+}
+
+/** The median start of Node as this bin starts it. */
+const nodeStartOf = (ns, bin) => (bin.startsWithoutCa && ns.node_start_without_extra_ca_ms !== null ? ns.node_start_without_extra_ca_ms : ns.node_start_ms);
 
 function spawnTimed(cmd, args, env) {
   const t0 = performance.now();
@@ -241,7 +295,7 @@ function spawnTimed(cmd, args, env) {
   return performance.now() - t0;
 }
 
-function benchKoko(dir) {
+function benchKoko(dir, bins) {
   const A = `${PREFIX}-ka`, B = `${PREFIX}-kb`;
   const script = join(dir, 'koko-ip.sh');
   writeFileSync(script, [
@@ -252,21 +306,27 @@ function benchKoko(dir) {
   ].join('\n'));
   run('ip', ['netns', 'add', A]);
   run('ip', ['netns', 'add', B]);
-  const k = [], p = [];
+  const k = perBin(bins, ['koko']);
+  const p = [];
   try {
     for (let i = 0; i < KOKO_RUNS; i++) {
-      k.push(cm(['koko', '-n', `${A},x,10.9.0.1/24`, '-n', `${B},y,10.9.0.2/24`]).ms);
-      run('ip', ['-n', A, 'link', 'del', 'x']);
+      for (const b of order(bins, i)) {
+        k[b.name].koko.push(cmOf(b)(['koko', '-n', `${A},x,10.9.0.1/24`, '-n', `${B},y,10.9.0.2/24`]).ms);
+        run('ip', ['-n', A, 'link', 'del', 'x']);
+      }
       p.push(timed('bash', [script]).ms);
       run('ip', ['-n', A, 'link', 'del', 'x']);
     }
   } finally {
     delNamespaces([A, B]);
   }
-  return { runs: KOKO_RUNS, koko_ms: r1(median(k)), koko_ip_ms: r1(median(p)), samples: { koko: k.map(r1), ip: p.map(r1) } };
+  return Object.fromEntries(bins.map((b) => [b.name, {
+    runs: KOKO_RUNS, koko_ms: r1(median(k[b.name].koko)), koko_ip_ms: r1(median(p)), samples: { koko: k[b.name].koko.map(r1), ip: p.map(r1) },
+  }]));
 }
 
-function benchDetectHeal(dir) {
+function benchDetectHeal(dir, bin) {
+  const cm = cmOf(bin);
   const c = scaleChain(5, 'h');
   const first = c.nodes[0], last = c.nodes[4], middle = c.nodes[2];
   const file = join(dir, 'heal.yaml');
@@ -294,41 +354,52 @@ function benchDetectHeal(dir) {
   }
 }
 
-/** detect through the UI's model (events, no polling of ours): kill -> the hop drawn broken. */
-async function benchDetectModel(dir) {
+/** detect through the UI's model (events, no polling of ours): kill -> the hop drawn broken. Each sample a fresh session, the bins in turn. */
+async function benchDetectModel(dir, bins) {
   const c = scaleChain(5, 'd');
   const file = join(dir, 'detect.yaml');
   writeFileSync(file, chainYaml(c));
   cm(['chain', 'up', file]);
-  const { Session } = await import(join(ROOT, 'dist', 'ui', 'session.js'));
-  const { createContext } = await import(join(ROOT, 'dist', 'commands', 'context.js'));
-  const session = new Session(createContext());
-  const samples = [];
-  try {
-    session.start();
-    const middle = c.nodes[2];
-    const until = async (pred, what, ms = 20000) => {
-      const t0 = performance.now();
-      while (!pred()) {
-        if (performance.now() - t0 > ms) throw new Error(`detect: timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 2));
-      }
+  // where tsc puts them, in the layout of either checkout (before and after src/ was rearranged in layers)
+  const first = (root, paths) => paths.map((p) => join(root, 'dist', p)).find((f) => existsSync(f)) ?? join(root, 'dist', paths[0]);
+  const code = {};
+  for (const b of bins) {
+    code[b.name] = {
+      Session: (await import(first(b.root, ['ui/session/session.js', 'ui/session.js']))).Session,
+      createContext: (await import(first(b.root, ['host/context.js', 'commands/context.js']))).createContext,
     };
+  }
+  const samples = perBin(bins, ['detect']);
+  const middle = c.nodes[2];
+  const until = async (pred, what, ms = 20000) => {
+    const t0 = performance.now();
+    while (!pred()) {
+      if (performance.now() - t0 > ms) throw new Error(`detect: timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  try {
     for (let k = 0; k < 3; k++) {
-      await until(() => session.state.topology?.targets.some((t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
-      await new Promise((r) => setTimeout(r, 300));
-      const t0 = performance.now();
-      run('ip', ['netns', 'del', middle]);
-      await until(() => session.state.broken.size > 0, 'the hop broken');
-      samples.push(performance.now() - t0);
-      cm(['chain', 'up', file]);
-      session.forgetBroken();
+      for (const b of order(bins, k)) {
+        const session = new code[b.name].Session(code[b.name].createContext());
+        try {
+          session.start();
+          await until(() => session.state.topology?.targets.some((t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
+          await new Promise((r) => setTimeout(r, 300));
+          const t0 = performance.now();
+          run('ip', ['netns', 'del', middle]);
+          await until(() => session.state.broken.size > 0, 'the hop broken');
+          samples[b.name].detect.push(performance.now() - t0);
+        } finally {
+          session.stop();
+        }
+        cm(['chain', 'up', file]);
+      }
     }
   } finally {
-    session.stop();
     cm(['chain', 'down', file], { check: false });
   }
-  return { detect_model_ms: r1(median(samples)), samples: samples.map(r1) };
+  return Object.fromEntries(bins.map((b) => [b.name, { detect_model_ms: r1(median(samples[b.name].detect)), samples: samples[b.name].detect.map(r1) }]));
 }
 
 // ---------------------------------------------------------------------------
@@ -362,7 +433,7 @@ async function waitScreen(pred, ms, what) {
 
 const headerLinks = (screen) => Number(/ links (\d+)/.exec(screen.split('\n')[0] ?? '')?.[1] ?? NaN);
 
-async function benchTui(dir, { idleSeconds }) {
+async function benchTui(dir, { idleSeconds }, bin) {
   const c = scaleChain(50, 'u');
   const file = join(dir, 'tui.yaml');
   writeFileSync(file, chainYaml(c));
@@ -375,7 +446,7 @@ async function benchTui(dir, { idleSeconds }) {
   try {
     const t0 = performance.now();
     // the pane stays after the program ends, so a crash is seen (and said) instead of an empty screen
-    tmux(['new-session', '-d', '-s', TMUX_SESSION, '-x', '160', '-y', '50', 'env', 'TERM=xterm-256color', `HOME=${home}`, BIN,
+    tmux(['new-session', '-d', '-s', TMUX_SESSION, '-x', '160', '-y', '50', 'env', 'TERM=xterm-256color', `HOME=${home}`, bin.bin,
       ';', 'set-option', '-w', '-t', `=${TMUX_SESSION}:`, 'remain-on-exit', 'on']);
     const pid = Number(tmux(['display-message', '-p', '-t', `=${TMUX_SESSION}:`, '#{pane_pid}']).stdout.trim());
     await waitScreen((s) => / chainmail /.test(s), 20000, 'the first frame');
@@ -453,10 +524,18 @@ async function benchTui(dir, { idleSeconds }) {
 
 // ---------------------------------------------------------------------------
 
-function pad(s, n, right = false) { s = String(s); return right ? s.padEnd(n) : s.padStart(n); }
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
 
-function printTable(res) {
+/** A markdown table, its columns padded so it also reads as plain text. */
+function markdown(rows, leftColumns = 1) {
+  const w = rows[0].map((_, i) => Math.max(3, ...rows.map((r) => String(r[i] ?? '').length)));
+  const cell = (c, i) => (i < leftColumns ? String(c ?? '').padEnd(w[i]) : String(c ?? '').padStart(w[i]));
+  const line = (r) => `| ${r.map(cell).join(' | ')} |`;
+  return [line(rows[0]), `|${w.map((n, i) => (i < leftColumns ? `:${'-'.repeat(n + 1)}` : `${'-'.repeat(n + 1)}:`)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** chainmail against the floors: this checkout only. */
+function floorTable(res, ns) {
   const rows = [['what', 'chainmail ms', 'floor ms', 'ratio', 'runs (median of)']];
   const s = res.seed_chain;
   if (s) {
@@ -471,36 +550,128 @@ function printTable(res) {
     rows.push([`scale ${x.nodes} nodes ls --json vs shell loop`, x.ls_ms, x.ls_loop_ms, ratio(x.ls_ms, x.ls_loop_ms), runs]);
     rows.push([`scale ${x.nodes} nodes chain down`, x.down_ms, '', '', runs]);
   }
-  if (res.koko) {
-    rows.push(['koko veth+2 addrs vs ip script', res.koko_ms, res.koko_ip_ms, ratio(res.koko_ms, res.koko_ip_ms), `${res.koko.runs}`]);
-    rows.push(['  node -e 0 (any Node CLI\'s floor)', res.koko.node_start_ms, res.koko_ip_ms, ratio(res.koko.node_start_ms, res.koko_ip_ms), '10']);
-    const bare = res.koko.node_start_without_extra_ca_ms;
-    if (bare) rows.push(['  same, without NODE_EXTRA_CA_CERTS (as bin starts)', bare, res.koko_ip_ms, ratio(bare, res.koko_ip_ms), '10']);
+  if (res.koko) rows.push(['koko veth+2 addrs vs ip script', res.koko.koko_ms, res.koko.koko_ip_ms, ratio(res.koko.koko_ms, res.koko.koko_ip_ms), `${res.koko.runs}`]);
+  if (ns) {
+    rows.push(['node -e 0 (any Node CLI\'s floor; as this bin starts it)', ns.node_start_ms, '', '', `${ns.runs}`]);
+    if (ns.node_start_without_extra_ca_ms !== null) rows.push(['  same, without NODE_EXTRA_CA_CERTS', ns.node_start_without_extra_ca_ms, '', '', `${ns.runs}`]);
   }
-  if (res.detect_heal) {
-    rows.push([`detect (kill -> status CLI says broken, ${res.detect_heal.detect_polls} polls)`, res.detect_heal.detect_ms, '', '', '1 (single run)']);
-    rows.push([`heal (kill -> heal done; heal says ${res.detect_heal.heal_reported_ms})`, res.heal_ms, '', '', '1 (single run)']);
+  const dh = res.detect_heal;
+  if (dh) {
+    rows.push([`detect (kill -> status CLI says broken, ${dh.detect_polls} polls)`, dh.detect_ms, '', '', `${dh.runs}`]);
+    rows.push([`heal (kill -> heal done; heal says ${dh.heal_reported_ms})`, dh.heal_ms, '', '', `${dh.runs}`]);
   }
-  if (res.detect_model) rows.push(['detect (kill -> UI model shows the hop broken)', res.detect_ms, '', '', `${res.detect_model.samples.length}`]);
+  if (res.detect_model) rows.push(['detect (kill -> UI model shows the hop broken)', res.detect_model.detect_model_ms, '', '', `${res.detect_model.samples.length}`]);
   const t = res.tui;
   if (t) {
-    rows.push(['TUI first frame, 50-node chain drawn', t.first_frame_ms, '', '', '1']);
-    rows.push([`TUI idle CPU % over ${t.idle_seconds} s (own + children)`, t.idle_cpu_pct, '', '', '1']);
-    rows.push(['TUI RSS MB (max while idle)', t.rss_mb, '', '', '1']);
-    rows.push(['prompt: Enter on koko -> link drawn', res.prompt_ms, t.echo_ms, ratio(res.prompt_ms, t.echo_ms), `${t.prompt_samples.length}`]);
+    rows.push(['TUI first frame, 50-node chain drawn', t.first_frame_ms, '', '', `${t.runs}`]);
+    rows.push([`TUI idle CPU % over ${t.idle_seconds} s (own + children)`, t.idle_cpu_pct, '', '', `${t.runs}`]);
+    rows.push(['TUI RSS MB (max while idle)', t.rss_mb, '', '', `${t.runs}`]);
+    rows.push(['prompt: Enter on koko -> link drawn', t.prompt_ms, t.echo_ms, ratio(t.prompt_ms, t.echo_ms), `${t.prompt_samples.length}`]);
     rows.push(['  baseline: a key typed -> drawn (one frame)', t.echo_ms, '', '', `${t.echo_samples.length}`]);
   }
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => pad(c, w[i], i === 0 || i === 4)).join('  ');
-  console.log(line(rows[0]));
-  console.log(w.map((n) => '-'.repeat(n)).join('  '));
-  for (const r of rows.slice(1)) console.log(line(r));
-  console.log('\nfloor = same work with one `ip -batch` per namespace (veth pairs from one host batch); ip script = one ip process per command via bash.');
-  console.log('chainmail times are wall time of the CLI process (including Node start-up).');
+  return markdown(rows);
+}
+
+/**
+ * Every timed case, as [label, value of a bin's results, whether the value
+ * includes one start of Node, runs]. A case made of several CLI runs (the
+ * status polls) includes several starts: it gets no row without them.
+ */
+function cases(res) {
+  const out = [];
+  const s = res.seed_chain;
+  if (s) {
+    out.push(['seed chain up', (r) => r.seed_chain.chainmail_ms, true, s.runs]);
+    out.push(['seed chain up, its own time', (r) => r.seed_chain.chainmail_own_ms, false, s.runs]);
+  }
+  (res.scale ?? []).forEach((x, i) => {
+    out.push([`scale ${x.nodes} nodes chain up`, (r) => r.scale[i].up_ms, true, x.runs]);
+    out.push([`scale ${x.nodes} nodes chain up, its own time`, (r) => r.scale[i].up_own_ms, false, x.runs]);
+    out.push([`scale ${x.nodes} nodes ls --json`, (r) => r.scale[i].ls_ms, true, x.runs]);
+    out.push([`scale ${x.nodes} nodes chain down`, (r) => r.scale[i].down_ms, true, x.runs]);
+  });
+  if (res.koko) out.push(['koko veth + 2 addresses', (r) => r.koko.koko_ms, true, res.koko.runs]);
+  if (res.detect_heal) {
+    const runs = res.detect_heal.runs;
+    out.push(['detect (kill -> status CLI says broken)', (r) => r.detect_heal.detect_ms, 'several', runs]);
+    out.push(['heal command', (r) => r.detect_heal.heal_cmd_ms, true, runs]);
+    out.push(['heal (kill -> healed)', (r) => r.detect_heal.heal_ms, 'several', runs]);
+  }
+  if (res.detect_model) out.push(['detect (kill -> UI model shows it)', (r) => r.detect_model.detect_model_ms, false, res.detect_model.samples.length]);
+  if (res.tui) {
+    const runs = res.tui.runs;
+    out.push(['TUI first paint', (r) => r.tui.first_paint_ms, true, runs]);
+    out.push(['TUI first frame, 50-node chain drawn', (r) => r.tui.first_frame_ms, true, runs]);
+    out.push([`TUI idle CPU % over ${res.tui.idle_seconds} s`, (r) => r.tui.idle_cpu_pct, false, runs]);
+    out.push(['TUI RSS MB (max while idle)', (r) => r.tui.rss_mb, false, runs]);
+    out.push(['prompt: Enter on koko -> link drawn', (r) => r.tui.prompt_ms, false, res.tui.prompt_samples.length]);
+    out.push(['a key typed -> drawn (one frame)', (r) => r.tui.echo_ms, false, res.tui.echo_samples.length]);
+  }
+  return out;
+}
+
+/** before/after for every case, and, where a case includes Node's start, both less it (each bin's own Node start). */
+function comparison(res) {
+  const ns = res.node_start;
+  const startOf = (b) => (ns ? nodeStartOf(ns, b) : undefined);
+  const [after, before] = BINS;
+  const rows = [];
+  for (const [what, get, withNode, runs] of cases(res.after)) {
+    const a = get(res.after), b = get(res.before);
+    const less = withNode === true && ns ? [r1(b - startOf(before)), r1(a - startOf(after))] : [null, null];
+    rows.push({
+      what, runs, before: b, after: a, ratio: b ? Math.round((a / b) * 100) / 100 : null,
+      includes_node_start: withNode,
+      before_without_node: less[0], after_without_node: less[1],
+      ratio_without_node: less[0] && less[1] ? Math.round((less[1] / less[0]) * 100) / 100 : null,
+    });
+  }
+  return rows;
+}
+
+function comparisonTable(rows, ns) {
+  const [after, before] = BINS;
+  const table = [['what', 'before', 'after', 'ratio', 'before - Node', 'after - Node', 'ratio', 'runs']];
+  for (const r of rows) {
+    table.push([r.what, r.before, r.after, r.ratio ?? '-', r.before_without_node ?? (r.includes_node_start === 'several' ? 'n/a' : ''), r.after_without_node ?? (r.includes_node_start === 'several' ? 'n/a' : ''), r.ratio_without_node ?? '', r.runs]);
+  }
+  const note = ns ? [
+    '',
+    `Times in ms (median of the runs), except CPU % and MB; ratio = after / before. "- Node" columns: less Node's own start`,
+    `as each bin starts it (median of ${ns.runs}, taken between the sections): after ${nodeStartOf(ns, after)} ms (\`node -e 0\` in this environment),`,
+    `before ${nodeStartOf(ns, before)} ms${before.startsWithoutCa ? ' (without NODE_EXTRA_CA_CERTS, which its #! line dropped)' : ''}. n/a: several CLI runs in one figure.`,
+  ] : [];
+  return [markdown(table), ...note].join('\n');
+}
+
+/**
+ * `runs` whole runs of a section per bin, interleaved, merged into one result
+ * per bin: each number the median across the runs, each list of samples
+ * joined (and its median, the field named like it, taken again).
+ */
+async function runsOf(runs, section) {
+  const all = Object.fromEntries(BINS.map((b) => [b.name, []]));
+  for (let k = 0; k < runs; k++) for (const b of order(BINS, k)) all[b.name].push(await section(b));
+  const merged = {};
+  for (const [name, results] of Object.entries(all)) {
+    const m = { runs };
+    for (const key of Object.keys(results[0]).filter((k) => k !== 'runs')) {
+      const values = results.map((r) => r[key]);
+      if (Array.isArray(values[0])) m[key] = values.flat();
+      else if (typeof values[0] === 'number' && key !== 'nodes' && key !== 'idle_seconds') m[key] = r1(median(values));
+      else m[key] = values[0];
+    }
+    for (const key of Object.keys(m)) if (key.endsWith('_samples')) m[key.replace(/_samples$/, '_ms')] = r1(median(m[key]));
+    merged[name] = m;
+  }
+  return merged;
 }
 
 async function main() {
   if (process.getuid?.() !== 0) { console.error('bench: needs root (network namespaces)'); process.exit(4); }
+  for (const b of BINS.slice(1)) {
+    if (!existsSync(join(b.root, 'dist', 'bundle', 'main.js'))) { console.error(`bench: ${b.root} is not built (npm ci && npm run build there)`); process.exit(1); }
+  }
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'cmt-bench-'));
   let ok = false;
@@ -509,45 +680,66 @@ async function main() {
   process.on('SIGTERM', onSignal);
   try {
     cleanupAll();
-    const res = {};
+    const byBin = Object.fromEntries(BINS.map((b) => [b.name, {}]));
+    const put = (section, results) => { for (const b of BINS) byBin[b.name][section] = results[b.name]; };
+    const res = { when: new Date().toISOString(), node: process.version, baseline: BASELINE ?? null };
+    const step = (what) => {
+      console.error(`bench: ${what} (${((performance.now() - started) / 1000).toFixed(0)} s) ...`);
+      sampleNodeStart();
+    };
     if (want('seed')) {
-      console.error('bench: seed chain ...');
-      res.seed_chain = benchSeed(dir);
+      step('seed chain');
+      put('seed_chain', benchSeed(dir, BINS));
     }
     if (want('scale')) {
-      res.scale = [];
-      for (const sc of SCALE) { console.error(`bench: scale ${sc.nodes} ...`); res.scale.push(benchScale(dir, sc)); }
+      for (const b of BINS) byBin[b.name].scale = [];
+      for (const sc of SCALE) {
+        step(`scale ${sc.nodes}`);
+        const r = benchScale(dir, sc, BINS);
+        for (const b of BINS) byBin[b.name].scale.push(r[b.name]);
+      }
     }
     if (want('koko')) {
-      console.error('bench: koko ...');
-      res.koko = benchKoko(dir);
-      Object.assign(res.koko, benchNodeStart());
-      res.koko_ms = res.koko.koko_ms;
-      res.koko_ip_ms = res.koko.koko_ip_ms;
+      step('koko');
+      put('koko', benchKoko(dir, BINS));
     }
     if (want('heal')) {
-      console.error('bench: detect/heal ...');
-      res.detect_heal = benchDetectHeal(dir);
-      res.heal_ms = res.detect_heal.heal_ms;
+      step('detect/heal');
+      put('detect_heal', await runsOf(HEAL_RUNS, (b) => benchDetectHeal(dir, b)));
     }
     if (want('detect')) {
-      console.error('bench: detect (UI model) ...');
-      res.detect_model = await benchDetectModel(dir);
-      res.detect_ms = res.detect_model.detect_model_ms;
+      step('detect (UI model)');
+      put('detect_model', await benchDetectModel(dir, BINS));
     }
     if (want('tui')) {
-      console.error(`bench: TUI over 50 namespaces (${IDLE_SECONDS} s idle) ...`);
-      res.tui = await benchTui(dir, { idleSeconds: IDLE_SECONDS });
-      res.prompt_ms = res.tui.prompt_ms;
+      step(`TUI over 50 namespaces (${TUI_RUNS} runs per bin, ${IDLE_SECONDS} s idle each)`);
+      put('tui', await runsOf(TUI_RUNS, (b) => benchTui(dir, { idleSeconds: IDLE_SECONDS }, b)));
     }
+    sampleNodeStart();
+    res.node_start = nodeStartResult();
+    Object.assign(res, byBin);
+    if (BASELINE) res.comparison = comparison(res);
     res.total_ms = r1(performance.now() - started);
-    res.when = new Date().toISOString();
-    res.node = process.version;
+    const report = [
+      `# chainmail bench, ${res.when.slice(0, 10)}, Node ${res.node}`,
+      '',
+      '## chainmail against the floors',
+      '',
+      floorTable(res.after, res.node_start),
+      '',
+      'floor = same work with one `ip -batch` per namespace (veth pairs from one host batch); ip script = one ip process per command via bash.',
+      'chainmail times are wall time of the CLI process (including Node start-up) unless they say own time.',
+      ...(BASELINE ? ['', `## before (${BASELINE}) and after (${ROOT})`, '', comparisonTable(res.comparison, res.node_start)] : []),
+      '',
+      `total ${(res.total_ms / 1000).toFixed(1)} s`,
+      '',
+    ].join('\n');
     mkdirSync(RESULTS, { recursive: true });
-    const out = ONLY ? 'partial.json' : 'latest.json';
-    writeFileSync(join(RESULTS, out), JSON.stringify(res, null, 2) + '\n');
-    printTable(res);
-    console.log(`\ntotal ${(res.total_ms / 1000).toFixed(1)} s; written bench/results/${out}`);
+    const out = ONLY ? 'partial' : 'latest';
+    writeFileSync(join(RESULTS, `${out}.json`), JSON.stringify(res, null, 2) + '\n');
+    writeFileSync(join(RESULTS, `${out}.md`), report);
+    console.log(report);
+    console.log(`written bench/results/${out}.json and ${out}.md`);
     ok = true;
   } finally {
     cleanupAll();

@@ -5,7 +5,6 @@ import { chainDown, chainUp } from '../chain/apply.js';
 import { deriveChain } from '../chain/derive.js';
 import { readRecord } from '../chain/state-file.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
-import { loadUi } from '../ui/load-ui.js';
 
 export const DEMO_CHAIN = fileURLToPath(new URL('../../examples/service-chain.yaml', import.meta.url));
 
@@ -24,7 +23,7 @@ export async function runDemo(cmd: DemoCommand, ctx: CommandContext): Promise<Co
   const lines = [`chain ${spec.name} is up on ${cmd.docker ? 'containers' : 'network namespaces'} (${up.actions.length} changes, ${up.ms} ms)`];
   try {
     if (process.stdout.isTTY && process.stdin.isTTY) {
-      const { runUi } = await loadUi();
+      const { runUi } = await import('../ui/run-ui.js');
       const probes = deriveChain(spec).probes;
       const watchLines = probes.map((p) => `watch ${p.kind === 'http' ? 'http' : 'ping'} ${p.from} ${p.target}`);
       await runUi({ startLines: [...watchLines], chainFile: DEMO_CHAIN });

@@ -4,7 +4,6 @@ import { USAGE, VERBS, verbInfo } from '../parse/verb-table.js';
 import { createContext } from '../host/context.js';
 import { runCommand, wantsJson } from '../verbs/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
-import { loadChalk, loadUi } from '../ui/load-ui.js';
 
 const VERSION = '0.1.0';
 
@@ -20,7 +19,7 @@ const PLAIN: Painter = { red: (t) => t, green: (t) => t };
 async function painter(stream: NodeJS.WriteStream): Promise<Painter> {
   const colour = stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   if (!colour) return PLAIN;
-  const { Chalk } = await loadChalk();
+  const { Chalk } = await import('chalk');
   return new Chalk({ level: 1 });
 }
 
@@ -93,7 +92,7 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
         return 0;
       }
       requireNetworkPrivilege();
-      const { runUi } = await loadUi();
+      const { runUi } = await import('../ui/run-ui.js');
       return runUi();
     }
     const cmd = parseCommand(words);

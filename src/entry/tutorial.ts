@@ -10,7 +10,6 @@ import { setupFileOf, setupLines, type LineRunner } from '../tutorial/runner.js'
 import type { Tutorial } from '../tutorial/model.js';
 import { join } from 'node:path';
 import type { CommandContext, CommandResult } from '../host/context.js';
-import { loadUi } from '../ui/load-ui.js';
 import { onFirstSignal } from '../sys/interrupt.js';
 
 const AUTO_DELAY_MS = 1500;
@@ -78,7 +77,7 @@ async function inTheUi(tutorial: Tutorial, cmd: TutorialCommand, lines: LineRunn
   }
   let player: TutorialPlayer | undefined;
   try {
-    const { runUi } = await loadUi();
+    const { runUi } = await import('../ui/run-ui.js');
     await runUi({
       ...(setupFileOf(tutorial) ? { chainFile: setupFileOf(tutorial)! } : {}),
       tutorial: (session) => {

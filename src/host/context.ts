@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DockerEngine } from '../targets/docker.js';
 import { resolveTarget } from '../targets/resolve.js';
 import type { TargetSpec } from '../parse/target.js';
@@ -26,14 +27,9 @@ export function createContext(): CommandContext {
   };
 }
 
-/**
- * 8 random hex characters. Math.random, not node:crypto (a few ms to load at
- * every start): a tag must not collide with another run's, and a name taken
- * anyway is an error the executor reports and cleans up after; nobody gains
- * by guessing one, as making interfaces in these namespaces takes root.
- */
+/** 8 random hex characters: a tag must not collide with another run's. */
 function newTag(): string {
-  return Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  return randomBytes(4).toString('hex');
 }
 
 /** What a command reports: lines for people, a value for --json, and success. */

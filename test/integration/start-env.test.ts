@@ -1,13 +1,15 @@
 /**
- * How the program starts: bin/chainmail.js's `#!` line starts Node without
- * NODE_EXTRA_CA_CERTS (Node 20 would build its whole certificate store
- * first, 25 to 55 ms here) and gives the variable back once running. The one
- * TLS connection chainmail makes itself, to a remote Docker engine, must
- * still trust those CAs: proven against a TLS engine stand-in on loopback
- * whose certificate only that CA signed.
+ * How the program starts: bin/chainmail.js is a plain `#!/usr/bin/env node`
+ * script and nothing in chainmail edits its environment, so what the bin is
+ * given (NODE_EXTRA_CA_CERTS, and CI, DEV, NODE_ENV, which Ink and React
+ * read) is what every program it starts gets: seen by a stand-in for `ip`,
+ * first on PATH, that writes down its environment and runs the real one.
+ * The one TLS connection chainmail makes itself, to a remote Docker engine,
+ * trusts the CAs of NODE_EXTRA_CA_CERTS: proven against a TLS engine
+ * stand-in on loopback whose certificate only that CA signed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,10 @@ import { chainmail, chainmailAsync } from '../support/kernel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cmt-ca-'));
 const caFile = join(dir, 'ca.pem');
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** A CA of our own and a certificate for 127.0.0.1 signed by it (openssl, EC keys: quick). */
 function makeCertificates(): { key: string; cert: string } {
@@ -29,7 +35,24 @@ function makeCertificates(): { key: string; cert: string } {
   return { key: readFileSync(join(dir, 'engine.key'), 'utf8'), cert: readFileSync(join(dir, 'engine.pem'), 'utf8') };
 }
 
-describe('starting without NODE_EXTRA_CA_CERTS', () => {
+describe('the environment chainmail starts with', () => {
+  it('reaches the programs it runs unchanged', () => {
+    const realIp = execFileSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).trim();
+    const bin = mkdtempSync(join(dir, 'path-'));
+    const seen = join(dir, 'ip-env');
+    // NUL-separated, so a value may hold any character; the file holds the last `ip` run
+    writeFileSync(join(bin, 'ip'), `#!/bin/sh\nenv -0 > '${seen}'\nexec '${realIp}' "$@"\n`);
+    chmodSync(join(bin, 'ip'), 0o755);
+    const given = { NODE_EXTRA_CA_CERTS: join(dir, 'extra-ca.pem'), CI: 'true', CONTINUOUS_INTEGRATION: '1', DEV: 'true', NODE_ENV: 'development', CHAINMAIL_TEST_MARK: 'a b=c' };
+
+    const r = chainmail(['routes', 'host', '--json'], { ...given, PATH: `${bin}:${process.env.PATH}` });
+    expect(r.code, r.stderr).toBe(0);
+    const env = Object.fromEntries(readFileSync(seen, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    for (const [name, value] of Object.entries(given)) expect(env[name], name).toBe(value);
+  });
+});
+
+describe('a remote Docker engine over TLS', () => {
   let engine: Server;
   let port = 0;
   const asked: string[] = [];
@@ -47,16 +70,9 @@ describe('starting without NODE_EXTRA_CA_CERTS', () => {
 
   afterAll(async () => {
     await new Promise((resolve) => engine?.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('does not load the file at start (Node would warn about one it cannot read)', () => {
-    const r = chainmail(['--version'], { NODE_EXTRA_CA_CERTS: join(dir, 'no-such-file.pem') });
-    expect(r.code).toBe(0);
-    expect(r.stderr).not.toMatch(/extra certs/i);
-  });
-
-  it('still trusts its CAs for a remote Docker engine over TLS', async () => {
+  it('is trusted with the CAs of NODE_EXTRA_CA_CERTS', async () => {
     // DOCKER_CERT_PATH, if the runner has one, would bring its own CA and leave the file out
     const remote = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '' };
     const trusted = await chainmailAsync(['ls', '--json'], { ...remote, NODE_EXTRA_CA_CERTS: caFile });

@@ -248,6 +248,21 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     expect(appearedMs).toBeLessThan(2000);
   });
 
+  it('draws the same, in colour, with DEV=true and NODE_ENV=development in its environment', async () => {
+    // with CI=true too (TmuxTerminal.start). The bundle settles all three for Ink and React
+    // (scripts/bundle-settings.mjs): with DEV=true Ink would load React's devtools and read its own
+    // package.json, which the bundle does not carry
+    const t = TmuxTerminal.start({ width: 100, height: 30, env: { DEV: 'true', NODE_ENV: 'development' } });
+    term = t;
+    await t.waitFor(/^ chainmail .*netns \d+/, 10_000, 'the UI to start');
+    expect(hasForegroundColour(t.captureStyled()), `foreground colours on the screen:\n${t.captureStyled()}`).toBe(true);
+    t.sendKeys('q');
+    const exit = await t.waitForExit(5000);
+    expect(exit.status, exit.screen).toBe(0);
+    expect(exit.screen).not.toMatch(/devtools|DEV is set/i);
+    await t.closeAfterExit();
+  });
+
   // ---- bugs found by this file: these fail until the UI is fixed -------------------
 
   it('a filter typed and confirmed in one read (a pasted line, fast typing) filters by the text and keeps the frame', async () => {

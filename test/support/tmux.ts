@@ -83,7 +83,7 @@ export class TmuxTerminal {
     if (!session.startsWith('cmt-')) throw new Error(`bad tmux session name ${session}`);
     const home = mkdtempSync(join(tmpdir(), 'cmt-tui-home-'));
     const program = options.argv ?? [BIN];
-    // CI=true as in the project's CI, always: the UI must draw in a terminal even then (src/ui/load-ui.ts)
+    // CI=true as in the project's CI, always: the UI must draw in a terminal even then (scripts/bundle-settings.mjs settles Ink's CI check; src/ui/colour-level.ts)
     const env = { TERM: 'xterm-256color', HOME: home, CI: 'true', ...options.env };
     const term = new TmuxTerminal(session, home);
     try {

@@ -1,16 +1,15 @@
 /**
  * @alcalzone/ansi-tokenize as Ink's output.js sees it in the bundle
- * (scripts/bundle.mjs points Ink's import here): the same answers, found
- * with less work. Ink draws every frame whole, and of its time about 40%
- * went to turning each line into styled characters (what it works out is
- * kept only for the frame it draws) and 20% to turning the screen's
- * characters back into text, comparing the styles of every two neighbours
- * (README, Performance).
+ * (scripts/bundle-settings.mjs points Ink's import here): the same answers, found
+ * with less work. A patch of Ink 6.8.0, which package.json pins and
+ * test/unit/ink-patch.test.ts checks. Ink draws every frame whole; turning
+ * each line into styled characters (kept only for the frame it draws) and
+ * the screen's characters back into text, comparing the styles of every two
+ * neighbours, were most of a frame's cost (docs/performance.md).
  *
- * - tokenize and styledCharsFromTokens remember their answers across frames
- *   (lines of 100 000 characters in all): most lines are the same from one
- *   frame to the next. Ink only reads what they return, so one answer
- *   serves every frame; callers must not change it.
+ * - tokenize and styledCharsFromTokens remember their answers across frames:
+ *   most lines are the same from one frame to the next. Ink only reads what
+ *   they return, so one answer serves every frame; callers must not change it.
  * - Characters styled alike share one styles array, so styledCharsToString
  *   can tell "the same style as its neighbour" by identity, without the diff.
  */
@@ -27,11 +26,7 @@ import { memoByText } from './memo.js';
 
 export * from '@alcalzone/ansi-tokenize';
 
-/**
- * Characters of lines kept: a 160x50 screen shows about 8000, so this holds
- * a dozen frames of entirely new text, and about 8 MB at most (tokens and
- * styled characters cost about 80 bytes a character).
- */
+/** Characters of lines kept: a dozen full screens of a large terminal (160x50) of entirely new text. */
 const CHARACTERS_KEPT = 100_000;
 /** Distinct styles on a screen are a few dozen; past this many something churns, so start again. */
 const STYLES_KEPT = 1024;

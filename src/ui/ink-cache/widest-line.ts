@@ -1,9 +1,9 @@
 /**
- * widest-line as Ink's render-node-to-output.js sees it in the bundle
- * (scripts/bundle.mjs points Ink's import here): the same answer, remembered.
+ * widest-line as Ink's measure-text.js and render-node-to-output.js see it in the bundle
+ * (scripts/bundle-settings.mjs points Ink's import here): the same answer, remembered.
  * Ink measures the text of every Text node in every frame with string-width,
- * grapheme by grapheme wherever it is not plain ASCII (box-drawing, ✓, ↔):
- * about 13% of a frame here, for text that rarely changes.
+ * grapheme by grapheme wherever it is not plain ASCII (box-drawing, ✓, ↔),
+ * for text that rarely changes. Part of the Ink 6.8.0 patch (ansi-tokenize.ts).
  */
 import widestLineOf from 'widest-line';
 import { memoByText } from './memo.js';
