@@ -21,11 +21,28 @@ const SCALE = [{ nodes: 10, runs: 3 }, { nodes: 50, runs: 3 }, { nodes: 200, run
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 // BENCH_ONLY=seed,scale,koko,heal,detect,tui runs those sections only (written to results/partial.json)
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
-const want = (section) => !ONLY || ONLY.has(section);
+const want = (/** @type {string} */ section) => !ONLY || ONLY.has(section);
+
+/**
+ * @typedef {{ input?: string, check?: boolean }} RunOptions
+ * @typedef {{ a: string, b: string, ifa: string, ifb: string, subnet: string, addrA: string, addrB: string }} Link
+ * @typedef {{ name: string, nodes: string[], links: Link[] }} Chain
+ * @typedef {(i: number) => string} Naming
+ * @typedef {string | number | null | undefined} Cell
+ * @typedef {{
+ *   seed_chain?: ReturnType<typeof benchSeed>, scale?: ReturnType<typeof benchScale>[],
+ *   koko?: ReturnType<typeof benchKoko> & Partial<ReturnType<typeof benchNodeStart>>, koko_ms?: number | null, koko_ip_ms?: number | null,
+ *   detect_heal?: ReturnType<typeof benchDetectHeal>, heal_ms?: number | null,
+ *   detect_model?: Awaited<ReturnType<typeof benchDetectModel>>, detect_ms?: number | null,
+ *   tui?: Awaited<ReturnType<typeof benchTui>>, prompt_ms?: number | null,
+ *   total_ms?: number | null, when?: string, node?: string,
+ * }} Results
+ */
 
 // ---------------------------------------------------------------------------
 // Helpers
 
+/** @param {string} cmd @param {readonly string[]} args @param {RunOptions} [opts] */
 function run(cmd, args, { input, check = true } = {}) {
   const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (check && r.status !== 0) {
@@ -34,6 +51,7 @@ function run(cmd, args, { input, check = true } = {}) {
   return r;
 }
 
+/** @param {string} cmd @param {readonly string[]} args @param {RunOptions} [opts] */
 function timed(cmd, args, opts) {
   const t0 = performance.now();
   const r = run(cmd, args, opts);
@@ -41,20 +59,22 @@ function timed(cmd, args, opts) {
 }
 
 // run as users run it: its `#!` line starts node (without NODE_EXTRA_CA_CERTS, bin/chainmail.js)
-const cm = (args, opts) => timed(BIN, args, opts);
+const cm = (/** @type {string[]} */ args, /** @type {RunOptions | undefined} */ opts = undefined) => timed(BIN, args, opts);
 
+/** @param {readonly number[]} xs NaN for none */
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 }
-const r1 = (x) => (x === undefined || x === null ? null : Math.round(x * 10) / 10);
+const r1 = (/** @type {number | null | undefined} */ x) => (x === undefined || x === null ? null : Math.round(x * 10) / 10);
 
 function ourNamespaces() {
   const out = run('ip', ['netns', 'list'], { check: false }).stdout || '';
-  return out.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(PREFIX));
+  return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(PREFIX));
 }
 
+/** @param {readonly string[]} names */
 function delNamespaces(names) {
   if (names.length === 0) return;
   const r = run('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}`).join('\n') + '\n', check: false });
@@ -74,11 +94,12 @@ function cleanupAll() {
 // ---------------------------------------------------------------------------
 // A path chain: node i linked to node i+1, fixed generated data only.
 
+/** @param {string} name @param {string[]} nodes @param {Naming} ifA @param {Naming} ifB @param {Naming} subnetOf @returns {Chain} */
 function pathChain(name, nodes, ifA, ifB, subnetOf) {
   const links = [];
   for (let i = 0; i < nodes.length - 1; i++) {
     const base = subnetOf(i); // "10.x.y"
-    links.push({ a: nodes[i], b: nodes[i + 1], ifa: ifA(i), ifb: ifB(i), subnet: `${base}.0/24`, addrA: `${base}.1`, addrB: `${base}.2` });
+    links.push({ a: /** @type {string} */ (nodes[i]), b: /** @type {string} */ (nodes[i + 1]), ifa: ifA(i), ifb: ifB(i), subnet: `${base}.0/24`, addrA: `${base}.1`, addrB: `${base}.2` });
   }
   return { name, nodes, links };
 }
@@ -88,12 +109,14 @@ function seedChain() {
   return pathChain(`${PREFIX}-seed`, names, (i) => `link${2 * i + 1}`, (i) => `link${2 * i + 2}`, (i) => `10.0.${i + 1}`);
 }
 
+/** @param {number} n */
 function scaleChain(n, tag = 's') {
   const names = Array.from({ length: n }, (_, i) => `${PREFIX}-${tag}${i}`);
   // link i: 10.(i/256).(i%256).0/24 — distinct and valid for i < 65536
   return pathChain(`${PREFIX}-${tag}${n}`, names, (i) => `a${i}`, (i) => `b${i}`, (i) => `10.${Math.floor(i / 256)}.${i % 256}`);
 }
 
+/** @param {Chain} c @param {string[]} probes */
 function chainYaml(c, probes = []) {
   const lines = [`name: ${c.name}`, 'nodes:', ...c.nodes.map((n) => `  - ${n}`), 'links:'];
   for (const l of c.links) lines.push(`  - [${l.a}:${l.ifa}, ${l.b}:${l.ifb}, ${l.subnet}]`);
@@ -102,23 +125,27 @@ function chainYaml(c, probes = []) {
 }
 
 /** The same routes chainmail derives for a path: defaults at the ends, every non-adjacent subnet in the middle. */
+/** @param {Chain} c */
 function routes(c) {
   const out = []; // { ns, cmd }
-  const L = c.links, N = c.nodes.length;
+  const N = c.nodes.length;
+  // a path: link i joins node i and i + 1, so every index below is in range
+  const L = /** @type {(i: number) => Link} */ ((i) => /** @type {Link} */ (c.links[i]));
   for (let i = 0; i < N; i++) {
-    const ns = c.nodes[i];
-    if (i === 0) { out.push({ ns, route: `default via ${L[0].addrB} dev ${L[0].ifa}` }); continue; }
-    if (i === N - 1) { out.push({ ns, route: `default via ${L[N - 2].addrA} dev ${L[N - 2].ifb}` }); continue; }
-    const left = L[i - 1], right = L[i];
-    for (let j = 0; j < i - 1; j++) out.push({ ns, route: `${L[j].subnet} via ${left.addrA} dev ${left.ifb}` });
-    for (let j = i + 1; j < L.length; j++) out.push({ ns, route: `${L[j].subnet} via ${right.addrB} dev ${right.ifa}` });
+    const ns = /** @type {string} */ (c.nodes[i]);
+    if (i === 0) { out.push({ ns, route: `default via ${L(0).addrB} dev ${L(0).ifa}` }); continue; }
+    if (i === N - 1) { out.push({ ns, route: `default via ${L(N - 2).addrA} dev ${L(N - 2).ifb}` }); continue; }
+    const left = L(i - 1), right = L(i);
+    for (let j = 0; j < i - 1; j++) out.push({ ns, route: `${L(j).subnet} via ${left.addrA} dev ${left.ifb}` });
+    for (let j = i + 1; j < c.links.length; j++) out.push({ ns, route: `${L(j).subnet} via ${right.addrB} dev ${right.ifa}` });
   }
   return out;
 }
-const forwarders = (c) => c.nodes.slice(1, -1);
+const forwarders = (/** @type {Chain} */ c) => c.nodes.slice(1, -1);
 const SYSCTL = ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'];
 
 /** (a) one iproute2 process per command, as a bash script. */
+/** @param {Chain} c */
 function ipScript(c) {
   const s = ['#!/bin/bash', 'set -e'];
   for (const n of c.nodes) s.push(`ip netns add ${n}`, `ip -n ${n} link set lo up`);
@@ -133,25 +160,30 @@ function ipScript(c) {
 }
 
 /** (b) the batch floor: namespaces one process each, links from the host in one batch, the rest one batch per namespace. */
+/** @param {Chain} c */
 function batchFloor(c) {
   for (const n of c.nodes) run('ip', ['netns', 'add', n]);
   run('ip', ['-batch', '-'], { input: c.links.map((l) => `link add ${l.ifa} netns ${l.a} type veth peer name ${l.ifb} netns ${l.b}`).join('\n') + '\n' });
   const per = new Map(c.nodes.map((n) => [n, ['link set lo up']]));
+  // every link end and route is in one of the chain's nodes
+  const of = (/** @type {string} */ ns) => /** @type {string[]} */ (per.get(ns));
   for (const l of c.links) {
-    per.get(l.a).push(`addr add ${l.addrA}/24 dev ${l.ifa}`, `link set ${l.ifa} up`);
-    per.get(l.b).push(`addr add ${l.addrB}/24 dev ${l.ifb}`, `link set ${l.ifb} up`);
+    of(l.a).push(`addr add ${l.addrA}/24 dev ${l.ifa}`, `link set ${l.ifa} up`);
+    of(l.b).push(`addr add ${l.addrB}/24 dev ${l.ifb}`, `link set ${l.ifb} up`);
   }
-  for (const r of routes(c)) per.get(r.ns).push(`route add ${r.route}`);
+  for (const r of routes(c)) of(r.ns).push(`route add ${r.route}`);
   for (const [ns, cmds] of per) run('ip', ['-n', ns, '-batch', '-'], { input: cmds.join('\n') + '\n' });
   for (const f of forwarders(c)) run('ip', ['netns', 'exec', f, ...SYSCTL]);
 }
 
+/** @param {Chain} c */
 function timeFloor(c) {
   const t0 = performance.now();
   batchFloor(c);
   return performance.now() - t0;
 }
 
+/** @param {Chain} c */
 function assertClean(c) {
   const left = ourNamespaces().filter((n) => c.nodes.includes(n));
   if (left.length) throw new Error(`namespaces left before a run: ${left.join(', ')}`);
@@ -160,12 +192,14 @@ function assertClean(c) {
 // ---------------------------------------------------------------------------
 // Sections
 
+/** @param {string} dir */
 function benchSeed(dir) {
   const c = seedChain();
   const file = join(dir, 'seed.yaml');
   writeFileSync(file, chainYaml(c));
   const script = join(dir, 'seed-ip.sh');
   writeFileSync(script, ipScript(c));
+  /** @type {Record<'chainmail' | 'own' | 'ip_script' | 'batch_floor', number[]>} */
   const res = { chainmail: [], own: [], ip_script: [], batch_floor: [] };
   for (let k = 0; k < SEED_RUNS; k++) {
     assertClean(c);
@@ -195,10 +229,12 @@ function benchSeed(dir) {
 /** ls's baseline: every namespace on the host read by `ip -j` three times (addresses, routes, links). */
 const LS_LOOP = 'for ns in $(ip netns list | cut -d" " -f1); do ip -n "$ns" -j addr show >/dev/null; ip -n "$ns" -j route show >/dev/null; ip -n "$ns" -j link show >/dev/null; done';
 
+/** @param {string} dir @param {{ nodes: number, runs: number }} size */
 function benchScale(dir, { nodes, runs }) {
   const c = scaleChain(nodes);
   const file = join(dir, `scale-${nodes}.yaml`);
   writeFileSync(file, chainYaml(c));
+  /** @type {Record<'up' | 'own' | 'floor' | 'ls' | 'lsLoop' | 'down', number[]>} */
   const s = { up: [], own: [], floor: [], ls: [], lsLoop: [], down: [] };
   for (let k = 0; k < runs; k++) {
     assertClean(c);
@@ -234,6 +270,7 @@ function benchNodeStart() {
   return { node_start_ms: r1(median(plain)), node_start_without_extra_ca_ms: extra ? r1(median(bare)) : null };
 }
 
+/** @param {string} cmd @param {string[]} args @param {NodeJS.ProcessEnv} env */
 function spawnTimed(cmd, args, env) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
@@ -241,6 +278,7 @@ function spawnTimed(cmd, args, env) {
   return performance.now() - t0;
 }
 
+/** @param {string} dir */
 function benchKoko(dir) {
   const A = `${PREFIX}-ka`, B = `${PREFIX}-kb`;
   const script = join(dir, 'koko-ip.sh');
@@ -266,9 +304,10 @@ function benchKoko(dir) {
   return { runs: KOKO_RUNS, koko_ms: r1(median(k)), koko_ip_ms: r1(median(p)), samples: { koko: k.map(r1), ip: p.map(r1) } };
 }
 
+/** @param {string} dir */
 function benchDetectHeal(dir) {
   const c = scaleChain(5, 'h');
-  const first = c.nodes[0], last = c.nodes[4], middle = c.nodes[2];
+  const [first, , middle, , last] = /** @type {[string, string, string, string, string]} */ (c.nodes);
   const file = join(dir, 'heal.yaml');
   writeFileSync(file, chainYaml(c, [`{ from: ${first}, ping: ${last} }`]));
   cm(['chain', 'up', file]);
@@ -281,7 +320,7 @@ function benchDetectHeal(dir) {
     for (;;) {
       polls++;
       const st = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
-      if (!st.ok && st.items.some((i) => i.what === middle && !i.ok)) { detect = performance.now() - t0; break; }
+      if (!st.ok && st.items.some((/** @type {{ what: string, ok: boolean }} */ i) => i.what === middle && !i.ok)) { detect = performance.now() - t0; break; }
       if (performance.now() - t0 > 30000) throw new Error('kill not detected within 30 s');
     }
     const h = cm(['chain', 'heal', file, '--json'], { check: false });
@@ -295,6 +334,7 @@ function benchDetectHeal(dir) {
 }
 
 /** detect through the UI's model (events, no polling of ours): kill -> the hop drawn broken. */
+/** @param {string} dir */
 async function benchDetectModel(dir) {
   const c = scaleChain(5, 'd');
   const file = join(dir, 'detect.yaml');
@@ -306,8 +346,8 @@ async function benchDetectModel(dir) {
   const samples = [];
   try {
     session.start();
-    const middle = c.nodes[2];
-    const until = async (pred, what, ms = 20000) => {
+    const middle = /** @type {string} */ (c.nodes[2]);
+    const until = async (/** @type {() => boolean} */ pred, /** @type {string} */ what, ms = 20000) => {
       const t0 = performance.now();
       while (!pred()) {
         if (performance.now() - t0 > ms) throw new Error(`detect: timed out waiting for ${what}`);
@@ -315,7 +355,7 @@ async function benchDetectModel(dir) {
       }
     };
     for (let k = 0; k < 3; k++) {
-      await until(() => session.state.topology?.targets.some((t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
+      await until(() => session.state.topology?.targets.some((/** @type {{ ns: { label: string } }} */ t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
       await new Promise((r) => setTimeout(r, 300));
       const t0 = performance.now();
       run('ip', ['netns', 'del', middle]);
@@ -335,9 +375,10 @@ async function benchDetectModel(dir) {
 // The UI in a real terminal (tmux), over a 50-node chain.
 
 const TMUX_SESSION = 'cmt-bench-ui';
-const tmux = (args, opts) => run('tmux', ['-u', ...args], opts);
+const tmux = (/** @type {string[]} */ args, /** @type {RunOptions | undefined} */ opts = undefined) => run('tmux', ['-u', ...args], opts);
 const capture = () => tmux(['capture-pane', '-p', '-t', `=${TMUX_SESSION}:`], { check: false }).stdout || '';
 
+/** @param {number} pid */
 function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -347,6 +388,7 @@ function procStat(pid) {
   return { ticks, rssKb };
 }
 
+/** @param {(screen: string) => boolean} pred @param {number} ms @param {string} what */
 async function waitScreen(pred, ms, what) {
   const t0 = performance.now();
   for (;;) {
@@ -360,8 +402,9 @@ async function waitScreen(pred, ms, what) {
   }
 }
 
-const headerLinks = (screen) => Number(/ links (\d+)/.exec(screen.split('\n')[0] ?? '')?.[1] ?? NaN);
+const headerLinks = (/** @type {string} */ screen) => Number(/ links (\d+)/.exec(screen.split('\n')[0] ?? '')?.[1] ?? NaN);
 
+/** @param {string} dir @param {{ idleSeconds: number }} opts */
 async function benchTui(dir, { idleSeconds }) {
   const c = scaleChain(50, 'u');
   const file = join(dir, 'tui.yaml');
@@ -397,7 +440,7 @@ async function benchTui(dir, { idleSeconds }) {
 
     // prompt: Enter on a koko line -> the new link drawn. The targets filter shows only pa,
     // whose details panel then lists the new interface, whatever else the host is doing
-    const send = (...keys) => tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ...keys]);
+    const send = (/** @type {string[]} */ ...keys) => tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ...keys]);
     send('/');
     await waitScreen((s) => s.includes('targets /'), 3000, 'the targets filter');
     send('-l', pa);
@@ -453,10 +496,13 @@ async function benchTui(dir, { idleSeconds }) {
 
 // ---------------------------------------------------------------------------
 
+/** @param {Cell} s @param {number} n */
 function pad(s, n, right = false) { s = String(s); return right ? s.padEnd(n) : s.padStart(n); }
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
+const ratio = (/** @type {number | null | undefined} */ a, /** @type {number | null | undefined} */ b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
 
+/** @param {Results} res */
 function printTable(res) {
+  /** @type {[Cell[], ...Cell[][]]} */
   const rows = [['what', 'chainmail ms', 'floor ms', 'ratio', 'runs (median of)']];
   const s = res.seed_chain;
   if (s) {
@@ -491,7 +537,7 @@ function printTable(res) {
     rows.push(['  baseline: a key typed -> drawn (one frame)', t.echo_ms, '', '', `${t.echo_samples.length}`]);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => pad(c, w[i], i === 0 || i === 4)).join('  ');
+  const line = (/** @type {Cell[]} */ r) => r.map((c, i) => pad(c, w[i] ?? 0, i === 0 || i === 4)).join('  ');
   console.log(line(rows[0]));
   console.log(w.map((n) => '-'.repeat(n)).join('  '));
   for (const r of rows.slice(1)) console.log(line(r));
@@ -509,6 +555,7 @@ async function main() {
   process.on('SIGTERM', onSignal);
   try {
     cleanupAll();
+    /** @type {Results} */
     const res = {};
     if (want('seed')) {
       console.error('bench: seed chain ...');
@@ -547,7 +594,7 @@ async function main() {
     const out = ONLY ? 'partial.json' : 'latest.json';
     writeFileSync(join(RESULTS, out), JSON.stringify(res, null, 2) + '\n');
     printTable(res);
-    console.log(`\ntotal ${(res.total_ms / 1000).toFixed(1)} s; written bench/results/${out}`);
+    console.log(`\ntotal ${(/** @type {number} */ (res.total_ms) / 1000).toFixed(1)} s; written bench/results/${out}`);
     ok = true;
   } finally {
     cleanupAll();
