@@ -67,6 +67,8 @@ function median(xs) {
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 }
+/** JSON.parse, the caller saying what it expects. @param {string} text @returns {unknown} */
+const parseJson = (text) => JSON.parse(text);
 const r1 = (/** @type {number | null | undefined} */ x) => (x === undefined || x === null ? null : Math.round(x * 10) / 10);
 
 function ourNamespaces() {
@@ -205,7 +207,7 @@ function benchSeed(dir) {
     assertClean(c);
     const up = cm(['chain', 'up', file, '--json']);
     res.chainmail.push(up.ms);
-    res.own.push(JSON.parse(up.r.stdout).ms);
+    res.own.push(/** @type {{ ms: number }} */ (parseJson(up.r.stdout)).ms);
     cm(['chain', 'down', file]);
     assertClean(c);
     res.ip_script.push(timed('bash', [script]).ms);
@@ -240,7 +242,7 @@ function benchScale(dir, { nodes, runs }) {
     assertClean(c);
     const up = cm(['chain', 'up', file, '--json']);
     s.up.push(up.ms);
-    s.own.push(JSON.parse(up.r.stdout).ms);
+    s.own.push(/** @type {{ ms: number }} */ (parseJson(up.r.stdout)).ms);
     s.ls.push(cm(['ls', '--json']).ms);
     s.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
     s.down.push(cm(['chain', 'down', file]).ms);
@@ -312,20 +314,21 @@ function benchDetectHeal(dir) {
   writeFileSync(file, chainYaml(c, [`{ from: ${first}, ping: ${last} }`]));
   cm(['chain', 'up', file]);
   try {
-    const before = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
+    /** @typedef {{ ok: boolean, items: { what: string, ok: boolean }[] }} Status */
+    const before = /** @type {Status} */ (parseJson(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout));
     if (!before.ok) throw new Error('5-node chain not ok before the kill');
     const t0 = performance.now();
     run('ip', ['netns', 'del', middle]);
     let polls = 0, detect;
     for (;;) {
       polls++;
-      const st = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
-      if (!st.ok && st.items.some((/** @type {{ what: string, ok: boolean }} */ i) => i.what === middle && !i.ok)) { detect = performance.now() - t0; break; }
+      const st = /** @type {Status} */ (parseJson(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout));
+      if (!st.ok && st.items.some((i) => i.what === middle && !i.ok)) { detect = performance.now() - t0; break; }
       if (performance.now() - t0 > 30000) throw new Error('kill not detected within 30 s');
     }
     const h = cm(['chain', 'heal', file, '--json'], { check: false });
     const heal = performance.now() - t0;
-    const hj = JSON.parse(h.r.stdout);
+    const hj = /** @type {{ probesOk: boolean, ms: number }} */ (parseJson(h.r.stdout));
     if (!hj.probesOk) throw new Error(`heal did not make the probes pass: ${h.r.stdout.slice(0, 500)}`);
     return { detect_ms: r1(detect), detect_polls: polls, heal_ms: r1(heal), heal_cmd_ms: r1(h.ms), heal_reported_ms: hj.ms, runs: 1 };
   } finally {
@@ -340,14 +343,16 @@ async function benchDetectModel(dir) {
   const file = join(dir, 'detect.yaml');
   writeFileSync(file, chainYaml(c));
   cm(['chain', 'up', file]);
-  const { Session } = await import(join(ROOT, 'dist', 'ui', 'session.js'));
-  const { createContext } = await import(join(ROOT, 'dist', 'commands', 'context.js'));
+  // the built modules, typed by their sources
+  const built = (/** @type {string[]} */ ...path) => /** @type {Promise<unknown>} */ (import(join(ROOT, 'dist', ...path)));
+  const { Session } = /** @type {typeof import('../src/ui/session.js')} */ (await built('ui', 'session.js'));
+  const { createContext } = /** @type {typeof import('../src/commands/context.js')} */ (await built('commands', 'context.js'));
   const session = new Session(createContext());
   const samples = [];
   try {
     session.start();
     const middle = /** @type {string} */ (c.nodes[2]);
-    const until = async (/** @type {() => boolean} */ pred, /** @type {string} */ what, ms = 20000) => {
+    const until = async (/** @type {() => unknown} */ pred, /** @type {string} */ what, ms = 20000) => {
       const t0 = performance.now();
       while (!pred()) {
         if (performance.now() - t0 > ms) throw new Error(`detect: timed out waiting for ${what}`);
@@ -355,7 +360,7 @@ async function benchDetectModel(dir) {
       }
     };
     for (let k = 0; k < 3; k++) {
-      await until(() => session.state.topology?.targets.some((/** @type {{ ns: { label: string } }} */ t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
+      await until(() => session.state.topology?.targets.some((t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
       await new Promise((r) => setTimeout(r, 300));
       const t0 = performance.now();
       run('ip', ['netns', 'del', middle]);
@@ -605,4 +610,4 @@ async function main() {
   if (!ok) process.exitCode = 1;
 }
 
-main().catch((e) => { console.error(`bench: ${e.stack || e}`); process.exitCode = 1; });
+main().catch((/** @type {Error} */ e) => { console.error(`bench: ${e.stack || e}`); process.exitCode = 1; });

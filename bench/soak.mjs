@@ -112,6 +112,7 @@ function readProc(pid, file) {
 
 /** pid -> ppid of every process now. */
 function parentMap() {
+  /** @type {Map<number, number>} */
   const parents = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -667,7 +668,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+main().catch((/** @type {Error} */ e) => {
   console.error(`soak: ${e.stack || e}`);
   process.exitCode = 1;
 });

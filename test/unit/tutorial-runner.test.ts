@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tutorial, TutorialCheck } from '../../src/tutorial/model.js';
 import { playHeadless, runCheck, runStep, TutorialPlayer, type LineResult } from '../../src/tutorial/runner.js';
-import type { LogEntry } from '../../src/ui/session.js';
 
 /**
  * A fake line runner: records every line; answers from a table of
