@@ -41,6 +41,16 @@ const FLOOR_WINDOW = 24;
 const CHILD_SLACK = 1;
 const FD_SLACK = 2; // four times that for descriptors less the children's stdio, which move with every child
 
+/**
+ * @typedef {{
+ *   alive: true, rssKb: number, cpuS: number, fds: number, ownFds: number, nonSocketFds: number,
+ *   children: number, monitors: number, staleMonitors: number, extraMonitors: number,
+ *   otherChildren: number, lingering: number, netnsOnHost: number, containers: number, others: Set<number>,
+ * }} Alive
+ * @typedef {Omit<Alive, 'others'> & { t: number, header: ReturnType<Ui['header']> | null }} Sample
+ * @typedef {{ start: number, end: number, max: number }} Measure
+ */
+
 // ---------------------------------------------------------------------------
 // Options
 
@@ -59,22 +69,24 @@ function minutesWanted() {
 // ---------------------------------------------------------------------------
 // Helpers: every program gets an argument array, never a shell
 
+/** @param {string} cmd @param {readonly string[]} args @param {{ check?: boolean }} [opts] */
 function run(cmd, args, { check = true } = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (check && r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().slice(0, 400)}`);
   return r;
 }
-const ip = (args, opts) => run('ip', args, opts);
-const tmux = (args, opts) => run('tmux', ['-u', ...args], opts);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ip = (/** @type {string[]} */ args, /** @type {{ check?: boolean } | undefined} */ opts = undefined) => run('ip', args, opts);
+const tmux = (/** @type {string[]} */ args, /** @type {{ check?: boolean } | undefined} */ opts = undefined) => run('tmux', ['-u', ...args], opts);
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
+/** @param {readonly number[]} xs */
 function median(xs) {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 }
-const r1 = (x) => Math.round(x * 10) / 10;
+const r1 = (/** @type {number} */ x) => Math.round(x * 10) / 10;
 
 function netnsNames() {
   try {
@@ -89,6 +101,7 @@ function netnsNames() {
 
 const CLOCK_TICKS = Number(run('getconf', ['CLK_TCK'], { check: false }).stdout.trim()) || 100;
 
+/** @param {number | string} pid @param {string} file */
 function readProc(pid, file) {
   try {
     return readFileSync(`/proc/${pid}/${file}`, 'utf8');
@@ -99,6 +112,7 @@ function readProc(pid, file) {
 
 /** pid -> ppid of every process now. */
 function parentMap() {
+  /** @type {Map<number, number>} */
   const parents = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -111,29 +125,36 @@ function parentMap() {
   return parents;
 }
 
+/** @param {number} pid */
 function descendants(pid) {
   const parents = parentMap();
+  /** @type {Map<number, number[]>} */
   const children = new Map();
   for (const [p, pp] of parents) {
-    if (!children.has(pp)) children.set(pp, []);
-    children.get(pp).push(p);
+    const siblings = children.get(pp) ?? [];
+    children.set(pp, siblings);
+    siblings.push(p);
   }
   const out = [];
   const stack = [...(children.get(pid) ?? [])];
   while (stack.length) {
-    const p = stack.pop();
+    const p = /** @type {number} */ (stack.pop());
     out.push(p);
     stack.push(...(children.get(p) ?? []));
   }
   return out;
 }
 
+/** @param {number} pid */
 function cmdline(pid) {
   return (readProc(pid, 'cmdline') ?? '').split('\0').filter(Boolean);
 }
 
+/** @param {number} pid */
 function fdTargets(pid) {
+  /** @type {string[]} */
   const out = [];
+  /** @type {string[]} */
   let names = [];
   try {
     names = readdirSync(`/proc/${pid}/fd`);
@@ -165,6 +186,11 @@ function runningContainers() {
  * and stderr), so those are subtracted, and descriptors that are not sockets
  * at all (files, pipes, inotify, epoll, the terminal) are counted on their own.
  */
+/**
+ * @param {number} pid
+ * @param {Set<number> | undefined} previousOthers
+ * @returns {Alive | { alive: false }}
+ */
 function sampleProcess(pid, previousOthers) {
   const status = readProc(pid, 'status');
   const stat = readProc(pid, 'stat');
@@ -177,6 +203,7 @@ function sampleProcess(pid, previousOthers) {
   const names = new Set(netnsNames());
   let monitors = 0;
   let staleMonitors = 0;
+  /** @type {Set<number>} */
   const others = new Set();
   for (const k of kids) {
     const argv = cmdline(k);
@@ -185,7 +212,7 @@ function sampleProcess(pid, previousOthers) {
       monitors++;
       // `ip -n NAME monitor ...` of a namespace that no longer exists (deleted, not yet noticed)
       const n = argv.indexOf('-n');
-      if (n >= 0 && n < m && !names.has(argv[n + 1])) staleMonitors++;
+      if (n >= 0 && n < m && !names.has(argv[n + 1] ?? '')) staleMonitors++;
     } else {
       others.add(k);
     }
@@ -208,11 +235,14 @@ function sampleProcess(pid, previousOthers) {
 // The world the UI watches
 
 class World {
+  /** @param {string} stem */
   constructor(stem) {
     this.stem = stem;
     this.base = Array.from({ length: NAMESPACES }, (_, i) => `${stem}-n${String(i).padStart(2, '0')}`);
-    this.links = []; // { ns, ifname }
-    this.extras = []; // names
+    /** @type {{ ns: string, ifname: string }[]} */
+    this.links = [];
+    /** @type {string[]} namespace names */
+    this.extras = [];
     this.linkSeq = 0;
     this.extraSeq = 0;
     this.counts = { linksMade: 0, linksRemoved: 0, namespacesMade: 0, namespacesRemoved: 0, failures: 0 };
@@ -226,6 +256,7 @@ class World {
   }
 
   /** A /30 of its own for every link made: 10.(100+k/256%100).(k%256).(0|4|...) */
+  /** @param {number} k */
   subnetFor(k) {
     const quad = k % 64;
     const y = Math.floor(k / 64) % 256;
@@ -234,6 +265,7 @@ class World {
   }
 
   /** A veth pair with addresses, both ends up, between namespaces nsA and nsB. */
+  /** @param {string} nsA @param {string} nsB */
   link(nsA, nsB) {
     const k = this.linkSeq++;
     const ifA = `sk${k}a`;
@@ -248,9 +280,10 @@ class World {
     return { ns: nsA, ifname: ifA };
   }
 
+  /** @param {string} [exclude] */
   pick(exclude) {
     for (;;) {
-      const n = this.base[Math.floor(Math.random() * this.base.length)];
+      const n = /** @type {string} */ (this.base[Math.floor(Math.random() * this.base.length)]);
       if (n !== exclude) return n;
     }
   }
@@ -261,7 +294,7 @@ class World {
       const a = this.pick();
       this.links.push(this.link(a, this.pick(a)));
       while (this.links.length > LIVE_LINKS) {
-        const old = this.links.shift();
+        const old = /** @type {{ ns: string, ifname: string }} */ (this.links.shift());
         ip(['-n', old.ns, 'link', 'del', old.ifname], { check: false });
         this.counts.linksRemoved++;
       }
@@ -273,12 +306,12 @@ class World {
       this.counts.namespacesMade++;
       while (this.extras.length > LIVE_EXTRAS) {
         // deleting the namespace deletes its veth end, and with it the peer
-        ip(['netns', 'del', this.extras.shift()], { check: false });
+        ip(['netns', 'del', /** @type {string} */ (this.extras.shift())], { check: false });
         this.counts.namespacesRemoved++;
       }
     } catch (err) {
       this.counts.failures++;
-      if (this.counts.failures <= 5) console.error(`soak: churn step failed: ${err.message}`);
+      if (this.counts.failures <= 5) console.error(`soak: churn step failed: ${/** @type {Error} */ (err).message}`);
     }
   }
 
@@ -296,10 +329,13 @@ class World {
 const HEADER = /^ chainmail .*netns (\d+) · links (\d+)(?: · (\d+) broken)?/m;
 
 class Ui {
+  /** @param {string} session */
   constructor(session) {
     this.session = session;
     this.target = `=${session}:`;
     this.home = mkdtempSync(join(tmpdir(), 'cmt-soak-home-'));
+    /** the pane's process: set by start() */
+    this.pid = NaN;
   }
 
   start() {
@@ -316,6 +352,7 @@ class Ui {
     this.pid = Number(this.display('#{pane_pid}'));
   }
 
+  /** @param {string} format */
   display(format) {
     return tmux(['display-message', '-p', '-t', this.target, format]).stdout.trim();
   }
@@ -337,6 +374,12 @@ class Ui {
     return m ? { netns: Number(m[1]), links: Number(m[2]), broken: Number(m[3] ?? 0) } : undefined;
   }
 
+  /**
+   * @template T
+   * @param {() => T | undefined} test
+   * @param {number} timeoutMs
+   * @returns {Promise<T | undefined>}
+   */
   async waitFor(test, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -355,7 +398,9 @@ class Ui {
 
 // ---------------------------------------------------------------------------
 
+/** @param {ReturnType<typeof summarize>} summary */
 function printTable(summary) {
+  /** @type {[string, Measure][]} */
   const rows = [
     ['RSS (MB)', summary.rssMb],
     ['RSS floor (MB, lowest of 2 min) *', summary.rssFloorMb],
@@ -372,7 +417,7 @@ function printTable(summary) {
     ['namespaces on the host', summary.netnsOnHost],
     ['running containers', summary.containers],
   ];
-  const pct = (s, e) => (s === 0 ? (e === 0 ? '0%' : 'n/a') : `${r1(((e - s) / s) * 100)}%`);
+  const pct = (/** @type {number} */ s, /** @type {number} */ e) => (s === 0 ? (e === 0 ? '0%' : 'n/a') : `${r1(((e - s) / s) * 100)}%`);
   console.log('');
   console.log(`${'measure'.padEnd(34)} ${'start'.padStart(9)} ${'end'.padStart(9)} ${'growth'.padStart(8)} ${'max'.padStart(9)}`);
   for (const [name, m] of rows) {
@@ -381,17 +426,29 @@ function printTable(summary) {
   console.log(`start, end: medians of ${WINDOW} samples after warm-up and of the last ${WINDOW}; * judged for leaks`);
 }
 
+/**
+ * @template S
+ * @param {S[]} samples
+ * @param {'start' | 'end'} which
+ */
 function window(samples, which) {
   return which === 'start' ? samples.slice(0, WINDOW) : samples.slice(-WINDOW);
 }
 
-function measure(samples, f, round = (x) => x) {
+/**
+ * @template S
+ * @param {S[]} samples
+ * @param {(s: S) => number} f
+ * @returns {Measure}
+ */
+function measure(samples, f, round = (/** @type {number} */ x) => x) {
   const s = median(window(samples, 'start').map(f));
   const e = median(window(samples, 'end').map(f));
   return { start: round(s), end: round(e), max: round(Math.max(...samples.map(f))) };
 }
 
 /** CPU use between two samples, in percent of one core. */
+/** @param {Sample} a @param {Sample} b */
 function cpuBetween(a, b) {
   return ((b.cpuS - a.cpuS) / ((b.t - a.t) / 1000)) * 100;
 }
@@ -401,13 +458,15 @@ function cpuBetween(a, b) {
  * megabytes as the heap fills and is collected; a leak raises the level it
  * comes back down to, so that is what is compared.
  */
+/** @param {Sample[]} samples @returns {Measure} */
 function rssFloor(samples) {
   const mb = samples.map((s) => s.rssKb / 1024);
   return { start: r1(Math.min(...mb.slice(0, FLOOR_WINDOW))), end: r1(Math.min(...mb.slice(-FLOOR_WINDOW))), max: r1(Math.max(...mb)) };
 }
 
+/** @param {Sample[]} samples */
 function summarize(samples) {
-  const cpuRates = samples.slice(1).map((s, i) => ({ ...s, cpuPct: cpuBetween(samples[i], s) }));
+  const cpuRates = samples.slice(1).map((s, i) => ({ ...s, cpuPct: cpuBetween(/** @type {Sample} */ (samples[i]), s) }));
   return {
     rssMb: measure(samples, (s) => s.rssKb / 1024, r1),
     rssFloorMb: rssFloor(samples),
@@ -427,12 +486,13 @@ function summarize(samples) {
 }
 
 /** The verdicts: each failed one is a sentence. */
+/** @param {ReturnType<typeof summarize>} summary */
 function judge(summary) {
   const failures = [];
   const rssGrowth = ((summary.rssFloorMb.end - summary.rssFloorMb.start) / summary.rssFloorMb.start) * 100;
   if (rssGrowth >= RSS_LIMIT_PCT) failures.push(`RSS grew ${r1(rssGrowth)}% after warm-up (lowest of the first and last two minutes: ${summary.rssFloorMb.start} -> ${summary.rssFloorMb.end} MB; limit ${RSS_LIMIT_PCT}%)`);
   // raw counts follow what the host holds (others' namespaces too); these do not
-  const grew = (m, slack) => m.end > m.start + slack;
+  const grew = (/** @type {{ start: number, end: number }} */ m, /** @type {number} */ slack) => m.end > m.start + slack;
   if (grew(summary.staleMonitors, CHILD_SLACK)) failures.push(`monitors of deleted namespaces grew: ${summary.staleMonitors.start} -> ${summary.staleMonitors.end}`);
   // fewer monitors than targets (negative) is the UI lagging behind, not a leak: only growth above zero counts
   if (grew({ start: Math.max(0, summary.extraMonitors.start), end: summary.extraMonitors.end }, CHILD_SLACK)) failures.push(`monitors beyond one per namespace and container grew: ${summary.extraMonitors.start} -> ${summary.extraMonitors.end}`);
@@ -462,7 +522,9 @@ async function main() {
   const stem = `cmt-soak-${randomBytes(2).toString('hex')}`;
   const world = new World(stem);
   const ui = new Ui(stem);
+  /** @type {Sample[]} */
   const samples = [];
+  /** @type {{ failures: string[], lastScreen?: string, rssGrowthPct?: number }} */
   const verdict = { failures: [] };
   let cleaned = false;
   const cleanup = () => {
@@ -472,7 +534,7 @@ async function main() {
     const left = world.tearDown();
     if (left.length) console.error(`soak: namespaces left behind: ${left.join(', ')}`);
   };
-  const onSignal = (sig) => {
+  const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
     console.error(`\nsoak: ${sig}: cleaning up`);
     cleanup();
     process.exit(130);
@@ -498,6 +560,7 @@ async function main() {
     let nextSample = t0;
     let lastReport = t0;
     let drawnMissing = 0;
+    /** @type {Set<number> | undefined} */
     let previousOthers;
     while (Date.now() - t0 < durationMs) {
       const tickStart = Date.now();
@@ -553,7 +616,7 @@ async function main() {
       if (orphans.length) verdict.failures.push(`${orphans.length} child processes outlived the UI: ${orphans.slice(0, 5).map((p) => cmdline(p).join(' ')).join('; ')}`);
     }
   } catch (err) {
-    verdict.failures.push(`soak harness: ${err.message}`);
+    verdict.failures.push(`soak harness: ${/** @type {Error} */ (err).message}`);
   } finally {
     cleanup();
   }
@@ -570,7 +633,7 @@ async function main() {
   } else if (verdict.failures.length === 0) {
     verdict.failures.push(`too few samples after warm-up (${warm.length}; need ${2 * WINDOW}): run for longer`);
   }
-  const cpuTotal = samples.length >= 2 ? r1(cpuBetween(samples[0], samples.at(-1))) : null;
+  const cpuTotal = samples.length >= 2 ? r1(cpuBetween(/** @type {Sample} */ (samples[0]), /** @type {Sample} */ (samples.at(-1)))) : null;
   const result = {
     when: new Date().toISOString(),
     node: process.version,
@@ -605,7 +668,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+main().catch((/** @type {Error} */ e) => {
   console.error(`soak: ${e.stack || e}`);
   process.exitCode = 1;
 });

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Run the whole test suite on a fresh Debian 12 machine, as root, from
-# anywhere: install dependencies, make sure Docker runs, build the test image,
-# run vitest (extra arguments go to vitest), and always clean up afterwards.
-# Exits with vitest's exit code.
+# anywhere: install dependencies, build, type-check and lint, make sure Docker
+# runs, build the test image, run vitest (extra arguments go to vitest), and
+# always clean up afterwards.
+# Exits with the first failing step's exit code, or vitest's.
 #
 # CHAINMAIL_TEST_KEEP_IMAGE=1 keeps the test image even if this run built it.
+# CHAINMAIL_TEST_SKIP_CHECKS=1 skips the type check and lint (for a quick run
+# of a few test files; CI runs them).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -123,15 +126,21 @@ trap 'exit 143' TERM
 # Run a step and print how long it took. Children must not inherit the lock
 # (fd 9): a dockerd started here would hold it long after this run.
 step() {
-  local start=${EPOCHREALTIME/./} end
-  "$@" 9>&-
+  local start=${EPOCHREALTIME/./} end rc=0
+  "$@" 9>&- || rc=$?
   end=${EPOCHREALTIME/./}
-  printf '== %s: %d ms\n' "$1" $(((end - start) / 1000))
+  printf '== %s: %d ms%s\n' "$*" $(((end - start) / 1000)) "$( ((rc == 0)) || echo " (failed: exit $rc)")"
+  return "$rc"
 }
 
 step scripts/install-deps.sh
 # npm ci builds only when the lockfile changed; the tests run bin/ against dist/
 step npm run --silent build
+# types (src, test, bench) and lint fail the run before any test starts
+if [[ ${CHAINMAIL_TEST_SKIP_CHECKS:-} != 1 ]]; then
+  step npm run --silent typecheck
+  step npm run --silent lint
+fi
 step scripts/ensure-docker.sh
 step scripts/build-test-image.sh
 # Leftovers of an earlier run that crashed would only confuse the tests.

@@ -76,7 +76,7 @@ export function parseKoko(words: readonly string[]): KokoCommand {
       const valueIndex = inline ? i : i + 1;
       const text = inline ? word.slice('--mtu='.length) : words[i + 1];
       if (text === undefined) fail('--mtu needs a value (68-65535)', i + 1);
-      mtu = { value: expect(parseInteger(text!, 68, 65535), words, valueIndex, 'bad --mtu', KOKO_USAGE), index: valueIndex };
+      mtu = { value: expect(parseInteger(text, 68, 65535), words, valueIndex, 'bad --mtu', KOKO_USAGE), index: valueIndex };
       if (!inline) i++;
       continue;
     }

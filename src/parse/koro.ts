@@ -32,7 +32,7 @@ export function parseKoro(inputWords: readonly string[]): KoroCommand {
   let i = 0;
   if (words[0] !== 'address' && words[0] !== 'route') {
     if (words[0] === undefined) fail('missing target: koro TARGET address|route ...', 0);
-    if (!isTargetKeyword(words[0]) && words[0]!.startsWith('-')) fail(`unknown option "${words[0]}"`, 0);
+    if (!isTargetKeyword(words[0]) && words[0].startsWith('-')) fail(`unknown option "${words[0]}"`, 0);
     const t = parseTargetWords(words, 0, KORO_USAGE);
     target = t.spec;
     i = t.next;
@@ -72,7 +72,7 @@ export function parseKoro(inputWords: readonly string[]): KoroCommand {
     const value = words[i + 1];
     if (value === undefined) fail(`"${key}" needs a value`, i + 1, usage);
     if (options[key as 'via' | 'dev']) fail(`"${key}" given twice`, i, usage);
-    options[key as 'via' | 'dev'] = { value: value!, index: i + 1 };
+    options[key as 'via' | 'dev'] = { value, index: i + 1 };
   }
   if (options.dev) {
     const name = checkInterfaceName(options.dev.value);

@@ -25,7 +25,7 @@ export function resolveLinks(targets: readonly TargetState[]): TopologyLink[] {
   const paired = new Set<Located>();
 
   for (const here of all) {
-    const { target, iface } = here;
+    const { iface } = here;
     if (iface.kind === 'veth') {
       if (paired.has(here)) continue;
       const peer = findVethPeer(here, all, paired);

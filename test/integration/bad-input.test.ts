@@ -353,7 +353,7 @@ function problemsOf(o: Outcome, names: string, via: 'cli' | 'prompt', c?: BadInp
     if (c.words.includes('--json')) {
       let parsed: { ok?: unknown; error?: unknown } | undefined;
       try {
-        parsed = JSON.parse(o.stdout);
+        parsed = JSON.parse(o.stdout) as typeof parsed;
       } catch { /* reported below */ }
       if (parsed?.ok !== false || typeof parsed.error !== 'string') p.push(`--json: stdout is not {"ok": false, "error": ...}: ${JSON.stringify(o.stdout)}`);
     } else if (o.stdout !== '') p.push(`printed on stdout: ${JSON.stringify(o.stdout)}`);
@@ -363,7 +363,7 @@ function problemsOf(o: Outcome, names: string, via: 'cli' | 'prompt', c?: BadInp
 
 /** Runs items with at most `limit` at a time, keeping their order in the results. */
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

@@ -168,7 +168,7 @@ describe.skipIf(!READY)('the seed story, replayed with chainmail against Docker'
       expect(blocked.stdout).toContain('0/2 replies');
 
       ok(['fw', w.iptables, 'del', '1']);
-      expect(JSON.parse(ok(['fw', w.iptables, 'list', '--json']).stdout).rules).toEqual([]);
+      expect((JSON.parse(ok(['fw', w.iptables, 'list', '--json']).stdout) as { rules: unknown }).rules).toEqual([]);
       ok(['ping', w.test1, '10.0.2.2', '-c', '2']);
     });
 

@@ -47,8 +47,8 @@ function start(args: readonly string[], env: Record<string, string> = {}): { chi
   running.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
   const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => {
     running.delete(child);
     resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr });

@@ -13,10 +13,10 @@ import { dockerReady, dockerRequired, removeContainers, runContainer } from '../
 const scratch = new Scratch();
 const containers: string[] = [];
 let monitors: NamespaceMonitors | undefined;
-afterEach(() => {
+afterEach(async () => {
   monitors?.stop();
   removeContainers(containers.splice(0));
-  scratch.cleanup();
+  await scratch.cleanup();
 });
 
 const READY = isRoot && dockerReady();

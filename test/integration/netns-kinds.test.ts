@@ -57,7 +57,7 @@ describe.skipIf(!isRoot)('koko vxlan', () => {
     expect(chainmail(['koko', '-n', `${ns},vx2`, '-x', `${parent},10.200.0.4,99`]).code).toBe(0);
     const ls = chainmail(['ls', '--json']);
     expect(ls.code, ls.stderr).toBe(0);
-    const link = (JSON.parse(ls.stdout).links as Array<{ kind: string; a: { target: string; ifname: string }; b?: { target: string; ifname: string }; vni?: number }>)
+    const link = ((JSON.parse(ls.stdout) as { links: unknown }).links as Array<{ kind: string; a: { target: string; ifname: string }; b?: { target: string; ifname: string }; vni?: number }>)
       .find((l) => l.kind === 'vxlan' && l.a.target === ns && l.a.ifname === 'vx2');
     expect(link).toBeDefined();
     expect(link!.vni).toBe(99);

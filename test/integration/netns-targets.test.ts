@@ -41,7 +41,7 @@ describe.skipIf(!isRoot)('pid targets', () => {
     expect(routes(a, 4).find((x) => x.dst === '10.91.0.0/16')).toMatchObject({ gateway: '10.90.0.2', dev: 'pid1' });
     const shown = chainmail(['routes', `pid:${pid}`, '--json']);
     expect(shown.code, shown.stderr).toBe(0);
-    expect(JSON.parse(shown.stdout).routes).toContainEqual(expect.objectContaining({ dst: '10.91.0.0/16' }));
+    expect((JSON.parse(shown.stdout) as { routes: unknown[] }).routes).toContainEqual(expect.objectContaining({ dst: '10.91.0.0/16' }));
 
     const del = chainmail(['koko', '-P', `${pid},pid1`]);
     expect(del.code, del.stderr).toBe(0);
@@ -96,7 +96,7 @@ describe.skipIf(!isRoot)('bare names', () => {
     const r = chainmail(['routes', a, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ target: a });
-    expect(JSON.parse(r.stdout).routes).toContainEqual(expect.objectContaining({ dst: '10.93.0.0/24', dev: 'bare1' }));
+    expect((JSON.parse(r.stdout) as { routes: unknown[] }).routes).toContainEqual(expect.objectContaining({ dst: '10.93.0.0/24', dev: 'bare1' }));
 
     expect(chainmail(['koro', a, 'address', 'add', '10.94.0.1/24', 'dev', 'bare1']).code).toBe(0);
     expect(addressesOf(a, 'bare1')).toContain('10.94.0.1/24');

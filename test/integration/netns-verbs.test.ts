@@ -104,7 +104,7 @@ describe.skipIf(!isRoot)('fw on the middle of a routed chain a - b - c', () => {
     expect(inNetns(b, ['iptables', '-S', 'FORWARD']).stdout).toMatch(/^-A FORWARD -p icmp -j DROP$/m);
     expect(inNetns(a, ['iptables', '-S', 'FORWARD']).stdout).not.toMatch(/DROP/);
     const listed = chainmail(['fw', b, 'list', '--json']);
-    expect(JSON.parse(listed.stdout).rules).toEqual([{ number: 1, rule: '-p icmp -j DROP' }]);
+    expect((JSON.parse(listed.stdout) as { rules: unknown }).rules).toEqual([{ number: 1, rule: '-p icmp -j DROP' }]);
     const text = chainmail(['fw', b, 'list']);
     expect(text.stdout).toMatch(/FORWARD policy ACCEPT, 1 rule/);
     expect(text.stdout).toMatch(/1\s+-p icmp -j DROP/);
@@ -124,7 +124,7 @@ describe.skipIf(!isRoot)('fw on the middle of a routed chain a - b - c', () => {
     expect(inNetns(b, ['iptables', '-S', 'FORWARD']).stdout).toMatch(/^-A FORWARD -p icmp -j DROP$/m);
     const delWords = chainmail(['fw', b, 'del', '-p', 'icmp', '-j', 'DROP']);
     expect(delWords.code, delWords.stderr).toBe(0);
-    expect(JSON.parse(chainmail(['fw', b, 'list', '--json']).stdout).rules).toEqual([]);
+    expect((JSON.parse(chainmail(['fw', b, 'list', '--json']).stdout) as { rules: unknown }).rules).toEqual([]);
     // and from the other side as well
     const again = chainmail(['ping', c, '10.80.1.1', '-c', '2']);
     expect(again.code, again.stdout).toBe(0);

@@ -10,10 +10,10 @@ import { ip, isRoot, Scratch } from '../support/kernel.js';
 
 const scratch = new Scratch();
 let session: Session | undefined;
-afterEach(() => {
+afterEach(async () => {
   session?.stop();
   session = undefined;
-  scratch.cleanup();
+  await scratch.cleanup();
 });
 
 const brokenHops = (s: Session) => [...s.state.broken.values()].map((l) => `${l.a.target}:${l.a.ifname} ${l.b?.target}:${l.b?.ifname}`);

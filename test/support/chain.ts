@@ -62,7 +62,7 @@ export function writeSeedChain(options: SeedOptions = {}): SeedChain {
     net,
   };
   chain.nodes = [chain.client, chain.firewall, chain.router, chain.webserver];
-  const fill = (line: string) => line.replace(/\{(client|firewall|router|webserver|net)\}/g, (_, k: string) => (chain as any)[k] as string);
+  const fill = (line: string) => line.replace(/\{(client|firewall|router|webserver|net)\}/g, (_, k: 'client' | 'firewall' | 'router' | 'webserver' | 'net') => chain[k]);
   const probes = options.probes ?? ['  - { from: {client}, http: {webserver} }'];
   const text = [
     `# the seed's service chain, test ${id}`,

@@ -50,7 +50,7 @@ export function containerRunning(name: string): boolean {
  * `ip -j ARGS` inside a running container's network namespace, entered from
  * the host (`nsenter -t PID -n`), parsed: independent of chainmail's readers.
  */
-export function containerIpJson<T = any>(name: string, args: readonly string[]): T {
+export function containerIpJson<T = unknown>(name: string, args: readonly string[]): T {
   const pid = containerPid(name);
   if (pid <= 0) throw new Error(`container ${name} is not running`);
   const r = spawnSync('nsenter', ['-t', String(pid), '-n', 'ip', '-j', ...args], { encoding: 'utf8', timeout: 10_000 });

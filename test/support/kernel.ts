@@ -38,12 +38,12 @@ export function sh(file: string, args: readonly string[]): string {
 }
 
 /** `ip -j ARGS` inside a named namespace (or the host when ns is undefined), parsed. */
-export function ipJson<T = any>(ns: string | undefined, args: readonly string[]): T {
+export function ipJson<T = unknown>(ns: string | undefined, args: readonly string[]): T {
   const out = sh('ip', [...(ns ? ['-n', ns] : []), '-j', ...args]);
   return (out.trim() ? JSON.parse(out) : []) as T;
 }
 
-export interface LinkInfo { ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string; info_data?: any }; addr_info?: Array<{ local: string; prefixlen: number; family: string; scope: string }> }
+export interface LinkInfo { ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> }; addr_info?: Array<{ local: string; prefixlen: number; family: string; scope: string }> }
 
 export function links(ns?: string): LinkInfo[] {
   return ipJson<LinkInfo[]>(ns, ['-d', 'addr', 'show']);
@@ -150,8 +150,8 @@ export function inNetns(ns: string, argv: readonly string[]): { code: number; st
 }
 
 /** One interface with details and addresses (`ip -j -d addr show`), or undefined. */
-export function linkDetails(ns: string | undefined, ifname: string): (LinkInfo & Record<string, any>) | undefined {
-  return links(ns).find((l) => l.ifname === ifname) as (LinkInfo & Record<string, any>) | undefined;
+export function linkDetails(ns: string | undefined, ifname: string): (LinkInfo & Record<string, unknown>) | undefined {
+  return links(ns).find((l) => l.ifname === ifname) as (LinkInfo & Record<string, unknown>) | undefined;
 }
 
 /** rx/tx packet counters of an interface (`ip -s -j link show`). */
@@ -163,7 +163,7 @@ export function packetCounters(ns: string | undefined, ifname: string): { rx: nu
 }
 
 /** `tc -j ARGS` inside a namespace, parsed. */
-export function tcJson<T = any>(ns: string | undefined, args: readonly string[]): T {
+export function tcJson<T = unknown>(ns: string | undefined, args: readonly string[]): T {
   const out = sh('tc', [...(ns ? ['-n', ns] : []), '-j', ...args]);
   return (out.trim() ? JSON.parse(out) : []) as T;
 }

@@ -8,7 +8,7 @@
  * tmux is always called with an argument array (execFile), never through a
  * shell, so text sent with typeText() arrives byte for byte.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

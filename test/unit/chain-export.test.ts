@@ -254,7 +254,7 @@ describe('exportChain: beyond the seed', () => {
   });
 
   it('json: optional node fields, file routes, IPv6 and firewall rules', () => {
-    const json = JSON.parse(exportChain(chain, 'json'));
+    const json = JSON.parse(exportChain(chain, 'json')) as Record<'nodes' | 'routes' | 'firewall' | 'probes', unknown>;
     expect(json.nodes).toEqual([
       { name: 'client', forwarding: false, command: ['sleep', 'infinity'] },
       { name: 'host', forwarding: true },
@@ -409,7 +409,7 @@ describe('exportTopology', () => {
     });
 
     it('json: the vxlan keeps its vni, the vanished namespace its error', () => {
-      const json = JSON.parse(exportTopology(topology, 'json'));
+      const json = JSON.parse(exportTopology(topology, 'json')) as { nodes: unknown[]; links: unknown[] };
       expect(json.nodes[2]).toEqual({ name: 'blue', kind: 'netns', status: 'present', state: 'gone', error: 'namespace vanished' });
       expect(json.links[1]).toEqual({
         kind: 'vxlan', a: { node: 'green', ifname: 'vx0', addresses: ['10.8.0.1/24'] }, b: { node: 'host', ifname: 'eth0', addresses: [] }, vni: 42,

@@ -22,7 +22,7 @@ export function usageErrorOf(fn: () => unknown): UsageError {
     thrown = err;
   }
   if (thrown === undefined) throw new Error('expected a UsageError, but nothing was thrown');
-  if (!(thrown instanceof UsageError)) throw thrown;
+  if (!(thrown instanceof UsageError)) throw thrown as Error; // whatever fn threw, passed on
   return thrown;
 }
 

@@ -248,8 +248,9 @@ function mutate(base: unknown, mutations: readonly Mutation[]): unknown {
   for (const m of mutations) {
     const parentPath = m.path.slice(0, -1);
     const key = m.path.at(-1)!;
-    let parent: any = copy;
-    for (const k of parentPath) parent = parent?.[k];
+    // any document, any path: walked as plain records
+    let parent = copy as Record<string | number, unknown> | undefined;
+    for (const k of parentPath) parent = parent?.[k] as Record<string | number, unknown> | undefined;
     if (!parent || typeof parent !== 'object' || !(key in parent)) continue;
     if (m.op === 'set') parent[key] = m.value;
     else if (m.op === 'delete') {

@@ -20,7 +20,8 @@ function create(line: string): CreateCommand {
 /** Pairs each end of cmd with a namespace and what it holds now. */
 function ends(cmd: CreateCommand, placed: Array<[Namespace, Interface[]]>): PlannedEnd[] {
   const list = cmd.action === 'veth' ? cmd.ends : [cmd.end];
-  return list.map((end, i) => ({ end, ns: placed[i]![0], interfaces: placed[i]![1] }));
+  // the namespace's file stands for its identity here: two ends given one namespace share it
+  return list.map((end, i) => ({ end, ns: placed[i]![0], interfaces: placed[i]![1], nsIdentity: placed[i]![0].path }));
 }
 
 const HOST = { ns: hostNs, interfaces: [iface('lo', 'loopback'), iface('eth0'), iface('eth1')] };

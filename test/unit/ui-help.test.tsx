@@ -23,7 +23,10 @@ describe('HelpOverlay', () => {
     for (const line of lines) expect(cells(line)).toBeLessThanOrEqual(100);
     expect(lines[0]!.startsWith('╭')).toBe(true);
     expect(lines.at(-1)!.startsWith('╰')).toBe(true);
-    for (const { keys, action } of KEY_BINDINGS) expect(text).toContain(`${keys}`), expect(text).toContain(action);
+    for (const { keys, action } of KEY_BINDINGS) {
+      expect(text).toContain(`${keys}`);
+      expect(text).toContain(action);
+    }
     const starts = lines.map((l) => l.replace(/^│ /, ''));
     for (const verb of [...VERBS, ...TUI_VERBS]) {
       expect(starts.some((l) => l.startsWith(verb + ' ') || l.trimEnd().replace(/ *│$/, '') === verb), verb).toBe(true);

@@ -87,7 +87,7 @@ describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) =
   it('the chain drawing and the watch lines', () => {
     const nodes: ChainNode[] = [{ name: text, state: 'up' }, { name: 'router', state: 'up' }];
     const hops: ChainHop[] = [{ a: { node: text, ifname: 'e1', address: '10.0.1.1' }, b: { node: 'router', ifname: 'e2', address: '10.0.1.2' }, health: 'ok' }];
-    const watches = [{ id: 1, kind: 'http' as const, target: text, destination: 'http://10.0.3.2/', ok: true, detail: '200 8 ms' }];
+    const watches = [{ id: 1, kind: 'http' as const, target: text, destination: 'http://10.0.3.2/', ok: true, detail: '200 8 ms', recent: [] }];
     expectBordersIntact(
       <Panel title="chain" width={36} height={8} focused={false}>
         <ChainView nodes={nodes} hops={hops} width={36 - 4} />

@@ -216,7 +216,7 @@ describe('Prompt type-ahead', () => {
     let used = 0;
     const app = render(
       <Prompt focused history={new CommandHistory({ path: null })} completionContext={{ targets: [], interfaces: {} }}
-        onSubmit={(l) => submitted.push(l)} onLeave={() => {}} width={80}
+        onSubmit={(l) => { submitted.push(l); }} onLeave={() => {}} width={80}
         typeAhead={'ls\rkoko'} onTypeAheadUsed={() => { used++; }} />,
     );
     await new Promise((r) => setTimeout(r, 30));
