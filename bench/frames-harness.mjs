@@ -6,10 +6,10 @@ import { performance } from 'node:perf_hooks';
 import React from 'react';
 import { render } from 'ink';
 import chalk from 'chalk';
-import { App } from '../dist/ui/App.js';
-import { Session } from '../dist/ui/session.js';
+import { App } from '../dist/ui/components/App.js';
+import { Session } from '../dist/ui/session/session.js';
 import { CommandHistory } from '../dist/ui/history.js';
-import { createContext } from '../dist/commands/context.js';
+import { createContext } from '../dist/host/context.js';
 
 const KEYS = Number(process.env.FRAMES_KEYS ?? 40);
 const LINKS = Number(process.env.FRAMES_LINKS ?? 49);
@@ -19,7 +19,12 @@ const GAP_MS = 150;
 // as in tmux with TERM=xterm-256color
 chalk.level = 2;
 const writes = [];
-const stdout = new Writable({ write(chunk, encoding, done) { writes.push(performance.now()); done(); } });
+const stdout = new Writable({
+  write(chunk, encoding, done) {
+    writes.push(performance.now());
+    done();
+  },
+});
 Object.assign(stdout, { columns: 160, rows: 50, isTTY: true });
 const stdin = new PassThrough();
 Object.assign(stdin, { isTTY: true, setRawMode() {}, ref() {}, unref() {} });
@@ -28,12 +33,17 @@ const renderTimes = [];
 const session = new Session(createContext());
 session.start();
 const app = render(React.createElement(App, { session, history: new CommandHistory({ path: null }) }), {
-  stdout, stdin, stderr: new PassThrough(), exitOnCtrlC: false, patchConsole: false, maxFps: 20,
+  stdout,
+  stdin,
+  stderr: new PassThrough(),
+  exitOnCtrlC: false,
+  patchConsole: false,
+  maxFps: 20,
   onRender: ({ renderTime }) => renderTimes.push(renderTime),
 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 for (const t0 = performance.now(); (session.state.topology?.links.length ?? 0) < LINKS;) {
-  if (performance.now() - t0 > 20_000) throw new Error(`frames: ${session.state.topology?.links.length ?? "no"} links on this host after 20 s, not ${LINKS}`);
+  if (performance.now() - t0 > 20_000) throw new Error(`frames: ${session.state.topology?.links.length ?? 'no'} links on this host after 20 s, not ${LINKS}`);
   await sleep(20);
 }
 await sleep(2000);
@@ -60,6 +70,10 @@ for (const key of keys) {
 }
 app.unmount();
 session.stop();
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 console.log(JSON.stringify({ frames: latency.length, key_to_frame_ms: median(latency), ink_render_ms: median(inkRender) }));
 process.exit(0);

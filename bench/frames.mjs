@@ -18,7 +18,10 @@ const BIN = join(ROOT, 'bin', 'chainmail.js');
 const REPS = Number(process.env.FRAMES_REPS ?? 5);
 const NODES = 50;
 
-if (process.getuid?.() !== 0) { console.error('frames: needs root (network namespaces)'); process.exit(4); }
+if (process.getuid?.() !== 0) {
+  console.error('frames: needs root (network namespaces)');
+  process.exit(4);
+}
 const dir = mkdtempSync(join(tmpdir(), 'cmt-frames-'));
 const variants = { with: true, without: false };
 for (const [name, inkCache] of Object.entries(variants)) {
@@ -29,13 +32,25 @@ for (const [name, inkCache] of Object.entries(variants)) {
 
 const nodes = Array.from({ length: NODES }, (_, i) => `cmt-bf${i}`);
 const chain = join(dir, 'chain.yaml');
-writeFileSync(chain, [`name: cmt-bf${NODES}`, 'nodes:', ...nodes.map((n) => `  - ${n}`), 'links:',
-  ...nodes.slice(1).map((n, i) => `  - [${nodes[i]}:a${i}, ${n}:b${i}, 10.${i >> 8}.${i & 255}.0/24]`)].join('\n') + '\n');
+writeFileSync(
+  chain,
+  [
+    `name: cmt-bf${NODES}`,
+    'nodes:',
+    ...nodes.map((n) => `  - ${n}`),
+    'links:',
+    ...nodes.slice(1).map((n, i) => `  - [${nodes[i]}:a${i}, ${n}:b${i}, 10.${i >> 8}.${i & 255}.0/24]`),
+  ].join('\n') + '\n',
+);
 const cm = (args) => {
   const r = spawnSync(BIN, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`chainmail ${args.join(' ')}: ${r.stderr}`);
 };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const results = { with: [], without: [] };
 cm(['chain', 'up', chain]);
 try {
@@ -55,7 +70,11 @@ try {
 const of = (name, key) => Math.round(median(results[name].map((r) => r[key])) * 10) / 10;
 console.log(`median of ${REPS} runs (each the median of ~${results.with[0].frames} frames), 160x50, ${NODES}-node chain:`);
 console.log('                   with ink-cache   without   ratio');
-for (const [label, key] of [['key -> frame ms', 'key_to_frame_ms'], ['Ink render ms', 'ink_render_ms']]) {
-  const a = of('with', key), b = of('without', key);
+for (const [label, key] of [
+  ['key -> frame ms', 'key_to_frame_ms'],
+  ['Ink render ms', 'ink_render_ms'],
+]) {
+  const a = of('with', key),
+    b = of('without', key);
   console.log(`${label.padEnd(19)}${String(a).padStart(14)}${String(b).padStart(10)}${(b / a).toFixed(1).padStart(7)}x`);
 }

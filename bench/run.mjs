@@ -26,7 +26,11 @@ const STATE_DIR = '/var/run/chainmail/chains';
 const PREFIX = 'cmt-b';
 const SEED_RUNS = 5;
 const KOKO_RUNS = 10;
-const SCALE = [{ nodes: 10, runs: 3 }, { nodes: 50, runs: 3 }, { nodes: 200, runs: 3 }];
+const SCALE = [
+  { nodes: 10, runs: 3 },
+  { nodes: 50, runs: 3 },
+  { nodes: 200, runs: 3 },
+];
 /** node -e 0 runs before each section and at the end. */
 const NODE_START_RUNS = 6;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
@@ -83,7 +87,10 @@ const r1 = (x) => (x === undefined || x === null ? null : Math.round(x * 10) / 1
 
 function ourNamespaces() {
   const out = run('ip', ['netns', 'list'], { check: false }).stdout || '';
-  return out.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(PREFIX));
+  return out
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.startsWith(PREFIX));
 }
 
 function delNamespaces(names) {
@@ -99,7 +106,9 @@ function cleanupAll() {
   delNamespaces(ourNamespaces());
   try {
     for (const f of readdirSync(STATE_DIR)) if (f.startsWith(PREFIX)) rmSync(join(STATE_DIR, f), { force: true });
-  } catch { /* no state dir */ }
+  } catch {
+    /* no state dir */
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -116,13 +125,25 @@ function pathChain(name, nodes, ifA, ifB, subnetOf) {
 
 function seedChain() {
   const names = ['client', 'firewall', 'router', 'webserver'].map((n) => `${PREFIX}-${n}`);
-  return pathChain(`${PREFIX}-seed`, names, (i) => `link${2 * i + 1}`, (i) => `link${2 * i + 2}`, (i) => `10.0.${i + 1}`);
+  return pathChain(
+    `${PREFIX}-seed`,
+    names,
+    (i) => `link${2 * i + 1}`,
+    (i) => `link${2 * i + 2}`,
+    (i) => `10.0.${i + 1}`,
+  );
 }
 
 function scaleChain(n, tag = 's') {
   const names = Array.from({ length: n }, (_, i) => `${PREFIX}-${tag}${i}`);
   // link i: 10.(i/256).(i%256).0/24 — distinct and valid for i < 65536
-  return pathChain(`${PREFIX}-${tag}${n}`, names, (i) => `a${i}`, (i) => `b${i}`, (i) => `10.${Math.floor(i / 256)}.${i % 256}`);
+  return pathChain(
+    `${PREFIX}-${tag}${n}`,
+    names,
+    (i) => `a${i}`,
+    (i) => `b${i}`,
+    (i) => `10.${Math.floor(i / 256)}.${i % 256}`,
+  );
 }
 
 function chainYaml(c, probes = []) {
@@ -135,12 +156,20 @@ function chainYaml(c, probes = []) {
 /** The same routes chainmail derives for a path: defaults at the ends, every non-adjacent subnet in the middle. */
 function routes(c) {
   const out = []; // { ns, cmd }
-  const L = c.links, N = c.nodes.length;
+  const L = c.links,
+    N = c.nodes.length;
   for (let i = 0; i < N; i++) {
     const ns = c.nodes[i];
-    if (i === 0) { out.push({ ns, route: `default via ${L[0].addrB} dev ${L[0].ifa}` }); continue; }
-    if (i === N - 1) { out.push({ ns, route: `default via ${L[N - 2].addrA} dev ${L[N - 2].ifb}` }); continue; }
-    const left = L[i - 1], right = L[i];
+    if (i === 0) {
+      out.push({ ns, route: `default via ${L[0].addrB} dev ${L[0].ifa}` });
+      continue;
+    }
+    if (i === N - 1) {
+      out.push({ ns, route: `default via ${L[N - 2].addrA} dev ${L[N - 2].ifb}` });
+      continue;
+    }
+    const left = L[i - 1],
+      right = L[i];
     for (let j = 0; j < i - 1; j++) out.push({ ns, route: `${L[j].subnet} via ${left.addrA} dev ${left.ifb}` });
     for (let j = i + 1; j < L.length; j++) out.push({ ns, route: `${L[j].subnet} via ${right.addrB} dev ${right.ifa}` });
   }
@@ -218,20 +247,28 @@ function benchSeed(dir, bins) {
     floors.batch_floor.push(timeFloor(c));
     delNamespaces(c.nodes);
   }
-  return Object.fromEntries(bins.map((b) => [b.name, {
-    runs: SEED_RUNS,
-    chainmail_ms: r1(median(res[b.name].chainmail)),
-    // the time chain up reports for its own work: the CLI's wall time less Node's start and module loading
-    chainmail_own_ms: r1(median(res[b.name].own)),
-    ip_script_ms: r1(median(floors.ip_script)),
-    batch_floor_ms: r1(median(floors.batch_floor)),
-    ip_commands: ipScript(c).split('\n').filter((l) => l.startsWith('ip ')).length,
-    samples: samplesOf({ ...res[b.name], ...floors }),
-  }]));
+  return Object.fromEntries(
+    bins.map((b) => [
+      b.name,
+      {
+        runs: SEED_RUNS,
+        chainmail_ms: r1(median(res[b.name].chainmail)),
+        // the time chain up reports for its own work: the CLI's wall time less Node's start and module loading
+        chainmail_own_ms: r1(median(res[b.name].own)),
+        ip_script_ms: r1(median(floors.ip_script)),
+        batch_floor_ms: r1(median(floors.batch_floor)),
+        ip_commands: ipScript(c)
+          .split('\n')
+          .filter((l) => l.startsWith('ip ')).length,
+        samples: samplesOf({ ...res[b.name], ...floors }),
+      },
+    ]),
+  );
 }
 
 /** ls's baseline: every namespace on the host read by `ip -j` three times (addresses, routes, links). */
-const LS_LOOP = 'for ns in $(ip netns list | cut -d" " -f1); do ip -n "$ns" -j addr show >/dev/null; ip -n "$ns" -j route show >/dev/null; ip -n "$ns" -j link show >/dev/null; done';
+const LS_LOOP =
+  'for ns in $(ip netns list | cut -d" " -f1); do ip -n "$ns" -j addr show >/dev/null; ip -n "$ns" -j route show >/dev/null; ip -n "$ns" -j link show >/dev/null; done';
 
 function benchScale(dir, { nodes, runs }, bins) {
   const c = scaleChain(nodes);
@@ -253,12 +290,23 @@ function benchScale(dir, { nodes, runs }, bins) {
     floors.floor.push(timeFloor(c));
     delNamespaces(c.nodes);
   }
-  return Object.fromEntries(bins.map((b) => [b.name, {
-    nodes, runs, routes: routes(c).length,
-    up_ms: r1(median(s[b.name].up)), up_own_ms: r1(median(s[b.name].own)), batch_floor_ms: r1(median(floors.floor)),
-    ls_ms: r1(median(s[b.name].ls)), ls_loop_ms: r1(median(floors.lsLoop)), down_ms: r1(median(s[b.name].down)),
-    samples: samplesOf({ ...s[b.name], ...floors }),
-  }]));
+  return Object.fromEntries(
+    bins.map((b) => [
+      b.name,
+      {
+        nodes,
+        runs,
+        routes: routes(c).length,
+        up_ms: r1(median(s[b.name].up)),
+        up_own_ms: r1(median(s[b.name].own)),
+        batch_floor_ms: r1(median(floors.floor)),
+        ls_ms: r1(median(s[b.name].ls)),
+        ls_loop_ms: r1(median(floors.lsLoop)),
+        down_ms: r1(median(s[b.name].down)),
+        samples: samplesOf({ ...s[b.name], ...floors }),
+      },
+    ]),
+  );
 }
 
 /**
@@ -296,14 +344,22 @@ function spawnTimed(cmd, args, env) {
 }
 
 function benchKoko(dir, bins) {
-  const A = `${PREFIX}-ka`, B = `${PREFIX}-kb`;
+  const A = `${PREFIX}-ka`,
+    B = `${PREFIX}-kb`;
   const script = join(dir, 'koko-ip.sh');
-  writeFileSync(script, [
-    '#!/bin/bash', 'set -e',
-    `ip link add x netns ${A} type veth peer name y netns ${B}`,
-    `ip -n ${A} addr add 10.9.0.1/24 dev x`, `ip -n ${B} addr add 10.9.0.2/24 dev y`,
-    `ip -n ${A} link set x up`, `ip -n ${B} link set y up`, '',
-  ].join('\n'));
+  writeFileSync(
+    script,
+    [
+      '#!/bin/bash',
+      'set -e',
+      `ip link add x netns ${A} type veth peer name y netns ${B}`,
+      `ip -n ${A} addr add 10.9.0.1/24 dev x`,
+      `ip -n ${B} addr add 10.9.0.2/24 dev y`,
+      `ip -n ${A} link set x up`,
+      `ip -n ${B} link set y up`,
+      '',
+    ].join('\n'),
+  );
   run('ip', ['netns', 'add', A]);
   run('ip', ['netns', 'add', B]);
   const k = perBin(bins, ['koko']);
@@ -320,15 +376,25 @@ function benchKoko(dir, bins) {
   } finally {
     delNamespaces([A, B]);
   }
-  return Object.fromEntries(bins.map((b) => [b.name, {
-    runs: KOKO_RUNS, koko_ms: r1(median(k[b.name].koko)), koko_ip_ms: r1(median(p)), samples: { koko: k[b.name].koko.map(r1), ip: p.map(r1) },
-  }]));
+  return Object.fromEntries(
+    bins.map((b) => [
+      b.name,
+      {
+        runs: KOKO_RUNS,
+        koko_ms: r1(median(k[b.name].koko)),
+        koko_ip_ms: r1(median(p)),
+        samples: { koko: k[b.name].koko.map(r1), ip: p.map(r1) },
+      },
+    ]),
+  );
 }
 
 function benchDetectHeal(dir, bin) {
   const cm = cmOf(bin);
   const c = scaleChain(5, 'h');
-  const first = c.nodes[0], last = c.nodes[4], middle = c.nodes[2];
+  const first = c.nodes[0],
+    last = c.nodes[4],
+    middle = c.nodes[2];
   const file = join(dir, 'heal.yaml');
   writeFileSync(file, chainYaml(c, [`{ from: ${first}, ping: ${last} }`]));
   cm(['chain', 'up', file]);
@@ -337,11 +403,15 @@ function benchDetectHeal(dir, bin) {
     if (!before.ok) throw new Error('5-node chain not ok before the kill');
     const t0 = performance.now();
     run('ip', ['netns', 'del', middle]);
-    let polls = 0, detect;
+    let polls = 0,
+      detect;
     for (;;) {
       polls++;
       const st = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
-      if (!st.ok && st.items.some((i) => i.what === middle && !i.ok)) { detect = performance.now() - t0; break; }
+      if (!st.ok && st.items.some((i) => i.what === middle && !i.ok)) {
+        detect = performance.now() - t0;
+        break;
+      }
       if (performance.now() - t0 > 30000) throw new Error('kill not detected within 30 s');
     }
     const h = cm(['chain', 'heal', file, '--json'], { check: false });
@@ -413,7 +483,10 @@ function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime stime cutime cstime are fields 14-17 (1-based) of the whole line: 11-14 after the name
-  const ticks = fields.slice(11, 15).map(Number).reduce((a, b) => a + b, 0);
+  const ticks = fields
+    .slice(11, 15)
+    .map(Number)
+    .reduce((a, b) => a + b, 0);
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return { ticks, rssKb };
 }
@@ -446,8 +519,27 @@ async function benchTui(dir, { idleSeconds }, bin) {
   try {
     const t0 = performance.now();
     // the pane stays after the program ends, so a crash is seen (and said) instead of an empty screen
-    tmux(['new-session', '-d', '-s', TMUX_SESSION, '-x', '160', '-y', '50', 'env', 'TERM=xterm-256color', `HOME=${home}`, bin.bin,
-      ';', 'set-option', '-w', '-t', `=${TMUX_SESSION}:`, 'remain-on-exit', 'on']);
+    tmux([
+      'new-session',
+      '-d',
+      '-s',
+      TMUX_SESSION,
+      '-x',
+      '160',
+      '-y',
+      '50',
+      'env',
+      'TERM=xterm-256color',
+      `HOME=${home}`,
+      bin.bin,
+      ';',
+      'set-option',
+      '-w',
+      '-t',
+      `=${TMUX_SESSION}:`,
+      'remain-on-exit',
+      'on',
+    ]);
     const pid = Number(tmux(['display-message', '-p', '-t', `=${TMUX_SESSION}:`, '#{pane_pid}']).stdout.trim());
     await waitScreen((s) => / chainmail /.test(s), 20000, 'the first frame');
     const firstPaint = performance.now() - t0;
@@ -464,7 +556,7 @@ async function benchTui(dir, { idleSeconds }, bin) {
     }
     const end = procStat(pid);
     const clk = Number(run('getconf', ['CLK_TCK']).stdout.trim()) || 100;
-    const idleCpuPct = ((end.ticks - start.ticks) / clk) / ((performance.now() - tStart) / 1000) * 100;
+    const idleCpuPct = ((end.ticks - start.ticks) / clk / ((performance.now() - tStart) / 1000)) * 100;
 
     // prompt: Enter on a koko line -> the new link drawn. The targets filter shows only pa,
     // whose details panel then lists the new interface, whatever else the host is doing
@@ -506,11 +598,15 @@ async function benchTui(dir, { idleSeconds }, bin) {
     }
     return {
       nodes: 50,
-      first_frame_ms: r1(firstFrame), first_paint_ms: r1(firstPaint),
-      idle_cpu_pct: r1(idleCpuPct), idle_seconds: idleSeconds,
+      first_frame_ms: r1(firstFrame),
+      first_paint_ms: r1(firstPaint),
+      idle_cpu_pct: r1(idleCpuPct),
+      idle_seconds: idleSeconds,
       rss_mb: r1(Math.max(...rss) / 1024),
-      prompt_samples: prompt.map(r1), prompt_ms: r1(median(prompt)),
-      echo_samples: echo.map(r1), echo_ms: r1(median(echo)),
+      prompt_samples: prompt.map(r1),
+      prompt_ms: r1(median(prompt)),
+      echo_samples: echo.map(r1),
+      echo_ms: r1(median(echo)),
     };
   } finally {
     tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'q'], { check: false });
@@ -541,7 +637,7 @@ function floorTable(res, ns) {
   if (s) {
     rows.push(['seed chain up vs ip script', s.chainmail_ms, s.ip_script_ms, ratio(s.chainmail_ms, s.ip_script_ms), `${s.runs}`]);
     rows.push(['seed chain up vs ip -batch', s.chainmail_ms, s.batch_floor_ms, ratio(s.chainmail_ms, s.batch_floor_ms), `${s.runs}`]);
-    rows.push(['  same, chain up\'s own time (no Node start)', s.chainmail_own_ms, s.batch_floor_ms, ratio(s.chainmail_own_ms, s.batch_floor_ms), `${s.runs}`]);
+    rows.push(["  same, chain up's own time (no Node start)", s.chainmail_own_ms, s.batch_floor_ms, ratio(s.chainmail_own_ms, s.batch_floor_ms), `${s.runs}`]);
   }
   for (const x of res.scale ?? []) {
     const runs = x.runs === 1 ? '1 (single run)' : `${x.runs}`;
@@ -552,7 +648,7 @@ function floorTable(res, ns) {
   }
   if (res.koko) rows.push(['koko veth+2 addrs vs ip script', res.koko.koko_ms, res.koko.koko_ip_ms, ratio(res.koko.koko_ms, res.koko.koko_ip_ms), `${res.koko.runs}`]);
   if (ns) {
-    rows.push(['node -e 0 (any Node CLI\'s floor; as this bin starts it)', ns.node_start_ms, '', '', `${ns.runs}`]);
+    rows.push(["node -e 0 (any Node CLI's floor; as this bin starts it)", ns.node_start_ms, '', '', `${ns.runs}`]);
     if (ns.node_start_without_extra_ca_ms !== null) rows.push(['  same, without NODE_EXTRA_CA_CERTS', ns.node_start_without_extra_ca_ms, '', '', `${ns.runs}`]);
   }
   const dh = res.detect_heal;
@@ -617,12 +713,18 @@ function comparison(res) {
   const [after, before] = BINS;
   const rows = [];
   for (const [what, get, withNode, runs] of cases(res.after)) {
-    const a = get(res.after), b = get(res.before);
+    const a = get(res.after),
+      b = get(res.before);
     const less = withNode === true && ns ? [r1(b - startOf(before)), r1(a - startOf(after))] : [null, null];
     rows.push({
-      what, runs, before: b, after: a, ratio: b ? Math.round((a / b) * 100) / 100 : null,
+      what,
+      runs,
+      before: b,
+      after: a,
+      ratio: b ? Math.round((a / b) * 100) / 100 : null,
       includes_node_start: withNode,
-      before_without_node: less[0], after_without_node: less[1],
+      before_without_node: less[0],
+      after_without_node: less[1],
       ratio_without_node: less[0] && less[1] ? Math.round((less[1] / less[0]) * 100) / 100 : null,
     });
   }
@@ -633,14 +735,25 @@ function comparisonTable(rows, ns) {
   const [after, before] = BINS;
   const table = [['what', 'before', 'after', 'ratio', 'before - Node', 'after - Node', 'ratio', 'runs']];
   for (const r of rows) {
-    table.push([r.what, r.before, r.after, r.ratio ?? '-', r.before_without_node ?? (r.includes_node_start === 'several' ? 'n/a' : ''), r.after_without_node ?? (r.includes_node_start === 'several' ? 'n/a' : ''), r.ratio_without_node ?? '', r.runs]);
+    table.push([
+      r.what,
+      r.before,
+      r.after,
+      r.ratio ?? '-',
+      r.before_without_node ?? (r.includes_node_start === 'several' ? 'n/a' : ''),
+      r.after_without_node ?? (r.includes_node_start === 'several' ? 'n/a' : ''),
+      r.ratio_without_node ?? '',
+      r.runs,
+    ]);
   }
-  const note = ns ? [
-    '',
-    `Times in ms (median of the runs), except CPU % and MB; ratio = after / before. "- Node" columns: less Node's own start`,
-    `as each bin starts it (median of ${ns.runs}, taken between the sections): after ${nodeStartOf(ns, after)} ms (\`node -e 0\` in this environment),`,
-    `before ${nodeStartOf(ns, before)} ms${before.startsWithoutCa ? ' (without NODE_EXTRA_CA_CERTS, which its #! line dropped)' : ''}. n/a: several CLI runs in one figure.`,
-  ] : [];
+  const note = ns
+    ? [
+        '',
+        `Times in ms (median of the runs), except CPU % and MB; ratio = after / before. "- Node" columns: less Node's own start`,
+        `as each bin starts it (median of ${ns.runs}, taken between the sections): after ${nodeStartOf(ns, after)} ms (\`node -e 0\` in this environment),`,
+        `before ${nodeStartOf(ns, before)} ms${before.startsWithoutCa ? ' (without NODE_EXTRA_CA_CERTS, which its #! line dropped)' : ''}. n/a: several CLI runs in one figure.`,
+      ]
+    : [];
   return [markdown(table), ...note].join('\n');
 }
 
@@ -668,20 +781,32 @@ async function runsOf(runs, section) {
 }
 
 async function main() {
-  if (process.getuid?.() !== 0) { console.error('bench: needs root (network namespaces)'); process.exit(4); }
+  if (process.getuid?.() !== 0) {
+    console.error('bench: needs root (network namespaces)');
+    process.exit(4);
+  }
   for (const b of BINS.slice(1)) {
-    if (!existsSync(join(b.root, 'dist', 'bundle', 'main.js'))) { console.error(`bench: ${b.root} is not built (npm ci && npm run build there)`); process.exit(1); }
+    if (!existsSync(join(b.root, 'dist', 'bundle', 'main.js'))) {
+      console.error(`bench: ${b.root} is not built (npm ci && npm run build there)`);
+      process.exit(1);
+    }
   }
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'cmt-bench-'));
   let ok = false;
-  const onSignal = () => { cleanupAll(); rmSync(dir, { recursive: true, force: true }); process.exit(130); };
+  const onSignal = () => {
+    cleanupAll();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     cleanupAll();
     const byBin = Object.fromEntries(BINS.map((b) => [b.name, {}]));
-    const put = (section, results) => { for (const b of BINS) byBin[b.name][section] = results[b.name]; };
+    const put = (section, results) => {
+      for (const b of BINS) byBin[b.name][section] = results[b.name];
+    };
     const res = { when: new Date().toISOString(), node: process.version, baseline: BASELINE ?? null };
     const step = (what) => {
       console.error(`bench: ${what} (${((performance.now() - started) / 1000).toFixed(0)} s) ...`);
@@ -745,9 +870,15 @@ async function main() {
     cleanupAll();
     rmSync(dir, { recursive: true, force: true });
     const left = ourNamespaces();
-    if (left.length) { console.error(`bench: namespaces left: ${left.join(', ')}`); ok = false; }
+    if (left.length) {
+      console.error(`bench: namespaces left: ${left.join(', ')}`);
+      ok = false;
+    }
   }
   if (!ok) process.exitCode = 1;
 }
 
-main().catch((e) => { console.error(`bench: ${e.stack || e}`); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(`bench: ${e.stack || e}`);
+  process.exitCode = 1;
+});

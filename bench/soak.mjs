@@ -164,7 +164,9 @@ function fdTargets(pid) {
   for (const fd of names) {
     try {
       out.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
-    } catch { /* closed meanwhile */ }
+    } catch {
+      /* closed meanwhile */
+    }
   }
   return out;
 }
@@ -222,12 +224,21 @@ function sampleProcess(pid, previousOthers) {
   const ownFds = fdList.length - monitors - 2 * others.size;
   const containers = runningContainers();
   return {
-    alive: true, rssKb, cpuS, fds: fdList.length, ownFds, nonSocketFds,
-    children: kids.length, monitors, staleMonitors,
+    alive: true,
+    rssKb,
+    cpuS,
+    fds: fdList.length,
+    ownFds,
+    nonSocketFds,
+    children: kids.length,
+    monitors,
+    staleMonitors,
     extraMonitors: monitors - names.size - containers,
     otherChildren: others.size,
     lingering: [...others].filter((k) => previousOthers?.has(k)).length,
-    netnsOnHost: names.size, containers, others,
+    netnsOnHost: names.size,
+    containers,
+    others,
   };
 }
 
@@ -342,12 +353,30 @@ class Ui {
     // env(1) execs the bin, whose `#!` line execs node: the pane's pid is the UI's node process; the pane
     // stays after it ends (remain-on-exit) so a crash's last screen and status can be read
     tmux([
-      'new-session', '-d', '-s', this.session, '-x', '120', '-y', '32', '-c', ROOT,
-      'env', 'TERM=xterm-256color', `HOME=${this.home}`, 'CI=true',
+      'new-session',
+      '-d',
+      '-s',
+      this.session,
+      '-x',
+      '120',
+      '-y',
+      '32',
+      '-c',
+      ROOT,
+      'env',
+      'TERM=xterm-256color',
+      `HOME=${this.home}`,
+      'CI=true',
       // SOAK_NODE_OPTIONS: node options for the UI alone, e.g. "--heapsnapshot-signal=SIGUSR2" to look for a leak
       ...(process.env.SOAK_NODE_OPTIONS ? [`NODE_OPTIONS=${process.env.SOAK_NODE_OPTIONS}`] : []),
       BIN,
-      ';', 'set-option', '-w', '-t', this.target, 'remain-on-exit', 'on',
+      ';',
+      'set-option',
+      '-w',
+      '-t',
+      this.target,
+      'remain-on-exit',
+      'on',
     ]);
     this.pid = Number(this.display('#{pane_pid}'));
   }
@@ -412,7 +441,7 @@ function printTable(summary) {
     ['  others (pings, reads)', summary.otherChildren],
     ['  others alive 5 s later *', summary.lingering],
     ['open descriptors (all)', summary.fds],
-    ['  less children\'s stdio *', summary.ownFds],
+    ["  less children's stdio *", summary.ownFds],
     ['  not sockets *', summary.nonSocketFds],
     ['namespaces on the host', summary.netnsOnHost],
     ['running containers', summary.containers],
@@ -490,12 +519,16 @@ function summarize(samples) {
 function judge(summary) {
   const failures = [];
   const rssGrowth = ((summary.rssFloorMb.end - summary.rssFloorMb.start) / summary.rssFloorMb.start) * 100;
-  if (rssGrowth >= RSS_LIMIT_PCT) failures.push(`RSS grew ${r1(rssGrowth)}% after warm-up (lowest of the first and last two minutes: ${summary.rssFloorMb.start} -> ${summary.rssFloorMb.end} MB; limit ${RSS_LIMIT_PCT}%)`);
+  if (rssGrowth >= RSS_LIMIT_PCT)
+    failures.push(
+      `RSS grew ${r1(rssGrowth)}% after warm-up (lowest of the first and last two minutes: ${summary.rssFloorMb.start} -> ${summary.rssFloorMb.end} MB; limit ${RSS_LIMIT_PCT}%)`,
+    );
   // raw counts follow what the host holds (others' namespaces too); these do not
   const grew = (/** @type {{ start: number, end: number }} */ m, /** @type {number} */ slack) => m.end > m.start + slack;
   if (grew(summary.staleMonitors, CHILD_SLACK)) failures.push(`monitors of deleted namespaces grew: ${summary.staleMonitors.start} -> ${summary.staleMonitors.end}`);
   // fewer monitors than targets (negative) is the UI lagging behind, not a leak: only growth above zero counts
-  if (grew({ start: Math.max(0, summary.extraMonitors.start), end: summary.extraMonitors.end }, CHILD_SLACK)) failures.push(`monitors beyond one per namespace and container grew: ${summary.extraMonitors.start} -> ${summary.extraMonitors.end}`);
+  if (grew({ start: Math.max(0, summary.extraMonitors.start), end: summary.extraMonitors.end }, CHILD_SLACK))
+    failures.push(`monitors beyond one per namespace and container grew: ${summary.extraMonitors.start} -> ${summary.extraMonitors.end}`);
   if (grew(summary.lingering, CHILD_SLACK)) failures.push(`children other than monitors that stay grew: ${summary.lingering.start} -> ${summary.lingering.end}`);
   if (grew(summary.ownFds, 4 * FD_SLACK)) failures.push(`open descriptors other than children's stdio grew: ${summary.ownFds.start} -> ${summary.ownFds.end}`);
   if (grew(summary.nonSocketFds, FD_SLACK)) failures.push(`open descriptors that are not sockets grew: ${summary.nonSocketFds.start} -> ${summary.nonSocketFds.end}`);
@@ -587,7 +620,9 @@ async function main() {
         samples.push({ t: Date.now() - t0, ...rest, header: header ?? null });
         if (Date.now() - lastReport >= 60_000) {
           lastReport = Date.now();
-          console.error(`soak: ${r1((Date.now() - t0) / 60_000)} min: RSS ${r1(p.rssKb / 1024)} MB, cpu ${r1(p.cpuS)} s, children ${p.children} (monitors ${p.monitors}), fds ${p.fds}, namespaces ${p.netnsOnHost}`);
+          console.error(
+            `soak: ${r1((Date.now() - t0) / 60_000)} min: RSS ${r1(p.rssKb / 1024)} MB, cpu ${r1(p.cpuS)} s, children ${p.children} (monitors ${p.monitors}), fds ${p.fds}, namespaces ${p.netnsOnHost}`,
+          );
         }
       }
       await sleep(Math.max(0, TICK_MS - (Date.now() - tickStart)));
@@ -600,7 +635,10 @@ async function main() {
         const h = ui.header();
         return h && h.netns === netnsNames().length ? h : undefined;
       }, 20_000);
-      if (!agreed) verdict.failures.push(`after the churn the header does not count the namespaces on the host (${netnsNames().length}): ${ui.header() ? JSON.stringify(ui.header()) : 'no header'}`);
+      if (!agreed)
+        verdict.failures.push(
+          `after the churn the header does not count the namespaces on the host (${netnsNames().length}): ${ui.header() ? JSON.stringify(ui.header()) : 'no header'}`,
+        );
     }
 
     // and it quits cleanly, taking its children with it
@@ -613,7 +651,13 @@ async function main() {
       else if (ended.status !== '0' && ended.status !== '') verdict.failures.push(`the UI exited with status ${ended.status}`);
       await sleep(1000);
       const orphans = before.filter((p) => existsSync(`/proc/${p}`) && cmdline(p)[0] === 'ip');
-      if (orphans.length) verdict.failures.push(`${orphans.length} child processes outlived the UI: ${orphans.slice(0, 5).map((p) => cmdline(p).join(' ')).join('; ')}`);
+      if (orphans.length)
+        verdict.failures.push(
+          `${orphans.length} child processes outlived the UI: ${orphans
+            .slice(0, 5)
+            .map((p) => cmdline(p).join(' '))
+            .join('; ')}`,
+        );
     }
   } catch (err) {
     verdict.failures.push(`soak harness: ${/** @type {Error} */ (err).message}`);
@@ -656,7 +700,9 @@ async function main() {
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'soak.json'), JSON.stringify(result, null, 2) + '\n');
   const c = world.counts;
-  console.log(`\nchurn: ${c.linksMade} links made, ${c.linksRemoved} removed; ${c.namespacesMade} namespaces made, ${c.namespacesRemoved} removed; ${c.failures} failed steps`);
+  console.log(
+    `\nchurn: ${c.linksMade} links made, ${c.linksRemoved} removed; ${c.namespacesMade} namespaces made, ${c.namespacesRemoved} removed; ${c.failures} failed steps`,
+  );
   if (cpuTotal !== null) console.log(`UI CPU over the run: ${cpuTotal}% of one core`);
   console.log('written bench/results/soak.json');
   if (verdict.failures.length) {

@@ -85,7 +85,9 @@ export function bundleSettings(root, { inkCache = true } = {}) {
       // growing by megabytes a minute under a steady stream of kernel events)
       define: { 'process.env.NODE_ENV': '"production"' },
     },
-    unused: () => expected.filter((name) => !used.has(name)).map((name) =>
-      `Ink no longer imports ${name}: see ${name in INK_CACHE ? 'src/ui/ink-cache/' : 'INK_SETTLED in scripts/bundle-settings.mjs'}`),
+    unused: () =>
+      expected
+        .filter((name) => !used.has(name))
+        .map((name) => `Ink no longer imports ${name}: see ${name in INK_CACHE ? 'src/ui/ink-cache/' : 'INK_SETTLED in scripts/bundle-settings.mjs'}`),
   };
 }

@@ -45,7 +45,10 @@ export async function applyUpActions(
     const names = batches.namespaces;
     record.createdNodes.push(...names);
     await writeRecord(record);
-    const failure = await runBatch(['ip', '-batch', '-'], names.map((n) => `netns add ${n}`));
+    const failure = await runBatch(
+      ['ip', '-batch', '-'],
+      names.map((n) => `netns add ${n}`),
+    );
     if (failure) {
       // not knowing how far it got, everything stays on record: down takes what is there
       const made = new Set(names.slice(0, failure.done ?? names.length));
@@ -75,8 +78,15 @@ export async function applyUpActions(
   }
 
   checkpoint();
-  const nodes = new Set([...batches.staleEnds.map((e) => e.node), ...batches.links.flatMap((l) => [l.a.node, l.b.node]), ...batches.perNode.keys(), ...batches.ipv6.keys(),
-    ...batches.forwarding, ...batches.rules.map((r) => r.node), ...batches.serves.map((s) => s.node)]);
+  const nodes = new Set([
+    ...batches.staleEnds.map((e) => e.node),
+    ...batches.links.flatMap((l) => [l.a.node, l.b.node]),
+    ...batches.perNode.keys(),
+    ...batches.ipv6.keys(),
+    ...batches.forwarding,
+    ...batches.rules.map((r) => r.node),
+    ...batches.serves.map((s) => s.node),
+  ]);
   const namespaces = new Map<string, Namespace>();
   await forEachLimit([...nodes], PARALLEL, async (node) => {
     const ns = await locate(node);
@@ -101,8 +111,10 @@ export async function applyUpActions(
     const ends = batches.links.map((l) => `${l.a.node}:${l.a.ifname}`);
     record.createdLinks.push(...ends);
     await writeRecord(record);
-    const failure = await runBatch(['ip', '-batch', '-'], batches.links.map((l, i) =>
-      linkAddLine(l, (node) => nsOf(node).path, [firstIndex + 2 * i, firstIndex + 2 * i + 1])));
+    const failure = await runBatch(
+      ['ip', '-batch', '-'],
+      batches.links.map((l, i) => linkAddLine(l, (node) => nsOf(node).path, [firstIndex + 2 * i, firstIndex + 2 * i + 1])),
+    );
     if (failure) {
       const failed = failure.done ?? ends.length;
       const made = new Set(ends.slice(0, failed));
@@ -121,7 +133,9 @@ export async function applyUpActions(
   });
 
   const forwarding = forEachLimit(batches.forwarding, PARALLEL, async (node) => {
-    await ctx.execute([{ describe: `turn forwarding on in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) }]);
+    await ctx.execute([
+      { describe: `turn forwarding on in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) },
+    ]);
     if (!record.createdNodes.includes(node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), node];
   });
   const perNode = forEachLimit([...batches.perNode], PARALLEL, async ([node, lines]) => {
@@ -143,7 +157,9 @@ export async function applyUpActions(
   try {
     await forEachLimit([...rulesByNode], PARALLEL, async ([node, rules]) => {
       for (const rule of rules) {
-        await ctx.execute([{ describe: `add firewall rule in ${node}: ${rule.join(' ')}`, argv: commandIn(nsOf(node), ['iptables', '-w', '5', '-A', 'FORWARD', ...rule]) }]);
+        await ctx.execute([
+          { describe: `add firewall rule in ${node}: ${rule.join(' ')}`, argv: commandIn(nsOf(node), ['iptables', '-w', '5', '-A', 'FORWARD', ...rule]) },
+        ]);
         record.addedRules.push({ node, rule });
       }
     });
@@ -176,7 +192,11 @@ async function runBatch(argv: string[], lines: readonly string[]): Promise<Batch
 }
 
 function batchError(what: string, failure: BatchFailure): KernelError {
-  const said = failure.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^Command failed -:/.test(l)).join(' / ');
+  const said = failure.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Command failed -:/.test(l))
+    .join(' / ');
   return new KernelError(`failed to ${what}: ${explainFailure(failure.stderr)}`, failure.stderr, [
     `  kernel said: ${said}`,
     '  what was made before it is on record: chain up completes it, chain down removes it',
@@ -208,7 +228,10 @@ async function startServer(action: Extract<UpAction, { kind: 'serve' }>, ns: Nam
     return;
   }
   // it outlives chainmail (chain down stops it, by the pid on record)
-  const pid = startDetached(['nsenter', `--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])], NODE_CHILD_ENV);
+  const pid = startDetached(
+    ['nsenter', `--net=${ns.path}`, '--', process.execPath, SERVER, String(action.port), action.node, ...(action.body ? [action.body] : [])],
+    NODE_CHILD_ENV,
+  );
   if (!pid) throw new ChainmailError(`cannot start a web server in ${action.node}`);
   record.servers[action.node] = pid;
   await waitForListener(ns, action.port);

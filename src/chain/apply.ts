@@ -37,7 +37,10 @@ async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandCo
 /** A node of that name exists, running or not. */
 async function nodeExists(name: string, options: ChainOptions, ctx: CommandContext): Promise<boolean> {
   if (options.docker) return (await ctx.docker.find(name)) !== undefined;
-  return access(`${NETNS_DIR}/${name}`).then(() => true, () => false);
+  return access(`${NETNS_DIR}/${name}`).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Our web server, still running: a pid alone could by now belong to another process. */
@@ -56,7 +59,10 @@ function serverAlive(pid: number | undefined): boolean {
  * or not), so that none is looked up twice.
  */
 export async function observeChain(
-  desired: DesiredChain, options: ChainOptions, ctx: CommandContext, record?: ChainRecord,
+  desired: DesiredChain,
+  options: ChainOptions,
+  ctx: CommandContext,
+  record?: ChainRecord,
   located: ReadonlyMap<string, Namespace | undefined> = new Map(),
 ) {
   const namespaces = new Map<string, Namespace>();
@@ -71,10 +77,18 @@ export async function observeChain(
     }
     namespaces.set(n.name, ns);
     const wantedRules = desired.firewall.filter((r) => r.node === n.name);
-    const [{ interfaces, routes, forwarding: { ipv4: forwarding } }, rules] = await Promise.all([
+    const [
+      {
+        interfaces,
+        routes,
+        forwarding: { ipv4: forwarding },
+      },
+      rules,
+    ] = await Promise.all([
       readNodeState(ns),
-      Promise.all(wantedRules.map(async (r) =>
-        (await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
+      Promise.all(
+        wantedRules.map(async (r) => ((await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
+      ),
     ]);
     const serving = options.docker ? await dockerServing(n.name, ctx) : serverAlive(record?.servers[n.name]);
     observed.set(n.name, { exists: true, interfaces, routes, forwarding, rules: rules.filter((r): r is string => r !== undefined), serving });
@@ -118,20 +132,33 @@ export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?
 
 /** Read, plan and make, with the chain and its existing nodes locked. */
 async function bringUp(
-  spec: ChainSpec, desired: DesiredChain, record: ChainRecord, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext, started: number,
+  spec: ChainSpec,
+  desired: DesiredChain,
+  record: ChainRecord,
+  options: ChainOptions & { dryRun?: boolean },
+  ctx: CommandContext,
+  started: number,
   located: ReadonlyMap<string, Namespace | undefined>,
 ): Promise<UpReport> {
   const { observed, namespaces } = await observeChain(desired, options, ctx, record, located);
   const planned = planChainUp(desired, observed, new Set(record.createdLinks));
   // a route on a node the chain did not create is the user's: chainmail does not overwrite it
-  const foreignRoutes = planned.actions.filter((a): a is Extract<UpAction, { kind: 'replace-route' }> =>
-    a.kind === 'replace-route' && !record.createdNodes.includes(a.route.node));
+  const foreignRoutes = planned.actions.filter(
+    (a): a is Extract<UpAction, { kind: 'replace-route' }> => a.kind === 'replace-route' && !record.createdNodes.includes(a.route.node),
+  );
   const actions = planned.actions.filter((a) => !foreignRoutes.includes(a as never));
-  const conflicts = [...planned.conflicts, ...foreignRoutes.map((a) => ({
-    message: `${a.route.node} already has a route to ${a.route.destination.kind === 'default' ? 'default' : formatCidr(a.route.destination.prefix)} (${a.was}) that the chain wants via ${a.route.via} dev ${a.route.dev}; remove it, or leave ${a.route.node} out of the chain`,
-  }))];
+  const conflicts = [
+    ...planned.conflicts,
+    ...foreignRoutes.map((a) => ({
+      message: `${a.route.node} already has a route to ${a.route.destination.kind === 'default' ? 'default' : formatCidr(a.route.destination.prefix)} (${a.was}) that the chain wants via ${a.route.via} dev ${a.route.dev}; remove it, or leave ${a.route.node} out of the chain`,
+    })),
+  ];
   if (conflicts.length) {
-    throw new ChainmailError(`cannot bring up chain "${spec.name}": ${conflicts[0]!.message}`, 1, conflicts.slice(1).map((c) => `  also: ${c.message}`));
+    throw new ChainmailError(
+      `cannot bring up chain "${spec.name}": ${conflicts[0]!.message}`,
+      1,
+      conflicts.slice(1).map((c) => `  also: ${c.message}`),
+    );
   }
   if (!options.dryRun) {
     const inUse = [...observed.values()].flatMap((o) => o.interfaces);
@@ -175,7 +202,13 @@ export async function chainStatus(spec: ChainSpec, options: ChainOptions, ctx: C
     items.push({ kind: 'forwarding', what: name, ok: observed.get(name)?.forwarding === true });
   }
   for (const action of actions) {
-    if (action.kind === 'add-route' || action.kind === 'replace-route') items.push({ kind: 'route', what: describeAction(action).replace(/^route /, ''), ok: false, detail: action.kind === 'add-route' ? 'missing' : `differs (${action.was})` });
+    if (action.kind === 'add-route' || action.kind === 'replace-route')
+      items.push({
+        kind: 'route',
+        what: describeAction(action).replace(/^route /, ''),
+        ok: false,
+        detail: action.kind === 'add-route' ? 'missing' : `differs (${action.was})`,
+      });
   }
   const notOk = new Set(actions.flatMap((a) => (a.kind === 'add-route' || a.kind === 'replace-route' ? [describeRoute(a.route)] : [])));
   for (const route of desired.routes) {
@@ -199,7 +232,7 @@ export async function runProbe(p: DesiredProbe, namespaces: ReadonlyMap<string, 
   if (p.kind === 'ping') {
     const r = await pingFrom(ns, p.target, 2);
     passed = r.received > 0;
-    detail = passed ? `${r.received}/${r.sent} replies` : r.error ?? r.icmpError ?? 'no reply';
+    detail = passed ? `${r.received}/${r.sent} replies` : (r.error ?? r.icmpError ?? 'no reply');
   } else {
     const r = await probeFrom(ns, p.target, 3000);
     passed = typeof p.expect === 'number' ? r.status === p.expect : r.status !== undefined && r.status < 400;
@@ -232,7 +265,11 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
   const remaining: ChainRecord = { ...record, servers: {}, createdLinks: [], addedRules: [], forwardingTurnedOn: [], createdNodes: [] };
   for (const [node, pid] of Object.entries(record.servers)) {
     if (serverAlive(pid)) {
-      try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       removed.push(`web server in ${node}`);
     }
   }

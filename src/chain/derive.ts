@@ -11,18 +11,7 @@
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import type { RouteDestination } from '../parse/koro.js';
 import { networkOf, parseIp, type Cidr } from '../parse/values.js';
-import type {
-  ChainSpec,
-  DesiredChain,
-  DesiredLink,
-  DesiredLinkEnd,
-  DesiredProbe,
-  DesiredRoute,
-  LinkSpec,
-  NodeSpec,
-  ProbeSpec,
-  RouteSpec,
-} from './model.js';
+import type { ChainSpec, DesiredChain, DesiredLink, DesiredLinkEnd, DesiredProbe, DesiredRoute, LinkSpec, NodeSpec, ProbeSpec, RouteSpec } from './model.js';
 
 export function deriveChain(spec: ChainSpec): DesiredChain {
   const links = spec.links.map(deriveLink);
@@ -134,8 +123,7 @@ export function urlHost(address: { family: 4 | 6; address: string }): string {
 export function sameDestination(a: RouteDestination, b: RouteDestination): boolean {
   if (a.kind === 'default') return b.kind === 'default' && a.family === b.family;
   if (b.kind === 'default') return false;
-  return a.prefix.family === b.prefix.family && a.prefix.prefix === b.prefix.prefix
-    && networkOf(a.prefix).address === networkOf(b.prefix).address;
+  return a.prefix.family === b.prefix.family && a.prefix.prefix === b.prefix.prefix && networkOf(a.prefix).address === networkOf(b.prefix).address;
 }
 
 const endName = (end: { node: string; ifname: string }) => `${end.node}:${end.ifname}`;

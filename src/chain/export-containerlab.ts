@@ -23,7 +23,12 @@ export interface TopologyExportOptions extends ExportOptions {
 }
 
 export function chainLab(chain: DesiredChain, options: ExportOptions): Lab {
-  const names = new Names(chain.nodes.map((node) => node.name), clabName, CLAB_RESERVED, '-');
+  const names = new Names(
+    chain.nodes.map((node) => node.name),
+    clabName,
+    CLAB_RESERVED,
+    '-',
+  );
   const notes = [`chainmail chain ${JSON.stringify(chain.name)}, for containerlab deploy`, ...names.renamedNotes()];
   const nodes = chain.nodes.map((node): LabNode => {
     const exec: string[] = [];
@@ -61,7 +66,12 @@ function routeCommand(route: DesiredRoute): string {
  */
 export function liveLab(view: { nodes: LiveNode[]; links: LiveLink[] }, options: TopologyExportOptions): Lab {
   const labNodes = view.nodes.filter((node) => node.target?.ns.kind !== 'host');
-  const names = new Names(labNodes.map((node) => node.name), clabName, CLAB_RESERVED, '-');
+  const names = new Names(
+    labNodes.map((node) => node.name),
+    clabName,
+    CLAB_RESERVED,
+    '-',
+  );
   const notes = ['chainmail: the live host, for containerlab deploy (links and addresses; routes and forwarding are not read)', ...names.renamedNotes()];
   const isHost = (name: string) => view.nodes.some((node) => node.name === name && node.target?.ns.kind === 'host');
   const veths = view.links.filter((link) => link.kind === 'veth');

@@ -25,8 +25,7 @@ export type LiveLink = TopologyLink & { b: EndRef };
  * shown down), and the host only when one of the links ends there.
  */
 export function liveView(topology: Topology): { nodes: LiveNode[]; links: LiveLink[] } {
-  const links = topology.links.filter((link): link is LiveLink =>
-    link.kind === 'veth' ? isChainLink(link) : link.b !== undefined);
+  const links = topology.links.filter((link): link is LiveLink => (link.kind === 'veth' ? isChainLink(link) : link.b !== undefined));
   const linked = new Set(links.flatMap((link) => [link.a.target, link.b.target]));
   const nodes: LiveNode[] = [];
   for (const target of topology.targets) {

@@ -58,7 +58,12 @@ function mermaidId(name: string): string {
 const mermaidString = (text: string) => `"${text.replace(/"/g, '#quot;').replace(/\|/g, '#124;')}"`;
 
 export function mermaidText(graph: Graph): string {
-  const ids = new Names(graph.nodes.map((node) => node.name), mermaidId, new Set(), '_');
+  const ids = new Names(
+    graph.nodes.map((node) => node.name),
+    mermaidId,
+    new Set(),
+    '_',
+  );
   const lines = ['graph LR'];
   for (const node of graph.nodes) {
     const label = /^[A-Za-z0-9_.-]+$/.test(node.label) ? node.label : mermaidString(node.label);

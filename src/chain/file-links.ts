@@ -30,7 +30,10 @@ export function readLinks(source: Source, field: Field, nodes: readonly NodeSpec
     const a = readLinkEnd(source, parts.a, known);
     const b = readLinkEnd(source, parts.b, known);
     if (a.node === b.node) source.fail(parts.b.node, parts.b.path, `both ends are on ${a.node}; a link joins two different nodes`);
-    for (const [end, endField] of [[a, parts.a], [b, parts.b]] as const) {
+    for (const [end, endField] of [
+      [a, parts.a],
+      [b, parts.b],
+    ] as const) {
       const key = `${end.node}:${end.ifname}`;
       const earlier = interfaces.get(key);
       if (earlier) source.fail(endField.node, endField.path, `${end.node} already has an interface ${quote(end.ifname)} (${earlier})`);
@@ -70,7 +73,7 @@ function linkParts(source: Source, item: Field): LinkParts {
   const addresses = fields.optional('addresses');
   if (subnet && addresses) source.fail(addresses.node, addresses.path, 'give subnet or addresses, not both');
   if (subnet) return { a, b, subnet };
-  if (!addresses) source.fail(item.node, fieldPath(item.path, 'subnet'), 'missing (the link\'s subnet, e.g. 10.0.1.0/24, or addresses: [A, B])');
+  if (!addresses) source.fail(item.node, fieldPath(item.path, 'subnet'), "missing (the link's subnet, e.g. 10.0.1.0/24, or addresses: [A, B])");
   const pair = readList(source, addresses, 'two addresses [A, B]');
   if (pair.length !== 2) source.fail(addresses.node, addresses.path, `has ${pair.length} addresses; it must be two, [A's, B's]`);
   return { a, b, addresses, addressFields: [pair[0]!, pair[1]!] };
@@ -116,7 +119,10 @@ function checkRoomForTwo(source: Source, field: Field, cidr: Cidr): void {
 
 function readAddressPair(source: Source, pair: Field, [aField, bField]: [Field, Field]): [Cidr, Cidr] {
   const [a, b] = [readCidr(source, aField, 'an address'), readCidr(source, bField, 'an address')];
-  for (const [cidr, field] of [[a, aField], [b, bField]] as const) {
+  for (const [cidr, field] of [
+    [a, aField],
+    [b, bField],
+  ] as const) {
     checkRoomForTwo(source, field, cidr);
     if (isNetworkOrBroadcast(cidr)) {
       const which = addressValue(cidr) === addressValue(networkOf(cidr)) ? 'network' : 'broadcast';

@@ -29,7 +29,7 @@ export function readNodes(source: Source, field: Field): NodeSpec[] {
 function readNode(source: Source, item: Field): { node: NodeSpec; nameField: Field } {
   if (isScalar(item.node)) return { node: { name: readNodeName(source, item) }, nameField: item };
   const fields = new Fields(source, item, NODE_FIELDS, NODE_SHAPE);
-  const nameField = fields.required('name', 'the node\'s name');
+  const nameField = fields.required('name', "the node's name");
   const node: NodeSpec = { name: readNodeName(source, nameField) };
   const image = fields.optional('image');
   if (image) node.image = readImage(source, image);

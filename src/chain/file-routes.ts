@@ -24,7 +24,7 @@ export function readRoutes(source: Source, field: Field, known: KnownNodes): Rea
   for (const item of readList(source, field, `routes, each ${ROUTE_SHAPE}`)) {
     const fields = new Fields(source, item, ROUTE_FIELDS, ROUTE_SHAPE);
     const node = known.check(source, fields.required('node', 'the node the route is on'));
-    const viaField = fields.required('via', 'the gateway, a neighbour\'s address');
+    const viaField = fields.required('via', "the gateway, a neighbour's address");
     const toField = fields.required('to', 'default, a prefix or an address');
     const devField = fields.optional('dev');
     const via = readAddress(source, viaField);
@@ -59,7 +59,8 @@ export function checkRouteLoops(source: Source, nodes: readonly NodeSpec[], link
     const family = destination.kind === 'default' ? destination.family : destination.prefix.family;
     // the packet: to the destination's first address, or (default) to an address no subnet holds
     const to = destination.kind === 'prefix' ? destination.prefix : undefined;
-    const matches = (d: RouteDestination) => (d.kind === 'default' ? d.family === family : to !== undefined && d.prefix.prefix <= to.prefix && subnetContains(d.prefix, to));
+    const matches = (d: RouteDestination) =>
+      d.kind === 'default' ? d.family === family : to !== undefined && d.prefix.prefix <= to.prefix && subnetContains(d.prefix, to);
     const path = [spec.node];
     let via: string | undefined = spec.via;
     while (via !== undefined) {
@@ -127,8 +128,11 @@ function checkGateway(
     source.fail(viaField.node, viaField.path, `${via.address} is ${node}'s own address on ${end.ifname}; via must be a neighbour's`);
   }
   if (value !== addressValue(end.peer.address)) {
-    source.fail(viaField.node, viaField.path,
-      `${via.address} is on ${node}'s ${end.ifname} subnet, but the neighbour there, ${end.peer.node}, has ${end.peer.address.address}`);
+    source.fail(
+      viaField.node,
+      viaField.path,
+      `${via.address} is on ${node}'s ${end.ifname} subnet, but the neighbour there, ${end.peer.node}, has ${end.peer.address.address}`,
+    );
   }
 }
 

@@ -66,7 +66,7 @@ const CHAIN_SHAPE = 'name, nodes, links (and optionally routes, forwarding, fire
 function readChain(source: Source, root: unknown): ChainSpec {
   if (isAbsent(root)) source.fail(root, '', `the file is empty; a chain file has ${CHAIN_SHAPE}`);
   const top = new Fields(source, { node: root, path: '' }, TOP_FIELDS, CHAIN_SHAPE);
-  const name = readChainName(source, top.required('name', 'the chain\'s name'));
+  const name = readChainName(source, top.required('name', "the chain's name"));
   const nodes = readNodes(source, top.required('nodes', 'the list of nodes'));
   const links = readLinks(source, top.required('links', 'the list of links, e.g. - [client:link1, firewall:link2, 10.0.1.0/24]'), nodes);
   const known = new KnownNodes(nodes, links);
@@ -89,7 +89,7 @@ function readChain(source: Source, root: unknown): ChainSpec {
 }
 
 function readChainName(source: Source, field: Field): string {
-  const name = readText(source, field, 'the chain\'s name');
+  const name = readText(source, field, "the chain's name");
   const valid = checkNetnsName(name);
   if (!valid.ok) source.fail(field.node, field.path, `${quote(name)} is not a valid chain name: ${valid.reason}`);
   return name;

@@ -63,8 +63,7 @@ function checkDeadNames(spec: ChainSpec, dead: readonly string[]): void {
 
 const touchesAny = (link: LinkSpec, nodes: readonly string[]) => nodes.includes(link.a.node) || nodes.includes(link.b.node);
 
-const listOf = (names: readonly string[]) =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+const listOf = (names: readonly string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 /**
  * Dead nodes linked to each other die as one: the live nodes around the
@@ -110,7 +109,7 @@ function pairsToJoin(spec: ChainSpec, group: readonly string[], liveLinks: reado
   if (neighbours.length > 2) {
     notes.push(
       `${listOf(group)} joined ${neighbours.length} nodes (${neighbours.join(', ')}); without it they cannot form a star, ` +
-      `so they are linked as a path in file order: ${neighbours.join(' - ')}`,
+        `so they are linked as a path in file order: ${neighbours.join(' - ')}`,
     );
   }
   const pairs: [string, string][] = [];
@@ -166,8 +165,8 @@ function keptRoutes(routes: readonly RouteSpec[], healed: ChainSpec, deadSet: Re
   return routes.filter((route) => {
     if (deadSet.has(route.node)) return false;
     const via = parseIp(route.via);
-    const stillReachable = via.ok && endsOf(healed, route.node)
-      .some((end) => (route.dev === undefined || route.dev === end.ifname) && subnetContains(end.address, via.value));
+    const stillReachable =
+      via.ok && endsOf(healed, route.node).some((end) => (route.dev === undefined || route.dev === end.ifname) && subnetContains(end.address, via.value));
     if (!stillReachable) notes.push(`the route on ${route.node} via ${route.via} is dropped: its link is gone`);
     return stillReachable;
   });
@@ -176,7 +175,10 @@ function keptRoutes(routes: readonly RouteSpec[], healed: ChainSpec, deadSet: Re
 function endsOf(spec: ChainSpec, node: string): { ifname: string; address: Cidr }[] {
   return spec.links.flatMap((link) => {
     const [a, b] = linkAddresses(link);
-    return [{ ...link.a, address: a }, { ...link.b, address: b }].filter((end) => end.node === node);
+    return [
+      { ...link.a, address: a },
+      { ...link.b, address: b },
+    ].filter((end) => end.node === node);
   });
 }
 

@@ -28,13 +28,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Nodes of the chain that are not running now (namespace gone, container stopped). */
 export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<string[]> {
-  const alive = await Promise.all(spec.nodes.map(async (n) => {
-    if (!options.docker) {
-      return access(`${NETNS_DIR}/${n.name}`).then(() => true, () => false);
-    }
-    const c = await ctx.docker.find(n.name);
-    return c?.running === true;
-  }));
+  const alive = await Promise.all(
+    spec.nodes.map(async (n) => {
+      if (!options.docker) {
+        return access(`${NETNS_DIR}/${n.name}`).then(
+          () => true,
+          () => false,
+        );
+      }
+      const c = await ctx.docker.find(n.name);
+      return c?.running === true;
+    }),
+  );
   return spec.nodes.filter((_, i) => !alive[i]).map((n) => n.name);
 }
 
@@ -76,7 +81,14 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Cha
     return chainUp(spec, options, ctx);
   });
   const failing = await waitForProbes(spec, options, ctx);
-  return { dead, actions: up.actions, notes, ms: Math.round(performance.now() - seenAt), probesOk: failing.length === 0, ...(failing.length ? { failingProbes: failing } : {}) };
+  return {
+    dead,
+    actions: up.actions,
+    notes,
+    ms: Math.round(performance.now() - seenAt),
+    probesOk: failing.length === 0,
+    ...(failing.length ? { failingProbes: failing } : {}),
+  };
 }
 
 /** Waits for every probe to pass; returns those still failing when time is up (none: healed). */
@@ -92,8 +104,12 @@ async function waitForProbes(spec: ChainSpec, options: ChainOptions, ctx: Comman
 
 /** `chain heal --watch`: heals every time a node dies, until stopped. */
 export async function healForever(
-  spec: ChainSpec, policy: HealPolicy, options: ChainOptions, ctx: CommandContext,
-  report: (r: HealReport) => void, stopped: () => boolean,
+  spec: ChainSpec,
+  policy: HealPolicy,
+  options: ChainOptions,
+  ctx: CommandContext,
+  report: (r: HealReport) => void,
+  stopped: () => boolean,
 ): Promise<void> {
   while (!stopped()) {
     const record = await readRecord(spec.name);

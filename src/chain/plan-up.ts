@@ -38,17 +38,28 @@ export interface Conflict {
 
 export function describeAction(a: UpAction): string {
   switch (a.kind) {
-    case 'create-node': return `create ${a.node}`;
-    case 'start-node': return `start ${a.node}`;
-    case 'remove-stale-end': return `remove ${a.node}:${a.ifname}, left from this chain's link whose other end is gone`;
-    case 'create-link': return `link ${a.link.a.node}:${a.link.a.ifname} ${formatCidr(a.link.a.address)} <-> ${a.link.b.node}:${a.link.b.ifname} ${formatCidr(a.link.b.address)}`;
-    case 'add-address': return `add ${formatCidr(a.address)} to ${a.node}:${a.ifname}`;
-    case 'set-up': return `set ${a.node}:${a.ifname} up`;
-    case 'forwarding-on': return `turn forwarding on in ${a.node}`;
-    case 'add-route': return `route ${describeRoute(a.route)}`;
-    case 'replace-route': return `route ${describeRoute(a.route)} (was ${a.was})`;
-    case 'add-rule': return `firewall ${a.node}: ${a.rule.join(' ')}`;
-    case 'serve': return `serve HTTP on port ${a.port} in ${a.node}`;
+    case 'create-node':
+      return `create ${a.node}`;
+    case 'start-node':
+      return `start ${a.node}`;
+    case 'remove-stale-end':
+      return `remove ${a.node}:${a.ifname}, left from this chain's link whose other end is gone`;
+    case 'create-link':
+      return `link ${a.link.a.node}:${a.link.a.ifname} ${formatCidr(a.link.a.address)} <-> ${a.link.b.node}:${a.link.b.ifname} ${formatCidr(a.link.b.address)}`;
+    case 'add-address':
+      return `add ${formatCidr(a.address)} to ${a.node}:${a.ifname}`;
+    case 'set-up':
+      return `set ${a.node}:${a.ifname} up`;
+    case 'forwarding-on':
+      return `turn forwarding on in ${a.node}`;
+    case 'add-route':
+      return `route ${describeRoute(a.route)}`;
+    case 'replace-route':
+      return `route ${describeRoute(a.route)} (was ${a.was})`;
+    case 'add-rule':
+      return `firewall ${a.node}: ${a.rule.join(' ')}`;
+    case 'serve':
+      return `serve HTTP on port ${a.port} in ${a.node}`;
   }
 }
 
@@ -72,8 +83,7 @@ function familyOf(r: DesiredRoute): 4 | 6 {
   return r.destination.kind === 'default' ? r.destination.family : r.destination.prefix.family;
 }
 
-const hasAddress = (iface: Interface | undefined, address: Cidr) =>
-  iface?.addresses.some((a) => a.address === address.address && a.prefix === address.prefix) ?? false;
+const hasAddress = (iface: Interface | undefined, address: Cidr) => iface?.addresses.some((a) => a.address === address.address && a.prefix === address.prefix) ?? false;
 
 /**
  * Pure: the actions that take the observed state to the desired chain,
@@ -105,10 +115,15 @@ export function planChainUp(
     }
     if (!ia || !ib) {
       const [have, missing] = ia ? [link.a, link.b] : [link.b, link.a];
-      conflicts.push({ message: `${have.node}:${have.ifname} exists but ${missing.node}:${missing.ifname} does not: it is not this chain's link (remove it, or rename the link in the file)` });
+      conflicts.push({
+        message: `${have.node}:${have.ifname} exists but ${missing.node}:${missing.ifname} does not: it is not this chain's link (remove it, or rename the link in the file)`,
+      });
       continue;
     }
-    for (const [end, iface] of [[link.a, ia], [link.b, ib]] as const) {
+    for (const [end, iface] of [
+      [link.a, ia],
+      [link.b, ib],
+    ] as const) {
       if (!hasAddress(iface, end.address)) actions.push({ kind: 'add-address', node: end.node, ifname: end.ifname, address: end.address });
       // an up interrupted between making a link and setting it up leaves it down
       if (!iface.adminUp) actions.push({ kind: 'set-up', node: end.node, ifname: end.ifname });

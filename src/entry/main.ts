@@ -64,7 +64,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addHelpCommand(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
-  program.argument('[words...]').allowUnknownOption().allowExcessArguments().passThroughOptions()
+  program
+    .argument('[words...]')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .passThroughOptions()
     .action(async (words: string[]) => {
       exitCode = await dispatch(words, out, err);
     });

@@ -1,4 +1,4 @@
-import { ChainmailError, EXIT_USAGE } from '../errors.js';
+import { ChainmailError } from '../errors.js';
 import type { TutorialCommand } from '../parse/verbs.js';
 import { loadChainFile } from '../chain/file.js';
 import { chainDown } from '../chain/apply.js';
@@ -30,10 +30,14 @@ export async function runTutorial(cmd: TutorialCommand, ctx: CommandContext): Pr
     if (leftovers) process.stdout.write(`${leftovers}\n`);
     // Ctrl-C or a CI timeout's SIGTERM: stop at the next line and still clean up (a second one ends at once)
     let interrupted = false;
-    const stopListening = onFirstSignal(['SIGINT', 'SIGTERM', 'SIGHUP'], () => { interrupted = true; });
+    const stopListening = onFirstSignal(['SIGINT', 'SIGTERM', 'SIGHUP'], () => {
+      interrupted = true;
+    });
     try {
       const report = await playHeadless(tutorial, lines, (l) => process.stdout.write(`${l}\n`), {
-        keep: cmd.keep, cancelled: () => interrupted, ...(cmd.delayMs !== undefined ? { delayMs: cmd.delayMs } : {}),
+        keep: cmd.keep,
+        cancelled: () => interrupted,
+        ...(cmd.delayMs !== undefined ? { delayMs: cmd.delayMs } : {}),
       });
       return { ok: report.ok, lines: [report.summary], json: report };
     } finally {
@@ -90,14 +94,17 @@ async function inTheUi(tutorial: Tutorial, cmd: TutorialCommand, lines: LineRunn
   } finally {
     // a step still running finishes before anything is taken down
     await player?.stop();
-    if (cmd.keep) out.push(`kept what the tutorial made (--keep)${tutorial.cleanup.length ? `; remove it with: ${tutorial.cleanup.map((l) => `chainmail ${l}`).join(' && ')}` : ''}`);
+    if (cmd.keep)
+      out.push(`kept what the tutorial made (--keep)${tutorial.cleanup.length ? `; remove it with: ${tutorial.cleanup.map((l) => `chainmail ${l}`).join(' && ')}` : ''}`);
     else out.push(...(await cleanUp(tutorial, lines)));
   }
   const ran = player?.finishedSteps() ?? 0;
   const failed = player?.failedSteps() ?? [];
-  out.push(failed.length
-    ? `tutorial ${tutorial.name}: step ${failed.join(', ')} failed (${ran} of ${tutorial.steps.length} steps ran)`
-    : `tutorial ${tutorial.name}: ${ran} of ${tutorial.steps.length} steps ran, all ok`);
+  out.push(
+    failed.length
+      ? `tutorial ${tutorial.name}: step ${failed.join(', ')} failed (${ran} of ${tutorial.steps.length} steps ran)`
+      : `tutorial ${tutorial.name}: ${ran} of ${tutorial.steps.length} steps ran, all ok`,
+  );
   return { ok: failed.length === 0, lines: out, json: { name: tutorial.name, ran, failed } };
 }
 

@@ -19,13 +19,21 @@ export function explainProbeError(error: string, url: string): string {
   const where = `${hostname}:${port || (protocol === 'https:' ? 443 : 80)}`;
   const code = /^([A-Z_]+):/.exec(error)?.[1];
   switch (code) {
-    case 'ENETUNREACH': return `network unreachable: no route to ${hostname}`;
-    case 'EHOSTUNREACH': return `host unreachable: nothing answers for ${hostname} on the link`;
-    case 'ECONNREFUSED': return `connection refused: nothing listens on ${where}`;
-    case 'ECONNRESET': return `connection reset by ${where}`;
-    case 'ETIMEDOUT': return `no answer from ${where}`;
-    case 'ENOTFOUND': case 'EAI_AGAIN': return `cannot resolve ${hostname}`;
-    default: return error;
+    case 'ENETUNREACH':
+      return `network unreachable: no route to ${hostname}`;
+    case 'EHOSTUNREACH':
+      return `host unreachable: nothing answers for ${hostname} on the link`;
+    case 'ECONNREFUSED':
+      return `connection refused: nothing listens on ${where}`;
+    case 'ECONNRESET':
+      return `connection reset by ${where}`;
+    case 'ETIMEDOUT':
+      return `no answer from ${where}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve ${hostname}`;
+    default:
+      return error;
   }
 }
 

@@ -20,7 +20,9 @@ export function parsePingOutput(address: string, stdout: string): PingResult {
   const sent = counts ? Number(counts[1]) : 0;
   const received = counts ? Number(counts[2]) : 0;
   return {
-    address, sent, received,
+    address,
+    sent,
+    received,
     lossPct: sent === 0 ? 100 : Math.round(((sent - received) / sent) * 100),
     ...(rtt ? { avgMs: Number(rtt[1]) } : {}),
     ...(icmp ? { icmpError: `${icmp[1]}: ${icmp[2]!.trim()}` } : {}),

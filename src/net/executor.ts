@@ -52,12 +52,13 @@ export async function executeSteps(steps: readonly Step[], options: ExecutorOpti
   for (const [index, step] of steps.entries()) {
     if (options.pauseAtStep?.index === index) await pauseUntilRemoved(options.pauseAtStep.file);
     const started = performance.now();
-    const result: ExecResult = options.failAtStep === index
-      ? { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' }
-      : await runner(step.argv, step.input);
+    const result: ExecResult =
+      options.failAtStep === index
+        ? { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' }
+        : await runner(step.argv, step.input);
     if (result.exitCode !== 0) {
       const leftovers = await cleanUp(step.cleanupIfFailed ?? [], runner);
-      leftovers.push(...await rollback(steps.slice(0, index), runner));
+      leftovers.push(...(await rollback(steps.slice(0, index), runner)));
       const reason = specificExplanation(step, result.stderr) ?? explainFailure(result.stderr);
       const undone = index === 0 ? 'nothing was changed' : `the ${index} change${index === 1 ? '' : 's'} before it ${index === 1 ? 'was' : 'were'} undone`;
       const context = [`  kernel said: ${oneLine(result.stderr) || `exit code ${result.exitCode}`}`];
@@ -98,7 +99,11 @@ function specificExplanation(step: Step, stderr: string): string | undefined {
 }
 
 function oneLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).join(' / ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' / ');
 }
 
 /** Runs one read-only command and returns stdout, or throws a readable error. */

@@ -32,11 +32,16 @@ export function explainFailure(stderr: string): string {
     const m = re.exec(stderr);
     if (m) return say(m);
   }
-  const first = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '');
+  const first = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
   return first ? first.replace(/^(RTNETLINK answers|Error):\s*/, '') : 'it failed without saying why';
 }
 
 /** Failures that mean "already gone": fine while undoing. */
 export function isAlreadyGone(stderr: string): boolean {
-  return /Cannot find device|does not exist|No such device|No such file or directory|Cannot open network namespace|Invalid handle|Cannot delete qdisc with handle of zero/.test(stderr);
+  return /Cannot find device|does not exist|No such device|No such file or directory|Cannot open network namespace|Invalid handle|Cannot delete qdisc with handle of zero/.test(
+    stderr,
+  );
 }

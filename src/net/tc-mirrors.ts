@@ -16,8 +16,16 @@ export interface MirrorCandidate {
   handle: string;
 }
 
-interface QdiscJson { kind: string; handle: string; dev: string; root?: boolean }
-interface FilterJson { kind?: string; options?: { ht_divisor?: number; actions?: Array<{ kind?: string; to_dev?: string }> } }
+interface QdiscJson {
+  kind: string;
+  handle: string;
+  dev: string;
+  root?: boolean;
+}
+interface FilterJson {
+  kind?: string;
+  options?: { ht_divisor?: number; actions?: Array<{ kind?: string; to_dev?: string }> };
+}
 
 /** `tc -j qdisc show` -> the qdiscs on other interfaces that could hold a mirror onto `target`. */
 export function mirrorCandidates(qdiscJson: string, target: string): MirrorCandidate[] {
@@ -40,10 +48,13 @@ export function onlyMirrorsOnto(filterJson: string, target: string): boolean {
   const text = filterJson.trim();
   if (!text) return false;
   const filters = (JSON.parse(text) as FilterJson[]).filter((f) => !isU32Header(f));
-  return filters.length > 0 && filters.every((f) => {
-    const actions = f.options?.actions ?? [];
-    return actions.length > 0 && actions.every((a) => a.kind === 'mirred' && a.to_dev === target);
-  });
+  return (
+    filters.length > 0 &&
+    filters.every((f) => {
+      const actions = f.options?.actions ?? [];
+      return actions.length > 0 && actions.every((a) => a.kind === 'mirred' && a.to_dev === target);
+    })
+  );
 }
 
 /** u32 lists its hash tables beside its filters: an entry with no options, and one with ht_divisor. */

@@ -9,8 +9,21 @@
  */
 const FORBIDDEN_SHORT = 'tAIDRFXNPEZLSCM';
 const FORBIDDEN_LONG = [
-  '--table', '--append', '--insert', '--delete', '--delete-chain', '--replace', '--flush', '--new-chain',
-  '--policy', '--rename-chain', '--zero', '--list', '--list-rules', '--check', '--modprobe',
+  '--table',
+  '--append',
+  '--insert',
+  '--delete',
+  '--delete-chain',
+  '--replace',
+  '--flush',
+  '--new-chain',
+  '--policy',
+  '--rename-chain',
+  '--zero',
+  '--list',
+  '--list-rules',
+  '--check',
+  '--modprobe',
 ];
 
 /** Why a word may not stand in a rule, or undefined when it may. */

@@ -49,7 +49,10 @@ const FLAG_FORMS: Record<EndpointFlag, string> = {
   c: 'IF[,ADDR...]',
 };
 
-interface Located<T> { value: T; index: number }
+interface Located<T> {
+  value: T;
+  index: number;
+}
 
 /** Parses the words after `koko` (argv style: `-d client,link1 -d firewall,link2`). */
 export function parseKoko(words: readonly string[]): KokoCommand {
@@ -70,7 +73,10 @@ export function parseKoko(words: readonly string[]): KokoCommand {
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     // getopt style: "-d value" or "-dvalue"; long options: "--mtu N" or "--mtu=N"
-    if (word === '--json') { json = true; continue; }
+    if (word === '--json') {
+      json = true;
+      continue;
+    }
     if (word === '--mtu' || word.startsWith('--mtu=')) {
       const inline = word.startsWith('--mtu=');
       const valueIndex = inline ? i : i + 1;
@@ -162,8 +168,15 @@ export function parseKoko(words: readonly string[]): KokoCommand {
       }
       if (extra.mtu !== undefined && mtu) fail('MTU given twice (mtu= in -x and --mtu)', mtu.index);
       return {
-        verb: 'koko', action: 'vxlan', end, parent, remote: remote.value.address,
-        vni: vni.value, ...mtuField, ...extra, json,
+        verb: 'koko',
+        action: 'vxlan',
+        end,
+        parent,
+        remote: remote.value.address,
+        vni: vni.value,
+        ...mtuField,
+        ...extra,
+        json,
       };
     }
     case 'vlan': {
@@ -187,9 +200,12 @@ function formFor(flag: string): string {
   const ep = ENDPOINT_FLAGS[flag] ?? DELETE_FLAGS[flag];
   if (ep) return Object.hasOwn(DELETE_FLAGS, flag) ? FLAG_FORMS[ep].replace(',IF[,ADDR...]', ',IF').replace('IF[,ADDR...]', 'IF') : FLAG_FORMS[ep];
   switch (KIND_FLAGS[flag]) {
-    case 'vxlan': return 'PARENT,REMOTE,VNI[,port=N][,mtu=N]';
-    case 'vlan': return 'PARENT,VLANID';
-    default: return `PARENT,MODE (MODE: ${MACVLAN_MODES.join('|')})`;
+    case 'vxlan':
+      return 'PARENT,REMOTE,VNI[,port=N][,mtu=N]';
+    case 'vlan':
+      return 'PARENT,VLANID';
+    default:
+      return `PARENT,MODE (MODE: ${MACVLAN_MODES.join('|')})`;
   }
 }
 
@@ -204,8 +220,7 @@ function parseEndpoint(flag: EndpointFlag, arg: string, words: readonly string[]
   } else {
     const where = fields.shift()!;
     if (where === '') fail(`-${flag} is missing its ${flag === 'd' ? 'container' : flag === 'n' ? 'namespace' : flag === 'p' ? 'pid' : 'namespace path'}`);
-    const parsed: Parsed<TargetSpec> =
-      flag === 'd' ? dockerTarget(where) : flag === 'n' ? netnsTarget(where) : flag === 'p' ? pidTarget(where) : pathTarget(where);
+    const parsed: Parsed<TargetSpec> = flag === 'd' ? dockerTarget(where) : flag === 'n' ? netnsTarget(where) : flag === 'p' ? pidTarget(where) : pathTarget(where);
     if (!parsed.ok) fail(`bad -${flag} target "${where}": ${parsed.reason}`);
     target = parsed.value;
   }

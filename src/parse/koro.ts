@@ -98,7 +98,11 @@ export function parseKoro(inputWords: readonly string[]): KoroCommand {
   }
   if (action === 'add' && !options.via && !options.dev) fail('a route needs "via GW", "dev IF" or both', words.length, usage);
   return {
-    verb: 'koro', target, object, action, destination,
+    verb: 'koro',
+    target,
+    object,
+    action,
+    destination,
     ...(via?.ok ? { via: via.value.address } : {}),
     ...(options.dev ? { dev: options.dev.value } : {}),
     json,
@@ -117,10 +121,7 @@ function parseDestination(words: readonly string[], index: number, viaFamily: 4 
   const network = networkOf(cidr.value);
   const address = networkOf({ ...cidr.value, prefix: cidr.value.family === 4 ? 32 : 128 }).address;
   if (network.address !== address) {
-    throw new UsageError(
-      `bad destination "${text}": host bits are set; did you mean ${formatCidr(network)}?`,
-      { words, index }, usage,
-    );
+    throw new UsageError(`bad destination "${text}": host bits are set; did you mean ${formatCidr(network)}?`, { words, index }, usage);
   }
   if (network.prefix === 0) return { kind: 'default', family: network.family };
   return { kind: 'prefix', prefix: network };

@@ -18,12 +18,7 @@ export function editDistance(a: string, b: string): number {
  * The candidate nearest to word, at most maxDistance edits away; of equally
  * near ones the first, or none at all when `unique` asks for a single nearest.
  */
-export function nearestWord(
-  word: string,
-  candidates: readonly string[],
-  maxDistance: number,
-  { unique = false }: { unique?: boolean } = {},
-): string | undefined {
+export function nearestWord(word: string, candidates: readonly string[], maxDistance: number, { unique = false }: { unique?: boolean } = {}): string | undefined {
   let best: { word: string; distance: number } | undefined;
   let tied = false;
   for (const candidate of candidates) {

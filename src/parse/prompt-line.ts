@@ -143,7 +143,7 @@ function dockerWords(words: readonly string[]): string[] {
     while (i < words.length && words[i]!.startsWith('-')) i += ['-e', '--env', '-u', '--user', '-w', '--workdir'].includes(words[i]!) ? 2 : 1;
     const name = words[i];
     const verb = name === undefined ? undefined : verbFor(name, words.slice(i + 1));
-    const hint = verb ? `; here that is: ${verb}` : '; use a shell for it (the prompt runs chainmail\'s verbs: press ? for them)';
+    const hint = verb ? `; here that is: ${verb}` : "; use a shell for it (the prompt runs chainmail's verbs: press ? for them)";
     throw new UsageError(`"docker exec" is not run here${hint}`, { words, index: 1 }, usageOf('docker'));
   }
   if (words[1] !== 'kill') {

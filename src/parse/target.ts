@@ -1,11 +1,5 @@
 import { UsageError } from '../errors.js';
-import {
-  checkContainerName,
-  checkNamespacePath,
-  checkNetnsName,
-  parseInteger,
-  type Parsed,
-} from './values.js';
+import { checkContainerName, checkNamespacePath, checkNetnsName, parseInteger, type Parsed } from './values.js';
 
 /** Where an operation happens, as the user named it (not yet resolved). */
 export type TargetSpec =
@@ -17,18 +11,23 @@ export type TargetSpec =
   /** A bare name: a container or a named namespace, whichever exists. */
   | { kind: 'auto'; name: string };
 
-export const TARGET_FORM =
-  'NAME | docker NAME | netns NAME | ipnetns NAME | pid PID | /ns/path | host';
+export const TARGET_FORM = 'NAME | docker NAME | netns NAME | ipnetns NAME | pid PID | /ns/path | host';
 export const KORO_TARGET_FORM = 'docker NAME | netns NAME | ipnetns NAME | pid PID';
 
 export function describeTarget(spec: TargetSpec): string {
   switch (spec.kind) {
-    case 'docker': return `docker ${spec.name}`;
-    case 'netns': return `netns ${spec.name}`;
-    case 'pid': return `pid ${spec.pid}`;
-    case 'path': return spec.path;
-    case 'host': return 'host';
-    case 'auto': return spec.name;
+    case 'docker':
+      return `docker ${spec.name}`;
+    case 'netns':
+      return `netns ${spec.name}`;
+    case 'pid':
+      return `pid ${spec.pid}`;
+    case 'path':
+      return spec.path;
+    case 'host':
+      return 'host';
+    case 'auto':
+      return spec.name;
   }
 }
 

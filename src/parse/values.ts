@@ -79,8 +79,11 @@ function bigIntToIpv6(value: bigint): string {
   for (let i = 7; i >= 0; i--) parts.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
   // compress the longest run of zero hextets, as iproute2 prints it
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
-    if (parts[i] !== '0') { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (parts[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && parts[j] === '0') j++;
     if (j - i > best.len && j - i > 1) best = { start: i, len: j - i };

@@ -16,8 +16,15 @@ export type ProbeCommand = { verb: 'probe'; target: TargetSpec; url: string; tim
 export type KillCommand = { verb: 'kill'; target: TargetSpec; json: boolean };
 export type HelpCommand = { verb: 'help'; topic?: string };
 export type ChainCommand = {
-  verb: 'chain'; action: 'up' | 'status' | 'heal' | 'down'; file: string;
-  dryRun: boolean; docker: boolean; image?: string; policy: 'bypass' | 'reattach'; watch: boolean; json: boolean;
+  verb: 'chain';
+  action: 'up' | 'status' | 'heal' | 'down';
+  file: string;
+  dryRun: boolean;
+  docker: boolean;
+  image?: string;
+  policy: 'bypass' | 'reattach';
+  watch: boolean;
+  json: boolean;
 };
 export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' };
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
@@ -25,9 +32,20 @@ export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
 export type TutorialCommand = { verb: 'tutorial'; tutorial?: string; auto: boolean; delayMs?: number; keep: boolean };
 
 export type Command =
-  | KokoCommand | KoroCommand | ForwardCommand | FwCommand | LsCommand
-  | RoutesCommand | PingCommand | ProbeCommand | KillCommand | HelpCommand
-  | ChainCommand | ExportCommand | DemoCommand | TutorialCommand;
+  | KokoCommand
+  | KoroCommand
+  | ForwardCommand
+  | FwCommand
+  | LsCommand
+  | RoutesCommand
+  | PingCommand
+  | ProbeCommand
+  | KillCommand
+  | HelpCommand
+  | ChainCommand
+  | ExportCommand
+  | DemoCommand
+  | TutorialCommand;
 
 /** First words that ask for help. */
 export const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];
@@ -50,19 +68,32 @@ export function parseCommand(words: readonly string[]): Command {
     }
   };
   switch (verb) {
-    case 'koko': return sub(parseKoko);
-    case 'koro': return sub(parseKoro);
-    case 'forward': return sub(parseForward);
-    case 'fw': return sub(parseFw);
-    case 'ls': return sub(parseLs);
-    case 'routes': return sub(parseRoutes);
-    case 'ping': return sub(parsePing);
-    case 'probe': return sub(parseProbe);
-    case 'kill': return sub(parseKill);
-    case 'chain': return sub(parseChain);
-    case 'export': return sub(parseExport);
-    case 'demo': return sub(parseDemo);
-    case 'tutorial': return sub(parseTutorial);
+    case 'koko':
+      return sub(parseKoko);
+    case 'koro':
+      return sub(parseKoro);
+    case 'forward':
+      return sub(parseForward);
+    case 'fw':
+      return sub(parseFw);
+    case 'ls':
+      return sub(parseLs);
+    case 'routes':
+      return sub(parseRoutes);
+    case 'ping':
+      return sub(parsePing);
+    case 'probe':
+      return sub(parseProbe);
+    case 'kill':
+      return sub(parseKill);
+    case 'chain':
+      return sub(parseChain);
+    case 'export':
+      return sub(parseExport);
+    case 'demo':
+      return sub(parseDemo);
+    case 'tutorial':
+      return sub(parseTutorial);
     default: {
       const near = nearestVerb(verb);
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
@@ -188,8 +219,7 @@ function parseProbe(input: readonly string[]): ProbeCommand {
 function checkUrl(text: string, words: readonly string[], index: number, usage: string): string {
   // like curl, a bare address means http://ADDRESS/
   const bare = parseIp(text);
-  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text
-    : bare.ok && bare.value.family === 6 ? `http://[${text}]/` : `http://${text}`;
+  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : bare.ok && bare.value.family === 6 ? `http://[${text}]/` : `http://${text}`;
   let url: URL;
   try {
     url = new URL(candidate);
@@ -207,14 +237,17 @@ function parseKill(input: readonly string[]): KillCommand {
   const { spec, next } = parseTargetWords(words, 0, USAGE.kill!);
   noMore(words, next, USAGE.kill!);
   if (spec.kind === 'pid' || spec.kind === 'path' || spec.kind === 'host') {
-    throw new UsageError(`kill takes a container or a named network namespace, not ${describeTarget(spec)}`, { words, index: 0 }, USAGE.kill!);
+    throw new UsageError(`kill takes a container or a named network namespace, not ${describeTarget(spec)}`, { words, index: 0 }, USAGE.kill);
   }
   return { verb: 'kill', target: spec, json };
 }
 
 /** Reads `--name VALUE` / `--name=VALUE` options and flags; returns the other words. */
 function takeOptions(
-  words: readonly string[], usage: string, flags: readonly string[], valued: readonly string[],
+  words: readonly string[],
+  usage: string,
+  flags: readonly string[],
+  valued: readonly string[],
 ): { rest: string[]; flags: Set<string>; values: Map<string, { value: string; index: number }> } {
   const rest: string[] = [];
   const found = new Set<string>();
@@ -240,7 +273,11 @@ function parseChain(input: readonly string[]): ChainCommand {
   const usage = USAGE.chain!;
   const action = input[0];
   if (action !== 'up' && action !== 'status' && action !== 'heal' && action !== 'down') {
-    throw new UsageError(action === undefined ? 'missing action: up, status, heal or down' : `expected up, status, heal or down, got "${action}"`, { words: input, index: 0 }, usage);
+    throw new UsageError(
+      action === undefined ? 'missing action: up, status, heal or down' : `expected up, status, heal or down, got "${action}"`,
+      { words: input, index: 0 },
+      usage,
+    );
   }
   const allowed: Record<typeof action, [string[], string[]]> = {
     up: [['--dry-run', '--docker', '--json'], ['--image']],
@@ -262,8 +299,15 @@ function parseChain(input: readonly string[]): ChainCommand {
     if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: values.get('--image')!.index }, usage);
   }
   return {
-    verb: 'chain', action, file: rest[0]!, dryRun: found.has('--dry-run'), docker: found.has('--docker') || image !== undefined,
-    ...(image !== undefined ? { image } : {}), policy, watch: found.has('--watch'), json: found.has('--json'),
+    verb: 'chain',
+    action,
+    file: rest[0]!,
+    dryRun: found.has('--dry-run'),
+    docker: found.has('--docker') || image !== undefined,
+    ...(image !== undefined ? { image } : {}),
+    policy,
+    watch: found.has('--watch'),
+    json: found.has('--json'),
   };
 }
 
@@ -272,10 +316,14 @@ function parseExport(input: readonly string[]): ExportCommand {
   const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format']);
   const format = values.get('--format')?.value;
   if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json') {
-    throw new UsageError(format === undefined ? 'missing --format containerlab|mermaid|json' : `bad --format "${format}": expected containerlab, mermaid or json`, { words: input, index: format === undefined ? input.length : values.get('--format')!.index + 1 }, usage);
+    throw new UsageError(
+      format === undefined ? 'missing --format containerlab|mermaid|json' : `bad --format "${format}": expected containerlab, mermaid or json`,
+      { words: input, index: format === undefined ? input.length : values.get('--format')!.index + 1 },
+      usage,
+    );
   }
   const live = flags.has('--live');
-  if (live === (rest.length > 0)) throw new UsageError('give a chain file or --live (one of them)', { words: input, index: 0 }, usage);
+  if (live === rest.length > 0) throw new UsageError('give a chain file or --live (one of them)', { words: input, index: 0 }, usage);
   if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}"`, { words: input, index: input.indexOf(rest[1]!) }, usage);
   return { verb: 'export', live, format, ...(rest[0] ? { file: rest[0] } : {}) };
 }
@@ -293,7 +341,10 @@ function parseTutorial(input: readonly string[]): TutorialCommand {
   const delay = values.get('--delay');
   const delayMs = delay ? expect(parseInteger(delay.value, 0, 600000), input, delay.index, 'bad --delay', usage) : undefined;
   return {
-    verb: 'tutorial', ...(rest[0] !== undefined ? { tutorial: rest[0] } : {}),
-    auto: flags.has('--auto'), ...(delayMs !== undefined ? { delayMs } : {}), keep: flags.has('--keep'),
+    verb: 'tutorial',
+    ...(rest[0] !== undefined ? { tutorial: rest[0] } : {}),
+    auto: flags.has('--auto'),
+    ...(delayMs !== undefined ? { delayMs } : {}),
+    keep: flags.has('--keep'),
   };
 }

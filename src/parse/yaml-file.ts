@@ -52,9 +52,7 @@ export function parseYamlFile(text: string, fileName: string, format: YamlFileFo
   const yamlError = doc.errors[0];
   if (yamlError) {
     // the parser's own wording for this one talks about its API
-    const problem = yamlError.code === 'MULTIPLE_DOCS'
-      ? `a ${format.kind} file is one YAML document; this is a second one`
-      : yamlError.message.split('\n')[0];
+    const problem = yamlError.code === 'MULTIPLE_DOCS' ? `a ${format.kind} file is one YAML document; this is a second one` : yamlError.message.split('\n')[0];
     throw new format.error(fileName, lines.linePos(yamlError.pos[0]).line, '', `not valid YAML: ${problem}`);
   }
   return { source: new Source(fileName, lines, format), root: doc.contents };
@@ -85,8 +83,7 @@ export interface Field {
 
 export const isAbsent = (node: unknown) => node === null || node === undefined || (isScalar(node) && node.value === null);
 
-export const fieldPath = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+export const fieldPath = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 /** The fields of a mapping, refusing unknown ones (with the nearest known one suggested). */
 export class Fields {
@@ -105,8 +102,7 @@ export class Fields {
       if (typeof key !== 'string') source.fail(pair.key, path, `field names must be plain words: ${shape}`);
       if (!known.includes(key)) {
         const nearest = source.format.nearestField(key, known);
-        source.fail(pair.key, fieldPath(path, key),
-          nearest ? `unknown field; did you mean "${nearest}"?` : `unknown field (fields: ${known.join(', ')})`);
+        source.fail(pair.key, fieldPath(path, key), nearest ? `unknown field; did you mean "${nearest}"?` : `unknown field (fields: ${known.join(', ')})`);
       }
       this.values.set(key, pair.value);
     }
@@ -127,6 +123,8 @@ export class Fields {
 /** A plain value as text; numbers keep their spelling (`010` stays `010`). */
 export function readText(source: Source, { node, path }: Field, what: string, { refuseBlank = false } = {}): string {
   if (!isScalar(node) || node.value === null || typeof node.value === 'object') source.fail(node, path, `must be ${what}`);
+  // objects were refused above: what is left is a number or a boolean
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
   if ((refuseBlank ? text.trim() : text) === '') source.fail(node, path, `is empty; it must be ${what}`);
   return text;

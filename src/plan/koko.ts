@@ -95,7 +95,12 @@ export function planKokoCreate(
       describe: `create ${cmd.action} ${ends[0]!.end.ifname} (as ${temps[0]}) on ${parent}`,
       argv: ipIn(host.ns, ['link', 'add', ...createArgs(cmd, temps[0]!, mtu)]),
       undo: ipIn(host.ns, ['link', 'del', 'dev', temps[0]!]),
-      explain: [[/Unknown device type|Operation not supported/, `this kernel has no ${cmd.action} support (module ${cmd.action === 'vlan' ? '8021q' : cmd.action} not available)`]],
+      explain: [
+        [
+          /Unknown device type|Operation not supported/,
+          `this kernel has no ${cmd.action} support (module ${cmd.action === 'vlan' ? '8021q' : cmd.action} not available)`,
+        ],
+      ],
     });
     const { ns } = ends[0]!;
     if (ns.kind !== 'host') {
@@ -163,7 +168,9 @@ function checkVxlanMtu(cmd: Extract<KokoCommand, { action: 'vxlan' }>, parent: I
   const overhead = cmd.remote.includes(':') ? 70 : 50;
   const most = parent.mtu - overhead;
   if (cmd.mtu !== undefined && cmd.mtu > most) {
-    conflict(`mtu=${cmd.mtu} is more than a vxlan on ${parent.name} can carry: at most ${most} (${parent.name}'s MTU ${parent.mtu} less ${overhead} bytes of vxlan headers)`);
+    conflict(
+      `mtu=${cmd.mtu} is more than a vxlan on ${parent.name} can carry: at most ${most} (${parent.name}'s MTU ${parent.mtu} less ${overhead} bytes of vxlan headers)`,
+    );
   }
 }
 
@@ -172,8 +179,7 @@ function createArgs(cmd: Exclude<KokoCommand, { action: 'delete' | 'veth' }>, na
     case 'vxlan': {
       const cmdMtu = cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : mtu;
       // koko leaves the port to the kernel default (8472); say it explicitly
-      return ['name', name, ...cmdMtu, 'type', 'vxlan', 'id', String(cmd.vni), 'remote', cmd.remote,
-        'dstport', String(cmd.port ?? 8472), 'dev', cmd.parent];
+      return ['name', name, ...cmdMtu, 'type', 'vxlan', 'id', String(cmd.vni), 'remote', cmd.remote, 'dstport', String(cmd.port ?? 8472), 'dev', cmd.parent];
     }
     case 'vlan':
       return ['link', cmd.parent, 'name', name, ...mtu, 'type', 'vlan', 'id', String(cmd.vlanId)];
@@ -188,17 +194,33 @@ function mirrorSteps(ns: Namespace, mirror: Mirror, temp: string, finalName: str
   const tc = (args: string[]): string[] => commandIn(ns, ['tc', ...args]);
   const action = ['action', 'mirred', 'egress', 'mirror', 'dev', temp];
   const match = ['protocol', 'all', 'u32', 'match', 'u32', '0', '0'];
-  const taken: [RegExp, string] = [/File exists|Exclusivity flag on/, `${mirror.source} already has ${mirror.direction === 'ingress' ? 'an ingress' : 'a root'} qdisc; chainmail will not replace it`];
+  const taken: [RegExp, string] = [
+    /File exists|Exclusivity flag on/,
+    `${mirror.source} already has ${mirror.direction === 'ingress' ? 'an ingress' : 'a root'} qdisc; chainmail will not replace it`,
+  ];
   if (mirror.direction === 'ingress') {
     return [
-      { describe: `add an ingress qdisc to ${mirror.source} in ${ns.label}`, argv: tc(['qdisc', 'add', 'dev', mirror.source, 'ingress']), undo: tc(['qdisc', 'del', 'dev', mirror.source, 'ingress']), explain: [taken] },
-      { describe: `mirror ${mirror.source} ingress to ${finalName} in ${ns.label}`, argv: tc(['filter', 'add', 'dev', mirror.source, 'parent', 'ffff:', ...match, ...action]) },
+      {
+        describe: `add an ingress qdisc to ${mirror.source} in ${ns.label}`,
+        argv: tc(['qdisc', 'add', 'dev', mirror.source, 'ingress']),
+        undo: tc(['qdisc', 'del', 'dev', mirror.source, 'ingress']),
+        explain: [taken],
+      },
+      {
+        describe: `mirror ${mirror.source} ingress to ${finalName} in ${ns.label}`,
+        argv: tc(['filter', 'add', 'dev', mirror.source, 'parent', 'ffff:', ...match, ...action]),
+      },
     ];
   }
   // koko uses a prio root qdisc; htb is built into more kernels and, with no
   // classes, sends everything straight through, so the mirror is all it adds
   return [
-    { describe: `add a root qdisc to ${mirror.source} in ${ns.label}`, argv: tc(['qdisc', 'add', 'dev', mirror.source, 'root', 'handle', '1:', 'htb']), undo: tc(['qdisc', 'del', 'dev', mirror.source, 'root']), explain: [taken] },
+    {
+      describe: `add a root qdisc to ${mirror.source} in ${ns.label}`,
+      argv: tc(['qdisc', 'add', 'dev', mirror.source, 'root', 'handle', '1:', 'htb']),
+      undo: tc(['qdisc', 'del', 'dev', mirror.source, 'root']),
+      explain: [taken],
+    },
     { describe: `mirror ${mirror.source} egress to ${finalName} in ${ns.label}`, argv: tc(['filter', 'add', 'dev', mirror.source, 'parent', '1:', ...match, ...action]) },
   ];
 }
@@ -219,10 +241,14 @@ function summarize(cmd: Exclude<KokoCommand, { action: 'delete' }>, ends: readon
     return `${ns.label}:${end.ifname}${addrs ? ` (${addrs})` : ''}`;
   };
   switch (cmd.action) {
-    case 'veth': return `veth ${show(ends[0]!)} <-> ${show(ends[1]!)}${cmd.mtu ? ` mtu ${cmd.mtu}` : ''}`;
-    case 'vxlan': return `vxlan ${show(ends[0]!)} vni ${cmd.vni} remote ${cmd.remote} via ${cmd.parent} port ${cmd.port ?? 8472}`;
-    case 'vlan': return `vlan ${show(ends[0]!)} id ${cmd.vlanId} on ${cmd.parent}`;
-    case 'macvlan': return `macvlan ${show(ends[0]!)} mode ${cmd.mode} on ${cmd.parent}`;
+    case 'veth':
+      return `veth ${show(ends[0]!)} <-> ${show(ends[1]!)}${cmd.mtu ? ` mtu ${cmd.mtu}` : ''}`;
+    case 'vxlan':
+      return `vxlan ${show(ends[0]!)} vni ${cmd.vni} remote ${cmd.remote} via ${cmd.parent} port ${cmd.port ?? 8472}`;
+    case 'vlan':
+      return `vlan ${show(ends[0]!)} id ${cmd.vlanId} on ${cmd.parent}`;
+    case 'macvlan':
+      return `macvlan ${show(ends[0]!)} mode ${cmd.mode} on ${cmd.parent}`;
   }
 }
 

@@ -47,16 +47,18 @@ export function planKoroChange(cmd: KoroChange, ns: Namespace, ipv6Disabled = fa
   const nexthop = [...(cmd.via ? ['via', cmd.via] : []), ...(cmd.dev ? ['dev', cmd.dev] : [])];
   const described = `${dest}${cmd.via ? ` via ${cmd.via}` : ''}${cmd.dev ? ` dev ${cmd.dev}` : ''}`;
   return {
-    steps: [{
-      describe: `${cmd.action === 'add' ? 'add' : 'delete'} route ${described} in ${ns.label}`,
-      argv: ipIn(ns, [`-${family}`, 'route', cmd.action, dest, ...nexthop]),
-      explain: [
-        [/File exists/, `a route to ${dest} already exists in ${ns.label} (delete it first)`],
-        [/No such process/, `there is no route ${described} in ${ns.label}`],
-        [/Network is unreachable|Nexthop has invalid gateway/, `gateway ${cmd.via ?? ''} is not reachable: no interface in ${ns.label} has an address in its subnet`],
-        [/Cannot find device/, `there is no interface "${cmd.dev ?? ''}" in ${ns.label}`],
-      ],
-    }],
+    steps: [
+      {
+        describe: `${cmd.action === 'add' ? 'add' : 'delete'} route ${described} in ${ns.label}`,
+        argv: ipIn(ns, [`-${family}`, 'route', cmd.action, dest, ...nexthop]),
+        explain: [
+          [/File exists/, `a route to ${dest} already exists in ${ns.label} (delete it first)`],
+          [/No such process/, `there is no route ${described} in ${ns.label}`],
+          [/Network is unreachable|Nexthop has invalid gateway/, `gateway ${cmd.via ?? ''} is not reachable: no interface in ${ns.label} has an address in its subnet`],
+          [/Cannot find device/, `there is no interface "${cmd.dev ?? ''}" in ${ns.label}`],
+        ],
+      },
+    ],
     summary: `${cmd.action === 'add' ? 'added' : 'deleted'} route ${described} in ${ns.label}`,
   };
 }

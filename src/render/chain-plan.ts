@@ -71,7 +71,11 @@ function spanningHops(graph: Graph, group: readonly string[]): Set<number> {
 /** An end of the group (one neighbour) if there is one, else any node; earliest hop, then name. */
 function spanningStart(graph: Graph, group: readonly string[]): string {
   const neighbourCount = (name: string) =>
-    new Set(hopsOf(graph, name).map((hop) => otherEnd(hopAt(graph, hop), name)).filter((n) => n !== name)).size;
+    new Set(
+      hopsOf(graph, name)
+        .map((hop) => otherEnd(hopAt(graph, hop), name))
+        .filter((n) => n !== name),
+    ).size;
   const ends = group.filter((name) => neighbourCount(name) === 1);
   return [...(ends.length > 0 ? ends : group)].sort(byFirstHopThenName(graph))[0]!;
 }
@@ -97,9 +101,7 @@ function mainLineStart(graph: Graph, group: readonly string[], adjacency: Map<st
   const reach = new Map(leaves.map((leaf) => [leaf, farthestReach(adjacency, leaf)]));
   const startsItsHop = (leaf: string) => adjacency.get(leaf)!.some((edge) => hopAt(graph, edge.hop).a.node === leaf);
   const preference = (leaf: string) => (startsItsHop(leaf) ? 0 : 1);
-  return [...leaves].sort(
-    (x, y) => reach.get(y)! - reach.get(x)! || preference(x) - preference(y) || byFirstHopThenName(graph)(x, y),
-  )[0]!;
+  return [...leaves].sort((x, y) => reach.get(y)! - reach.get(x)! || preference(x) - preference(y) || byFirstHopThenName(graph)(x, y))[0]!;
 }
 
 /** Nodes on the longest way from `start` through the tree. */
@@ -139,7 +141,7 @@ interface Walk {
 /** Down the tallest child each time; among equals, the one reached by the earliest hop. */
 export function longestWayDown(tree: RootedTree, start: string): Walk {
   const walk: Walk = { path: [start], hops: [] };
-  for (let name = start; ; ) {
+  for (let name = start; ;) {
     const children = tree.childrenOf.get(name) ?? [];
     const tallest = children.reduce<Edge | undefined>(
       (best, child) => (best === undefined || tree.heightOf.get(child.node)! > tree.heightOf.get(best.node)! ? child : best),

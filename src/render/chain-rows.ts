@@ -17,12 +17,7 @@ export interface Row {
 }
 
 /** Greedy: a piece that does not fit starts a continuation row; one too wide even there is cut. */
-export function layoutPieces(
-  indent: number,
-  lead: readonly Segment[],
-  pieces: readonly Piece[],
-  width: number,
-): { rows: Row[]; placed: { row: number; col: number }[] } {
+export function layoutPieces(indent: number, lead: readonly Segment[], pieces: readonly Piece[], width: number): { rows: Row[]; placed: { row: number; col: number }[] } {
   const continuationIndent = Math.min(indent + CONTINUATION_INDENT, width - 1);
   const rows: Row[] = [{ indent, stems: [], body: [...lead] }];
   const placed: { row: number; col: number }[] = [];

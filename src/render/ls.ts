@@ -30,9 +30,13 @@ export function describeLink(link: TopologyLink): string {
   const a = `${link.a.target}:${link.a.ifname}`;
   const b = link.b ? `${link.b.target}:${link.b.ifname}` : '?';
   switch (link.kind) {
-    case 'veth': return `veth     ${a} <-> ${link.b ? b : '(peer not visible)'}`;
-    case 'vxlan': return `vxlan    ${a} vni ${link.vni}${link.remote ? ` remote ${link.remote}` : ''} on ${b}`;
-    case 'vlan': return `vlan     ${a} id ${link.vlanId} on ${b}`;
-    case 'macvlan': return `macvlan  ${a} mode ${link.mode} on ${b}`;
+    case 'veth':
+      return `veth     ${a} <-> ${link.b ? b : '(peer not visible)'}`;
+    case 'vxlan':
+      return `vxlan    ${a} vni ${link.vni}${link.remote ? ` remote ${link.remote}` : ''} on ${b}`;
+    case 'vlan':
+      return `vlan     ${a} id ${link.vlanId} on ${b}`;
+    case 'macvlan':
+      return `macvlan  ${a} mode ${link.mode} on ${b}`;
   }
 }

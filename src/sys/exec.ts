@@ -90,7 +90,10 @@ const loadExeca = () => (execaModule ??= import('execa'));
  * are being pressed.
  */
 export function prepareLongLived(): Promise<void> {
-  return loadExeca().then(() => undefined, () => undefined);
+  return loadExeca().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /**
@@ -192,18 +195,25 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
     reported = true;
     options.onEnd(started);
   };
-  loadExeca().then(async ({ execa }) => {
-    if (stopped) return;
-    const child = execa(file, args, {
-      env: options.env ?? CHILD_ENV, extendEnv: false,
-      stdin: 'ignore', stderr: 'ignore', buffer: false, reject: false, forceKillAfterDelay: STOP_GRACE_MS,
-    });
-    subprocess = child;
-    const started = child.pid !== undefined;
-    for await (const line of child) if (!stopped) options.onLine(line);
-    await child;
-    ended(started);
-  }).catch(() => ended(false));
+  loadExeca()
+    .then(async ({ execa }) => {
+      if (stopped) return;
+      const child = execa(file, args, {
+        env: options.env ?? CHILD_ENV,
+        extendEnv: false,
+        stdin: 'ignore',
+        stderr: 'ignore',
+        buffer: false,
+        reject: false,
+        forceKillAfterDelay: STOP_GRACE_MS,
+      });
+      subprocess = child;
+      const started = child.pid !== undefined;
+      for await (const line of child) if (!stopped) options.onLine(line);
+      await child;
+      ended(started);
+    })
+    .catch(() => ended(false));
   return entry;
 }
 
@@ -221,8 +231,13 @@ export async function runProbe(argv: readonly string[], options: { timeoutMs: nu
   if (!execaModule) return run(argv, options);
   const { execa } = await execaModule;
   const subprocess = execa(file, args, {
-    env: options.env ?? CHILD_ENV, extendEnv: false,
-    stdin: 'ignore', timeout: options.timeoutMs, forceKillAfterDelay: STOP_GRACE_MS, reject: false, stripFinalNewline: false,
+    env: options.env ?? CHILD_ENV,
+    extendEnv: false,
+    stdin: 'ignore',
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: STOP_GRACE_MS,
+    reject: false,
+    stripFinalNewline: false,
   });
   const entry = { stop: () => subprocess.kill() };
   stoppable.add(entry);
@@ -233,9 +248,8 @@ export async function runProbe(argv: readonly string[], options: { timeoutMs: nu
     stoppable.delete(entry);
   }
   const cannotStart = subprocess.pid === undefined ? startFailure(file, r.cause) : undefined;
-  const failure = cannotStart
-    ?? (r.timedOut ? `timed out after ${options.timeoutMs} ms: ${file}` : undefined)
-    ?? (r.signal ? `${file} was killed by ${r.signal}` : undefined);
+  const failure =
+    cannotStart ?? (r.timedOut ? `timed out after ${options.timeoutMs} ms: ${file}` : undefined) ?? (r.signal ? `${file} was killed by ${r.signal}` : undefined);
   return result(argv, r.exitCode ?? null, text(r.stdout), text(r.stderr), failure, cannotStart);
 }
 
@@ -265,7 +279,14 @@ function text(output: unknown): string {
 }
 
 /** One result for both runners: a failure (timeout, signal, no start) is added to stderr and gives a non-zero exit code. */
-function result(argv: readonly string[], code: number | null, stdout: string, rawStderr: string, failure: string | undefined, cannotStart: string | undefined): ExecResult {
+function result(
+  argv: readonly string[],
+  code: number | null,
+  stdout: string,
+  rawStderr: string,
+  failure: string | undefined,
+  cannotStart: string | undefined,
+): ExecResult {
   const stderr = withoutFinalNewline(rawStderr);
   return {
     argv,

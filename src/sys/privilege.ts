@@ -21,10 +21,7 @@ function effectiveCapabilities(): bigint {
  */
 export function requireNetworkPrivilege(): void {
   const caps = effectiveCapabilities();
-  const missing = [
-    ...((caps >> CAP_NET_ADMIN) & 1n ? [] : ['CAP_NET_ADMIN']),
-    ...((caps >> CAP_SYS_ADMIN) & 1n ? [] : ['CAP_SYS_ADMIN']),
-  ];
+  const missing = [...((caps >> CAP_NET_ADMIN) & 1n ? [] : ['CAP_NET_ADMIN']), ...((caps >> CAP_SYS_ADMIN) & 1n ? [] : ['CAP_SYS_ADMIN'])];
   if (missing.length) {
     const what = `missing ${missing.join(' and ')}`;
     // root without the capabilities (a container without them, a dropped bounding set): sudo would not help

@@ -47,7 +47,10 @@ export function localEngineSocket(env: NodeJS.ProcessEnv = process.env, home: st
 /** The engine answered with an error status (404: no such container); shaped as dockerode's errors are. */
 export class EngineStatusError extends Error {
   readonly json: { message: string };
-  constructor(readonly statusCode: number, engineMessage: string) {
+  constructor(
+    readonly statusCode: number,
+    engineMessage: string,
+  ) {
     super(`(HTTP code ${statusCode}) ${engineMessage}`);
     this.name = 'EngineStatusError';
     this.json = { message: engineMessage };
@@ -87,6 +90,8 @@ function engineMessage(text: string): string {
   try {
     const body = JSON.parse(text) as { message?: unknown };
     if (typeof body.message === 'string') return body.message;
-  } catch { /* not JSON: the text itself */ }
+  } catch {
+    /* not JSON: the text itself */
+  }
   return text.trim().split('\n')[0] ?? '';
 }

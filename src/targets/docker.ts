@@ -45,13 +45,13 @@ export class DockerEngine {
 
   private async inspect(nameOrId: string): Promise<Dockerode.ContainerInspectInfo> {
     const socket = localEngineSocket();
-    if (socket) return await engineGet(socket, `/containers/${encodeURIComponent(nameOrId)}/json`, TIMEOUT_MS) as Dockerode.ContainerInspectInfo;
+    if (socket) return (await engineGet(socket, `/containers/${encodeURIComponent(nameOrId)}/json`, TIMEOUT_MS)) as Dockerode.ContainerInspectInfo;
     return (await this.docker()).getContainer(nameOrId).inspect();
   }
 
   private async listAll(): Promise<Dockerode.ContainerInfo[]> {
     const socket = localEngineSocket();
-    if (socket) return await engineGet(socket, '/containers/json?all=1', TIMEOUT_MS) as Dockerode.ContainerInfo[];
+    if (socket) return (await engineGet(socket, '/containers/json?all=1', TIMEOUT_MS)) as Dockerode.ContainerInfo[];
     return (await this.docker()).listContainers({ all: true });
   }
 
@@ -87,11 +87,15 @@ export class DockerEngine {
     const running = summaries.filter((c) => c.State === 'running');
     // the pid is only in inspect; ask for the running ones, in parallel
     const pids = new Map<string, number>();
-    await Promise.all(running.map(async (c) => {
-      try {
-        pids.set(c.Id, (await this.inspect(c.Id)).State.Pid);
-      } catch { /* gone between list and inspect */ }
-    }));
+    await Promise.all(
+      running.map(async (c) => {
+        try {
+          pids.set(c.Id, (await this.inspect(c.Id)).State.Pid);
+        } catch {
+          /* gone between list and inspect */
+        }
+      }),
+    );
     return summaries.map((c) => ({
       id: c.Id,
       name: (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
@@ -121,14 +125,15 @@ export class DockerEngine {
   async run(spec: NewContainer): Promise<void> {
     const docker = await this.docker();
     const abortSignal = AbortSignal.timeout(OPERATION_MS);
-    const create = () => docker.createContainer({
-      name: spec.name,
-      Image: spec.image,
-      Cmd: [...spec.command],
-      Labels: { ...spec.labels },
-      HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN', 'NET_RAW'] },
-      abortSignal,
-    });
+    const create = () =>
+      docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Cmd: [...spec.command],
+        Labels: { ...spec.labels },
+        HostConfig: { NetworkMode: 'none', CapAdd: ['NET_ADMIN', 'NET_RAW'] },
+        abortSignal,
+      });
     let container: Dockerode.Container;
     try {
       container = await create();
@@ -173,7 +178,7 @@ export class DockerEngine {
     const abortSignal = AbortSignal.timeout(OPERATION_MS);
     const exec = await (await this.docker()).getContainer(name).exec({ Cmd: [...cmd], abortSignal });
     // the answer is an empty stream: read to its end, or its connection keeps the process alive
-    await drain((await exec.start({ Detach: true, abortSignal })) as Readable);
+    await drain(await exec.start({ Detach: true, abortSignal }));
   }
 
   /** Runs a program in a running container to its end (`docker exec`): whether it exited 0. */
@@ -181,7 +186,7 @@ export class DockerEngine {
     const abortSignal = AbortSignal.timeout(OPERATION_MS);
     const exec = await (await this.docker()).getContainer(name).exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true, abortSignal });
     // the output ends when the program does; only its exit code is wanted
-    await drain((await exec.start({ abortSignal })) as Readable);
+    await drain(await exec.start({ abortSignal }));
     return (await exec.inspect({ abortSignal })).ExitCode === 0;
   }
 }

@@ -75,13 +75,12 @@ async function resolveBareName(name: string, docker: DockerEngine): Promise<Name
     dockerError = err;
   }
   if (isNetns && container) {
-    throw new TargetError(
-      `"${name}" is ambiguous: it is both a container (${container.id.slice(0, 12)}) and a network namespace`,
-      [`  say which: docker ${name}   or   netns ${name}`],
-    );
+    throw new TargetError(`"${name}" is ambiguous: it is both a container (${container.id.slice(0, 12)}) and a network namespace`, [
+      `  say which: docker ${name}   or   netns ${name}`,
+    ]);
   }
   if (isNetns) return netnsNamespace(name);
-  if (container) return resolveContainer(container.id, docker).then((ns) => ({ ...ns, label: container!.name }));
+  if (container) return resolveContainer(container.id, docker).then((ns) => ({ ...ns, label: container.name }));
   if (dockerError) throw new TargetError(`no network namespace named "${name}", and ${dockerError.message}`);
   throw new TargetError(`no container or network namespace named "${name}"`);
 }

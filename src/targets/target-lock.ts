@@ -119,7 +119,9 @@ async function withLocks<T>(keys: ReadonlyMap<string, string>, fn: () => Promise
         const h = await acquire(identity, deadline);
         if (!h) {
           const holder = await holderPid(lockPath(identity));
-          throw new ChainmailError(`${wanted.get(identity)!} is being changed by another chainmail (${holder ? `pid ${holder}` : 'pid unknown'}); gave up after ${formatWait(waitMs)}`);
+          throw new ChainmailError(
+            `${wanted.get(identity)!} is being changed by another chainmail (${holder ? `pid ${holder}` : 'pid unknown'}); gave up after ${formatWait(waitMs)}`,
+          );
         }
         held.push(h);
       }
@@ -289,10 +291,16 @@ function tryFlockAll(fds: readonly number[]): Promise<boolean> {
   const childFds = fds.map((_, i) => String(3 + i)).join('\n') + '\n';
   // all at once (-P 0: a try never waits, so the order does not matter); xargs exits 0 when every
   // flock exited 0, 123 when any exited 1 to 125 (75: busy), 126 or 127 when flock cannot run
-  return runLocker(['xargs', '-n', '1', '-P', '0', 'flock', '-x', '-E', '75', '-n'], fds, childFds, (code) => {
-    if (code === 126 || code === 127) return 'cannot lock the target: flock (util-linux) is needed';
-    return code === 0 ? true : code === 123 ? false : undefined;
-  }, 0);
+  return runLocker(
+    ['xargs', '-n', '1', '-P', '0', 'flock', '-x', '-E', '75', '-n'],
+    fds,
+    childFds,
+    (code) => {
+      if (code === 126 || code === 127) return 'cannot lock the target: flock (util-linux) is needed';
+      return code === 0 ? true : code === 123 ? false : undefined;
+    },
+    0,
+  );
 }
 
 /**
@@ -301,7 +309,13 @@ function tryFlockAll(fds: readonly number[]): Promise<boolean> {
  * exit code and the locker's own words). msLeft: how long it may wait (0
  * or less: not at all).
  */
-async function runLocker(argv: readonly string[], fds: readonly number[], input: string | undefined, verdict: (code: number) => boolean | string | undefined, msLeft: number): Promise<boolean> {
+async function runLocker(
+  argv: readonly string[],
+  fds: readonly number[],
+  input: string | undefined,
+  verdict: (code: number) => boolean | string | undefined,
+  msLeft: number,
+): Promise<boolean> {
   const r = await run(argv, { descriptors: fds, ...(input !== undefined ? { input } : {}), timeoutMs: Math.max(msLeft, 0) + LOCKER_SLACK_MS });
   if (r.cannotStart) throw new ChainmailError(`cannot lock the target: ${argv[0]} (util-linux flock, findutils xargs) is needed (${r.failure})`);
   // timed out, or stopped by a signal (a quit): not a verdict on the lock

@@ -29,9 +29,7 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
   ]);
   for (const name of names) targets.push({ ns: netnsNamespace(name), status: 'present', interfaces: [] });
   for (const c of containers.sort((x, y) => x.name.localeCompare(y.name))) {
-    const ns: Namespace = c.running
-      ? containerNamespace(c.name, c.id, c.pid)
-      : { kind: 'docker', label: c.name, path: '', containerId: c.id, containerName: c.name };
+    const ns: Namespace = c.running ? containerNamespace(c.name, c.id, c.pid) : { kind: 'docker', label: c.name, path: '', containerId: c.id, containerName: c.name };
     targets.push({ ns, status: c.status, interfaces: [] });
   }
 

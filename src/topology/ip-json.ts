@@ -61,7 +61,5 @@ function toAddress(a: { family?: string; local?: string; prefixlen?: number; sco
 
 /** Addresses a user assigned (not link-local IPv6 or loopback), as CIDR text. */
 export function assignedAddresses(iface: Interface): string[] {
-  return iface.addresses
-    .filter((a) => a.scope !== 'link' && a.scope !== 'host')
-    .map((a) => `${a.address}/${a.prefix}`);
+  return iface.addresses.filter((a) => a.scope !== 'link' && a.scope !== 'host').map((a) => `${a.address}/${a.prefix}`);
 }

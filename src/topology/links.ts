@@ -1,7 +1,10 @@
 import { assignedAddresses } from './ip-json.js';
 import type { EndRef, Interface, TargetState, TopologyLink } from './model.js';
 
-interface Located { target: TargetState; iface: Interface }
+interface Located {
+  target: TargetState;
+  iface: Interface;
+}
 
 function endOf({ target, iface }: Located): EndRef {
   return { target: target.ns.label, ifname: iface.name, addresses: assignedAddresses(iface) };
@@ -53,11 +56,16 @@ function findVethPeer(here: Located, all: readonly Located[], paired: Set<Locate
     return all.find((o) => o.target === target && o.iface.name === iface.linkName && o.iface.kind === 'veth');
   }
   if (iface.linkIndex === undefined) return undefined;
-  const candidates = all.filter((o) =>
-    o.target !== target && o.iface.kind === 'veth' &&
-    o.iface.ifindex === iface.linkIndex && o.iface.linkIndex === iface.ifindex &&
-    o.iface.linkNetnsId !== undefined &&
-    namedAs(target, iface.linkNetnsId, o.target) && namedAs(o.target, o.iface.linkNetnsId, target));
+  const candidates = all.filter(
+    (o) =>
+      o.target !== target &&
+      o.iface.kind === 'veth' &&
+      o.iface.ifindex === iface.linkIndex &&
+      o.iface.linkIndex === iface.ifindex &&
+      o.iface.linkNetnsId !== undefined &&
+      namedAs(target, iface.linkNetnsId, o.target) &&
+      namedAs(o.target, o.iface.linkNetnsId, target),
+  );
   // ambiguity is a property of the data, so it is judged before looking at what is paired
   return candidates.length === 1 && !paired.has(candidates[0]!) ? candidates[0] : undefined;
 }
@@ -75,7 +83,7 @@ function namedAs(from: TargetState, nsid: number | undefined, to: TargetState): 
  */
 function findParent(here: Located, all: readonly Located[]): Located | undefined {
   const { target, iface } = here;
-  const name = iface.kind === 'vxlan' ? iface.vxlan?.parent ?? iface.linkName : iface.linkName;
+  const name = iface.kind === 'vxlan' ? (iface.vxlan?.parent ?? iface.linkName) : iface.linkName;
   const sameNs = name === undefined ? undefined : all.find((o) => o.target === target && o.iface.name === name);
   if (sameNs) return sameNs;
   const byIndex = /^if(\d+)$/.exec(name ?? '');

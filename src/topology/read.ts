@@ -42,8 +42,15 @@ export interface Route {
 }
 
 interface RouteJson {
-  dst: string; gateway?: string; dev?: string; protocol?: string; scope?: string;
-  prefsrc?: string; metric?: number; flags?: string[]; type?: string;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  protocol?: string;
+  scope?: string;
+  prefsrc?: string;
+  metric?: number;
+  flags?: string[];
+  type?: string;
 }
 
 /** Pure: `ip -j route show` output -> routes. */
@@ -92,7 +99,11 @@ export async function readNodeState(ns: Namespace): Promise<NodeState> {
   return parseNodeState(out);
 }
 
-interface NetconfJson { family: string; interface: string; forwarding?: boolean }
+interface NetconfJson {
+  family: string;
+  interface: string;
+  forwarding?: boolean;
+}
 
 /** Pure: the three JSON lines of readNodeState's batch. */
 export function parseNodeState(text: string): NodeState {
@@ -118,9 +129,11 @@ export function parseNodeState(text: string): NodeState {
  */
 export async function readMirrorsOnto(ns: Namespace, target: string): Promise<MirrorCandidate[]> {
   const candidates = mirrorCandidates(await query(commandIn(ns, ['tc', '-j', 'qdisc', 'show']), `read the qdiscs of ${ns.label}`), target);
-  const mirrors = await Promise.all(candidates.map(async (c) => {
-    const filters = await query(commandIn(ns, ['tc', '-j', 'filter', 'show', 'dev', c.dev, 'parent', c.handle]), `read the filters of ${c.dev} in ${ns.label}`);
-    return onlyMirrorsOnto(filters, target) ? [c] : [];
-  }));
+  const mirrors = await Promise.all(
+    candidates.map(async (c) => {
+      const filters = await query(commandIn(ns, ['tc', '-j', 'filter', 'show', 'dev', c.dev, 'parent', c.handle]), `read the filters of ${c.dev} in ${ns.label}`);
+      return onlyMirrorsOnto(filters, target) ? [c] : [];
+    }),
+  );
   return mirrors.flat();
 }

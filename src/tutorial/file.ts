@@ -38,7 +38,19 @@ import { nearestWord } from '../parse/nearest.js';
 import { parseCommand } from '../parse/verbs.js';
 import { verbInfo } from '../parse/verb-table.js';
 import { checkNetnsName } from '../parse/values.js';
-import { Fields, fieldPath, isAbsent, parseYamlFile, readList, readText as readYamlText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
+import {
+  Fields,
+  fieldPath,
+  isAbsent,
+  parseYamlFile,
+  readList,
+  readText as readYamlText,
+  readYamlFile,
+  YamlFileError,
+  type Field,
+  type Source,
+  type YamlFileFormat,
+} from '../parse/yaml-file.js';
 import { toCommandWords } from '../parse/prompt-line.js';
 import { DEFAULT_CHECK_WINDOW_MS, type CheckKind, type Tutorial, type TutorialCheck, type TutorialSetup, type TutorialStep } from './model.js';
 
@@ -106,8 +118,8 @@ function readTutorial(source: Source, root: unknown): Tutorial {
   if (isAbsent(root)) source.fail(root, '', `the file is empty; a tutorial file has ${TOP_SHAPE}`);
   const top: Field = { node: root, path: '' };
   const fields = new Fields(source, top, TOP_FIELDS, TOP_SHAPE);
-  const nameField = fields.required('name', 'the tutorial\'s name');
-  const name = readText(source, nameField, 'the tutorial\'s name');
+  const nameField = fields.required('name', "the tutorial's name");
+  const name = readText(source, nameField, "the tutorial's name");
   const valid = checkNetnsName(name);
   if (!valid.ok) source.fail(nameField.node, nameField.path, `${JSON.stringify(name)} is not a valid name: ${valid.reason.replace('namespace name', 'a name')}`);
   const titleField = fields.required('title', 'one line saying what the tutorial shows');
@@ -237,7 +249,7 @@ class Lines {
     const raw = given ?? readText(this.source, field, 'a prompt line, e.g. ping wu-test1 10.0.2.2');
     if (raw.includes('\n')) this.source.fail(field.node, field.path, 'must be one line');
     if (raw.includes('{setup}') && !this.setupFile) {
-      this.source.fail(field.node, field.path, '{setup} names the setup chain file, but this tutorial\'s setup is not one');
+      this.source.fail(field.node, field.path, "{setup} names the setup chain file, but this tutorial's setup is not one");
     }
     const line = this.setupFile ? raw.replaceAll('{setup}', quoteWord(this.setupFile)) : raw;
     const problem = lineProblem(line);
@@ -274,10 +286,14 @@ export function lineProblem(line: string): string | undefined {
 /** The prompt line a check runs. */
 export function checkLine(check: CheckKind, setupFile: string | undefined): string {
   switch (check.kind) {
-    case 'ping': return `ping ${check.from} ${check.to} -c 1`;
-    case 'http': return `probe ${check.from} ${check.url} --timeout 2000`;
-    case 'chain': return `chain status ${quoteWord(setupFile ?? '')}`;
-    case 'command': return check.line;
+    case 'ping':
+      return `ping ${check.from} ${check.to} -c 1`;
+    case 'http':
+      return `probe ${check.from} ${check.url} --timeout 2000`;
+    case 'chain':
+      return `chain status ${quoteWord(setupFile ?? '')}`;
+    case 'command':
+      return check.line;
   }
 }
 

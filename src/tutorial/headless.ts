@@ -85,13 +85,19 @@ export async function playHeadless(t: Tutorial, runLine: LineRunner, write: (lin
     }
   }
   const interrupted = options.cancelled?.() === true;
-  const summary = setupFailed ? `tutorial ${t.name}: the setup failed; no step ran`
-    : interrupted ? `tutorial ${t.name}: interrupted${failed.length ? ` (step ${failed.join(', ')} failed before)` : ''}`
-    : failed.length ? `tutorial ${t.name}: ${failed.length} of ${t.steps.length} steps failed (step ${failed.join(', ')})`
-      : `tutorial ${t.name}: all ${t.steps.length} steps ok`;
+  const summary = setupFailed
+    ? `tutorial ${t.name}: the setup failed; no step ran`
+    : interrupted
+      ? `tutorial ${t.name}: interrupted${failed.length ? ` (step ${failed.join(', ')} failed before)` : ''}`
+      : failed.length
+        ? `tutorial ${t.name}: ${failed.length} of ${t.steps.length} steps failed (step ${failed.join(', ')})`
+        : `tutorial ${t.name}: all ${t.steps.length} steps ok`;
   return {
-    ok: !setupFailed && !interrupted && failed.length === 0, failed,
-    ...(setupFailed ? { setupFailed } : {}), ...(interrupted ? { interrupted } : {}), summary,
+    ok: !setupFailed && !interrupted && failed.length === 0,
+    failed,
+    ...(setupFailed ? { setupFailed } : {}),
+    ...(interrupted ? { interrupted } : {}),
+    summary,
   };
 }
 

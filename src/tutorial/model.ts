@@ -30,11 +30,7 @@ export interface TutorialStep {
   check?: TutorialCheck;
 }
 
-export type CheckKind =
-  | { kind: 'ping'; from: string; to: string }
-  | { kind: 'http'; from: string; url: string }
-  | { kind: 'chain' }
-  | { kind: 'command'; line: string };
+export type CheckKind = { kind: 'ping'; from: string; to: string } | { kind: 'http'; from: string; url: string } | { kind: 'chain' } | { kind: 'command'; line: string };
 
 export type TutorialCheck = CheckKind & {
   /** What the check must do: succeed or fail. */

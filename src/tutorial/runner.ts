@@ -71,10 +71,14 @@ export function setupLines(t: Tutorial): string[] {
 export function describeCheck(check: TutorialCheck): string {
   const ok = check.expect === 'ok';
   switch (check.kind) {
-    case 'ping': return `ping ${check.from} → ${check.to} ${ok ? 'answers' : 'gets no answer'}`;
-    case 'http': return `http ${check.from} → ${check.url} ${ok ? 'answers' : 'fails'}`;
-    case 'chain': return `chain status ${ok ? 'is all ok' : 'is not all ok'}`;
-    case 'command': return `${check.line} ${ok ? 'succeeds' : 'fails'}`;
+    case 'ping':
+      return `ping ${check.from} → ${check.to} ${ok ? 'answers' : 'gets no answer'}`;
+    case 'http':
+      return `http ${check.from} → ${check.url} ${ok ? 'answers' : 'fails'}`;
+    case 'chain':
+      return `chain status ${ok ? 'is all ok' : 'is not all ok'}`;
+    case 'command':
+      return `${check.line} ${ok ? 'succeeds' : 'fails'}`;
   }
 }
 
@@ -90,8 +94,13 @@ export async function safely(runLine: LineRunner, line: string): Promise<LineRes
 }
 
 /** Runs the check's line until it does what is expected or its time is up (at least once). */
-export async function runCheck(check: TutorialCheck, runLine: LineRunner, setupFile: string | undefined, options: RunOptions = {},
-  onAttempt?: (outcome: CheckOutcome) => void): Promise<CheckOutcome> {
+export async function runCheck(
+  check: TutorialCheck,
+  runLine: LineRunner,
+  setupFile: string | undefined,
+  options: RunOptions = {},
+  onAttempt?: (outcome: CheckOutcome) => void,
+): Promise<CheckOutcome> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const line = checkLine(check, setupFile);

@@ -10,7 +10,10 @@ import { columns, fitColumns, pieceColumns } from '../render/columns.js';
 export function wrapText(text: string, width: number): string[] {
   const room = Math.max(8, width);
   const out: string[] = [];
-  const paragraphs = text.replace(/\r\n?/g, '\n').trim().split(/\n[ \t]*\n/);
+  const paragraphs = text
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n[ \t]*\n/);
   paragraphs.forEach((paragraph, i) => {
     if (i > 0) out.push('');
     let words: string[] = [];

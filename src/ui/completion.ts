@@ -158,7 +158,10 @@ function offerFor(before: readonly string[], partial: string, ctx: CompletionCon
 export function complete(line: string, cursor: number, ctx: CompletionContext): Completion {
   const start = wordStart(line, cursor);
   const partial = line.slice(start, cursor);
-  const before = line.slice(0, start).split(/\s+/).filter((w) => w !== '');
+  const before = line
+    .slice(0, start)
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const { candidates, settled = '', end = ' ' } = offerFor(before, partial, ctx);
   const typed = partial.slice(settled.length);
   const matches = [...new Set(candidates)].filter((c) => c.startsWith(typed));

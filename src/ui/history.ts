@@ -48,7 +48,9 @@ export class CommandHistory {
     let fd: number | undefined;
     try {
       fd = openHistory(this.path, constants.O_RDONLY);
-      const lines = readFileSync(fd, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+      const lines = readFileSync(fd, 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '');
       this.#entries = lines.slice(-this.limit);
     } catch (err) {
       if (!isMissing(err)) this.error = `cannot read history ${this.path}: ${messageOf(err)}`;

@@ -7,13 +7,11 @@ import type { Key } from 'ink';
 
 /** What a key does while the panels have the keys. */
 export type ScreenAction =
-  | 'openPrompt' | 'help' | 'quit' | 'filter' | 'refresh' | 'nextPanel' | 'previousPanel'
-  | 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
+  'openPrompt' | 'help' | 'quit' | 'filter' | 'refresh' | 'nextPanel' | 'previousPanel' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
 
 /** What a key does in the prompt's line. */
 export type PromptAction =
-  | 'submit' | 'leave' | 'complete' | 'historyBack' | 'historyForward'
-  | 'lineStart' | 'lineEnd' | 'clearLine' | 'deleteWordBefore' | 'cutToEnd' | 'deleteUnder';
+  'submit' | 'leave' | 'complete' | 'historyBack' | 'historyForward' | 'lineStart' | 'lineEnd' | 'clearLine' | 'deleteWordBefore' | 'cutToEnd' | 'deleteUnder';
 
 /** What a key does while the targets filter is typed. */
 export type FilterAction = 'cancel' | 'confirm';
@@ -39,30 +37,35 @@ const ctrl = (letter: string) => (input: string, key: Key) => key.ctrl && input 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ':', action: 'command prompt', onScreen: (input) => (input.startsWith(':') ? 'openPrompt' : undefined) },
   {
-    keys: 'Enter', action: 'run the line / step',
+    keys: 'Enter',
+    action: 'run the line / step',
     inPrompt: (_, key) => (key.return ? 'submit' : undefined),
     inFilter: (_, key) => (key.return ? 'confirm' : undefined),
     inSteps: (_, key) => (key.return ? 'runStep' : undefined),
   },
   { keys: 'n p', action: 'next / previous step', minor: true, inSteps: (input) => (input === 'n' ? 'nextStep' : input === 'p' ? 'previousStep' : undefined) },
   {
-    keys: 'Esc', action: 'leave prompt / close',
+    keys: 'Esc',
+    action: 'leave prompt / close',
     inPrompt: (_, key) => (key.escape ? 'leave' : undefined),
     inFilter: (_, key) => (key.escape ? 'cancel' : undefined),
   },
   {
-    keys: '↑ ↓ j k', action: 'history / move',
+    keys: '↑ ↓ j k',
+    action: 'history / move',
     onScreen: (input, key) => (key.upArrow || input === 'k' ? 'up' : key.downArrow || input === 'j' ? 'down' : undefined),
     inPrompt: (_, key) => (key.upArrow ? 'historyBack' : key.downArrow ? 'historyForward' : undefined),
   },
   { keys: 'PgUp PgDn', action: 'a page up / down', onScreen: (_, key) => (key.pageUp ? 'pageUp' : key.pageDown ? 'pageDown' : undefined) },
   {
-    keys: 'Home End', action: 'to the top / bottom',
+    keys: 'Home End',
+    action: 'to the top / bottom',
     onScreen: (_, key) => (key.home ? 'top' : key.end ? 'bottom' : undefined),
     inPrompt: (_, key) => (key.home ? 'lineStart' : key.end ? 'lineEnd' : undefined),
   },
   {
-    keys: 'Tab', action: 'complete / next panel',
+    keys: 'Tab',
+    action: 'complete / next panel',
     onScreen: (_, key) => (key.tab && !key.shift ? 'nextPanel' : undefined),
     inPrompt: (_, key) => (key.tab && !key.shift ? 'complete' : undefined),
   },
@@ -72,15 +75,19 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: '?', action: 'help', onScreen: (input) => (input === '?' ? 'help' : undefined) },
   { keys: 'q  Ctrl-C', action: 'quit', onScreen: (input, key) => (input === 'q' || ctrl('c')(input, key) ? 'quit' : undefined) },
   {
-    keys: 'Ctrl-A Ctrl-E', action: 'line start / end',
+    keys: 'Ctrl-A Ctrl-E',
+    action: 'line start / end',
     inPrompt: (input, key) => (ctrl('a')(input, key) ? 'lineStart' : ctrl('e')(input, key) ? 'lineEnd' : undefined),
   },
   {
-    keys: 'Ctrl-U Ctrl-W', action: 'clear / delete word',
+    keys: 'Ctrl-U Ctrl-W',
+    action: 'clear / delete word',
     inPrompt: (input, key) => (ctrl('u')(input, key) ? 'clearLine' : ctrl('w')(input, key) ? 'deleteWordBefore' : undefined),
   },
   {
-    keys: 'Ctrl-K Ctrl-D', action: 'cut to end / delete', minor: true,
+    keys: 'Ctrl-K Ctrl-D',
+    action: 'cut to end / delete',
+    minor: true,
     inPrompt: (input, key) => (ctrl('k')(input, key) ? 'cutToEnd' : ctrl('d')(input, key) ? 'deleteUnder' : undefined),
   },
 ];

@@ -36,7 +36,12 @@ export function screenLayout(columns: number, rows: number, watches: number, tut
   // a tutorial's step pane (in the log's place) gets more of the width for its text
   const detailWidth = Math.floor(columns * (tutorial ? 0.4 : 0.5));
   return {
-    height, topHeight, bottomHeight, leftWidth, rightWidth, detailWidth,
+    height,
+    topHeight,
+    bottomHeight,
+    leftWidth,
+    rightWidth,
+    detailWidth,
     logWidth: columns - detailWidth,
     watchRows,
     chainWidth: rightWidth - 4,

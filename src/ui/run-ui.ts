@@ -42,7 +42,7 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   };
   process.once('exit', restore);
   // the monitors and pingers start after the first read
-  prepareLongLived();
+  void prepareLongLived();
   session.start();
   if (history.error) session.log('bad', `history: ${history.error}`);
   for (const line of options.startLines ?? []) void session.runLine(line);

@@ -15,9 +15,14 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
     case 'up': {
       const r = await interruptibleBetweenSteps(() => chainUp(spec, { ...options, dryRun: cmd.dryRun }, ctx));
       const what = options.docker ? 'containers' : 'network namespaces';
-      const lines = r.actions.length === 0
-        ? [`chain ${spec.name} is up: nothing to change`]
-        : [`${r.dryRun ? 'would' : 'did'}, on ${what}:`, ...r.actions.map((a) => `  ${a}`), ...(r.dryRun ? [] : [`chain ${spec.name} is up (${r.actions.length} changes, ${r.ms} ms)`])];
+      const lines =
+        r.actions.length === 0
+          ? [`chain ${spec.name} is up: nothing to change`]
+          : [
+              `${r.dryRun ? 'would' : 'did'}, on ${what}:`,
+              ...r.actions.map((a) => `  ${a}`),
+              ...(r.dryRun ? [] : [`chain ${spec.name} is up (${r.actions.length} changes, ${r.ms} ms)`]),
+            ];
       return { ok: true, lines, json: r };
     }
     case 'status': {
@@ -39,9 +44,18 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
     case 'heal': {
       if (cmd.watch) {
         let stop = false;
-        onFirstSignal(['SIGINT', 'SIGTERM'], () => { stop = true; });
+        onFirstSignal(['SIGINT', 'SIGTERM'], () => {
+          stop = true;
+        });
         process.stdout.write(`watching chain ${spec.name} (${cmd.policy}); Ctrl-C stops\n`);
-        await healForever(spec, cmd.policy, options, ctx, (r) => process.stdout.write(healLines(r).join('\n') + '\n'), () => stop);
+        await healForever(
+          spec,
+          cmd.policy,
+          options,
+          ctx,
+          (r) => process.stdout.write(healLines(r).join('\n') + '\n'),
+          () => stop,
+        );
         return { ok: true, lines: ['stopped watching'], json: { ok: true } };
       }
       const r = await healOnce(spec, cmd.policy, options, ctx);

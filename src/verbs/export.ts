@@ -6,8 +6,6 @@ import { discoverTopology } from '../topology/discover.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 
 export async function runExport(cmd: ExportCommand, ctx: CommandContext): Promise<CommandResult> {
-  const text = cmd.live
-    ? exportTopology(await discoverTopology(ctx.docker), cmd.format)
-    : exportChain(deriveChain(loadChainFile(cmd.file!)), cmd.format);
+  const text = cmd.live ? exportTopology(await discoverTopology(ctx.docker), cmd.format) : exportChain(deriveChain(loadChainFile(cmd.file!)), cmd.format);
   return { ok: true, lines: [text.replace(/\n$/, '')], json: text };
 }

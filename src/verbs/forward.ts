@@ -20,11 +20,13 @@ export async function runForward(cmd: ForwardCommand, ctx: CommandContext): Prom
   const value = cmd.setting === 'on' ? '1' : '0';
   // locked up to the read-back, so the state shown is the one this command set
   return withTargetLocks([ns], async () => {
-    await ctx.execute([{
-      describe: `turn forwarding ${cmd.setting} in ${ns.label}`,
-      // -e: a kernel booted without IPv6 has no IPv6 key; IPv4 alone is then the whole change
-      argv: commandIn(ns, ['sysctl', '-e', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]),
-    }]);
+    await ctx.execute([
+      {
+        describe: `turn forwarding ${cmd.setting} in ${ns.label}`,
+        // -e: a kernel booted without IPv6 has no IPv6 key; IPv4 alone is then the whole change
+        argv: commandIn(ns, ['sysctl', '-e', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]),
+      },
+    ]);
     return show();
   });
 }

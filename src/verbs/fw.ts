@@ -1,6 +1,5 @@
 import { ChainmailError } from '../errors.js';
 import type { FwCommand } from '../parse/verbs.js';
-import { query } from '../net/executor.js';
 import { readForwardRules } from '../net/firewall-rules.js';
 import { commandIn, type Namespace } from '../targets/namespace.js';
 import { renderTable } from '../render/table.js';
@@ -22,22 +21,32 @@ async function changeAndRead(cmd: FwCommand, ns: Namespace, ctx: CommandContext)
       const { rules } = await readForwardRules(ns);
       const rule = rules.find((r) => r.number === Number(ruleText));
       if (!rule) {
-        throw new ChainmailError(`there is no rule number ${ruleText} in the FORWARD chain of ${ns.label} (it has ${rules.length} rule${rules.length === 1 ? '' : 's'}; fw ${ns.label} list shows them)`);
+        throw new ChainmailError(
+          `there is no rule number ${ruleText} in the FORWARD chain of ${ns.label} (it has ${rules.length} rule${rules.length === 1 ? '' : 's'}; fw ${ns.label} list shows them)`,
+        );
       }
       ruleText = rule.rule;
     }
-    await ctx.execute([{
-      describe: `${cmd.action === 'add' ? 'append' : 'delete'} FORWARD rule "${ruleText}" in ${ns.label}`,
-      argv: commandIn(ns, ['iptables', '-w', '5', cmd.action === 'add' ? '-A' : '-D', 'FORWARD', ...cmd.rule]),
-      explain: [
-        [/Bad rule \(does a matching rule exist/, `no rule "${ruleText}" in the FORWARD chain of ${ns.label}`],
-      ],
-    }]);
+    await ctx.execute([
+      {
+        describe: `${cmd.action === 'add' ? 'append' : 'delete'} FORWARD rule "${ruleText}" in ${ns.label}`,
+        argv: commandIn(ns, ['iptables', '-w', '5', cmd.action === 'add' ? '-A' : '-D', 'FORWARD', ...cmd.rule]),
+        explain: [[/Bad rule \(does a matching rule exist/, `no rule "${ruleText}" in the FORWARD chain of ${ns.label}`]],
+      },
+    ]);
   }
   const state = await readForwardRules(ns);
-  const lines = cmd.action === 'list'
-    ? [`${ns.label}: FORWARD policy ${state.policy}, ${state.rules.length} rule${state.rules.length === 1 ? '' : 's'}`,
-      ...renderTable(undefined, state.rules.map((r) => [`  ${r.number}`, r.rule]))]
-    : [`${cmd.action === 'add' ? 'added' : 'deleted'} FORWARD rule "${ruleText}" in ${ns.label} (${state.rules.length} rule${state.rules.length === 1 ? '' : 's'} now)`];
+  const lines =
+    cmd.action === 'list'
+      ? [
+          `${ns.label}: FORWARD policy ${state.policy}, ${state.rules.length} rule${state.rules.length === 1 ? '' : 's'}`,
+          ...renderTable(
+            undefined,
+            state.rules.map((r) => [`  ${r.number}`, r.rule]),
+          ),
+        ]
+      : [
+          `${cmd.action === 'add' ? 'added' : 'deleted'} FORWARD rule "${ruleText}" in ${ns.label} (${state.rules.length} rule${state.rules.length === 1 ? '' : 's'} now)`,
+        ];
   return { ok: true, lines, json: { target: ns.label, ...state } };
 }

@@ -45,7 +45,10 @@ export async function runKill(cmd: KillCommand, ctx: CommandContext): Promise<Co
     json = { kind: 'netns', pids };
   }
 
-  const lingering = await waitUntilGone(peers, topology.targets.map((t) => t.ns));
+  const lingering = await waitUntilGone(
+    peers,
+    topology.targets.map((t) => t.ns),
+  );
   const gone = peers.filter((p) => !lingering.includes(p)).map((p) => `${p.target}:${p.ifname}`);
   const lines = [what];
   if (gone.length) lines.push(`links gone with it: ${gone.join(', ')}`);
@@ -57,15 +60,17 @@ async function waitUntilGone(peers: readonly EndRef[], namespaces: readonly Name
   let remaining = [...peers];
   const deadline = Date.now() + TEARDOWN_WAIT_MS;
   while (remaining.length) {
-    const checks = await Promise.all(remaining.map(async (p) => {
-      const ns = namespaces.find((n) => n.label === p.target);
-      if (!ns) return false;
-      try {
-        return (await readInterfaces(ns)).some((i) => i.name === p.ifname);
-      } catch {
-        return false; // the namespace itself went away
-      }
-    }));
+    const checks = await Promise.all(
+      remaining.map(async (p) => {
+        const ns = namespaces.find((n) => n.label === p.target);
+        if (!ns) return false;
+        try {
+          return (await readInterfaces(ns)).some((i) => i.name === p.ifname);
+        } catch {
+          return false; // the namespace itself went away
+        }
+      }),
+    );
     remaining = remaining.filter((_, i) => checks[i]);
     if (!remaining.length || Date.now() > deadline) break;
     await sleep(20);
@@ -75,7 +80,11 @@ async function waitUntilGone(peers: readonly EndRef[], namespaces: readonly Name
 
 async function processesIn(netns: string): Promise<number[]> {
   const out = await query(['ip', 'netns', 'pids', netns], `list the processes in ${netns}`);
-  return out.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number).filter((p) => p !== process.pid);
+  return out
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l.trim()))
+    .map(Number)
+    .filter((p) => p !== process.pid);
 }
 
 async function stopProcesses(pids: readonly number[]): Promise<readonly number[]> {
@@ -101,6 +110,7 @@ function alive(pid: number): boolean {
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
-

@@ -39,11 +39,13 @@ async function createLink(
   const readings = new Map<string, Promise<Interface[]>>();
   // the host's interfaces matter only as a parent (vxlan, vlan, macvlan) or as an end: a process saved otherwise
   const hostNeeded = cmd.action !== 'veth' || namespaces.some((ns) => ns.kind === 'host');
-  const [hostInterfaces, ...endInterfaces] = await Promise.all(all.map((ns, i) => {
-    if (i === 0 && !hostNeeded) return Promise.resolve([]);
-    if (!readings.has(identities[i]!)) readings.set(identities[i]!, readInterfaces(ns));
-    return readings.get(identities[i]!)!;
-  }));
+  const [hostInterfaces, ...endInterfaces] = await Promise.all(
+    all.map((ns, i) => {
+      if (i === 0 && !hostNeeded) return Promise.resolve([]);
+      if (!readings.has(identities[i]!)) readings.set(identities[i]!, readInterfaces(ns));
+      return readings.get(identities[i]!)!;
+    }),
+  );
   const ends = specs.map((end, i) => ({ end, ns: namespaces[i]!, interfaces: endInterfaces[i]!, nsIdentity: identities[i + 1]! }));
   const plan = planKokoCreate(cmd, ends, { ns: host, interfaces: hostInterfaces! }, ctx.newTag());
   try {

@@ -31,7 +31,7 @@ export async function runKoro(cmd: KoroCommand, ctx: CommandContext): Promise<Co
   }
   const started = performance.now();
   return withTargetLocks([ns], async () => {
-    const ipv6Disabled = cmd.object === 'address' && cmd.action === 'add' && cmd.address.family === 6 && await isIpv6Disabled(ns, cmd.dev);
+    const ipv6Disabled = cmd.object === 'address' && cmd.action === 'add' && cmd.address.family === 6 && (await isIpv6Disabled(ns, cmd.dev));
     const plan = planKoroChange(cmd, ns, ipv6Disabled);
     await ctx.execute(plan.steps);
     const ms = Math.round(performance.now() - started);

@@ -12,7 +12,7 @@ export function commandLineRunner(ctx: CommandContext): LineRunner {
   return async (line) => {
     const { command, error } = parsePromptLine(line);
     try {
-      if (error !== undefined) throw error;
+      if (error !== undefined) throw error instanceof Error ? error : new Error('the line could not be read');
       if (!command) return { ok: true, lines: [] };
       if (command.kind === 'help') return { ok: false, lines: ['help is not a step'] };
       if (command.kind !== 'run') return { ok: false, lines: [`"${line.trim()}" works only at the UI's prompt`] };

@@ -7,8 +7,11 @@ export async function runLs(_cmd: LsCommand, ctx: CommandContext): Promise<Comma
   const topology = await discoverTopology(ctx.docker);
   const json = {
     targets: topology.targets.map((t) => ({
-      name: t.ns.label, kind: t.ns.kind, status: t.status,
-      ...(t.ns.pid ? { pid: t.ns.pid } : {}), ...(t.error ? { error: t.error } : {}),
+      name: t.ns.label,
+      kind: t.ns.kind,
+      status: t.status,
+      ...(t.ns.pid ? { pid: t.ns.pid } : {}),
+      ...(t.error ? { error: t.error } : {}),
       interfaces: t.interfaces,
     })),
     links: topology.links,

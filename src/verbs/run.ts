@@ -9,17 +9,28 @@ import type { CommandContext, CommandResult } from '../host/context.js';
  */
 export async function runCommand(cmd: LineCommand, ctx: CommandContext): Promise<CommandResult> {
   switch (cmd.verb) {
-    case 'koko': return (await import('./koko.js')).runKoko(cmd, ctx);
-    case 'koro': return (await import('./koro.js')).runKoro(cmd, ctx);
-    case 'forward': return (await import('./forward.js')).runForward(cmd, ctx);
-    case 'fw': return (await import('./fw.js')).runFw(cmd, ctx);
-    case 'ls': return (await import('./ls.js')).runLs(cmd, ctx);
-    case 'routes': return (await import('./routes.js')).runRoutes(cmd, ctx);
-    case 'ping': return (await import('./health.js')).runPing(cmd, ctx);
-    case 'probe': return (await import('./health.js')).runProbe(cmd, ctx);
-    case 'kill': return (await import('./kill.js')).runKill(cmd, ctx);
-    case 'chain': return (await import('./chain.js')).runChain(cmd, ctx);
-    case 'export': return (await import('./export.js')).runExport(cmd, ctx);
+    case 'koko':
+      return (await import('./koko.js')).runKoko(cmd, ctx);
+    case 'koro':
+      return (await import('./koro.js')).runKoro(cmd, ctx);
+    case 'forward':
+      return (await import('./forward.js')).runForward(cmd, ctx);
+    case 'fw':
+      return (await import('./fw.js')).runFw(cmd, ctx);
+    case 'ls':
+      return (await import('./ls.js')).runLs(cmd, ctx);
+    case 'routes':
+      return (await import('./routes.js')).runRoutes(cmd, ctx);
+    case 'ping':
+      return (await import('./health.js')).runPing(cmd, ctx);
+    case 'probe':
+      return (await import('./health.js')).runProbe(cmd, ctx);
+    case 'kill':
+      return (await import('./kill.js')).runKill(cmd, ctx);
+    case 'chain':
+      return (await import('./chain.js')).runChain(cmd, ctx);
+    case 'export':
+      return (await import('./export.js')).runExport(cmd, ctx);
   }
 }
 

@@ -25,9 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/host/context.js';
 import { quoteWord } from '../../src/tutorial/file.js';
 import { Session } from '../../src/ui/session/session.js';
-import {
-  badInputCases, promptOnlyCases, writeCaseFiles, type BadInputCase, type Fixtures, type PromptOnlyCase,
-} from '../support/bad-input-cases.js';
+import { badInputCases, promptOnlyCases, writeCaseFiles, type BadInputCase, type Fixtures, type PromptOnlyCase } from '../support/bad-input-cases.js';
 import { chainmailAsync, createNetns, ip, ipJson, isRoot, REPO, Scratch, TEMP_IFNAME, type LinkInfo } from '../support/kernel.js';
 
 const LIMIT_MS = 1000;
@@ -192,7 +190,8 @@ interface Snapshot {
 }
 
 function namedNamespaces(): string[] {
-  return ipJson<Array<{ name: string }>>(undefined, ['netns', 'list']).map((n) => n.name)
+  return ipJson<Array<{ name: string }>>(undefined, ['netns', 'list'])
+    .map((n) => n.name)
     .filter((n) => !n.startsWith('cmt-') || n.startsWith(mine));
 }
 
@@ -200,7 +199,10 @@ function namedNamespaces(): string[] {
 function ipBatch(ns: string | undefined, lines: readonly string[]): unknown[] {
   const r = spawnSync('ip', [...(ns ? ['-n', ns] : []), '-j', '-d', '-batch', '-'], { input: lines.join('\n') + '\n', encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ip -batch in ${ns ?? 'host'}: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 type RouteJson = { dst: string; gateway?: string; dev?: string; table?: string; type?: string };
@@ -210,19 +212,32 @@ type NetconfJson = { family: string; interface: string; forwarding?: boolean };
 function stateOf(ns: string | undefined): { state: string; temps: string[] } {
   const keep = (name?: string) => ns !== undefined || name === undefined || !(FOREIGN_HOST_IF.test(name) || TEMP_IFNAME.test(name));
   const [addrs = [], routes = [], netconf = []] = ipBatch(ns, ['addr show', 'route show table all', 'netconf show']) as [LinkInfo[], RouteJson[], NetconfJson[]];
-  const links = addrs.filter((l) => keep(l.ifname)).map((l) => ({
-    n: l.ifname, kind: l.linkinfo?.info_kind ?? '', up: l.flags.includes('UP'), mtu: l.mtu,
-    // link-local addresses are the kernel's, and come when duplicate detection ends
-    a: (l.addr_info ?? []).filter((x) => x.scope !== 'link').map((x) => `${x.local}/${x.prefixlen}`).sort(),
-  }));
+  const links = addrs
+    .filter((l) => keep(l.ifname))
+    .map((l) => ({
+      n: l.ifname,
+      kind: l.linkinfo?.info_kind ?? '',
+      up: l.flags.includes('UP'),
+      mtu: l.mtu,
+      // link-local addresses are the kernel's, and come when duplicate detection ends
+      a: (l.addr_info ?? [])
+        .filter((x) => x.scope !== 'link')
+        .map((x) => `${x.local}/${x.prefixlen}`)
+        .sort(),
+    }));
   const state: Record<string, unknown> = {
     links,
-    routes: routes.filter((r) => keep(r.dev) && !(r.dst.startsWith('fe80:') || r.dst === 'ff00::/8'))
-      .map((r) => `${r.type ?? ''} ${r.dst} via ${r.gateway ?? '-'} dev ${r.dev ?? '-'} table ${r.table ?? 'main'}`).sort(),
+    routes: routes
+      .filter((r) => keep(r.dev) && !(r.dst.startsWith('fe80:') || r.dst === 'ff00::/8'))
+      .map((r) => `${r.type ?? ''} ${r.dst} via ${r.gateway ?? '-'} dev ${r.dev ?? '-'} table ${r.table ?? 'main'}`)
+      .sort(),
   };
   if (ns?.startsWith(mine)) {
     // what fw and forward would change
-    state.forwarding = netconf.filter((c) => c.interface === 'all').map((c) => `${c.family} ${c.forwarding}`).sort();
+    state.forwarding = netconf
+      .filter((c) => c.interface === 'all')
+      .map((c) => `${c.family} ${c.forwarding}`)
+      .sort();
     state.rules = spawnSync('ip', ['netns', 'exec', ns, 'iptables', '-S', 'FORWARD'], { encoding: 'utf8' }).stdout.trim();
   }
   return { state: JSON.stringify(state), temps: addrs.map((l) => l.ifname).filter((n) => TEMP_IFNAME.test(n)) };
@@ -354,7 +369,9 @@ function problemsOf(o: Outcome, names: string, via: 'cli' | 'prompt', c?: BadInp
       let parsed: { ok?: unknown; error?: unknown } | undefined;
       try {
         parsed = JSON.parse(o.stdout) as typeof parsed;
-      } catch { /* reported below */ }
+      } catch {
+        /* reported below */
+      }
       if (parsed?.ok !== false || typeof parsed.error !== 'string') p.push(`--json: stdout is not {"ok": false, "error": ...}: ${JSON.stringify(o.stdout)}`);
     } else if (o.stdout !== '') p.push(`printed on stdout: ${JSON.stringify(o.stdout)}`);
   }
@@ -365,12 +382,14 @@ function problemsOf(o: Outcome, names: string, via: 'cli' | 'prompt', c?: BadInp
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return results;
 }
 
@@ -387,7 +406,16 @@ async function runGroup<T extends { what: string }>(items: readonly T[], run: (i
 // ---------------------------------------------------------------------------
 // The cases (built from the fixtures' names, which exist only in the hooks)
 
-const placeholder: Fixtures = { a: `${mine}-a`, b: `${mine}-b`, missing: `${mine}-gone`, deadPid: 4_194_000, dir: join(tmpdir(), 'cmt-in-x'), tag, stopped: `${mine}-stopped`, twin: `${mine}-twin` };
+const placeholder: Fixtures = {
+  a: `${mine}-a`,
+  b: `${mine}-b`,
+  missing: `${mine}-gone`,
+  deadPid: 4_194_000,
+  dir: join(tmpdir(), 'cmt-in-x'),
+  tag,
+  stopped: `${mine}-stopped`,
+  twin: `${mine}-twin`,
+};
 /** The table's shape is known before the fixtures exist: groups are made from it, the words when they run. */
 const planned = badInputCases(placeholder);
 const current = (): BadInputCase[] => badInputCases(fx);
@@ -413,7 +441,8 @@ describe.skipIf(!isRoot)('bad input', () => {
       expect(verbs, verb).toContain(verb);
     }
     // each chain action reads files of every kind of mistake
-    for (const action of ['up', 'status', 'heal', 'down']) expect(planned.filter((c) => c.words[0] === 'chain' && c.words[1] === action).length, action).toBeGreaterThanOrEqual(5);
+    for (const action of ['up', 'status', 'heal', 'down'])
+      expect(planned.filter((c) => c.words[0] === 'chain' && c.words[1] === action).length, action).toBeGreaterThanOrEqual(5);
     // the table run is the one planned, with the fixtures' names (docker cases last, left out without Docker)
     expect(current().map((c) => `${c.verb}: ${c.what}`)).toEqual(planned.filter((c) => !c.docker || fx.stopped).map((c) => `${c.verb}: ${c.what}`));
     expect(planned.findIndex((c) => c.docker)).toBe(planned.length - planned.filter((c) => c.docker).length);
@@ -450,7 +479,10 @@ describe.skipIf(!isRoot)('bad input', () => {
   describe('through the CLI (bin/chainmail.js WORDS..., no terminal)', () => {
     for (const group of groups(planned)) {
       const dockerOnly = group.indices.every((i) => planned[i]!.docker);
-      it(`${group.verb}: ${group.indices.map((i) => planned[i]!.what).slice(0, 3).join('; ')}${group.indices.length > 3 ? `; ... (${group.indices.length})` : ''}`, async (ctx) => {
+      it(`${group.verb}: ${group.indices
+        .map((i) => planned[i]!.what)
+        .slice(0, 3)
+        .join('; ')}${group.indices.length > 3 ? `; ... (${group.indices.length})` : ''}`, async (ctx) => {
         ensureFixtures();
         const noDocker = group.indices.some((i) => planned[i]!.docker) ? dockerUnavailable() : undefined;
         if (dockerOnly && noDocker) ctx.skip(`docker cases: ${noDocker}`);
@@ -467,7 +499,10 @@ describe.skipIf(!isRoot)('bad input', () => {
     for (const group of groups(planned.filter((c) => !c.cliOnly))) {
       const list = planned.filter((c) => !c.cliOnly);
       const dockerOnly = group.indices.every((i) => list[i]!.docker);
-      it(`${group.verb}: ${group.indices.map((i) => list[i]!.what).slice(0, 3).join('; ')}${group.indices.length > 3 ? `; ... (${group.indices.length})` : ''}`, async (ctx) => {
+      it(`${group.verb}: ${group.indices
+        .map((i) => list[i]!.what)
+        .slice(0, 3)
+        .join('; ')}${group.indices.length > 3 ? `; ... (${group.indices.length})` : ''}`, async (ctx) => {
         ensureFixtures();
         const noDocker = group.indices.some((i) => list[i]!.docker) ? dockerUnavailable() : undefined;
         if (dockerOnly && noDocker) ctx.skip(`docker cases: ${noDocker}`);

@@ -32,7 +32,10 @@ function addressMap(container: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const l of containerIpJson<Array<{ ifname: string; addr_info?: Array<{ family: string; local: string; prefixlen: number }> }>>(container, ['addr', 'show'])) {
     if (l.ifname === 'lo') continue;
-    out[l.ifname] = (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`).sort();
+    out[l.ifname] = (l.addr_info ?? [])
+      .filter((a) => a.family === 'inet')
+      .map((a) => `${a.local}/${a.prefixlen}`)
+      .sort();
   }
   return out;
 }
@@ -40,7 +43,9 @@ function addressMap(container: string): Record<string, string[]> {
 /** The IPv4 routes that are not the kernel's link routes. */
 const gatewayRoutes = (container: string) =>
   containerIpJson<Array<{ dst: string; gateway?: string; dev?: string; protocol?: string }>>(container, ['-4', 'route', 'show', 'table', 'main'])
-    .filter((r) => r.protocol !== 'kernel').map(routeText).sort();
+    .filter((r) => r.protocol !== 'kernel')
+    .map(routeText)
+    .sort();
 
 /** A sysctl read inside the container's network namespace, from the host. */
 function sysctlIn(container: string, key: string): string {
@@ -92,14 +97,14 @@ describe.skipIf(!READY)('chain up --docker: the seed chain in containers', () =>
     expect(record).toMatchObject({ name: chain.name, mode: 'docker', createdNodes: chain.nodes });
   });
 
-  it('the containers run the test image with --net=none and the chain\'s label', () => {
+  it("the containers run the test image with --net=none and the chain's label", () => {
     for (const node of chain.nodes) {
       const r = docker(['inspect', '-f', '{{.HostConfig.NetworkMode}}|{{.Config.Image}}|{{index .Config.Labels "chainmail.chain"}}', node]);
       expect(r.stdout, node).toBe(`none|${TEST_IMAGE}|${chain.name}`);
     }
   });
 
-  it('the containers have NET_ADMIN and NET_RAW added and run the file\'s command (here the default)', () => {
+  it("the containers have NET_ADMIN and NET_RAW added and run the file's command (here the default)", () => {
     for (const node of chain.nodes) {
       const r = docker(['inspect', '-f', '{{json .HostConfig.CapAdd}}|{{json .Config.Cmd}}', node]);
       expect(r.stdout, node).toBe('["NET_ADMIN","NET_RAW"]|["sleep","2000000"]');
@@ -134,7 +139,9 @@ describe.skipIf(!READY)('chain up --docker: the seed chain in containers', () =>
     expect(status.items.filter((i) => !i.ok)).toEqual([]);
     expect(status.ok).toBe(true);
     const probes = status.items.filter((i) => i.kind === 'probe');
-    expect(probes).toEqual([{ kind: 'probe', what: `${chain.client} → http://${chain.net}.3.2:80/ (http)`, ok: true, detail: expect.stringMatching(/^HTTP 200 in/) as unknown }]);
+    expect(probes).toEqual([
+      { kind: 'probe', what: `${chain.client} → http://${chain.net}.3.2:80/ (http)`, ok: true, detail: expect.stringMatching(/^HTTP 200 in/) as unknown },
+    ]);
     expect(status.items).toHaveLength(20);
   });
 
@@ -230,7 +237,11 @@ describe.skipIf(!READY)('chain up --docker with an image the engine does not hav
     const r = chainmail(['chain', 'up', chain.file, '--docker', '--image', image]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const first = r.stderr.split('\n')[0]!;
-    expect(first).toMatch(new RegExp(`^chainmail: cannot start container ${chain.name}-\\w+ from 127\\.0\\.0\\.1:9/cmt-nosuch:1: no such image here, and pulling it failed: .*127\\.0\\.0\\.1:9`));
+    expect(first).toMatch(
+      new RegExp(
+        `^chainmail: cannot start container ${chain.name}-\\w+ from 127\\.0\\.0\\.1:9/cmt-nosuch:1: no such image here, and pulling it failed: .*127\\.0\\.0\\.1:9`,
+      ),
+    );
     expect(existingContainers(chain.nodes)).toEqual([]);
     ok(['chain', 'down', chain.file]);
     expect(existsSync(stateFileOf(chain.name))).toBe(false);
@@ -269,8 +280,7 @@ describe.skipIf(!READY)('chain up --docker with a container killed half way (iss
     for (const node of [c.client, c.firewall, c.webserver]) {
       if (!containerRunning(node)) continue;
       for (let tries = 0; ; tries++) {
-        const links = containerIpJson<Array<{ ifname: string; link_netnsid?: number; link?: string }>>(node, ['link', 'show'])
-          .filter((l) => /^link\d$/.test(l.ifname));
+        const links = containerIpJson<Array<{ ifname: string; link_netnsid?: number; link?: string }>>(node, ['link', 'show']).filter((l) => /^link\d$/.test(l.ifname));
         const orphans = links.filter((l) => l.link_netnsid === undefined && l.link === undefined);
         if (orphans.length === 0) break;
         // a peer in a dead container goes with it a moment later

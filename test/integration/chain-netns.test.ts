@@ -29,17 +29,7 @@ import {
   stableSnapshot,
   type CliRun,
 } from '../support/kernel.js';
-import {
-  netnsNames,
-  processAlive,
-  readChainRecord,
-  removeChain,
-  routeText,
-  stateFileOf,
-  writeChainText,
-  writeSeedChain,
-  type SeedChain,
-} from '../support/chain.js';
+import { netnsNames, processAlive, readChainRecord, removeChain, routeText, stateFileOf, writeChainText, writeSeedChain, type SeedChain } from '../support/chain.js';
 
 const d = isRoot ? describe : describe.skip;
 
@@ -59,8 +49,16 @@ function failing(args: readonly string[], code: number): CliRun {
 /** The routes a node holds that are not the kernel's link routes, as words. */
 type RouteJson = { dst: string; gateway?: string; dev?: string; protocol?: string };
 const ipv4Routes = (ns: string) => ipJson<RouteJson[]>(ns, ['-4', 'route', 'show', 'table', 'main']);
-const gatewayRoutes = (ns: string) => ipv4Routes(ns).filter((r) => r.protocol !== 'kernel').map(routeText).sort();
-const linkRoutes = (ns: string) => ipv4Routes(ns).filter((r) => r.protocol === 'kernel').map(routeText).sort();
+const gatewayRoutes = (ns: string) =>
+  ipv4Routes(ns)
+    .filter((r) => r.protocol !== 'kernel')
+    .map(routeText)
+    .sort();
+const linkRoutes = (ns: string) =>
+  ipv4Routes(ns)
+    .filter((r) => r.protocol === 'kernel')
+    .map(routeText)
+    .sort();
 
 function sysctl(ns: string, key: string): string {
   const r = inNetns(ns, ['sysctl', '-n', key]);
@@ -132,7 +130,7 @@ d('chain up / status / heal / down: the seed chain on namespaces', () => {
     expect(linkNames(chain.webserver)).toEqual(['link6', 'lo']);
   });
 
-  it('the four routes are exactly the story\'s', () => {
+  it("the four routes are exactly the story's", () => {
     const n = chain.net;
     expect(gatewayRoutes(chain.client)).toEqual([`default via ${n}.1.2 dev link1`]);
     expect(gatewayRoutes(chain.firewall)).toEqual([`${n}.3.0/24 via ${n}.2.2 dev link3`]);
@@ -189,16 +187,24 @@ d('chain up / status / heal / down: the seed chain on namespaces', () => {
     expect(probeItem.detail).toMatch(/^HTTP 200 in [\d.]+ ms$/);
   });
 
-  it('export --live --format json shows the chain\'s nodes and links while it is up', () => {
+  it("export --live --format json shows the chain's nodes and links while it is up", () => {
     const r = ok(['export', '--live', '--format', 'json']);
-    const live = JSON.parse(r.stdout) as { nodes: Array<{ name: string; kind?: string; state: string }>; links: Array<{ kind: string; a: { node: string; ifname: string }; b: { node: string; ifname: string } }> };
-    for (const n of chain.nodes) expect(live.nodes.find((x) => x.name === n), n).toMatchObject({ name: n, kind: 'netns', state: 'up' });
-    const ends = live.links.filter((l) => chain.nodes.includes(l.a.node)).map((l) => [`${l.a.node}:${l.a.ifname}`, `${l.b.node}:${l.b.ifname}`].sort().join(' - ')).sort();
-    expect(ends).toEqual([
-      `${chain.client}:link1 - ${chain.firewall}:link2`,
-      `${chain.firewall}:link3 - ${chain.router}:link4`,
-      `${chain.router}:link5 - ${chain.webserver}:link6`,
-    ].sort());
+    const live = JSON.parse(r.stdout) as {
+      nodes: Array<{ name: string; kind?: string; state: string }>;
+      links: Array<{ kind: string; a: { node: string; ifname: string }; b: { node: string; ifname: string } }>;
+    };
+    for (const n of chain.nodes)
+      expect(
+        live.nodes.find((x) => x.name === n),
+        n,
+      ).toMatchObject({ name: n, kind: 'netns', state: 'up' });
+    const ends = live.links
+      .filter((l) => chain.nodes.includes(l.a.node))
+      .map((l) => [`${l.a.node}:${l.a.ifname}`, `${l.b.node}:${l.b.ifname}`].sort().join(' - '))
+      .sort();
+    expect(ends).toEqual(
+      [`${chain.client}:link1 - ${chain.firewall}:link2`, `${chain.firewall}:link3 - ${chain.router}:link4`, `${chain.router}:link5 - ${chain.webserver}:link6`].sort(),
+    );
   });
 
   it('chainmail kill FIREWALL: chain status exits non-zero and names the broken node, links, routes and probe', () => {
@@ -258,7 +264,14 @@ d('chain up / status / heal / down: the seed chain on namespaces', () => {
     expect(presentNodes(chain)).toEqual([]);
     expect(netnsNames().filter((x) => x.startsWith(`${chain.name}-`))).toEqual([]);
     expect(existsSync(stateFileOf(chain.name))).toBe(false);
-    expect(await eventually(() => processAlive(pid), (alive) => !alive, 5000), `web server ${pid} still runs`).toBe(false);
+    expect(
+      await eventually(
+        () => processAlive(pid),
+        (alive) => !alive,
+        5000,
+      ),
+      `web server ${pid} still runs`,
+    ).toBe(false);
     expect(hostTemps()).toEqual([]);
     expect(stableSnapshot([])).toBe(before);
   });
@@ -302,7 +315,7 @@ d('chain files on namespaces: more', () => {
     expect(status.stdout).toContain(`✗ node       ${chain.client}  (missing)`);
   });
 
-  it('a node that existed before chain up is left alone by chain down, but the chain\'s links and rule on it go', () => {
+  it("a node that existed before chain up is left alone by chain down, but the chain's links and rule on it go", () => {
     const chain = seedChain({ extra: ['firewall:', '  - { node: {firewall}, rule: "-p icmp -j DROP" }'] });
     createNetns(chain.firewall);
     // something of the user's in it, which must survive (veth: this kernel may have no dummy)
@@ -363,7 +376,10 @@ d('chain files on namespaces: more', () => {
     ok(['chain', 'up', chain.file]);
     ok(['kill', chain.firewall]);
     let finished = false;
-    const heal = chainmailAsync(['chain', 'heal', chain.file, '--policy', 'reattach']).then((r) => { finished = true; return r; });
+    const heal = chainmailAsync(['chain', 'heal', chain.file, '--policy', 'reattach']).then((r) => {
+      finished = true;
+      return r;
+    });
     await sleep(1500);
     expect(finished, 'heal --policy reattach returned before the node came back').toBe(false);
     expect(presentNodes(chain)).not.toContain(chain.firewall);
@@ -407,7 +423,7 @@ d('chain files on namespaces: more', () => {
     expectProbeOk(chain);
   });
 
-  it('reattach onto a node that came back while its old link ends linger: the chain\'s own leftovers are replaced', async () => {
+  it("reattach onto a node that came back while its old link ends linger: the chain's own leftovers are replaced", async () => {
     const chain = seedChain();
     ok(['chain', 'up', chain.file]);
     // a process still in the old firewall namespace keeps it, and the client's and router's ends, alive
@@ -440,8 +456,12 @@ d('chain files on namespaces: more', () => {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await waitFor(() => stdout.includes('watching chain'), 10_000);
@@ -469,7 +489,8 @@ d('chain files on namespaces: more', () => {
     expect(mermaid.split('\n').filter((l) => l.includes('---'))).toHaveLength(3);
 
     const clab = parseYaml(ok(['export', chain.file, '--format', 'containerlab']).stdout) as {
-      name: string; topology: { nodes: Record<string, { kind: string; exec?: string[] }>; links: Array<{ endpoints: string[] }> };
+      name: string;
+      topology: { nodes: Record<string, { kind: string; exec?: string[] }>; links: Array<{ endpoints: string[] }> };
     };
     expect(clab.name).toBe(chain.name);
     expect(Object.keys(clab.topology.nodes).sort()).toEqual([...chain.nodes].sort());
@@ -481,11 +502,18 @@ d('chain files on namespaces: more', () => {
     expect(clab.topology.nodes[chain.client]!.exec).toContain(`ip route add default via ${chain.net}.1.2 dev link1`);
 
     const json = JSON.parse(ok(['export', chain.file, '--format', 'json']).stdout) as {
-      name: string; nodes: Array<{ name: string; forwarding: boolean }>; links: unknown[]; routes: unknown[]; probes: unknown[];
+      name: string;
+      nodes: Array<{ name: string; forwarding: boolean }>;
+      links: unknown[];
+      routes: unknown[];
+      probes: unknown[];
     };
     expect(json.name).toBe(chain.name);
     expect(json.nodes.map((x) => [x.name, x.forwarding])).toEqual([
-      [chain.client, false], [chain.firewall, true], [chain.router, true], [chain.webserver, false],
+      [chain.client, false],
+      [chain.firewall, true],
+      [chain.router, true],
+      [chain.webserver, false],
     ]);
     expect([json.links.length, json.routes.length, json.probes.length]).toEqual([3, 4, 1]);
     // exporting a file brings nothing up
@@ -496,18 +524,23 @@ d('chain files on namespaces: more', () => {
     const chain = seedChain();
     const name = chain.name;
     const text = [
-      `name: ${name}-bad`,                                          // 1
-      'nodes:',                                                      // 2
-      `  - ${chain.client}`,                                        // 3
-      `  - ${chain.firewall}`,                                      // 4
-      'links:',                                                      // 5
+      `name: ${name}-bad`, // 1
+      'nodes:', // 2
+      `  - ${chain.client}`, // 3
+      `  - ${chain.firewall}`, // 4
+      'links:', // 5
       `  - [${chain.client}:link1, ${chain.firewall}:link2, 10.251.1.0/24]`, // 6
       `  - [${chain.firewall}:link3, ${chain.router}:link4, 10.251.2.0/24]`, // 7: router is not a node
       '',
     ].join('\n');
     const bad = writeChainText(text);
     made.push({ ...chain, dir: bad.dir });
-    for (const args of [['chain', 'up', bad.file], ['chain', 'up', bad.file, '--dry-run'], ['chain', 'status', bad.file], ['export', bad.file, '--format', 'json']]) {
+    for (const args of [
+      ['chain', 'up', bad.file],
+      ['chain', 'up', bad.file, '--dry-run'],
+      ['chain', 'status', bad.file],
+      ['export', bad.file, '--format', 'json'],
+    ]) {
       const r = failing(args, 2);
       expect(r.stderr).toContain(`${bad.file}:7: links[1].b: "${chain.router}" is not a node (nodes: ${chain.client}, ${chain.firewall})`);
       expect(r.stdout).toBe('');
@@ -604,16 +637,24 @@ d('Ctrl-C during chain up (issue 6)', () => {
     for (const delayMs of [250, 450, 700]) {
       const child = spawn(process.execPath, [BIN, 'chain', 'up', chain.file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
       let stderr = '';
-      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
       setTimeout(() => child.kill('SIGINT'), delayMs);
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       // too late to stop is fine too: then it finished
       expect([0, 130], stderr).toContain(code);
-      if (code === 130) expect(stderr).toMatch(/^chainmail: interrupted \(SIGINT\): stopped between two steps; what was made is on record: chain up completes it, chain down removes it$/m);
+      if (code === 130)
+        expect(stderr).toMatch(
+          /^chainmail: interrupted \(SIGINT\): stopped between two steps; what was made is on record: chain up completes it, chain down removes it$/m,
+        );
       ok(['chain', 'up', chain.file]);
       ok(['chain', 'status', chain.file]);
       ok(['chain', 'down', chain.file]);
-      expect(netnsNames().filter((n) => nodes.includes(n)), `after Ctrl-C at ${delayMs} ms`).toEqual([]);
+      expect(
+        netnsNames().filter((n) => nodes.includes(n)),
+        `after Ctrl-C at ${delayMs} ms`,
+      ).toEqual([]);
       expect(existsSync(stateFileOf(name))).toBe(false);
     }
   });

@@ -15,17 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainmail, createNetns, deleteNetns, isRoot, ipJson, uniqueName, type CliRun } from '../support/kernel.js';
-import {
-  containerIpJson,
-  containerPid,
-  containerRunning,
-  docker,
-  dockerReady,
-  dockerRequired,
-  removeContainers,
-  runContainer,
-  TEST_IMAGE,
-} from '../support/docker.js';
+import { containerIpJson, containerPid, containerRunning, docker, dockerReady, dockerRequired, removeContainers, runContainer, TEST_IMAGE } from '../support/docker.js';
 
 const READY = isRoot && dockerReady();
 const WHY_NOT_READY = !isRoot
@@ -46,21 +36,30 @@ function addressMap(name: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const l of containerIpJson<Array<{ ifname: string; addr_info?: Array<{ family: string; local: string; prefixlen: number }> }>>(name, ['addr', 'show'])) {
     if (l.ifname === 'lo') continue;
-    out[l.ifname] = (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`).sort();
+    out[l.ifname] = (l.addr_info ?? [])
+      .filter((a) => a.family === 'inet')
+      .map((a) => `${a.local}/${a.prefixlen}`)
+      .sort();
   }
   return out;
 }
 
 /** The IPv4 main table in the words of `ip route` as the seed prints it (scope left out). */
 function routeLines(name: string): string[] {
-  const routes = containerIpJson<Array<{ dst: string; gateway?: string; dev?: string; protocol?: string; prefsrc?: string }>>(name, ['-4', 'route', 'show', 'table', 'main']);
-  return routes.map((r) => [
-    r.dst,
-    r.gateway ? `via ${r.gateway}` : '',
-    r.dev ? `dev ${r.dev}` : '',
-    r.protocol === 'kernel' ? 'proto kernel' : '',
-    r.prefsrc ? `src ${r.prefsrc}` : '',
-  ].filter(Boolean).join(' ')).sort();
+  const routes = containerIpJson<Array<{ dst: string; gateway?: string; dev?: string; protocol?: string; prefsrc?: string }>>(name, [
+    '-4',
+    'route',
+    'show',
+    'table',
+    'main',
+  ]);
+  return routes
+    .map((r) =>
+      [r.dst, r.gateway ? `via ${r.gateway}` : '', r.dev ? `dev ${r.dev}` : '', r.protocol === 'kernel' ? 'proto kernel' : '', r.prefsrc ? `src ${r.prefsrc}` : '']
+        .filter(Boolean)
+        .join(' '),
+    )
+    .sort();
 }
 
 /** Everything a failed command must leave alone in a container. */
@@ -217,10 +216,7 @@ describe.skipIf(!READY)('the seed story, replayed with chainmail against Docker'
       expect(addressMap(c.webserver)).toEqual({ link6: ['10.0.3.2/24'] });
 
       // the seed's `ip route` listings (the firewall's docker0 routes are absent: --net=none)
-      expect(routeLines(c.client)).toEqual([
-        '10.0.1.0/24 dev link1 proto kernel src 10.0.1.1',
-        'default via 10.0.1.2 dev link1',
-      ]);
+      expect(routeLines(c.client)).toEqual(['10.0.1.0/24 dev link1 proto kernel src 10.0.1.1', 'default via 10.0.1.2 dev link1']);
       expect(routeLines(c.firewall)).toEqual([
         '10.0.1.0/24 dev link2 proto kernel src 10.0.1.2',
         '10.0.2.0/24 dev link3 proto kernel src 10.0.2.1',
@@ -231,10 +227,7 @@ describe.skipIf(!READY)('the seed story, replayed with chainmail against Docker'
         '10.0.2.0/24 dev link4 proto kernel src 10.0.2.2',
         '10.0.3.0/24 dev link5 proto kernel src 10.0.3.1',
       ]);
-      expect(routeLines(c.webserver)).toEqual([
-        '10.0.3.0/24 dev link6 proto kernel src 10.0.3.2',
-        'default via 10.0.3.1 dev link6',
-      ]);
+      expect(routeLines(c.webserver)).toEqual(['10.0.3.0/24 dev link6 proto kernel src 10.0.3.2', 'default via 10.0.3.1 dev link6']);
 
       // chainmail's own view agrees
       const shown = ok(['routes', c.router]).stdout;
@@ -270,9 +263,14 @@ describe.skipIf(!READY)('the seed story, replayed with chainmail against Docker'
         expect(t, `${role} (${c[role]}) in ls`).toBeDefined();
         expect(t).toMatchObject({ kind: 'docker', status: 'running', pid: containerPid(c[role]) });
       }
-      const ends = (x: string, xi: string, y: string, yi: string) => ls.links.filter((l) => l.kind === 'veth' && l.b !== undefined &&
-        ((l.a.target === x && l.a.ifname === xi && l.b.target === y && l.b.ifname === yi) ||
-         (l.a.target === y && l.a.ifname === yi && l.b.target === x && l.b.ifname === xi)));
+      const ends = (x: string, xi: string, y: string, yi: string) =>
+        ls.links.filter(
+          (l) =>
+            l.kind === 'veth' &&
+            l.b !== undefined &&
+            ((l.a.target === x && l.a.ifname === xi && l.b.target === y && l.b.ifname === yi) ||
+              (l.a.target === y && l.a.ifname === yi && l.b.target === x && l.b.ifname === xi)),
+        );
       const expected: Array<[string, string, string, string, string, string]> = [
         [c.client, 'link1', '10.0.1.1/24', c.firewall, 'link2', '10.0.1.2/24'],
         [c.firewall, 'link3', '10.0.2.1/24', c.router, 'link4', '10.0.2.2/24'],
@@ -339,15 +337,9 @@ describe.skipIf(!READY)('the seed story, replayed with chainmail against Docker'
 
       expect(addressMap(c.client)).toEqual({ link7: ['10.0.4.1/24'] });
       expect(addressMap(c.router)).toEqual({ link5: ['10.0.3.1/24'], link8: ['10.0.4.2/24'] });
-      expect(routeLines(c.client)).toEqual([
-        '10.0.4.0/24 dev link7 proto kernel src 10.0.4.1',
-        'default via 10.0.4.2 dev link7',
-      ]);
+      expect(routeLines(c.client)).toEqual(['10.0.4.0/24 dev link7 proto kernel src 10.0.4.1', 'default via 10.0.4.2 dev link7']);
       // the router's routes through the firewall went with link4; 10.0.4.0/24 is connected
-      expect(routeLines(c.router)).toEqual([
-        '10.0.3.0/24 dev link5 proto kernel src 10.0.3.1',
-        '10.0.4.0/24 dev link8 proto kernel src 10.0.4.2',
-      ]);
+      expect(routeLines(c.router)).toEqual(['10.0.3.0/24 dev link5 proto kernel src 10.0.3.1', '10.0.4.0/24 dev link8 proto kernel src 10.0.4.2']);
     });
 
     it('the page is back', () => {
@@ -366,12 +358,18 @@ describe.skipIf(!READY)('the seed story, replayed with chainmail against Docker'
       };
       const fw = ls.targets.find((t) => t.name === c.firewall);
       expect(fw).toMatchObject({ status: 'exited', interfaces: [] });
-      const pair = (l: (typeof ls.links)[number]) => [l.a, l.b].map((e) => (e ? `${e.target}:${e.ifname}` : '?')).sort().join(' ');
+      const pair = (l: (typeof ls.links)[number]) =>
+        [l.a, l.b]
+          .map((e) => (e ? `${e.target}:${e.ifname}` : '?'))
+          .sort()
+          .join(' ');
       const ours = new Set(Object.values(c));
-      expect(ls.links.filter((l) => ours.has(l.a.target)).map(pair).sort()).toEqual([
-        [`${c.client}:link7`, `${c.router}:link8`].sort().join(' '),
-        [`${c.router}:link5`, `${c.webserver}:link6`].sort().join(' '),
-      ].sort());
+      expect(
+        ls.links
+          .filter((l) => ours.has(l.a.target))
+          .map(pair)
+          .sort(),
+      ).toEqual([[`${c.client}:link7`, `${c.router}:link8`].sort().join(' '), [`${c.router}:link5`, `${c.webserver}:link6`].sort().join(' ')].sort());
     });
   });
 

@@ -16,9 +16,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  addressesOf, BIN, chainmail, chainmailAsync, isRoot, leftoverTemps, links, linkNames, Scratch, stableSnapshot, type CliRun,
-} from '../support/kernel.js';
+import { addressesOf, BIN, chainmail, chainmailAsync, isRoot, leftoverTemps, links, linkNames, Scratch, stableSnapshot, type CliRun } from '../support/kernel.js';
 import { containerIpJson, containerPid, containerRunning, docker, dockerReady, dockerRequired, removeContainers, runContainer } from '../support/docker.js';
 import { LOCK_DIR, withTargetLocks } from '../../src/targets/target-lock.js';
 import { netnsNamespace } from '../../src/targets/resolve.js';
@@ -30,11 +28,16 @@ afterEach(async () => {
   // a paused run goes on (and ends) once its file is gone; kill what is left
   for (const f of pauseFiles) rmSync(f, { force: true });
   pauseFiles.clear();
-  await Promise.all([...running].map((c) => new Promise<void>((r) => {
-    if (c.exitCode !== null || c.signalCode !== null) return r();
-    c.once('exit', () => r());
-    c.kill('SIGKILL');
-  })));
+  await Promise.all(
+    [...running].map(
+      (c) =>
+        new Promise<void>((r) => {
+          if (c.exitCode !== null || c.signalCode !== null) return r();
+          c.once('exit', () => r());
+          c.kill('SIGKILL');
+        }),
+    ),
+  );
   running.clear();
   await scratch.cleanup();
 });
@@ -47,12 +50,18 @@ function start(args: readonly string[], env: Record<string, string> = {}): { chi
   running.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => {
-    running.delete(child);
-    resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr });
-  }));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const done = new Promise<CliRun>((resolve) =>
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr });
+    }),
+  );
   return { child, done };
 }
 
@@ -103,7 +112,11 @@ async function meddledWith(args: readonly string[], meddle: readonly string[]): 
 
 /** a holds only the other program's interfaces (and lo), b none; no temporary name anywhere. */
 function expectOnlyTheirs(a: string, theirs: string[], b: string): void {
-  expect(linkNames(a).filter((n) => n !== 'lo').sort()).toEqual(theirs);
+  expect(
+    linkNames(a)
+      .filter((n) => n !== 'lo')
+      .sort(),
+  ).toEqual(theirs);
   expect(linkNames(b).filter((n) => n !== 'lo')).toEqual([]);
   expect(leftoverTemps([a, b])).toEqual([]);
 }
@@ -165,22 +178,30 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     // paused before its first step: the batch whose first line makes the pair, whose last names it
     // someone else (not chainmail: no lock) takes the name meanwhile
     // (numbered high: the indexes chainmail chose stay free)
-    const r = await meddledWith(['koko', '-n', `${a},r1,10.74.0.1/24`, '-n', `${b},r2,10.74.0.2/24`],
-      ['ip', '-n', a, 'link', 'add', 'r1', 'index', '50', 'type', 'veth', 'peer', 'name', 'r1p', 'index', '51']);
+    const r = await meddledWith(
+      ['koko', '-n', `${a},r1,10.74.0.1/24`, '-n', `${b},r2,10.74.0.2/24`],
+      ['ip', '-n', a, 'link', 'add', 'r1', 'index', '50', 'type', 'veth', 'peer', 'name', 'r1p', 'index', '51'],
+    );
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^chainmail: failed to create veth pair r1 in ${a} <-> r2 in ${b} \\(as (cm[0-9a-f]{8})a, \\1b\\), `
-      + `add 10\\.74\\.0\\.1/24 to \\1a, name it r1 and set it up in ${a}: "r1" already exists in ${a} \\(created meanwhile by someone else\\); nothing was changed$`));
+    expect(r.stderr.split('\n')[0]).toMatch(
+      new RegExp(
+        `^chainmail: failed to create veth pair r1 in ${a} <-> r2 in ${b} \\(as (cm[0-9a-f]{8})a, \\1b\\), ` +
+          `add 10\\.74\\.0\\.1/24 to \\1a, name it r1 and set it up in ${a}: "r1" already exists in ${a} \\(created meanwhile by someone else\\); nothing was changed$`,
+      ),
+    );
     // the other's pair stays; nothing of chainmail's, no temporary name, in either namespace
     expectOnlyTheirs(a, ['r1', 'r1p'], b);
   });
 
-  it('an interface index taken while the run is paused: the pair\'s line fails and says so; nothing is left', async () => {
+  it("an interface index taken while the run is paused: the pair's line fails and says so; nothing is left", async () => {
     const a = scratch.netns('lia');
     const b = scratch.netns('lib');
     // someone else's pair takes the first free indexes, which the paused run chose
     const r = await meddledWith(['koko', '-n', `${a},i1`, '-n', `${b},i2`], ['ip', '-n', a, 'link', 'add', 'o1', 'type', 'veth', 'peer', 'name', 'o2']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`: interface index 2 in ${a} or 3 in ${b} was taken meanwhile by another program; run it again; nothing was changed$`));
+    expect(r.stderr.split('\n')[0]).toMatch(
+      new RegExp(`: interface index 2 in ${a} or 3 in ${b} was taken meanwhile by another program; run it again; nothing was changed$`),
+    );
     expectOnlyTheirs(a, ['o1', 'o2'], b);
   });
 
@@ -290,11 +311,16 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     expect(nested).toBe('inner ran');
 
     const events: string[] = [];
-    const job = (name: string, ns: typeof a[]) => withTargetLocks(ns, async () => {
-      events.push(`${name} in`);
-      await sleep(150);
-      events.push(`${name} out`);
-    }, { waitMs: 5000 });
+    const job = (name: string, ns: (typeof a)[]) =>
+      withTargetLocks(
+        ns,
+        async () => {
+          events.push(`${name} in`);
+          await sleep(150);
+          events.push(`${name} out`);
+        },
+        { waitMs: 5000 },
+      );
     await Promise.all([job('one', [a, b]), job('two', [b, a]), job('three', [b])]);
     // never two inside at once
     for (let i = 0; i < events.length; i += 2) {
@@ -303,7 +329,11 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     expect(events).toHaveLength(6);
 
     // a throwing body lets go too
-    await expect(withTargetLocks([a], async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withTargetLocks([a], async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await withTargetLocks([a], async () => 'free again', { waitMs: 200 })).toBe('free again');
   });
 
@@ -325,7 +355,13 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
       fileHandle.truncate = realTruncate;
     }
     const files = names.map(lockFileOf);
-    const openHere = readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
+    const openHere = readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
     expect(openHere.filter((target) => files.some((f) => target.startsWith(f)))).toEqual([]);
     expect(files.filter((f) => existsSync(f))).toEqual([]);
     expect(await withTargetLocks(names.map(netnsNamespace), async () => 'free', { waitMs: 0 })).toBe('free');
@@ -339,7 +375,9 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     const holder = spawn('flock', ['-x', '-o', busy, 'sleep', '3'], { stdio: 'ignore' });
     try {
       await untilLockedElsewhere(busy);
-      await expect(withTargetLocks(names.map(netnsNamespace), async () => 'ran', { waitMs: 300 })).rejects.toThrow(/is being changed by another chainmail .*gave up after 300 ms/);
+      await expect(withTargetLocks(names.map(netnsNamespace), async () => 'ran', { waitMs: 300 })).rejects.toThrow(
+        /is being changed by another chainmail .*gave up after 300 ms/,
+      );
       // the busy one is its holder's; none of the others stays
       expect(files.filter((f) => f !== busy && existsSync(f))).toEqual([]);
     } finally {
@@ -356,11 +394,15 @@ describe.skipIf(!isRoot)('per-target lock: two processes changing the same targe
     try {
       await untilLockedElsewhere(lockFileOf(busy));
       const started = Date.now();
-      const inside = await withTargetLocks(names.map(netnsNamespace), async () => {
-        // while held: a try from another process fails for every one of them
-        const tries = names.map((n) => spawnSync('flock', ['-x', '-n', '-E', '75', lockFileOf(n), 'true']).status);
-        return { waited: Date.now() - started, tries };
-      }, { waitMs: 5000 });
+      const inside = await withTargetLocks(
+        names.map(netnsNamespace),
+        async () => {
+          // while held: a try from another process fails for every one of them
+          const tries = names.map((n) => spawnSync('flock', ['-x', '-n', '-E', '75', lockFileOf(n), 'true']).status);
+          return { waited: Date.now() - started, tries };
+        },
+        { waitMs: 5000 },
+      );
       expect(inside.waited).toBeGreaterThanOrEqual(200);
       expect(inside.tries).toEqual(names.map(() => 75));
       // let go: every lock can be taken again at once
@@ -380,7 +422,10 @@ describe.skipIf(!haveDocker && !dockerRequired())('a container killed while a li
   });
 
   /** Interfaces in a running container other than lo. */
-  const containerLinks = (name: string) => containerIpJson<Array<{ ifname: string }>>(name, ['link', 'show']).map((l) => l.ifname).filter((n) => n !== 'lo');
+  const containerLinks = (name: string) =>
+    containerIpJson<Array<{ ifname: string }>>(name, ['link', 'show'])
+      .map((l) => l.ifname)
+      .filter((n) => n !== 'lo');
 
   /**
    * Whatever the plan's steps are (their number changes as the planner is
@@ -416,13 +461,17 @@ describe.skipIf(!haveDocker && !dockerRequired())('a container killed while a li
       expect(r.code, where).toBe(1);
       expect(r.stdout, where).toBe('');
       // one line: that B went away, which step failed, and that the earlier changes were undone
-      expect(r.stderr.split('\n')[0], where)
-        .toMatch(new RegExp(`^chainmail: ${b} went away while the link was being made: failed to .+; the \\d+ changes? before it (was|were) undone$`));
+      expect(r.stderr.split('\n')[0], where).toMatch(
+        new RegExp(`^chainmail: ${b} went away while the link was being made: failed to .+; the \\d+ changes? before it (was|were) undone$`),
+      );
       expect(r.stderr, where).not.toMatch(/incomplete|by hand|internal error/);
       // A as it was (loopback only), B dead, and no temporary in the host
       expect(containerLinks(a), where).toEqual([]);
       expect(leftoverTemps([]), where).toEqual([]);
-      expect(linkNames(undefined).filter((n) => n === 'ka' || n === 'kb'), where).toEqual([]);
+      expect(
+        linkNames(undefined).filter((n) => n === 'ka' || n === 'kb'),
+        where,
+      ).toEqual([]);
       killedAt.push(step);
       removeContainers([b]);
     }

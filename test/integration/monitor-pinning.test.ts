@@ -38,7 +38,11 @@ describe.skipIf(!READY && !dockerRequired())('a monitored named namespace and a 
 
     const kill = chainmail(['kill', container]);
     expect(kill.code, kill.stdout + kill.stderr).toBe(0);
-    const names = await eventually(() => linkNames(peer), (n) => !n.includes('pin2'), 8000);
+    const names = await eventually(
+      () => linkNames(peer),
+      (n) => !n.includes('pin2'),
+      8000,
+    );
     expect(names).not.toContain('pin2');
   });
 });

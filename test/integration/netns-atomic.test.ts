@@ -6,8 +6,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  addressesOf, chainmail, chainmailAsync, ip, isRoot, kernelSupports, leftoverTemps, linkDetails, linkNames, Scratch,
-  stableSnapshot, tcState,
+  addressesOf,
+  chainmail,
+  chainmailAsync,
+  ip,
+  isRoot,
+  kernelSupports,
+  leftoverTemps,
+  linkDetails,
+  linkNames,
+  Scratch,
+  stableSnapshot,
+  tcState,
 } from '../support/kernel.js';
 
 const scratch = new Scratch();
@@ -17,7 +27,10 @@ const FAIL = 'CHAINMAIL_FAIL_AT_STEP';
 /** The first stderr line of an injected failure at step n. */
 const INJECTED = /^chainmail: failed to (.+): injected failure \(CHAINMAIL_FAIL_AT_STEP\); (nothing was changed|the (\d+) changes? before it (?:was|were) undone)$/;
 
-interface StepFailure { index: number; describe: string }
+interface StepFailure {
+  index: number;
+  describe: string;
+}
 
 /**
  * Runs `args` with a failure injected at step 0, 1, 2 ... until the command
@@ -61,15 +74,17 @@ describe.skipIf(!isRoot)('koko rollback at every step', () => {
     ip(a, ['link', 'add', 'name', 'src0', 'type', 'veth', 'peer', 'name', 'src1']);
     ip(a, ['link', 'set', 'dev', 'src0', 'up']);
     ip(a, ['link', 'set', 'dev', 'src1', 'up']);
-    const args = ['koko',
-      '-n', `${a},rb1,10.60.0.1/24,fd00:60::1/64,mirror:ingress:src0`,
-      '-n', `${b},rb2,10.60.0.2/24,fd00:60::2/64`];
+    const args = ['koko', '-n', `${a},rb1,10.60.0.1/24,fd00:60::1/64,mirror:ingress:src0`, '-n', `${b},rb2,10.60.0.2/24,fd00:60::2/64`];
     const failures = everyStepRollsBack(args, [a, b]);
 
     // every step has its own description, and the plan covers what the link needs
     const described = failures.map((f) => f.describe);
     expect(new Set(described).size).toBe(described.length);
-    const expectStep = (re: RegExp) => expect(described.some((d) => re.test(d)), `${re} in\n${described.join('\n')}`).toBe(true);
+    const expectStep = (re: RegExp) =>
+      expect(
+        described.some((d) => re.test(d)),
+        `${re} in\n${described.join('\n')}`,
+      ).toBe(true);
     expectStep(new RegExp(`^create veth pair rb1 in ${a} <-> rb2 in ${b} \\(as cm[0-9a-f]{8}a, cm[0-9a-f]{8}b\\)$`));
     expectStep(new RegExp(`enable IPv6 on cm[0-9a-f]{8}a in ${a}`));
     expectStep(new RegExp(`enable IPv6 on cm[0-9a-f]{8}b in ${b}`));
@@ -204,9 +219,11 @@ describe.skipIf(!isRoot)('concurrent koko runs', () => {
   it('four runs at once, two namespaces each way, all succeed', async () => {
     const a = scratch.netns('c4a');
     const b = scratch.netns('c4b');
-    const runs = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 === 0
-      ? chainmailAsync(['koko', '-n', `${a},p${i}a`, '-n', `${b},p${i}b`])
-      : chainmailAsync(['koko', '-n', `${b},p${i}b`, '-n', `${a},p${i}a`]))));
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        i % 2 === 0 ? chainmailAsync(['koko', '-n', `${a},p${i}a`, '-n', `${b},p${i}b`]) : chainmailAsync(['koko', '-n', `${b},p${i}b`, '-n', `${a},p${i}a`]),
+      ),
+    );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(linkNames(a)).toEqual(['lo', 'p0a', 'p1a', 'p2a', 'p3a']);
     expect(linkNames(b)).toEqual(['lo', 'p0b', 'p1b', 'p2b', 'p3b']);

@@ -3,9 +3,7 @@
  * on a parent interface in the host namespace that the test makes itself.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addressesOf, chainmail, ip, isRoot, kernelSupports, leftoverTemps, linkDetails, linkNames, Scratch, stableSnapshot,
-} from '../support/kernel.js';
+import { addressesOf, chainmail, ip, isRoot, kernelSupports, leftoverTemps, linkDetails, linkNames, Scratch, stableSnapshot } from '../support/kernel.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -57,8 +55,14 @@ describe.skipIf(!isRoot)('koko vxlan', () => {
     expect(chainmail(['koko', '-n', `${ns},vx2`, '-x', `${parent},10.200.0.4,99`]).code).toBe(0);
     const ls = chainmail(['ls', '--json']);
     expect(ls.code, ls.stderr).toBe(0);
-    const link = ((JSON.parse(ls.stdout) as { links: unknown }).links as Array<{ kind: string; a: { target: string; ifname: string }; b?: { target: string; ifname: string }; vni?: number }>)
-      .find((l) => l.kind === 'vxlan' && l.a.target === ns && l.a.ifname === 'vx2');
+    const link = (
+      (JSON.parse(ls.stdout) as { links: unknown }).links as Array<{
+        kind: string;
+        a: { target: string; ifname: string };
+        b?: { target: string; ifname: string };
+        vni?: number;
+      }>
+    ).find((l) => l.kind === 'vxlan' && l.a.target === ns && l.a.ifname === 'vx2');
     expect(link).toBeDefined();
     expect(link!.vni).toBe(99);
     // the macvlan case finds its host parent; a vxlan moved into a namespace should as well
@@ -92,7 +96,9 @@ describe.skipIf(!isRoot)('koko macvlan', () => {
     expect((l as unknown as { link_index: number }).link_index).toBe(hostParent.ifindex);
     expect(leftoverTemps([ns])).toEqual([]);
 
-    const ls = JSON.parse(chainmail(['ls', '--json']).stdout) as { links: Array<{ kind: string; a: { target: string; ifname: string }; b?: { target: string; ifname: string }; mode?: string }> };
+    const ls = JSON.parse(chainmail(['ls', '--json']).stdout) as {
+      links: Array<{ kind: string; a: { target: string; ifname: string }; b?: { target: string; ifname: string }; mode?: string }>;
+    };
     const link = ls.links.find((x) => x.kind === 'macvlan' && x.a.target === ns);
     expect(link).toMatchObject({ a: { ifname: 'mv0' }, b: { target: 'host', ifname: parent }, mode: 'bridge' });
   });

@@ -4,9 +4,7 @@
  * that change nothing.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  addressesOf, chainmail, inNetns, isRoot, routes, Scratch, stableSnapshot,
-} from '../support/kernel.js';
+import { addressesOf, chainmail, inNetns, isRoot, routes, Scratch, stableSnapshot } from '../support/kernel.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -73,14 +71,19 @@ describe.skipIf(!isRoot)('koro address', () => {
 
     const json = chainmail(['koro', 'netns', a, 'address', 'show', '--json']);
     expect(json.code, json.stderr).toBe(0);
-    const out = JSON.parse(json.stdout) as { target: string; interfaces: Array<{ name: string; kind: string; addresses: Array<{ address: string; prefix: number; family: number }> }> };
+    const out = JSON.parse(json.stdout) as {
+      target: string;
+      interfaces: Array<{ name: string; kind: string; addresses: Array<{ address: string; prefix: number; family: number }> }>;
+    };
     expect(out.target).toBe(a);
     const k1 = out.interfaces.find((i) => i.name === 'k1')!;
     expect(k1.kind).toBe('veth');
-    expect(k1.addresses).toEqual(expect.arrayContaining([
-      expect.objectContaining({ family: 4, address: '10.30.0.1', prefix: 24 }),
-      expect.objectContaining({ family: 6, address: 'fd00:30::1', prefix: 64 }),
-    ]));
+    expect(k1.addresses).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ family: 4, address: '10.30.0.1', prefix: 24 }),
+        expect.objectContaining({ family: 6, address: 'fd00:30::1', prefix: 64 }),
+      ]),
+    );
 
     const missing = chainmail(['koro', 'netns', a, 'address', 'show', 'dev', 'nosuch0']);
     expect(missing.code).toBe(1);
@@ -157,14 +160,34 @@ describe.skipIf(!isRoot)('koro route', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { target: string; routes: Array<{ family: number; dst: string; gateway?: string; dev?: string }> };
     expect(out.target).toBe(a);
-    expect(out.routes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ family: 4, dst: '10.30.0.0/24', dev: 'k1' }),
-      expect.objectContaining({ family: 4, dst: '10.44.0.0/16', gateway: '10.30.0.2', dev: 'k1' }),
-      expect.objectContaining({ family: 6, dst: 'fd00:30::/64', dev: 'k1' }),
-    ]));
+    expect(out.routes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ family: 4, dst: '10.30.0.0/24', dev: 'k1' }),
+        expect.objectContaining({ family: 4, dst: '10.44.0.0/16', gateway: '10.30.0.2', dev: 'k1' }),
+        expect.objectContaining({ family: 6, dst: 'fd00:30::/64', dev: 'k1' }),
+      ]),
+    );
     // the same routes the kernel reports, no more and no fewer
-    expect(out.routes.filter((x) => x.family === 4).map((x) => x.dst).sort()).toEqual(routes(a, 4).map((x) => x.dst).sort());
-    expect(out.routes.filter((x) => x.family === 6).map((x) => x.dst).sort()).toEqual(routes(a, 6).map((x) => x.dst).sort());
+    expect(
+      out.routes
+        .filter((x) => x.family === 4)
+        .map((x) => x.dst)
+        .sort(),
+    ).toEqual(
+      routes(a, 4)
+        .map((x) => x.dst)
+        .sort(),
+    );
+    expect(
+      out.routes
+        .filter((x) => x.family === 6)
+        .map((x) => x.dst)
+        .sort(),
+    ).toEqual(
+      routes(a, 6)
+        .map((x) => x.dst)
+        .sort(),
+    );
 
     const text = chainmail(['koro', 'netns', a, 'route', 'show']);
     expect(text.code).toBe(0);

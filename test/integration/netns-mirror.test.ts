@@ -9,11 +9,21 @@ import { chainmail, inNetns, isRoot, packetCounters, Scratch, tcJson, tcState } 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
 
-interface MirredAction { kind: string; mirred_action?: string; direction?: string; to_dev?: string }
-interface Filter { kind?: string; options?: { actions?: MirredAction[] } }
+interface MirredAction {
+  kind: string;
+  mirred_action?: string;
+  direction?: string;
+  to_dev?: string;
+}
+interface Filter {
+  kind?: string;
+  options?: { actions?: MirredAction[] };
+}
 
 function mirredActions(ns: string, dev: string, parent: string[]): MirredAction[] {
-  return tcJson<Filter[]>(ns, ['filter', 'show', 'dev', dev, ...parent]).flatMap((f) => f.options?.actions ?? []).filter((a) => a.kind === 'mirred');
+  return tcJson<Filter[]>(ns, ['filter', 'show', 'dev', dev, ...parent])
+    .flatMap((f) => f.options?.actions ?? [])
+    .filter((a) => a.kind === 'mirred');
 }
 
 /** Switches IPv6 off on an interface, so that it sends nothing of its own (no addresses, no ND/MLD). */
@@ -56,9 +66,7 @@ describe.skipIf(!isRoot)('koko mirrors', () => {
     const { a, c } = setup('mirror:ingress:src');
     const qdiscs = tcJson<Array<{ kind: string; handle: string }>>(a, ['qdisc', 'show', 'dev', 'src']);
     expect(qdiscs).toContainEqual(expect.objectContaining({ kind: 'ingress', handle: 'ffff:' }));
-    expect(mirredActions(a, 'src', ['ingress'])).toEqual([
-      expect.objectContaining({ mirred_action: 'mirror', direction: 'egress', to_dev: 'mir' }),
-    ]);
+    expect(mirredActions(a, 'src', ['ingress'])).toEqual([expect.objectContaining({ mirred_action: 'mirror', direction: 'egress', to_dev: 'mir' })]);
     // a control: a second link from a to c without a mirror, equally silent
     const plain = chainmail(['koko', '-n', `${a},plain`, '-n', `${c},plaintap`]);
     expect(plain.code, plain.stderr).toBe(0);
@@ -77,9 +85,7 @@ describe.skipIf(!isRoot)('koko mirrors', () => {
     const qdiscs = tcJson<Array<{ kind: string; handle: string; root?: boolean }>>(a, ['qdisc', 'show', 'dev', 'src']);
     expect(qdiscs).toContainEqual(expect.objectContaining({ handle: '1:', root: true }));
     expect(qdiscs.some((q) => q.kind === 'ingress')).toBe(false);
-    expect(mirredActions(a, 'src', ['parent', '1:'])).toEqual([
-      expect.objectContaining({ mirred_action: 'mirror', direction: 'egress', to_dev: 'mir' }),
-    ]);
+    expect(mirredActions(a, 'src', ['parent', '1:'])).toEqual([expect.objectContaining({ mirred_action: 'mirror', direction: 'egress', to_dev: 'mir' })]);
     // the echo requests go out on src
     const copies = mirroredDuring(a, c, 5);
     expect(copies.tx).toBeGreaterThanOrEqual(5);
@@ -88,10 +94,7 @@ describe.skipIf(!isRoot)('koko mirrors', () => {
 
   it('mirror:both:SRC copies both directions', () => {
     const { a, c } = setup('mirror:both:src');
-    expect(tcState(a)).toEqual(expect.arrayContaining([
-      'filter src ingress u32 mirred -> mir',
-      'filter src parent 1: u32 mirred -> mir',
-    ]));
+    expect(tcState(a)).toEqual(expect.arrayContaining(['filter src ingress u32 mirred -> mir', 'filter src parent 1: u32 mirred -> mir']));
     // requests out and replies in: at least two copies per echo
     const copies = mirroredDuring(a, c, 5);
     expect(copies.tx).toBeGreaterThanOrEqual(10);
@@ -120,7 +123,29 @@ describe.skipIf(!isRoot)('koko mirrors', () => {
   it('a qdisc with a filter of its own stays when the mirror link goes', () => {
     const { a } = setup('mirror:ingress:src');
     // someone else's filter on the same ingress qdisc: a mirror onto another interface
-    const own = inNetns(a, ['tc', 'filter', 'add', 'dev', 'src', 'parent', 'ffff:', 'protocol', 'ip', 'u32', 'match', 'ip', 'dport', '53', '0xffff', 'action', 'mirred', 'egress', 'mirror', 'dev', 'lo']);
+    const own = inNetns(a, [
+      'tc',
+      'filter',
+      'add',
+      'dev',
+      'src',
+      'parent',
+      'ffff:',
+      'protocol',
+      'ip',
+      'u32',
+      'match',
+      'ip',
+      'dport',
+      '53',
+      '0xffff',
+      'action',
+      'mirred',
+      'egress',
+      'mirror',
+      'dev',
+      'lo',
+    ]);
     expect(own.code, own.stderr).toBe(0);
     const del = chainmail(['koko', '-N', `${a},mir`]);
     expect(del.code, del.stderr).toBe(0);
@@ -128,4 +153,3 @@ describe.skipIf(!isRoot)('koko mirrors', () => {
     expect(tcJson<Array<{ kind: string; dev: string }>>(a, ['qdisc', 'show', 'dev', 'src']).map((q) => q.kind)).toContain('ingress');
   });
 });
-

@@ -5,9 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import {
-  addressesOf, chainmail, eventually, ip, isRoot, leftoverTemps, linkDetails, linkNames, routes, Scratch, stableSnapshot,
-} from '../support/kernel.js';
+import { addressesOf, chainmail, eventually, ip, isRoot, leftoverTemps, linkDetails, linkNames, routes, Scratch, stableSnapshot } from '../support/kernel.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -15,7 +13,10 @@ afterEach(() => scratch.cleanup());
 /** A `sleep` running inside ns; resolves once it is really in there. */
 async function sleeperIn(ns: string): Promise<ChildProcess & { pid: number }> {
   const child = scratch.spawnIn(ns, ['sleep', '60']);
-  const pids = await eventually(() => ip(undefined, ['netns', 'pids', ns]), (out) => out.split('\n').includes(String(child.pid)));
+  const pids = await eventually(
+    () => ip(undefined, ['netns', 'pids', ns]),
+    (out) => out.split('\n').includes(String(child.pid)),
+  );
   if (!pids.split('\n').includes(String(child.pid))) throw new Error(`sleep ${child.pid} did not enter ${ns}`);
   return child as ChildProcess & { pid: number };
 }
@@ -46,7 +47,10 @@ describe.skipIf(!isRoot)('pid targets', () => {
     const del = chainmail(['koko', '-P', `${pid},pid1`]);
     expect(del.code, del.stderr).toBe(0);
     expect(linkNames(a)).toEqual(['lo']);
-    const peer = await eventually(() => linkNames(b), (n) => !n.includes('pid2'));
+    const peer = await eventually(
+      () => linkNames(b),
+      (n) => !n.includes('pid2'),
+    );
     expect(peer).toEqual(['lo']);
   });
 

@@ -7,9 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  chainmail, chainmailAsync, eventually, inNetns, ip, isRoot, linkNames, Scratch, stableSnapshot,
-} from '../support/kernel.js';
+import { chainmail, chainmailAsync, eventually, inNetns, ip, isRoot, linkNames, Scratch, stableSnapshot } from '../support/kernel.js';
 
 const scratch = new Scratch();
 const dirs: string[] = [];
@@ -18,7 +16,11 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const netnsNames = () => ip(undefined, ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+const netnsNames = () =>
+  ip(undefined, ['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter(Boolean);
 const hasBusybox = () => spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).status === 0;
 function setForwarding(ns: string, value: '0' | '1'): void {
   const r = inNetns(ns, ['sysctl', '-q', '-w', `net.ipv4.ip_forward=${value}`, `net.ipv6.conf.all.forwarding=${value}`]);
@@ -175,9 +177,13 @@ interface LsJson {
 
 /** The veth link joining x:xi and y:yi, whichever way round ls lists it. */
 function vethBetween(ls: LsJson, x: string, xi: string, y: string, yi: string) {
-  return ls.links.find((l) => l.kind === 'veth' && l.b && (
-    (l.a.target === x && l.a.ifname === xi && l.b.target === y && l.b.ifname === yi) ||
-    (l.a.target === y && l.a.ifname === yi && l.b.target === x && l.b.ifname === xi)));
+  return ls.links.find(
+    (l) =>
+      l.kind === 'veth' &&
+      l.b &&
+      ((l.a.target === x && l.a.ifname === xi && l.b.target === y && l.b.ifname === yi) ||
+        (l.a.target === y && l.a.ifname === yi && l.b.target === x && l.b.ifname === xi)),
+  );
 }
 
 describe.skipIf(!isRoot)('ls', () => {
@@ -244,7 +250,10 @@ describe.skipIf(!isRoot)('kill', () => {
     koko(['-n', `${a},k1,10.82.0.1/24`, '-n', `${b},k2,10.82.0.2/24`]);
     const sleeper = scratch.spawnIn(b, ['sleep', '60']);
     // running inside b once `ip netns exec` has entered it
-    const pids = await eventually(() => ip(undefined, ['netns', 'pids', b]), (out) => out.split('\n').includes(String(sleeper.pid)));
+    const pids = await eventually(
+      () => ip(undefined, ['netns', 'pids', b]),
+      (out) => out.split('\n').includes(String(sleeper.pid)),
+    );
     expect(pids.split('\n')).toContain(String(sleeper.pid));
     const exited = new Promise<void>((r) => sleeper.once('exit', () => r()));
 
@@ -259,7 +268,10 @@ describe.skipIf(!isRoot)('kill', () => {
     expect(r.stdout).toContain(`links gone with it: ${a}:k1`);
     expect(netnsNames()).not.toContain(b);
     await exited;
-    const left = await eventually(() => linkNames(a), (n) => !n.includes('k1'));
+    const left = await eventually(
+      () => linkNames(a),
+      (n) => !n.includes('k1'),
+    );
     expect(left).toEqual(['lo']);
   });
 
@@ -298,7 +310,11 @@ describe.skipIf(!isRoot)('ping and probe', () => {
     const server = hasBusybox()
       ? scratch.spawnIn(b, ['busybox', 'httpd', '-f', '-p', '8080', '-h', dir])
       : scratch.spawnIn(b, ['python3', '-m', 'http.server', '8080', '--bind', '10.83.0.2', '--directory', dir]);
-    const listening = await eventually(() => inNetns(b, ['ss', '-ltnH']).stdout, (s) => /:8080\b/.test(s), 5000);
+    const listening = await eventually(
+      () => inNetns(b, ['ss', '-ltnH']).stdout,
+      (s) => /:8080\b/.test(s),
+      5000,
+    );
     expect(listening).toMatch(/:8080\b/);
 
     const r = chainmail(['probe', a, 'http://10.83.0.2:8080/']);

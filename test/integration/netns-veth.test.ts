@@ -3,9 +3,7 @@
  * state, MTU, JSON output, traffic across, and deleting links again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  addressesOf, chainmail, eventually, inNetns, isRoot, leftoverTemps, linkDetails, linkNames, Scratch, stableSnapshot, uniqueIfName,
-} from '../support/kernel.js';
+import { addressesOf, chainmail, eventually, inNetns, isRoot, leftoverTemps, linkDetails, linkNames, Scratch, stableSnapshot, uniqueIfName } from '../support/kernel.js';
 
 const scratch = new Scratch();
 afterEach(() => scratch.cleanup());
@@ -18,7 +16,10 @@ async function expectVethUp(ns: string, ifname: string): Promise<void> {
   expect(l!.flags).toContain('UP');
   expect(l!.flags).toContain('LOWER_UP');
   // operstate follows through the kernel's link watch, which may lag a little
-  const state = await eventually(() => linkDetails(ns, ifname)?.operstate, (s) => s === 'UP');
+  const state = await eventually(
+    () => linkDetails(ns, ifname)?.operstate,
+    (s) => s === 'UP',
+  );
   expect(state).toBe('UP');
 }
 
@@ -77,15 +78,18 @@ describe.skipIf(!isRoot)('koko veth between namespaces', () => {
   it('dual stack: IPv4 and IPv6 on both ends; both families ping', async () => {
     const a = scratch.netns('dsa');
     const b = scratch.netns('dsb');
-    const r = chainmail(['koko',
-      '-n', `${a},ds1,10.12.0.1/24,fd00:12::1/64`,
-      '-n', `${b},ds2,10.12.0.2/24,fd00:12::2/64`]);
+    const r = chainmail(['koko', '-n', `${a},ds1,10.12.0.1/24,fd00:12::1/64`, '-n', `${b},ds2,10.12.0.2/24,fd00:12::2/64`]);
     expect(r.code, r.stderr).toBe(0);
     expect(addressesOf(a, 'ds1')).toEqual(['10.12.0.1/24', 'fd00:12::1/64']);
     expect(addressesOf(b, 'ds2')).toEqual(['10.12.0.2/24', 'fd00:12::2/64']);
     await expectVethUp(a, 'ds1');
     await expectVethUp(b, 'ds2');
-    for (const [from, to] of [[a, '10.12.0.2'], [a, 'fd00:12::2'], [b, '10.12.0.1'], [b, 'fd00:12::1']] as const) {
+    for (const [from, to] of [
+      [a, '10.12.0.2'],
+      [a, 'fd00:12::2'],
+      [b, '10.12.0.1'],
+      [b, 'fd00:12::1'],
+    ] as const) {
       const ping = chainmail(['ping', from, to, '-c', '2']);
       expect(ping.code, `${from} -> ${to}: ${ping.stdout}${ping.stderr}`).toBe(0);
     }
@@ -179,7 +183,10 @@ describe.skipIf(!isRoot)('koko delete', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/deleted veth .*gone1/);
     expect(linkNames(a)).not.toContain('gone1');
-    const peers = await eventually(() => linkNames(b), (n) => !n.includes('gone2'));
+    const peers = await eventually(
+      () => linkNames(b),
+      (n) => !n.includes('gone2'),
+    );
     expect(peers).not.toContain('gone2');
     expect(peers).toEqual(['lo']);
   });

@@ -15,14 +15,24 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BIN, REPO, createNetns, deleteNetns, ip, isRoot, linkNames, stableSnapshot, uniqueIfName, uniqueName, type CliRun,
-} from '../support/kernel.js';
+import { BIN, REPO, createNetns, deleteNetns, ip, isRoot, linkNames, stableSnapshot, uniqueIfName, uniqueName, type CliRun } from '../support/kernel.js';
 
 const SHELLS = ['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'busybox'];
 const hasStrace = spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -48,7 +58,10 @@ function writeFakeShells(): void {
 }
 
 /** Every program a traced run executed: its path and argv, from strace's log. */
-interface Exec { path: string; argv: string }
+interface Exec {
+  path: string;
+  argv: string;
+}
 const executed: Exec[] = [];
 
 function readTrace(file: string): Exec[] {
@@ -92,7 +105,9 @@ async function traceSelf(): Promise<{ stop: () => Promise<Exec[]> }> {
   const trace = join(traces, `self-${tag}.log`);
   const errFile = join(traces, `self-${tag}.err`);
   const err = openSync(errFile, 'w');
-  const child: ChildProcess = spawn('strace', ['-f', '-qq', '-s', '512', '-e', 'trace=execve,execveat', '-o', trace, '-p', String(process.pid)], { stdio: ['ignore', 'ignore', err] });
+  const child: ChildProcess = spawn('strace', ['-f', '-qq', '-s', '512', '-e', 'trace=execve,execveat', '-o', trace, '-p', String(process.pid)], {
+    stdio: ['ignore', 'ignore', err],
+  });
   closeSync(err);
   const tracer = () => Number(/^TracerPid:\s+(\d+)/m.exec(readFileSync(`/proc/${process.pid}/status`, 'utf8'))?.[1] ?? 0);
   const deadline = Date.now() + 10_000;
@@ -142,7 +157,10 @@ function assertNoShell(): void {
   expect(readdirSync(markers), 'marker files a shell would have made').toEqual([]);
   expect(existsSync(shellLog) ? readFileSync(shellLog, 'utf8') : '', 'calls of the fake shells').toBe('');
   expect(executed.filter(isShell), 'shells executed (strace)').toEqual([]);
-  expect(executed.filter((e) => e.path.endsWith('/touch')), 'touch executed (strace)').toEqual([]);
+  expect(
+    executed.filter((e) => e.path.endsWith('/touch')),
+    'touch executed (strace)',
+  ).toEqual([]);
 }
 
 const namespaces = new Set<string>();
@@ -184,7 +202,8 @@ describe('no shell anywhere in src/ (static)', () => {
         if (/\b(exec|execSync)\b/.test(what)) problems.push(`${rel}: imports exec/execSync (${what})`);
       }
       if (/require\(\s*['"](?:node:)?child_process['"]\s*\)/.test(text)) problems.push(`${rel}: requires child_process`);
-      if (/\bexeca(Command|CommandSync)?\b.*\$|execaCommand|execaSync\s*\(\s*['"](?:\/bin\/)?(?:ba)?sh['"]/.test(text)) problems.push(`${rel}: execa command strings or $`);
+      if (/\bexeca(Command|CommandSync)?\b.*\$|execaCommand|execaSync\s*\(\s*['"](?:\/bin\/)?(?:ba)?sh['"]/.test(text))
+        problems.push(`${rel}: execa command strings or $`);
       if (/['"](?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|dash|zsh)['"]\s*,\s*\[?\s*['"]-c['"]/.test(text)) problems.push(`${rel}: runs a shell with -c`);
     }
     expect(problems).toEqual([]);
@@ -365,7 +384,10 @@ describe.skipIf(!isRoot)('shell metacharacters reach no shell', () => {
 /** Runs the CLI as another user or with fewer capabilities, through util-linux's setpriv. */
 function cliDropped(setprivArgs: readonly string[], args: readonly string[]): CliRun {
   const r = spawnSync('setpriv', [...setprivArgs, '--', process.execPath, BIN, ...args], {
-    cwd: markers, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', HOME: dir }, timeout: 60_000,
+    cwd: markers,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', HOME: dir },
+    timeout: 60_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -384,9 +406,10 @@ describe.skipIf(!isRoot || !hasSetpriv)('without privilege: one line, exit 4, no
     B = netns('pb');
     chainName = uniqueName('pc');
     chainFile = join(dir, 'priv-chain.yaml');
-    writeFileSync(chainFile, [
-      `name: ${chainName}`, 'nodes:', `  - ${chainName}-a`, `  - ${chainName}-b`, 'links:', `  - [${chainName}-a:e1, ${chainName}-b:e2, 10.9.5.0/24]`, '',
-    ].join('\n'));
+    writeFileSync(
+      chainFile,
+      [`name: ${chainName}`, 'nodes:', `  - ${chainName}-a`, `  - ${chainName}-b`, 'links:', `  - [${chainName}-a:e1, ${chainName}-b:e2, 10.9.5.0/24]`, ''].join('\n'),
+    );
     chmodSync(dir, 0o755);
     chmodSync(markers, 0o777);
     chmodSync(chainFile, 0o644);
@@ -409,7 +432,10 @@ describe.skipIf(!isRoot || !hasSetpriv)('without privilege: one line, exit 4, no
     [],
   ];
 
-  for (const [who, how] of [['as nobody', NOBODY], ['as root without CAP_NET_ADMIN and CAP_SYS_ADMIN', ROOT_WITHOUT_CAPS]] as const) {
+  for (const [who, how] of [
+    ['as nobody', NOBODY],
+    ['as root without CAP_NET_ADMIN and CAP_SYS_ADMIN', ROOT_WITHOUT_CAPS],
+  ] as const) {
     it(who, () => {
       const before = stableSnapshot([A, B]);
       const forwarding = spawnSync('ip', ['netns', 'exec', A, 'sysctl', '-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).stdout;
@@ -505,11 +531,22 @@ describe.skipIf(!isRoot)('chain up/down, koko and kill widen no permission', () 
   beforeAll(() => {
     chainName = uniqueName('wc');
     file = join(dir, 'modes-chain.yaml');
-    writeFileSync(file, [
-      `name: ${chainName}`, 'nodes:', `  - ${chainName}-a`, `  - ${chainName}-b`, `  - ${chainName}-c`,
-      'links:', `  - [${chainName}-a:e1, ${chainName}-b:e2, 10.9.6.0/24]`, `  - [${chainName}-b:e3, ${chainName}-c:e4, 10.9.8.0/24]`,
-      'firewall:', `  - { node: ${chainName}-b, rule: "-p icmp -j ACCEPT" }`, '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        `name: ${chainName}`,
+        'nodes:',
+        `  - ${chainName}-a`,
+        `  - ${chainName}-b`,
+        `  - ${chainName}-c`,
+        'links:',
+        `  - [${chainName}-a:e1, ${chainName}-b:e2, 10.9.6.0/24]`,
+        `  - [${chainName}-b:e3, ${chainName}-c:e4, 10.9.8.0/24]`,
+        'firewall:',
+        `  - { node: ${chainName}-b, rule: "-p icmp -j ACCEPT" }`,
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(() => {
     for (const x of ['a', 'b', 'c']) deleteNetns(`${chainName}-${x}`);

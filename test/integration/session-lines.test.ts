@@ -25,7 +25,10 @@ describe.skipIf(!isRoot)('prompt lines in the UI model', () => {
     expect(help.lines[0]).toMatch(/^usage: koro TARGET address add\|del CIDR dev IF/);
     expect(s.state.log.some((l) => l.text.startsWith('usage: koro TARGET'))).toBe(true);
     await s.runLine('ls');
-    expect(s.state.log.some((l) => /^ {2}\d+ targets?, \d+ links? \(the panels show them/.test(l.text)), s.state.log.map((l) => l.text).join('\n')).toBe(true);
+    expect(
+      s.state.log.some((l) => /^ {2}\d+ targets?, \d+ links? \(the panels show them/.test(l.text)),
+      s.state.log.map((l) => l.text).join('\n'),
+    ).toBe(true);
   });
 
   it('a link deleted with plain ip is a broken hop; one deleted by koko at the prompt just goes', async () => {

@@ -43,11 +43,23 @@ describe('the environment chainmail starts with', () => {
     // NUL-separated, so a value may hold any character; the file holds the last `ip` run
     writeFileSync(join(bin, 'ip'), `#!/bin/sh\nenv -0 > '${seen}'\nexec '${realIp}' "$@"\n`);
     chmodSync(join(bin, 'ip'), 0o755);
-    const given = { NODE_EXTRA_CA_CERTS: join(dir, 'extra-ca.pem'), CI: 'true', CONTINUOUS_INTEGRATION: '1', DEV: 'true', NODE_ENV: 'development', CHAINMAIL_TEST_MARK: 'a b=c' };
+    const given = {
+      NODE_EXTRA_CA_CERTS: join(dir, 'extra-ca.pem'),
+      CI: 'true',
+      CONTINUOUS_INTEGRATION: '1',
+      DEV: 'true',
+      NODE_ENV: 'development',
+      CHAINMAIL_TEST_MARK: 'a b=c',
+    };
 
     const r = chainmail(['routes', 'host', '--json'], { ...given, PATH: `${bin}:${process.env.PATH}` });
     expect(r.code, r.stderr).toBe(0);
-    const env = Object.fromEntries(readFileSync(seen, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      readFileSync(seen, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
     for (const [name, value] of Object.entries(given)) expect(env[name], name).toBe(value);
   });
 });

@@ -91,10 +91,14 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     // would be taken as part of the filter (see the test at the end of this file)
     await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${stem}█`, 3000, 'the filter text');
     t.sendKeys('Enter');
-    await t.waitFor((s) => {
-      const targets = panel(s, `targets /${stem}`);
-      return targets !== undefined && !targets.title.includes('█') && [A, B, C].every((n) => targetRow(s, n) !== undefined);
-    }, 10_000, `the targets panel (filtered by ${stem}) listing ${A}, ${B}, ${C}`);
+    await t.waitFor(
+      (s) => {
+        const targets = panel(s, `targets /${stem}`);
+        return targets !== undefined && !targets.title.includes('█') && [A, B, C].every((n) => targetRow(s, n) !== undefined);
+      },
+      10_000,
+      `the targets panel (filtered by ${stem}) listing ${A}, ${B}, ${C}`,
+    );
 
     // ---- wiring from the prompt --------------------------------------------
     const run = async (line: string, done: RegExp, what: string) => {
@@ -105,23 +109,26 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     await t.waitFor(promptFocused, 3000, 'the prompt to take focus after `:`');
 
     // pasted with a shell prompt and a path to the koko binary: both are dropped
-    await run(`[root@koko1 centos]# ./gocode/bin/koko -n ${A},link1,10.0.1.1/24 -n ${B},link2,10.0.1.2/24`,
-      new RegExp(`✓ koko -n ${re(A)},link1`), 'koko A-B to succeed in the log');
+    await run(
+      `[root@koko1 centos]# ./gocode/bin/koko -n ${A},link1,10.0.1.1/24 -n ${B},link2,10.0.1.2/24`,
+      new RegExp(`✓ koko -n ${re(A)},link1`),
+      'koko A-B to succeed in the log',
+    );
     let screen = await t.waitFor(
       (s) => new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═[^═]+═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chainText(s)),
-      3000, 'the chain to draw A─link1 … link2─B');
+      3000,
+      'the chain to draw A─link1 … link2─B',
+    );
 
     await run(`koko -n ${B},link3 -n ${C},link4`, new RegExp(`✓ koko -n ${re(B)},link3`), 'koko B-C to succeed in the log');
-    await run(`koro netns ${B} address add 10.0.2.1/24 dev link3`,
-      new RegExp(`added 10\\.0\\.2\\.1/24 on ${re(B)}:link3`), 'the address on B:link3 in the log');
+    await run(`koro netns ${B} address add 10.0.2.1/24 dev link3`, new RegExp(`added 10\\.0\\.2\\.1/24 on ${re(B)}:link3`), 'the address on B:link3 in the log');
 
     // two lines in ONE paste; the second (a route via 10.0.2.1 on link4)
     // only works after the first (the address that puts link4 in 10.0.2.0/24)
     const cAddr = `koro netns ${C} address add 10.0.2.2/24 dev link4`;
     const cRoute = `koro netns ${C} route add 10.0.1.0/24 via 10.0.2.1 dev link4`;
     t.typeText(`${cAddr}\n${cRoute}\n`);
-    screen = await t.waitFor((s) => logRows(s).some((r) => /✓ koro .* route add/.test(r) || /✗ koro .* route add/.test(r)),
-      8000, 'both pasted lines to run');
+    screen = await t.waitFor((s) => logRows(s).some((r) => /✓ koro .* route add/.test(r) || /✗ koro .* route add/.test(r)), 8000, 'both pasted lines to run');
     {
       const log = logRows(screen);
       const first = log.findIndex((r) => r.includes(`✓ koro netns ${C} address add`));
@@ -129,18 +136,26 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
       expect(first, `pasted line 1 in the log:\n${log.join('\n')}`).toBeGreaterThanOrEqual(0);
       expect(second, `pasted line 2 in the log:\n${log.join('\n')}`).toBeGreaterThan(first);
       // (the engine being unreachable is the host's state, not a failed line: the story runs on namespaces)
-      expect(log.filter((r) => / ✗ /.test(r) && !/docker engine unreachable/.test(r)), `no failures in the log:\n${log.join('\n')}`).toEqual([]);
+      expect(
+        log.filter((r) => / ✗ /.test(r) && !/docker engine unreachable/.test(r)),
+        `no failures in the log:\n${log.join('\n')}`,
+      ).toEqual([]);
     }
     expect(routes(C, 4)).toContainEqual(expect.objectContaining({ dst: '10.0.1.0/24', gateway: '10.0.2.1', dev: 'link4' }));
 
-    await run(`koro netns ${A} route add default via 10.0.1.2 dev link1`,
-      /added route default via 10\.0\.1\.2/, 'the default route of A in the log');
+    await run(`koro netns ${A} route add default via 10.0.1.2 dev link1`, /added route default via 10\.0\.1\.2/, 'the default route of A in the log');
 
-    screen = await t.waitFor((s) => {
-      const chain = chainText(s);
-      return new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chain)
-        && new RegExp(`\\[${re(B)}\\]─link3 10\\.0\\.2\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.2\\.2 link4─\\[${re(C)}\\]`).test(chain);
-    }, 6000, 'both hops drawn with addresses and health ✓');
+    screen = await t.waitFor(
+      (s) => {
+        const chain = chainText(s);
+        return (
+          new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chain) &&
+          new RegExp(`\\[${re(B)}\\]─link3 10\\.0\\.2\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.2\\.2 link4─\\[${re(C)}\\]`).test(chain)
+        );
+      },
+      6000,
+      'both hops drawn with addresses and health ✓',
+    );
     // the header counts them (with whatever else the host has)
     const [, links = '0', healthy = '0'] = /links (\d+) .*health (\d+)\/\d+ ok/.exec(screen.split('\n')[0]!) ?? [];
     expect([Number(links), Number(healthy)], screen.split('\n')[0]).toEqual([expect.toSatisfy((n: number) => n >= 2), expect.toSatisfy((n: number) => n >= 2)]);
@@ -150,8 +165,7 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     await t.waitFor(promptIdle, 3000, 'the prompt to let go after Esc');
     await selectTarget(t, A);
     const detailsShow = (name: string, row: string) => (s: string) => panel(s, `${name} (netns`)?.rows.includes(row) === true;
-    screen = await t.waitFor(detailsShow(A, ' default via 10.0.1.2 dev link1'), 3000,
-      `▸ ${A} selected and its details showing its default route`);
+    screen = await t.waitFor(detailsShow(A, ' default via 10.0.1.2 dev link1'), 3000, `▸ ${A} selected and its details showing its default route`);
     expect(targetRow(screen, A)).toMatch(/^▸ /);
     expect(panel(screen, `${A} (netns`)!.rows.join('\n')).toMatch(/^link1 +UP +10\.0\.1\.1\/24 +↔ .*:link2$/m);
     // the arrows move the selection, and the details follow it
@@ -164,43 +178,54 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     // ---- a veth made outside the UI shows up by itself ------------------------
     const before = Date.now();
     ip(B, ['link', 'add', 'name', 'hand1', 'type', 'veth', 'peer', 'name', 'hand2', 'netns', C]);
-    await t.waitFor((s) => /─hand1 ═.═ hand2─|─hand2 ═.═ hand1─/.test(chainText(s)), 2000,
-      'the veth hand1/hand2 made with plain ip to appear in the chain within 2 s');
+    await t.waitFor((s) => /─hand1 ═.═ hand2─|─hand2 ═.═ hand1─/.test(chainText(s)), 2000, 'the veth hand1/hand2 made with plain ip to appear in the chain within 2 s');
     const appearedMs = Date.now() - before;
 
     // ---- a namespace's link killed from outside, both namespaces alive: the hop is drawn broken ----
     ip(B, ['link', 'del', 'hand1']);
-    await t.waitFor((s) => /─hand1 ═╳═ hand2─|─hand2 ═╳═ hand1─/.test(chainText(s))
-      && logRows(s).some((r) => r.includes(`✗ hop ${B} ↔ ${C} broken`) || r.includes(`✗ hop ${C} ↔ ${B} broken`)),
-    3000, 'the hop hand1/hand2, deleted with plain ip, drawn broken (╳) and `broken` in the log');
+    await t.waitFor(
+      (s) =>
+        /─hand1 ═╳═ hand2─|─hand2 ═╳═ hand1─/.test(chainText(s)) &&
+        logRows(s).some((r) => r.includes(`✗ hop ${B} ↔ ${C} broken`) || r.includes(`✗ hop ${C} ↔ ${B} broken`)),
+      3000,
+      'the hop hand1/hand2, deleted with plain ip, drawn broken (╳) and `broken` in the log',
+    );
 
     // ---- B deleted from outside: its hops are drawn broken ------------------------
     ip(undefined, ['netns', 'del', B]);
-    screen = await t.waitFor((s) => {
-      const chain = chainText(s);
-      return chain.includes(`[${B} ✗`) && /═╳═/.test(chain) && chain.includes('(gone)')
-        && logRows(s).some((r) => r.includes(`✗ hop ${A} ↔ ${B} broken`));
-    }, 5000, 'the hop A ↔ B drawn broken (╳, (gone), ✗) and `broken` in the log');
+    screen = await t.waitFor(
+      (s) => {
+        const chain = chainText(s);
+        return chain.includes(`[${B} ✗`) && /═╳═/.test(chain) && chain.includes('(gone)') && logRows(s).some((r) => r.includes(`✗ hop ${A} ↔ ${B} broken`));
+      },
+      5000,
+      'the hop A ↔ B drawn broken (╳, (gone), ✗) and `broken` in the log',
+    );
     expect(chainText(screen)).toMatch(new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═╳═ \\(gone\\)─\\[${re(B)} ✗ gone\\]`));
     expect(targetRow(screen, B)).toBeUndefined();
 
     // ---- a typo: the error is logged, the UI carries on ---------------------------
     t.sendKeys(':');
     await t.waitFor(promptFocused, 3000, 'the prompt to take focus again');
-    await run(`koro netns ${A} adress add 10.0.9.1/24 dev link1`, /✗ +expected "address" or "route", got "adress"/,
-      'the parse error in the log');
+    await run(`koro netns ${A} adress add 10.0.9.1/24 dev link1`, /✗ +expected "address" or "route", got "adress"/, 'the parse error in the log');
     screen = t.capture();
-    expect(logRows(screen).some((r) => r.includes(`✗ koro netns ${A} adress add`)), logRows(screen).join('\n')).toBe(true);
+    expect(
+      logRows(screen).some((r) => r.includes(`✗ koro netns ${A} adress add`)),
+      logRows(screen).join('\n'),
+    ).toBe(true);
     expect(t.paneDead).toBe(false);
-    await run(`koro netns ${A} address add 10.0.9.1/24 dev lo`, new RegExp(`added 10\\.0\\.9\\.1/24 on ${re(A)}:lo`),
-      'the next, correct line to run after the error');
+    await run(`koro netns ${A} address add 10.0.9.1/24 dev lo`, new RegExp(`added 10\\.0\\.9\\.1/24 on ${re(A)}:lo`), 'the next, correct line to run after the error');
 
     // ---- a smaller terminal: the frame is redrawn to fit -------------------------------
     t.resize(80, 24);
-    screen = await t.waitFor((s) => {
-      const lines = s.split('\n');
-      return lines.length === 24 && cells(lines[1]!) === 80 && lines[1]!.endsWith('╮') && panel(s, 'log')?.width === 40;
-    }, 3000, 'the frame redrawn at 80 columns');
+    screen = await t.waitFor(
+      (s) => {
+        const lines = s.split('\n');
+        return lines.length === 24 && cells(lines[1]!) === 80 && lines[1]!.endsWith('╮') && panel(s, 'log')?.width === 40;
+      },
+      3000,
+      'the frame redrawn at 80 columns',
+    );
     {
       const lines = screen.split('\n');
       for (const [i, line] of lines.entries()) expect(cells(line), `line ${i} fits in 80 cells:\n${screen}`).toBeLessThanOrEqual(80);
@@ -227,7 +252,10 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
       const lines = screen.split('\n');
       for (const verb of PROMPT_VERBS) {
         const listed = new RegExp(`(^│ | {2,})${verb.replace(/[-]/g, '\\$&')}( |$| *│)`);
-        expect(lines.some((l) => listed.test(l)), `help lists ${verb}:\n${screen}`).toBe(true);
+        expect(
+          lines.some((l) => listed.test(l)),
+          `help lists ${verb}:\n${screen}`,
+        ).toBe(true);
       }
       expect(screen).toMatch(/q {2}Ctrl-C +quit/);
     }
@@ -277,8 +305,7 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     // what a terminal sends for a pasted line, or for Enter typed right after
     // the text while the program was busy: text and CR in one read
     t.typeText(`${stem}\r`);
-    const screen = await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${stem}` && targetRow(s, A) !== undefined,
-      2000).catch(() => t.lastScreen);
+    const screen = await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${stem}` && targetRow(s, A) !== undefined, 2000).catch(() => t.lastScreen);
     // with the CR taken as a character the filter matches nothing, stays open,
     // and the CR in the panel title sends the cursor to column 0: the title row
     // loses its left border (so no panel titled `targets` is found on the screen)
@@ -297,8 +324,7 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
 
     const t = TmuxTerminal.start({ width: 80, height: 50 });
     term = t;
-    await t.waitFor((s) => chainText(s).includes(`[${A}]─x1 ═?═ x2─[${B}]`) && names.every((n) => chainText(s).includes(`[${n}]`)),
-      10_000, 'the whole drawing at 80x50');
+    await t.waitFor((s) => chainText(s).includes(`[${A}]─x1 ═?═ x2─[${B}]`) && names.every((n) => chainText(s).includes(`[${n}]`)), 10_000, 'the whole drawing at 80x50');
     const full = panel(await t.waitForQuiet(), 'chain')!.rows;
     while (full.at(-1) === '') full.pop();
 
@@ -308,8 +334,7 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     const shown = panel(screen, 'chain')!.rows;
     expect(full.length, 'the drawing is taller than the small panel').toBeGreaterThan(shown.length);
     // every row but the last as in the full drawing; the last may say that more follows
-    expect(shown.slice(0, -1), `chain panel at 80x24:\n${screen}\nfull drawing:\n${full.join('\n')}`)
-      .toEqual(full.slice(0, shown.length - 1));
+    expect(shown.slice(0, -1), `chain panel at 80x24:\n${screen}\nfull drawing:\n${full.join('\n')}`).toEqual(full.slice(0, shown.length - 1));
     const last = shown.at(-1)!;
     expect(last === full[shown.length - 1] || last.includes('…'), `last row "${last}" is the next one or says more follow`).toBe(true);
   });

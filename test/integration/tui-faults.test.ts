@@ -65,7 +65,9 @@ function monitorRunsIn(identity: string): boolean {
     try {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (argv[0] === 'ip' && argv.includes('monitor') && nsIdentity(`/proc/${pid}/ns/net`) === identity) return true;
-    } catch { /* ended meanwhile */ }
+    } catch {
+      /* ended meanwhile */
+    }
   }
   return false;
 }
@@ -79,50 +81,54 @@ class HangingEngine extends DockerEngine {
 }
 
 describe.skipIf(!isRoot)('the UI model under faults (in process)', () => {
-  it('a namespace deleted while selected: its monitor lets go at once, it leaves the list, the selection moves to its neighbour, its hop is broken', { timeout: 180_000 }, async () => {
-    const stem = uniqueName('sd');
-    const [A, B, C] = ['a', 'b', 'c'].map((x) => {
-      const n = scratch.adoptNetns(`${stem}${x}`);
-      createNetns(n);
-      return n;
-    }) as [string, string, string];
-    ip(A, ['link', 'add', 'name', 'ab1', 'type', 'veth', 'peer', 'name', 'ab2', 'netns', B]);
-    ip(A, ['addr', 'add', '10.76.0.1/24', 'dev', 'ab1']);
-    ip(A, ['link', 'set', 'ab1', 'up']);
+  it(
+    'a namespace deleted while selected: its monitor lets go at once, it leaves the list, the selection moves to its neighbour, its hop is broken',
+    { timeout: 180_000 },
+    async () => {
+      const stem = uniqueName('sd');
+      const [A, B, C] = ['a', 'b', 'c'].map((x) => {
+        const n = scratch.adoptNetns(`${stem}${x}`);
+        createNetns(n);
+        return n;
+      }) as [string, string, string];
+      ip(A, ['link', 'add', 'name', 'ab1', 'type', 'veth', 'peer', 'name', 'ab2', 'netns', B]);
+      ip(A, ['addr', 'add', '10.76.0.1/24', 'dev', 'ab1']);
+      ip(A, ['link', 'set', 'ab1', 'up']);
 
-    // every full read takes 2.5 s (the engine hangs): only what happens without one is fast
-    const s = new Session({ ...createContext(), docker: new HangingEngine() });
-    session = s;
-    s.start();
-    await until('the first read with A, B and C', () => [A, B, C].every((n) => s.namespaceOf(n)), 30_000);
-    const bIdentity = nsIdentity(`/var/run/netns/${B}`);
-    await until(`the monitor of ${B}`, () => monitorRunsIn(bIdentity));
-    s.select(B);
-    await until(`the details of ${B}`, () => s.state.details?.label === B && !s.state.details.error);
+      // every full read takes 2.5 s (the engine hangs): only what happens without one is fast
+      const s = new Session({ ...createContext(), docker: new HangingEngine() });
+      session = s;
+      s.start();
+      await until('the first read with A, B and C', () => [A, B, C].every((n) => s.namespaceOf(n)), 30_000);
+      const bIdentity = nsIdentity(`/var/run/netns/${B}`);
+      await until(`the monitor of ${B}`, () => monitorRunsIn(bIdentity));
+      s.select(B);
+      await until(`the details of ${B}`, () => s.state.details?.label === B && !s.state.details.error);
 
-    const deleted = Date.now();
-    ip(undefined, ['netns', 'del', B]);
-    // the monitor held B (and so the veth, and its end ab1 in A) alive; it must let go before the next read
-    await until(`${A}:ab1 to go with ${B}`, () => !linkNames(A).includes('ab1'), 5000);
-    const goneMs = Date.now() - deleted;
-    expect(monitorRunsIn(bIdentity)).toBe(false);
-    expect(goneMs, `ab1 lived ${goneMs} ms after ${B} was deleted`).toBeLessThan(1500);
+      const deleted = Date.now();
+      ip(undefined, ['netns', 'del', B]);
+      // the monitor held B (and so the veth, and its end ab1 in A) alive; it must let go before the next read
+      await until(`${A}:ab1 to go with ${B}`, () => !linkNames(A).includes('ab1'), 5000);
+      const goneMs = Date.now() - deleted;
+      expect(monitorRunsIn(bIdentity)).toBe(false);
+      expect(goneMs, `ab1 lived ${goneMs} ms after ${B} was deleted`).toBeLessThan(1500);
 
-    await until(`${B} to leave the list`, () => s.state.topology && !s.state.topology.targets.some((t) => t.ns.label === B), 30_000);
-    // the next one in the list, not the top of it
-    expect(s.state.selected).toBe(C);
-    await until(`the details of ${C}`, () => s.state.details?.label === C);
-    expect(s.state.details?.error).toBeUndefined();
-    // the hop is remembered and drawn broken, B as gone
-    const hop = await until('the hop A-B drawn broken', () => s.chain().hops.find((h) => h.health === 'broken' && [h.a.node, h.b.node].includes(B)));
-    expect([hop.a.node, hop.b.node].sort()).toEqual([A, B].sort());
-    expect(s.chain().nodes.find((n) => n.name === B)?.state).toBe('gone');
-    expect(s.state.log.some((l) => l.tone === 'bad' && l.text === `hop ${A} ↔ ${B} broken`)).toBe(true);
+      await until(`${B} to leave the list`, () => s.state.topology && !s.state.topology.targets.some((t) => t.ns.label === B), 30_000);
+      // the next one in the list, not the top of it
+      expect(s.state.selected).toBe(C);
+      await until(`the details of ${C}`, () => s.state.details?.label === C);
+      expect(s.state.details?.error).toBeUndefined();
+      // the hop is remembered and drawn broken, B as gone
+      const hop = await until('the hop A-B drawn broken', () => s.chain().hops.find((h) => h.health === 'broken' && [h.a.node, h.b.node].includes(B)));
+      expect([hop.a.node, hop.b.node].sort()).toEqual([A, B].sort());
+      expect(s.chain().nodes.find((n) => n.name === B)?.state).toBe('gone');
+      expect(s.state.log.some((l) => l.tone === 'bad' && l.text === `hop ${A} ↔ ${B} broken`)).toBe(true);
 
-    // and the UI goes on: a line at the prompt still runs
-    const out = await s.runLine(`koko -n ${A},ac1 -n ${C},ac2`);
-    expect(out.ok, out.lines.join('\n')).toBe(true);
-  });
+      // and the UI goes on: a line at the prompt still runs
+      const out = await s.runLine(`koko -n ${A},ac1 -n ${C},ac2`);
+      expect(out.ok, out.lines.join('\n')).toBe(true);
+    },
+  );
 
   it.skipIf(!dockerReady())('a container restarted while selected and watched: the view and its monitor follow it to the new pid', { timeout: 180_000 }, async () => {
     const c = runContainer('trs', ['--stop-timeout', '1']);
@@ -156,7 +162,11 @@ describe.skipIf(!isRoot)('the UI model under faults (in process)', () => {
     nsenter(['addr', 'add', '10.77.0.1/24', 'dev', 'cmtrs0']);
     nsenter(['link', 'set', 'cmtrs0', 'up']);
     await until('the new interface in the view', () => s.state.topology?.targets.find((t) => t.ns.label === c)?.interfaces.some((i) => i.name === 'cmtrs0'), 20_000);
-    await until('the route of the new interface in the details', () => s.state.details?.label === c && s.state.details.routes.some((r) => r.dst === '10.77.0.0/24'), 20_000);
+    await until(
+      'the route of the new interface in the details',
+      () => s.state.details?.label === c && s.state.details.routes.some((r) => r.dst === '10.77.0.0/24'),
+      20_000,
+    );
     // the watch follows the name to the new namespace
     const before = s.state.watches[0]!.recent.length;
     await until('the watch to pass again after the restart', () => s.state.watches[0]!.recent.length > before && s.state.watches[0]!.ok === true, 20_000);
@@ -178,8 +188,11 @@ async function startUi(stem: string, names: readonly string[]): Promise<TmuxTerm
   t.typeText(stem);
   await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${stem}█`, 3000, 'the filter text');
   t.sendKeys('Enter');
-  await t.waitFor((s) => names.every((n) => targetRow(s, n) !== undefined) && !panel(s, 'targets')!.title.includes('█'),
-    30_000, `the targets panel listing ${names.join(', ')}`);
+  await t.waitFor(
+    (s) => names.every((n) => targetRow(s, n) !== undefined) && !panel(s, 'targets')!.title.includes('█'),
+    30_000,
+    `the targets panel listing ${names.join(', ')}`,
+  );
   return t;
 }
 
@@ -195,45 +208,66 @@ async function runAtPrompt(t: TmuxTerminal, line: string, done: RegExp, what: st
 }
 
 describe.skipIf(!isRoot)('the UI under faults, on the real screen (tmux)', () => {
-  it('the selected namespace deleted from outside: the row goes, ▸ moves to the next one the filter shows, its details show, the hop is broken', { timeout: 180_000 }, async () => {
-    expect(hasTmux, 'tmux must be installed').toBe(true);
-    const stem = uniqueName('sx');
-    const [A, B, C] = ['a', 'b', 'c'].map((x) => {
-      const n = scratch.adoptNetns(`${stem}${x}`);
-      createNetns(n);
-      return n;
-    }) as [string, string, string];
-    ip(A, ['link', 'add', 'name', 'x1', 'type', 'veth', 'peer', 'name', 'x2', 'netns', B]);
-    const t = await startUi(stem, [A, B, C]);
-    // the filter lists A, B, C in that order; ↓ until ▸ B (the selection may start outside the filter)
-    for (let i = 0; i < 4 && targetRow(t.capture(), B)?.startsWith('▸') !== true; i++) {
-      const before = t.capture();
-      t.sendKeys('Down');
-      await t.waitFor((s) => s !== before, 1000).catch(() => undefined);
-    }
-    // (the chain panel draws every target on the host; on a busy host this hop may be out of its view)
-    await t.waitFor((s) => targetRow(s, B)?.startsWith('▸') === true && panel(s, `${B} (netns`)?.rows.some((r) => r.startsWith('x2 ') && r.includes(`↔ ${A}:x1`)) === true,
-      10_000, `▸ ${B} and its details: x2 ↔ ${A}:x1`);
+  it(
+    'the selected namespace deleted from outside: the row goes, ▸ moves to the next one the filter shows, its details show, the hop is broken',
+    { timeout: 180_000 },
+    async () => {
+      expect(hasTmux, 'tmux must be installed').toBe(true);
+      const stem = uniqueName('sx');
+      const [A, B, C] = ['a', 'b', 'c'].map((x) => {
+        const n = scratch.adoptNetns(`${stem}${x}`);
+        createNetns(n);
+        return n;
+      }) as [string, string, string];
+      ip(A, ['link', 'add', 'name', 'x1', 'type', 'veth', 'peer', 'name', 'x2', 'netns', B]);
+      const t = await startUi(stem, [A, B, C]);
+      // the filter lists A, B, C in that order; ↓ until ▸ B (the selection may start outside the filter)
+      for (let i = 0; i < 4 && targetRow(t.capture(), B)?.startsWith('▸') !== true; i++) {
+        const before = t.capture();
+        t.sendKeys('Down');
+        await t.waitFor((s) => s !== before, 1000).catch(() => undefined);
+      }
+      // (the chain panel draws every target on the host; on a busy host this hop may be out of its view)
+      await t.waitFor(
+        (s) => targetRow(s, B)?.startsWith('▸') === true && panel(s, `${B} (netns`)?.rows.some((r) => r.startsWith('x2 ') && r.includes(`↔ ${A}:x1`)) === true,
+        10_000,
+        `▸ ${B} and its details: x2 ↔ ${A}:x1`,
+      );
 
-    ip(undefined, ['netns', 'del', B]);
-    const screen = await t.waitFor((s) => targetRow(s, B) === undefined && targetRow(s, C)?.startsWith('▸') === true
-      && panel(s, `${C} (netns`) !== undefined
-      && logRows(s).some((r) => r.includes(`✗ hop ${A} ↔ ${B} broken`)),
-    30_000, `${B} gone from the list, ▸ ${C} with its details, the hop broken in the log`);
-    expect(targetRow(screen, A)).toMatch(/^ {2}/);
-    // the keys still work on what is left; A's end went with B
-    t.sendKeys('Up');
-    await t.waitFor((s) => targetRow(s, A)?.startsWith('▸') === true && panel(s, `${A} (netns`)?.rows.some((r) => r.startsWith('lo ')) === true
-      && !panel(s, `${A} (netns`)!.rows.some((r) => r.startsWith('x1 ')), 10_000, `↑: ▸ ${A}, without x1`);
-    // the last one the filter shows deleted: ▸ goes back to one it shows (A), not to the next
-    // namespace on the host, which the filter hides
-    t.sendKeys('Down');
-    await t.waitFor((s) => targetRow(s, C)?.startsWith('▸') === true, 10_000, `↓: ▸ ${C}`);
-    ip(undefined, ['netns', 'del', C]);
-    await t.waitFor((s) => targetRow(s, C) === undefined && targetRow(s, A)?.startsWith('▸') === true && panel(s, `${A} (netns`) !== undefined,
-      30_000, `${C} gone, ▸ ${A} and its details`);
-    expect(t.paneDead).toBe(false);
-  });
+      ip(undefined, ['netns', 'del', B]);
+      const screen = await t.waitFor(
+        (s) =>
+          targetRow(s, B) === undefined &&
+          targetRow(s, C)?.startsWith('▸') === true &&
+          panel(s, `${C} (netns`) !== undefined &&
+          logRows(s).some((r) => r.includes(`✗ hop ${A} ↔ ${B} broken`)),
+        30_000,
+        `${B} gone from the list, ▸ ${C} with its details, the hop broken in the log`,
+      );
+      expect(targetRow(screen, A)).toMatch(/^ {2}/);
+      // the keys still work on what is left; A's end went with B
+      t.sendKeys('Up');
+      await t.waitFor(
+        (s) =>
+          targetRow(s, A)?.startsWith('▸') === true &&
+          panel(s, `${A} (netns`)?.rows.some((r) => r.startsWith('lo ')) === true &&
+          !panel(s, `${A} (netns`)!.rows.some((r) => r.startsWith('x1 ')),
+        10_000,
+        `↑: ▸ ${A}, without x1`,
+      );
+      // the last one the filter shows deleted: ▸ goes back to one it shows (A), not to the next
+      // namespace on the host, which the filter hides
+      t.sendKeys('Down');
+      await t.waitFor((s) => targetRow(s, C)?.startsWith('▸') === true, 10_000, `↓: ▸ ${C}`);
+      ip(undefined, ['netns', 'del', C]);
+      await t.waitFor(
+        (s) => targetRow(s, C) === undefined && targetRow(s, A)?.startsWith('▸') === true && panel(s, `${A} (netns`) !== undefined,
+        30_000,
+        `${C} gone, ▸ ${A} and its details`,
+      );
+      expect(t.paneDead).toBe(false);
+    },
+  );
 
   // ---- last in this file: nothing after it may need Docker ------------------------------
 
@@ -272,7 +306,11 @@ describe.skipIf(!isRoot)('the UI under faults, on the real screen (tmux)', () =>
     const made = docker(['run', '-d', '--name', c, '--net=none', '--cap-add', 'NET_ADMIN', '--stop-timeout', '1', TEST_IMAGE]);
     expect(made.code, made.stderr).toBe(0);
     const t = await startUi(stem, [A, B, c]);
-    await t.waitFor((s) => /^ chainmail {2}docker ● \d+ running/.test(s) && / docker +\d+ /.test(targetRow(s, c) ?? ''), 30_000, `the engine connected in the header, ${c} running`);
+    await t.waitFor(
+      (s) => /^ chainmail {2}docker ● \d+ running/.test(s) && / docker +\d+ /.test(targetRow(s, c) ?? ''),
+      30_000,
+      `the engine connected in the header, ${c} running`,
+    );
 
     // ---- the engine stops -------------------------------------------------------------
     stoppedEngine = true;
@@ -281,14 +319,23 @@ describe.skipIf(!isRoot)('the UI under faults, on the real screen (tmux)', () =>
     while (alive(pid) && Date.now() < deadline) await sleep(100);
     expect(alive(pid), `dockerd ${pid} stopped within 60 s`).toBe(false);
     // (generous waits: a full read of a host busy with other tests' hundreds of namespaces takes seconds)
-    let screen = await t.waitFor((s) => /^ chainmail {2}docker ✗ unreachable/.test(s)
-      && logRows(s).some((r) => /✗ docker engine unreachable/.test(r)), 20_000, 'the header and the log to say the engine is unreachable');
+    let screen = await t.waitFor(
+      (s) => /^ chainmail {2}docker ✗ unreachable/.test(s) && logRows(s).some((r) => /✗ docker engine unreachable/.test(r)),
+      20_000,
+      'the header and the log to say the engine is unreachable',
+    );
     // the container is no longer shown as running; the namespaces are
     screen = await t.waitFor((s) => !/ docker +\d+ /.test(targetRow(s, c) ?? ''), 40_000, `${c} not shown as running`);
     expect(targetRow(screen, A)).toBeDefined();
 
     // namespace targets work throughout: a link between the two at the prompt
-    screen = await runAtPrompt(t, `koko -n ${A},e1,10.78.0.1/24 -n ${B},e2,10.78.0.2/24`, new RegExp(`✓ koko -n ${re(A)},e1`), 'koko A-B to succeed while the engine is down', 30_000);
+    screen = await runAtPrompt(
+      t,
+      `koko -n ${A},e1,10.78.0.1/24 -n ${B},e2,10.78.0.2/24`,
+      new RegExp(`✓ koko -n ${re(A)},e1`),
+      'koko A-B to succeed while the engine is down',
+      30_000,
+    );
     // shown in A's details (the chain panel draws every target on the host: on a busy one this hop may be out of view)
     for (let i = 0; i < 4 && targetRow(t.capture(), A)?.startsWith('▸') !== true; i++) {
       const before = t.capture();
@@ -304,9 +351,11 @@ describe.skipIf(!isRoot)('the UI under faults, on the real screen (tmux)', () =>
     // ---- the engine comes back ------------------------------------------------------------
     startEngine();
     stoppedEngine = false;
-    screen = await t.waitFor((s) => /^ chainmail {2}docker ● \d+ running/.test(s)
-      && logRows(s).some((r) => /✓ docker engine is back/.test(r))
-      && targetRow(s, c) !== undefined, 40_000, 'the header and the log to say the engine is back, and the container listed again');
+    screen = await t.waitFor(
+      (s) => /^ chainmail {2}docker ● \d+ running/.test(s) && logRows(s).some((r) => /✓ docker engine is back/.test(r)) && targetRow(s, c) !== undefined,
+      40_000,
+      'the header and the log to say the engine is back, and the container listed again',
+    );
     expect(targetRow(screen, c)).toMatch(/ docker /);
     // and the link between the namespaces is still there
     expect(linkShown(screen), screen).toBe(true);

@@ -16,14 +16,20 @@ const dir = mkdtempSync(join(tmpdir(), 'cmt-tutorial-'));
 afterEach(() => scratch.cleanup());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const netnsNames = () => ip(undefined, ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+const netnsNames = () =>
+  ip(undefined, ['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter(Boolean);
 /** Processes whose command line holds `text` (the chains' web servers name their node). */
 const processesWith = (text: string) => spawnSync('pgrep', ['-f', text], { encoding: 'utf8' }).stdout.trim();
 
 /** Everything a tutorial could leave behind with these node names. */
 function leftovers(prefix: string, chainName: string): string[] {
   return [
-    ...netnsNames().filter((n) => n.startsWith(prefix)).map((n) => `namespace ${n}`),
+    ...netnsNames()
+      .filter((n) => n.startsWith(prefix))
+      .map((n) => `namespace ${n}`),
     ...leftoverTemps([]).map((t) => `temporary interface ${t}`),
     ...(existsSync(`${STATE_DIR}/${chainName}.json`) ? [`record of chain ${chainName}`] : []),
     ...(processesWith(`http-server-child.js 80 ${prefix}`) ? [`web server in ${prefix}*`] : []),
@@ -40,7 +46,11 @@ describe.skipIf(!isRoot)('built-in tutorials, headless', () => {
     const r = chainmail(['tutorial', name]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
-    for (const line of expected) expect(lines.some((l) => l.startsWith(line)), line).toBe(true);
+    for (const line of expected)
+      expect(
+        lines.some((l) => l.startsWith(line)),
+        line,
+      ).toBe(true);
     expect(r.stdout).not.toContain('FAILED');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`tutorial ${name}: all 5 steps ok`);
     // each step's text (under its title, before its commands) is wrapped to 80 columns
@@ -73,27 +83,25 @@ function tempTutorial(failing: boolean): { file: string; prefix: string; chain: 
   const prefix = uniqueName('tf');
   const chain = uniqueName('tfc');
   const [a, b] = [`${prefix}a`, `${prefix}b`];
-  writeFileSync(join(dir, `${prefix}.chain.yaml`), [
-    `name: ${chain}`,
-    `nodes: [${a}, ${b}]`,
-    'links:',
-    `  - [${a}:l1, ${b}:l2, 10.77.1.0/24]`,
-  ].join('\n') + '\n');
+  writeFileSync(join(dir, `${prefix}.chain.yaml`), [`name: ${chain}`, `nodes: [${a}, ${b}]`, 'links:', `  - [${a}:l1, ${b}:l2, 10.77.1.0/24]`].join('\n') + '\n');
   const file = join(dir, `${prefix}.yaml`);
-  writeFileSync(file, [
-    `name: ${prefix}`,
-    'title: A test tutorial',
-    `setup: ${prefix}.chain.yaml`,
-    'steps:',
-    '  - title: Across the link',
-    '    text: The two ends answer each other.',
-    `    run: [ping ${a} 10.77.1.2 -c 1]`,
-    `    check: { ping: { from: ${a}, to: 10.77.1.2 } }`,
-    '  - title: A check that cannot hold',
-    '    text: Nothing blocks the ping, yet this step expects it to fail.',
-    `    run: [fw ${b} list]`,
-    `    check: { ping: { from: ${a}, to: 10.77.1.2 }, expect: ${failing ? 'fail' : 'ok'}, within: 500 }`,
-  ].join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      `name: ${prefix}`,
+      'title: A test tutorial',
+      `setup: ${prefix}.chain.yaml`,
+      'steps:',
+      '  - title: Across the link',
+      '    text: The two ends answer each other.',
+      `    run: [ping ${a} 10.77.1.2 -c 1]`,
+      `    check: { ping: { from: ${a}, to: 10.77.1.2 } }`,
+      '  - title: A check that cannot hold',
+      '    text: Nothing blocks the ping, yet this step expects it to fail.',
+      `    run: [fw ${b} list]`,
+      `    check: { ping: { from: ${a}, to: 10.77.1.2 }, expect: ${failing ? 'fail' : 'ok'}, within: 500 }`,
+    ].join('\n') + '\n',
+  );
   return { file, prefix, chain };
 }
 

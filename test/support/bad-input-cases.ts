@@ -64,14 +64,8 @@ function caseFiles(fx: Fixtures): Record<string, string> {
   const chainName = `cmt-in${fx.tag}`;
   const lines = (...l: string[]) => l.join('\n') + '\n';
   /** name, three nodes, links x-y and y-z, then what the case adds. */
-  const good = (...more: string[]) => lines(
-    `name: ${chainName}`,
-    `nodes: [${x}, ${y}, ${z}]`,
-    'links:',
-    `  - [${x}:l1, ${y}:l2, 10.78.1.0/24]`,
-    `  - [${y}:l3, ${z}:l4, 10.78.2.0/24]`,
-    ...more,
-  );
+  const good = (...more: string[]) =>
+    lines(`name: ${chainName}`, `nodes: [${x}, ${y}, ${z}]`, 'links:', `  - [${x}:l1, ${y}:l2, 10.78.1.0/24]`, `  - [${y}:l3, ${z}:l4, 10.78.2.0/24]`, ...more);
   /** name and nodes, then the links the case gives. */
   const withLinks = (...links: string[]) => lines(`name: ${chainName}`, `nodes: [${x}, ${y}, ${z}]`, 'links:', ...links.map((l) => `  - ${l}`));
   const withNodes = (...nodes: string[]) => lines(`name: ${chainName}`, 'nodes:', ...nodes.map((n) => `  - ${n}`), 'links:', `  - [${x}:l1, ${y}:l2, 10.78.1.0/24]`);

@@ -111,7 +111,7 @@ export interface ChainRecordJson {
 /** The state file `chain up` wrote, or undefined. */
 export function readChainRecord(chainName: string): ChainRecordJson | undefined {
   const path = stateFileOf(chainName);
-  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as ChainRecordJson : undefined;
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ChainRecordJson) : undefined;
 }
 
 /** Whether a process runs (and is not a zombie). */
@@ -148,7 +148,11 @@ export function removeChain(chain: { name: string; dir: string; nodes: readonly 
   const record = readChainRecord(chain.name);
   if (record) chainmail(['chain', 'down', chain.file]);
   for (const pid of Object.values(record?.servers ?? {})) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   if (mode === 'docker') {
     spawnSync('docker', ['rm', '-f', ...chain.nodes], { stdio: 'ignore' });

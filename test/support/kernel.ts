@@ -43,20 +43,32 @@ export function ipJson<T = unknown>(ns: string | undefined, args: readonly strin
   return (out.trim() ? JSON.parse(out) : []) as T;
 }
 
-export interface LinkInfo { ifname: string; operstate: string; mtu: number; flags: string[]; linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> }; addr_info?: Array<{ local: string; prefixlen: number; family: string; scope: string }> }
+export interface LinkInfo {
+  ifname: string;
+  operstate: string;
+  mtu: number;
+  flags: string[];
+  linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> };
+  addr_info?: Array<{ local: string; prefixlen: number; family: string; scope: string }>;
+}
 
 export function links(ns?: string): LinkInfo[] {
   return ipJson<LinkInfo[]>(ns, ['-d', 'addr', 'show']);
 }
 
 export function linkNames(ns?: string): string[] {
-  return links(ns).map((l) => l.ifname).sort();
+  return links(ns)
+    .map((l) => l.ifname)
+    .sort();
 }
 
 /** Global addresses on an interface, as CIDR strings. */
 export function addressesOf(ns: string | undefined, ifname: string): string[] {
   const l = links(ns).find((x) => x.ifname === ifname);
-  return (l?.addr_info ?? []).filter((a) => a.scope !== 'link' && a.scope !== 'host').map((a) => `${a.local}/${a.prefixlen}`).sort();
+  return (l?.addr_info ?? [])
+    .filter((a) => a.scope !== 'link' && a.scope !== 'host')
+    .map((a) => `${a.local}/${a.prefixlen}`)
+    .sort();
 }
 
 export function routes(ns: string | undefined, family: 4 | 6 = 4): Array<{ dst: string; gateway?: string; dev?: string }> {
@@ -92,9 +104,12 @@ export function kernelSupports(kind: 'vlan' | 'macvlan' | 'vxlan'): boolean {
   try {
     const parent = 'cmtp0';
     sh('ip', ['-n', ns, 'link', 'add', 'name', parent, 'type', 'veth', 'peer', 'name', 'cmtp1']);
-    const args = kind === 'vlan' ? ['link', parent, 'name', 'cmtk', 'type', 'vlan', 'id', '10']
-      : kind === 'macvlan' ? ['link', parent, 'name', 'cmtk', 'type', 'macvlan', 'mode', 'bridge']
-        : ['name', 'cmtk', 'type', 'vxlan', 'id', '5', 'remote', '10.255.0.1', 'dstport', '8472', 'dev', parent];
+    const args =
+      kind === 'vlan'
+        ? ['link', parent, 'name', 'cmtk', 'type', 'vlan', 'id', '10']
+        : kind === 'macvlan'
+          ? ['link', parent, 'name', 'cmtk', 'type', 'macvlan', 'mode', 'bridge']
+          : ['name', 'cmtk', 'type', 'vxlan', 'id', '5', 'remote', '10.255.0.1', 'dstport', '8472', 'dev', parent];
     return spawnSync('ip', ['-n', ns, 'link', 'add', ...args]).status === 0;
   } finally {
     deleteNetns(ns);
@@ -128,8 +143,12 @@ export function chainmailAsync(args: readonly string[], env: Record<string, stri
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -156,7 +175,13 @@ export function linkDetails(ns: string | undefined, ifname: string): (LinkInfo &
 
 /** rx/tx packet counters of an interface (`ip -s -j link show`). */
 export function packetCounters(ns: string | undefined, ifname: string): { rx: number; tx: number } {
-  const [l] = ipJson<Array<{ stats64?: { rx: { packets: number }; tx: { packets: number } }; stats?: { rx: { packets: number }; tx: { packets: number } } }>>(ns, ['-s', 'link', 'show', 'dev', ifname]);
+  const [l] = ipJson<Array<{ stats64?: { rx: { packets: number }; tx: { packets: number } }; stats?: { rx: { packets: number }; tx: { packets: number } } }>>(ns, [
+    '-s',
+    'link',
+    'show',
+    'dev',
+    ifname,
+  ]);
   const s = l?.stats64 ?? l?.stats;
   if (!s) throw new Error(`no counters for ${ifname}`);
   return { rx: s.rx.packets, tx: s.tx.packets };
@@ -177,11 +202,12 @@ export function tcState(ns: string | undefined): string[] {
   const lines: string[] = [];
   const qdiscs = tcJson<Array<{ kind: string; handle: string; dev?: string; parent?: string; root?: boolean }>>(ns, ['qdisc', 'show']);
   for (const q of qdiscs) {
-    lines.push(`qdisc ${q.dev ?? '?'} ${q.kind} ${q.handle} ${q.root ? 'root' : q.parent ?? ''}`);
+    lines.push(`qdisc ${q.dev ?? '?'} ${q.kind} ${q.handle} ${q.root ? 'root' : (q.parent ?? '')}`);
     if (!q.dev || (q.kind !== 'ingress' && q.kind !== 'clsact' && !q.root) || q.kind === 'noqueue') continue;
     const parent = q.kind === 'ingress' || q.kind === 'clsact' ? ['ingress'] : ['parent', q.handle];
     const r = spawnSync('tc', [...(ns ? ['-n', ns] : []), '-j', 'filter', 'show', 'dev', q.dev, ...parent], { encoding: 'utf8' });
-    const filters = r.status === 0 && r.stdout.trim() ? JSON.parse(r.stdout) as Array<{ kind?: string; options?: { actions?: Array<{ kind: string; to_dev?: string }> } }> : [];
+    const filters =
+      r.status === 0 && r.stdout.trim() ? (JSON.parse(r.stdout) as Array<{ kind?: string; options?: { actions?: Array<{ kind: string; to_dev?: string }> } }>) : [];
     for (const f of filters) {
       for (const a of f.options?.actions ?? []) lines.push(`filter ${q.dev} ${parent.join(' ')} ${f.kind} ${a.kind} -> ${a.to_dev ?? ''}`);
     }
@@ -208,9 +234,14 @@ export function stableSnapshot(namespaces: readonly string[], ownHostLinks: read
   const of = (ns?: string) => {
     const keep = (name?: string) => ns !== undefined || name === undefined || ownHostLinks.includes(name) || !FOREIGN_HOST_IF.test(name);
     return {
-      links: links(ns).filter((l) => keep(l.ifname)).map((l) => ({
-        n: l.ifname, a: (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`).sort(), up: l.flags.includes('UP'), mtu: l.mtu,
-      })),
+      links: links(ns)
+        .filter((l) => keep(l.ifname))
+        .map((l) => ({
+          n: l.ifname,
+          a: (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`).sort(),
+          up: l.flags.includes('UP'),
+          mtu: l.mtu,
+        })),
       r4: routes(ns, 4).filter((r) => keep(r.dev)),
       r6: routes(ns, 6).filter((r) => keep(r.dev)),
       tc: ns === undefined ? [] : tcState(ns),
@@ -302,12 +333,15 @@ export class Scratch {
   }
 
   async cleanup(): Promise<void> {
-    const exits = [...this.children].map((c) => new Promise<void>((r) => {
-      if (c.exitCode !== null || c.signalCode !== null) return r();
-      c.once('exit', () => r());
-      c.kill('SIGKILL');
-      setTimeout(r, 2000);
-    }));
+    const exits = [...this.children].map(
+      (c) =>
+        new Promise<void>((r) => {
+          if (c.exitCode !== null || c.signalCode !== null) return r();
+          c.once('exit', () => r());
+          c.kill('SIGKILL');
+          setTimeout(r, 2000);
+        }),
+    );
     await Promise.all(exits);
     this.children.clear();
     for (const ns of this.namespaces) deleteNetns(ns);

@@ -32,10 +32,10 @@ export type ScreenPredicate = RegExp | ((screen: string) => boolean);
 const EXIT_REPORTER = [
   '"$@"',
   'status=$?',
-  'modes=" $(stty -a | tr \'\\n;\' \'  \') "',
+  "modes=\" $(stty -a | tr '\\n;' '  ') \"",
   'case "$modes" in *" -icanon "*) canon=raw ;; *) canon=icanon ;; esac',
   'case "$modes" in *" -echo "*) echoing=noecho ;; *) echoing=echo ;; esac',
-  "printf '\\n[exited %s · tty %s %s] Enter closes\\n' \"$status\" \"$canon\" \"$echoing\"",
+  'printf \'\\n[exited %s · tty %s %s] Enter closes\\n\' "$status" "$canon" "$echoing"',
   'read -r _',
 ].join('\n');
 
@@ -88,13 +88,32 @@ export class TmuxTerminal {
     const term = new TmuxTerminal(session, home);
     try {
       tmux([
-        'new-session', '-d', '-s', session,
-        '-x', String(options.width ?? 120), '-y', String(options.height ?? 32),
-        '-c', REPO,
+        'new-session',
+        '-d',
+        '-s',
+        session,
+        '-x',
+        String(options.width ?? 120),
+        '-y',
+        String(options.height ?? 32),
+        '-c',
+        REPO,
         // env(1) sets the variables for the program itself: tmux would put its
         // own TERM (default-terminal) over a TERM given with new-session -e
-        'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'sh', '-c', EXIT_REPORTER, 'sh', ...program,
-        ';', 'set-option', '-w', '-t', term.target, 'remain-on-exit', 'on',
+        'env',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        'sh',
+        '-c',
+        EXIT_REPORTER,
+        'sh',
+        ...program,
+        ';',
+        'set-option',
+        '-w',
+        '-t',
+        term.target,
+        'remain-on-exit',
+        'on',
       ]);
     } catch (err) {
       term.kill();
@@ -180,8 +199,9 @@ export class TmuxTerminal {
         const label = what ?? (typeof predicate === 'function' ? 'a screen condition' : String(predicate));
         const dead = this.safeDisplay('#{pane_dead} #{pane_dead_status}');
         const because = thrown instanceof Error ? ` (last check threw: ${thrown.message})` : '';
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${because}; pane dead/status: ${dead}\n`
-          + `---- last screen (${this.session}) ----\n${screen}\n----`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${label}${because}; pane dead/status: ${dead}\n` + `---- last screen (${this.session}) ----\n${screen}\n----`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -211,8 +231,7 @@ export class TmuxTerminal {
       const value = this.display(format);
       if (ok(value)) return value;
       if (Date.now() >= deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting on ${format} (last: "${value}")\n`
-          + `---- last screen (${this.session}) ----\n${this.capture()}\n----`);
+        throw new Error(`timed out after ${timeoutMs} ms waiting on ${format} (last: "${value}")\n` + `---- last screen (${this.session}) ----\n${this.capture()}\n----`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -269,10 +288,18 @@ export function panel(screen: string, titleStart: string): PanelView | undefined
       const topBorder = lines[y - 1]!;
       const right = topBorder.indexOf('╮', x + 1);
       if (right < 0) continue;
-      const title = line.slice(x + 1, right).join('').trimEnd();
+      const title = line
+        .slice(x + 1, right)
+        .join('')
+        .trimEnd();
       if (!title.startsWith(titleStart)) continue;
       const rows: string[] = [];
-      for (let r = y + 1; r < lines.length && lines[r]![x] !== '╰'; r++) rows.push(lines[r]!.slice(x + 1, right).join('').trimEnd());
+      for (let r = y + 1; r < lines.length && lines[r]![x] !== '╰'; r++)
+        rows.push(
+          lines[r]!.slice(x + 1, right)
+            .join('')
+            .trimEnd(),
+        );
       return { title, rows, top: y - 1, left: x, width: right - x + 1 };
     }
   }

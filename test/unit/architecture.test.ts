@@ -16,7 +16,9 @@ const LAYERS = ['errors.ts', 'sys', 'parse', 'targets', 'net', 'topology', 'heal
 const UI_LAYERS = ['keymap.ts', 'layout.ts', 'completion.ts', 'history.ts', 'ink-cache', 'session', 'hooks', 'components', 'run-ui.ts', 'load-ui.ts'];
 
 function sourceFiles(): string[] {
-  return readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f)).map((f) => f.split('\\').join('/'));
+  return readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => f.split('\\').join('/'));
 }
 
 /** The src/ files a file imports (static, dynamic and type-only), as paths relative to src/. */
@@ -24,7 +26,9 @@ function importsOf(file: string, known: ReadonlySet<string>): string[] {
   const text = readFileSync(join(SRC, file), 'utf8');
   const found: string[] = [];
   for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)) {
-    const target = normalize(join(dirname(file), m[1]!)).split('\\').join('/');
+    const target = normalize(join(dirname(file), m[1]!))
+      .split('\\')
+      .join('/');
     const source = [target.replace(/\.js$/, '.ts'), target.replace(/\.js$/, '.tsx')].find((f) => known.has(f));
     if (source) found.push(source);
   }
@@ -55,7 +59,8 @@ describe('architecture', () => {
 
   it('every import points down the layers (or stays in its own directory)', () => {
     const upward = [...graph].flatMap(([file, imports]) =>
-      imports.filter((target) => !sameDirectory(file, target) && !below(rank(target), rank(file))).map((target) => `${file} -> ${target}`));
+      imports.filter((target) => !sameDirectory(file, target) && !below(rank(target), rank(file))).map((target) => `${file} -> ${target}`),
+    );
     expect(upward).toEqual([]);
   });
 

@@ -17,10 +17,9 @@ const chain = (...lines: string[]): ChainSpec => parseChainText(lines.join('\n')
 const routesOf = (desired: DesiredChain) =>
   desired.routes.map((r) => `${r.node}: ${formatDestination(r.destination)} via ${r.via} dev ${r.dev}${r.origin === 'file' ? ' (file)' : ''}`);
 
-const addressesOf = (desired: DesiredChain) =>
-  desired.links.flatMap((l) => [l.a, l.b]).map((end) => `${end.node}:${end.ifname} ${formatCidr(end.address)}`);
+const addressesOf = (desired: DesiredChain) => desired.links.flatMap((l) => [l.a, l.b]).map((end) => `${end.node}:${end.ifname} ${formatCidr(end.address)}`);
 
-describe('deriveChain: the seed\'s service chain', () => {
+describe("deriveChain: the seed's service chain", () => {
   const desired = deriveChain(loadChainFile('examples/service-chain.yaml'));
 
   it('gives each end its address: a the first host, b the second', () => {
@@ -34,7 +33,7 @@ describe('deriveChain: the seed\'s service chain', () => {
     ]);
   });
 
-  it('derives exactly the seed\'s four routes', () => {
+  it("derives exactly the seed's four routes", () => {
     expect(routesOf(desired)).toEqual([
       'client: default via 10.0.1.2 dev link1',
       'firewall: 10.0.3.0/24 via 10.0.2.2 dev link3',
@@ -42,7 +41,11 @@ describe('deriveChain: the seed\'s service chain', () => {
       'webserver: default via 10.0.3.1 dev link6',
     ]);
     expect(desired.routes[0]).toEqual({
-      node: 'client', destination: { kind: 'default', family: 4 }, via: '10.0.1.2', dev: 'link1', origin: 'derived',
+      node: 'client',
+      destination: { kind: 'default', family: 4 },
+      via: '10.0.1.2',
+      dev: 'link1',
+      origin: 'derived',
     });
     expect(desired.routes[1]!.destination).toEqual({ kind: 'prefix', prefix: cidr('10.0.3.0/24') });
   });
@@ -51,7 +54,7 @@ describe('deriveChain: the seed\'s service chain', () => {
     expect(desired.forwarding).toEqual(['firewall', 'router']);
   });
 
-  it('resolves the probe to the webserver\'s address and served port', () => {
+  it("resolves the probe to the webserver's address and served port", () => {
     expect(desired.probes).toEqual([{ from: 'client', kind: 'http', target: 'http://10.0.3.2:80/', expect: 'ok' }]);
   });
 
@@ -65,10 +68,7 @@ describe('deriveChain: the seed\'s service chain', () => {
 describe('deriveChain: the warm-up', () => {
   it('gives both hosts a default route through the firewall, which forwards', () => {
     const desired = deriveChain(loadChainFile('examples/warm-up.yaml'));
-    expect(routesOf(desired)).toEqual([
-      'test1: default via 10.0.1.2 dev link1',
-      'test2: default via 10.0.2.1 dev link4',
-    ]);
+    expect(routesOf(desired)).toEqual(['test1: default via 10.0.1.2 dev link1', 'test2: default via 10.0.2.1 dev link4']);
     expect(desired.forwarding).toEqual(['iptables']);
     expect(desired.probes).toEqual([{ from: 'test1', kind: 'ping', target: '10.0.2.2', expect: 'ok' }]);
   });
@@ -102,32 +102,25 @@ describe('deriveChain: a branch', () => {
 
 describe('deriveChain: graphs other than a line', () => {
   it('a ring of three: every node reaches the subnet opposite it, once, via the first neighbour in link order', () => {
-    const desired = deriveChain(chain(
-      'name: ring',
-      'nodes: [a, b, c]',
-      'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/24]',
-      '  - [b:l2, c:l2, 10.0.2.0/24]',
-      '  - [c:l3, a:l3, 10.0.3.0/24]',
-    ));
-    expect(routesOf(desired)).toEqual([
-      'a: 10.0.2.0/24 via 10.0.1.2 dev l1',
-      'b: 10.0.3.0/24 via 10.0.1.1 dev l1',
-      'c: 10.0.1.0/24 via 10.0.2.1 dev l2',
-    ]);
+    const desired = deriveChain(
+      chain('name: ring', 'nodes: [a, b, c]', 'links:', '  - [a:l1, b:l1, 10.0.1.0/24]', '  - [b:l2, c:l2, 10.0.2.0/24]', '  - [c:l3, a:l3, 10.0.3.0/24]'),
+    );
+    expect(routesOf(desired)).toEqual(['a: 10.0.2.0/24 via 10.0.1.2 dev l1', 'b: 10.0.3.0/24 via 10.0.1.1 dev l1', 'c: 10.0.1.0/24 via 10.0.2.1 dev l2']);
     expect(desired.forwarding).toEqual(['a', 'b', 'c']);
   });
 
   it('a ring of four takes the shorter way round to each subnet', () => {
-    const desired = deriveChain(chain(
-      'name: ring4',
-      'nodes: [a, b, c, d]',
-      'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/24]',
-      '  - [b:l2, c:l2, 10.0.2.0/24]',
-      '  - [c:l3, d:l3, 10.0.3.0/24]',
-      '  - [d:l4, a:l4, 10.0.4.0/24]',
-    ));
+    const desired = deriveChain(
+      chain(
+        'name: ring4',
+        'nodes: [a, b, c, d]',
+        'links:',
+        '  - [a:l1, b:l1, 10.0.1.0/24]',
+        '  - [b:l2, c:l2, 10.0.2.0/24]',
+        '  - [c:l3, d:l3, 10.0.3.0/24]',
+        '  - [d:l4, a:l4, 10.0.4.0/24]',
+      ),
+    );
     const fromA = routesOf(desired).filter((r) => r.startsWith('a:'));
     // 10.0.2 is one hop away both ways (b or d); b comes first in link order
     expect(fromA).toEqual(['a: 10.0.2.0/24 via 10.0.1.2 dev l1', 'a: 10.0.3.0/24 via 10.0.4.1 dev l4']);
@@ -145,53 +138,48 @@ describe('deriveChain: graphs other than a line', () => {
   });
 
   it('routes only within each connected part', () => {
-    const desired = deriveChain(chain(
-      'name: islands',
-      'nodes: [a, b, c, d]',
-      'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/24]',
-      '  - [c:l1, d:l1, 10.0.2.0/24]',
-    ));
+    const desired = deriveChain(chain('name: islands', 'nodes: [a, b, c, d]', 'links:', '  - [a:l1, b:l1, 10.0.1.0/24]', '  - [c:l1, d:l1, 10.0.2.0/24]'));
     expect(desired.routes).toEqual([]);
   });
 });
 
 describe('deriveChain: address families', () => {
   it('an IPv6 chain: ::1 and ::2 on each link, IPv6 defaults and prefixes', () => {
-    const desired = deriveChain(chain(
-      'name: six',
-      'nodes: [client, router, server]',
-      'links:',
-      '  - [client:link1, router:link2, 2001:db8:1::/64]',
-      '  - [router:link3, server:link4, 2001:db8:2::/64]',
-      'probes:',
-      '  - { from: client, http: server }',
-      '  - { from: client, ping: server }',
-    ));
+    const desired = deriveChain(
+      chain(
+        'name: six',
+        'nodes: [client, router, server]',
+        'links:',
+        '  - [client:link1, router:link2, 2001:db8:1::/64]',
+        '  - [router:link3, server:link4, 2001:db8:2::/64]',
+        'probes:',
+        '  - { from: client, http: server }',
+        '  - { from: client, ping: server }',
+      ),
+    );
     expect(addressesOf(desired)).toEqual([
       'client:link1 2001:db8:1::1/64',
       'router:link2 2001:db8:1::2/64',
       'router:link3 2001:db8:2::1/64',
       'server:link4 2001:db8:2::2/64',
     ]);
-    expect(routesOf(desired)).toEqual([
-      'client: default via 2001:db8:1::2 dev link1',
-      'server: default via 2001:db8:2::1 dev link4',
-    ]);
+    expect(routesOf(desired)).toEqual(['client: default via 2001:db8:1::2 dev link1', 'server: default via 2001:db8:2::1 dev link4']);
     expect(desired.routes[0]!.destination).toEqual({ kind: 'default', family: 6 });
     expect(desired.probes.map((p) => p.target)).toEqual(['http://[2001:db8:2::2]:80/', '2001:db8:2::2']);
   });
 
   it('derives each family over its own links', () => {
-    const desired = deriveChain(chain(
-      'name: mixed',
-      'nodes: [a, b, c]',
-      'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/24]',
-      '  - [b:l2, c:l2, 10.0.2.0/24]',
-      '  - [a:l3, b:l3, 2001:db8:1::/64]',
-      '  - [b:l4, c:l4, 2001:db8:2::/64]',
-    ));
+    const desired = deriveChain(
+      chain(
+        'name: mixed',
+        'nodes: [a, b, c]',
+        'links:',
+        '  - [a:l1, b:l1, 10.0.1.0/24]',
+        '  - [b:l2, c:l2, 10.0.2.0/24]',
+        '  - [a:l3, b:l3, 2001:db8:1::/64]',
+        '  - [b:l4, c:l4, 2001:db8:2::/64]',
+      ),
+    );
     expect(routesOf(desired)).toEqual([
       'a: default via 10.0.1.2 dev l1',
       'c: default via 10.0.2.1 dev l2',
@@ -201,40 +189,29 @@ describe('deriveChain: address families', () => {
   });
 
   it('point-to-point subnets use both addresses', () => {
-    const desired = deriveChain(chain(
-      'name: p2p',
-      'nodes: [a, b]',
-      'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/31]',
-      '  - [a:l2, b:l2, 2001:db8::/127]',
-    ));
+    const desired = deriveChain(chain('name: p2p', 'nodes: [a, b]', 'links:', '  - [a:l1, b:l1, 10.0.1.0/31]', '  - [a:l2, b:l2, 2001:db8::/127]'));
     expect(addressesOf(desired)).toEqual(['a:l1 10.0.1.0/31', 'b:l1 10.0.1.1/31', 'a:l2 2001:db8::/127', 'b:l2 2001:db8::1/127']);
   });
 
   it('explicit addresses are used as written', () => {
-    const desired = deriveChain(chain(
-      'name: explicit',
-      'nodes: [a, b, c]',
-      'links:',
-      '  - [a:l1, b:l1, 10.0.1.9/24, 10.0.1.5/24]',
-      '  - [b:l2, c:l2, 10.0.2.0/24]',
-    ));
+    const desired = deriveChain(chain('name: explicit', 'nodes: [a, b, c]', 'links:', '  - [a:l1, b:l1, 10.0.1.9/24, 10.0.1.5/24]', '  - [b:l2, c:l2, 10.0.2.0/24]'));
     expect(addressesOf(desired)).toEqual(['a:l1 10.0.1.9/24', 'b:l1 10.0.1.5/24', 'b:l2 10.0.2.1/24', 'c:l2 10.0.2.2/24']);
     expect(routesOf(desired)).toEqual(['a: default via 10.0.1.5 dev l1', 'c: default via 10.0.2.1 dev l2']);
   });
 });
 
 describe('deriveChain: file routes', () => {
-  const seedWith = (...routes: string[]) => chain(
-    'name: seed',
-    'nodes: [client, firewall, router, webserver]',
-    'links:',
-    '  - [client:link1, firewall:link2, 10.0.1.0/24]',
-    '  - [firewall:link3, router:link4, 10.0.2.0/24]',
-    '  - [router:link5, webserver:link6, 10.0.3.0/24]',
-    'routes:',
-    ...routes.map((r) => `  - ${r}`),
-  );
+  const seedWith = (...routes: string[]) =>
+    chain(
+      'name: seed',
+      'nodes: [client, firewall, router, webserver]',
+      'links:',
+      '  - [client:link1, firewall:link2, 10.0.1.0/24]',
+      '  - [firewall:link3, router:link4, 10.0.2.0/24]',
+      '  - [router:link5, webserver:link6, 10.0.3.0/24]',
+      'routes:',
+      ...routes.map((r) => `  - ${r}`),
+    );
 
   /**
    * The seed with routes set on the parsed spec: these send traffic to the
@@ -255,14 +232,13 @@ describe('deriveChain: file routes', () => {
   });
 
   it('adds routes to new destinations last, finding dev from the gateway or taking it as written', () => {
-    const desired = deriveChain(seedWithLooping(
-      { node: 'router', destination: { kind: 'default', family: 4 }, via: '10.0.3.2' },
-      { node: 'client', destination: prefix('192.168.0.0', 16), via: '10.0.1.2', dev: 'link1' },
-    ));
-    expect(routesOf(desired).slice(4)).toEqual([
-      'router: default via 10.0.3.2 dev link5 (file)',
-      'client: 192.168.0.0/16 via 10.0.1.2 dev link1 (file)',
-    ]);
+    const desired = deriveChain(
+      seedWithLooping(
+        { node: 'router', destination: { kind: 'default', family: 4 }, via: '10.0.3.2' },
+        { node: 'client', destination: prefix('192.168.0.0', 16), via: '10.0.1.2', dev: 'link1' },
+      ),
+    );
+    expect(routesOf(desired).slice(4)).toEqual(['router: default via 10.0.3.2 dev link5 (file)', 'client: 192.168.0.0/16 via 10.0.1.2 dev link1 (file)']);
   });
 
   it('a file default route replaces a derived default (0.0.0.0/0 is default)', () => {
@@ -286,24 +262,26 @@ describe('deriveChain: forwarding', () => {
 });
 
 describe('deriveChain: probes', () => {
-  const desired = deriveChain(chain(
-    'name: p',
-    'nodes:',
-    '  - a',
-    '  - { name: b, serve: { port: 8080 } }',
-    '  - c',
-    'links:',
-    '  - [a:l1, b:l1, 10.0.1.0/24]',
-    '  - [b:l2, c:l2, 10.0.2.0/24]',
-    'probes:',
-    '  - { from: a, http: b }',
-    '  - { from: a, http: c }',
-    '  - { from: a, ping: b }',
-    '  - { from: a, http: 10.0.2.2 }',
-    '  - { from: a, http: "http://10.0.2.2:81/x" }',
-    '  - { from: a, ping: 10.0.2.2, expect: fail }',
-    '  - { from: a, http: c, expect: 404 }',
-  ));
+  const desired = deriveChain(
+    chain(
+      'name: p',
+      'nodes:',
+      '  - a',
+      '  - { name: b, serve: { port: 8080 } }',
+      '  - c',
+      'links:',
+      '  - [a:l1, b:l1, 10.0.1.0/24]',
+      '  - [b:l2, c:l2, 10.0.2.0/24]',
+      'probes:',
+      '  - { from: a, http: b }',
+      '  - { from: a, http: c }',
+      '  - { from: a, ping: b }',
+      '  - { from: a, http: 10.0.2.2 }',
+      '  - { from: a, http: "http://10.0.2.2:81/x" }',
+      '  - { from: a, ping: 10.0.2.2, expect: fail }',
+      '  - { from: a, http: c, expect: 404 }',
+    ),
+  );
 
   it('resolves node names to their first address, http with the served port (80 when none)', () => {
     expect(desired.probes).toEqual([
@@ -330,8 +308,15 @@ describe('derivePath and address helpers', () => {
     const seed = loadChainFile('examples/service-chain.yaml');
     expect(derivePath(seed, 'client', 'webserver')).toEqual(['client', 'firewall', 'router', 'webserver']);
     expect(derivePath(seed, 'router', 'router')).toEqual(['router']);
-    const ring = chain('name: r', 'nodes: [a, b, c, d]', 'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/24]', '  - [b:l2, c:l2, 10.0.2.0/24]', '  - [c:l3, d:l3, 10.0.3.0/24]', '  - [d:l4, a:l4, 10.0.4.0/24]');
+    const ring = chain(
+      'name: r',
+      'nodes: [a, b, c, d]',
+      'links:',
+      '  - [a:l1, b:l1, 10.0.1.0/24]',
+      '  - [b:l2, c:l2, 10.0.2.0/24]',
+      '  - [c:l3, d:l3, 10.0.3.0/24]',
+      '  - [d:l4, a:l4, 10.0.4.0/24]',
+    );
     expect(derivePath(ring, 'a', 'c')).toEqual(['a', 'b', 'c']);
     expect(derivePath(ring, 'a', 'd')).toEqual(['a', 'd']);
   });

@@ -17,10 +17,18 @@ const link = (a: string, aIf: string, aAddr: Cidr, b: string, bIf: string, bAddr
   b: { node: b, ifname: bIf, address: bAddr },
 });
 const defaultRoute = (node: string, via: string, dev: string, family: 4 | 6 = 4): DesiredRoute => ({
-  node, destination: { kind: 'default', family }, via, dev, origin: 'derived',
+  node,
+  destination: { kind: 'default', family },
+  via,
+  dev,
+  origin: 'derived',
 });
 const prefixRoute = (node: string, prefix: Cidr, via: string, dev: string): DesiredRoute => ({
-  node, destination: { kind: 'prefix', prefix }, via, dev, origin: 'derived',
+  node,
+  destination: { kind: 'prefix', prefix },
+  via,
+  dev,
+  origin: 'derived',
 });
 
 /** The seed story's service chain, everything derived: client - firewall - router - webserver. */
@@ -162,10 +170,7 @@ describe('exportChain: the seed chain', () => {
     for (const node of Object.values(file.topology.nodes)) {
       expect(node).toMatchObject({ kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none' });
     }
-    expect(file.topology.nodes.client!.exec).toEqual([
-      'ip addr add 10.0.1.1/24 dev link1',
-      'ip route add default via 10.0.1.2 dev link1',
-    ]);
+    expect(file.topology.nodes.client!.exec).toEqual(['ip addr add 10.0.1.1/24 dev link1', 'ip route add default via 10.0.1.2 dev link1']);
     expect(file.topology.nodes.router!.exec).toEqual([
       'ip addr add 10.0.2.2/24 dev link4',
       'ip addr add 10.0.3.1/24 dev link5',
@@ -179,7 +184,7 @@ describe('exportChain: the seed chain', () => {
     ]);
   });
 
-  it('containerlab: --image wins over the chain file\'s image, which wins over the default', () => {
+  it("containerlab: --image wins over the chain file's image, which wins over the default", () => {
     const chain: DesiredChain = { ...SEED, nodes: SEED.nodes.map((n) => (n.name === 'webserver' ? { ...n, image: 'nginx:1.27' } : n)) };
     const own = clab(exportChain(chain, 'containerlab')).topology.nodes;
     expect(own.webserver!.image).toBe('nginx:1.27');
@@ -202,15 +207,8 @@ describe('exportChain: the seed chain', () => {
 describe('exportChain: beyond the seed', () => {
   const chain: DesiredChain = {
     name: 'edge',
-    nodes: [
-      { name: 'client', command: ['sleep', 'infinity'] },
-      { name: 'host' },
-      { name: 'web', serve: { port: 8080, body: 'hi' } },
-    ],
-    links: [
-      link('client', 'c0', v6('2001:db8:1::1'), 'host', 'h0', v6('2001:db8:1::2')),
-      link('host', 'h1', v4('10.9.0.1', 30), 'web', 'w0', v4('10.9.0.2', 30)),
-    ],
+    nodes: [{ name: 'client', command: ['sleep', 'infinity'] }, { name: 'host' }, { name: 'web', serve: { port: 8080, body: 'hi' } }],
+    links: [link('client', 'c0', v6('2001:db8:1::1'), 'host', 'h0', v6('2001:db8:1::2')), link('host', 'h1', v4('10.9.0.1', 30), 'web', 'w0', v4('10.9.0.2', 30))],
     routes: [
       defaultRoute('client', '2001:db8:1::2', 'c0', 6),
       // host bits in a file route's prefix are cleared in what the kernel is asked
@@ -231,7 +229,10 @@ describe('exportChain: beyond the seed', () => {
     ]);
     const file = clab(text);
     expect(file.topology.nodes.client).toEqual({
-      kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none', cmd: 'sleep infinity',
+      kind: 'linux',
+      image: DEFAULT_EXPORT_IMAGE,
+      'network-mode': 'none',
+      cmd: 'sleep infinity',
       exec: ['ip addr add 2001:db8:1::1/64 dev c0', 'ip -6 route add default via 2001:db8:1::2 dev c0'],
     });
     expect(file.topology.nodes['host-2']!.exec).toEqual([
@@ -246,7 +247,15 @@ describe('exportChain: beyond the seed', () => {
   });
 
   it('containerlab: names YAML 1.1 would read as booleans stay strings', () => {
-    const yes: DesiredChain = { ...SEED, name: 'no', nodes: [{ name: 'on' }, { name: 'yes' }], links: [link('on', 'a', v4('10.0.0.1'), 'yes', 'b', v4('10.0.0.2'))], routes: [], forwarding: [], probes: [] };
+    const yes: DesiredChain = {
+      ...SEED,
+      name: 'no',
+      nodes: [{ name: 'on' }, { name: 'yes' }],
+      links: [link('on', 'a', v4('10.0.0.1'), 'yes', 'b', v4('10.0.0.2'))],
+      routes: [],
+      forwarding: [],
+      probes: [],
+    };
     const text = exportChain(yes, 'containerlab');
     expect(text).toContain('name: "no"\n');
     expect(text).toContain('    "on":\n');
@@ -303,7 +312,9 @@ const container = (label: string): Namespace => ({ kind: 'docker', label, path: 
 const hostNs: Namespace = { kind: 'host', label: 'host', path: '/proc/1/ns/net' };
 const target = (ns: Namespace, status: string): TargetState => ({ ns, status, interfaces: [] });
 const veth = (a: string, aIf: string, aAddr: string[], b: string, bIf: string, bAddr: string[]): TopologyLink => ({
-  kind: 'veth', a: { target: a, ifname: aIf, addresses: aAddr }, b: { target: b, ifname: bIf, addresses: bAddr },
+  kind: 'veth',
+  a: { target: a, ifname: aIf, addresses: aAddr },
+  b: { target: b, ifname: bIf, addresses: bAddr },
 });
 
 /** Two namespaces and a container, one veth pair, one stopped container (and Docker's own plumbing). */
@@ -315,17 +326,18 @@ const LIVE: Topology = {
     target(container('client'), 'running'),
     target(container('old'), 'exited'),
   ],
-  links: [
-    veth('red', 'r0', ['10.0.1.1/24'], 'client', 'c0', ['10.0.1.2/24', '2001:db8::2/64']),
-    veth('client', 'eth0', ['172.17.0.2/16'], 'host', 'veth1a2b3c4', []),
-  ],
+  links: [veth('red', 'r0', ['10.0.1.1/24'], 'client', 'c0', ['10.0.1.2/24', '2001:db8::2/64']), veth('client', 'eth0', ['172.17.0.2/16'], 'host', 'veth1a2b3c4', [])],
   warnings: [],
 };
 
 describe('exportTopology', () => {
   it('takes the linked targets and the stopped container, not the lone namespace, the host or Docker plumbing', () => {
     const view = liveView(LIVE);
-    expect(view.nodes.map((n) => [n.name, n.state])).toEqual([['red', 'up'], ['client', 'up'], ['old', 'stopped']]);
+    expect(view.nodes.map((n) => [n.name, n.state])).toEqual([
+      ['red', 'up'],
+      ['client', 'up'],
+      ['old', 'stopped'],
+    ]);
     expect(view.links).toEqual([LIVE.links[0]]);
   });
 
@@ -366,7 +378,9 @@ describe('exportTopology', () => {
     expect(file.topology.nodes).toEqual({
       red: { kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none', exec: ['ip addr add 10.0.1.1/24 dev r0'] },
       client: {
-        kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none',
+        kind: 'linux',
+        image: DEFAULT_EXPORT_IMAGE,
+        'network-mode': 'none',
         exec: ['ip addr add 10.0.1.2/24 dev c0', 'ip addr add 2001:db8::2/64 dev c0'],
       },
       old: { kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none' },
@@ -412,7 +426,10 @@ describe('exportTopology', () => {
       const json = JSON.parse(exportTopology(topology, 'json')) as { nodes: unknown[]; links: unknown[] };
       expect(json.nodes[2]).toEqual({ name: 'blue', kind: 'netns', status: 'present', state: 'gone', error: 'namespace vanished' });
       expect(json.links[1]).toEqual({
-        kind: 'vxlan', a: { node: 'green', ifname: 'vx0', addresses: ['10.8.0.1/24'] }, b: { node: 'host', ifname: 'eth0', addresses: [] }, vni: 42,
+        kind: 'vxlan',
+        a: { node: 'green', ifname: 'vx0', addresses: ['10.8.0.1/24'] },
+        b: { node: 'host', ifname: 'eth0', addresses: [] },
+        vni: 42,
       });
       expect(json.links).toHaveLength(2);
     });

@@ -58,39 +58,42 @@ describe('parseChainText: what it reads', () => {
   });
 
   it('reads every field, in every form', () => {
-    const spec = parseChainText(text(
-      'name: all-forms',
-      'nodes:',
-      '  - a',
-      '  - name: b',
-      '    image: chainmail-test:busybox',
-      '    command: sleep 2000000',
-      '  - name: c',
-      '    command: [sleep, 2000000]',
-      '    serve: { port: 8080, body: "<title>hi</title>" }',
-      '  - name: d',
-      '    serve: {}',
-      '  - name: 010',
-      'links:',
-      '  - [a:link1, b:link2, 10.0.1.0/31]',
-      '  - [b:link3, c:link4, 10.0.2.1/24, 10.0.2.9/24]',
-      '  - { a: c:eth1, b: d:eth1, subnet: 2001:db8:1::/64 }',
-      '  - { a: d:eth2, b: 010:eth2, addresses: [2001:db8:2::a/127, 2001:db8:2::b/127] }',
-      'routes:',
-      '  - { node: a, to: 10.0.2.0/24, via: 10.0.1.1 }',
-      '  - { node: c, to: 2001:db8:2::b, via: 2001:db8:1::2, dev: eth1 }',
-      '  - { node: a, to: 0.0.0.0/0, via: 10.0.1.1 }',
-      'forwarding: [b, c]',
-      'firewall:',
-      '  - { node: b, rule: "-p icmp  -j DROP" }',
-      '  - { node: b, rule: [-m, comment, --comment, two words, -j, ACCEPT] }',
-      'probes:',
-      '  - { from: a, http: c }',
-      '  - { from: a, http: "http://[2001:db8:1::2]:8080/x", expect: 404 }',
-      '  - { from: a, http: 10.0.2.9 }',
-      '  - { from: a, ping: d, expect: fail }',
-      '  - { from: a, ping: 2001:db8:1::2 }',
-    ), 'all.yaml');
+    const spec = parseChainText(
+      text(
+        'name: all-forms',
+        'nodes:',
+        '  - a',
+        '  - name: b',
+        '    image: chainmail-test:busybox',
+        '    command: sleep 2000000',
+        '  - name: c',
+        '    command: [sleep, 2000000]',
+        '    serve: { port: 8080, body: "<title>hi</title>" }',
+        '  - name: d',
+        '    serve: {}',
+        '  - name: 010',
+        'links:',
+        '  - [a:link1, b:link2, 10.0.1.0/31]',
+        '  - [b:link3, c:link4, 10.0.2.1/24, 10.0.2.9/24]',
+        '  - { a: c:eth1, b: d:eth1, subnet: 2001:db8:1::/64 }',
+        '  - { a: d:eth2, b: 010:eth2, addresses: [2001:db8:2::a/127, 2001:db8:2::b/127] }',
+        'routes:',
+        '  - { node: a, to: 10.0.2.0/24, via: 10.0.1.1 }',
+        '  - { node: c, to: 2001:db8:2::b, via: 2001:db8:1::2, dev: eth1 }',
+        '  - { node: a, to: 0.0.0.0/0, via: 10.0.1.1 }',
+        'forwarding: [b, c]',
+        'firewall:',
+        '  - { node: b, rule: "-p icmp  -j DROP" }',
+        '  - { node: b, rule: [-m, comment, --comment, two words, -j, ACCEPT] }',
+        'probes:',
+        '  - { from: a, http: c }',
+        '  - { from: a, http: "http://[2001:db8:1::2]:8080/x", expect: 404 }',
+        '  - { from: a, http: 10.0.2.9 }',
+        '  - { from: a, ping: d, expect: fail }',
+        '  - { from: a, ping: 2001:db8:1::2 }',
+      ),
+      'all.yaml',
+    );
     expect(spec.nodes).toEqual([
       { name: 'a' },
       { name: 'b', image: 'chainmail-test:busybox', command: ['sleep', '2000000'] },
@@ -137,9 +140,10 @@ describe('parseChainText: what it reads', () => {
 });
 
 describe('parseChainText: malformed YAML and the file as a whole', () => {
-  it('reports the YAML parser\'s line and words', () => {
+  it("reports the YAML parser's line and words", () => {
     expect(errorOf(text('name: x', 'nodes: [a, b', 'links: []'))).toBe(
-      'x.yaml:3: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+      'x.yaml:3: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
     expect(errorOf(text('name: x', 'name: y'))).toBe('x.yaml:2: not valid YAML: Map keys must be unique');
     expect(errorOf(text('name: x', '\tnodes: []'))).toBe('x.yaml:2: not valid YAML: Tabs are not allowed as indentation');
   });
@@ -151,35 +155,32 @@ describe('parseChainText: malformed YAML and the file as a whole', () => {
   it('refuses an empty file and one that is not a mapping', () => {
     expect(errorOf('')).toBe('x.yaml:1: the file is empty; a chain file has name, nodes, links (and optionally routes, forwarding, firewall, probes)');
     expect(errorOf('# only a comment\n')).toMatch(/^x\.yaml:1: the file is empty;/);
-    expect(errorOf(text('- a', '- b'))).toBe(
-      'x.yaml:1: the file must be a mapping: name, nodes, links (and optionally routes, forwarding, firewall, probes)');
+    expect(errorOf(text('- a', '- b'))).toBe('x.yaml:1: the file must be a mapping: name, nodes, links (and optionally routes, forwarding, firewall, probes)');
   });
 
   it('names unknown top-level fields, suggesting the nearest known one', () => {
     expect(errorOf(text('name: x', 'nodse: [a, b]'))).toBe('x.yaml:2: nodse: unknown field; did you mean "nodes"?');
     expect(errorOf(withBase('route:'))).toBe('x.yaml:9: route: unknown field; did you mean "routes"?');
-    expect(errorOf(withBase('colour: blue'))).toBe(
-      'x.yaml:9: colour: unknown field (fields: name, nodes, links, routes, forwarding, firewall, probes)');
+    expect(errorOf(withBase('colour: blue'))).toBe('x.yaml:9: colour: unknown field (fields: name, nodes, links, routes, forwarding, firewall, probes)');
   });
 
   it('says which required field is missing', () => {
-    expect(errorOf(text(...BASE.slice(1)))).toBe('x.yaml:1: name: missing (the chain\'s name)');
+    expect(errorOf(text(...BASE.slice(1)))).toBe("x.yaml:1: name: missing (the chain's name)");
     expect(errorOf(text('name: x', ...BASE.slice(5)))).toBe('x.yaml:1: nodes: missing (the list of nodes)');
-    expect(errorOf(text(...BASE.slice(0, 5)))).toBe(
-      'x.yaml:1: links: missing (the list of links, e.g. - [client:link1, firewall:link2, 10.0.1.0/24])');
-    expect(errorOf(text('name:', ...BASE.slice(1)))).toBe('x.yaml:1: name: missing (the chain\'s name)');
+    expect(errorOf(text(...BASE.slice(0, 5)))).toBe('x.yaml:1: links: missing (the list of links, e.g. - [client:link1, firewall:link2, 10.0.1.0/24])');
+    expect(errorOf(text('name:', ...BASE.slice(1)))).toBe("x.yaml:1: name: missing (the chain's name)");
   });
 
   it('refuses empty nodes and links lists, and lists given as something else', () => {
     expect(errorOf(text('name: x', 'nodes: []', 'links: []'))).toBe('x.yaml:2: nodes: is empty; a chain needs nodes');
     expect(errorOf(text(...BASE.slice(0, 5), 'links: []'))).toBe('x.yaml:6: links: is empty; a chain needs at least one link');
     expect(errorOf(text(...BASE.slice(0, 1), 'nodes: client', ...BASE.slice(5)))).toBe(
-      'x.yaml:2: nodes: must be a list of nodes, each { name, image, command, serve }, or just a name');
+      'x.yaml:2: nodes: must be a list of nodes, each { name, image, command, serve }, or just a name',
+    );
   });
 
-  it('checks the chain\'s name', () => {
-    expect(errorOf(text('name: my chain', ...BASE.slice(1)))).toBe(
-      'x.yaml:1: name: "my chain" is not a valid chain name: namespace name must not contain spaces');
+  it("checks the chain's name", () => {
+    expect(errorOf(text('name: my chain', ...BASE.slice(1)))).toBe('x.yaml:1: name: "my chain" is not a valid chain name: namespace name must not contain spaces');
   });
 });
 
@@ -188,19 +189,20 @@ describe('parseChainText: nodes', () => {
 
   it('refuses duplicate node names, pointing at the earlier one', () => {
     expect(errorOf(nodes('  - name: client', '  - name: firewall', '  - name: router', '  - name: firewall'))).toBe(
-      'x.yaml:6: nodes[3].name: "firewall" is already a node (nodes[1])');
+      'x.yaml:6: nodes[3].name: "firewall" is already a node (nodes[1])',
+    );
     expect(errorOf(nodes('  - client', '  - client'))).toBe('x.yaml:4: nodes[1]: "client" is already a node (nodes[0])');
   });
 
   it('refuses names that are not valid namespace or container names, or that are addresses', () => {
-    expect(errorOf(nodes('  - name: my node'))).toBe(
-      'x.yaml:3: nodes[0].name: "my node" is not a valid node name: namespace name must not contain spaces');
-    expect(errorOf(nodes('  - name: a/b'))).toBe(
-      'x.yaml:3: nodes[0].name: "a/b" is not a valid node name: namespace name must not contain "/"');
+    expect(errorOf(nodes('  - name: my node'))).toBe('x.yaml:3: nodes[0].name: "my node" is not a valid node name: namespace name must not contain spaces');
+    expect(errorOf(nodes('  - name: a/b'))).toBe('x.yaml:3: nodes[0].name: "a/b" is not a valid node name: namespace name must not contain "/"');
     expect(errorOf(nodes('  - name: _hidden'))).toBe(
-      'x.yaml:3: nodes[0].name: "_hidden" is not a valid node name: container names are letters, digits and _ . - (starting with a letter or digit)');
+      'x.yaml:3: nodes[0].name: "_hidden" is not a valid node name: container names are letters, digits and _ . - (starting with a letter or digit)',
+    );
     expect(errorOf(nodes('  - name: 10.0.0.1'))).toBe(
-      'x.yaml:3: nodes[0].name: "10.0.0.1" is an address; a node name must not be one (probes could not tell them apart)');
+      'x.yaml:3: nodes[0].name: "10.0.0.1" is an address; a node name must not be one (probes could not tell them apart)',
+    );
   });
 
   it('names unknown node fields, suggesting the nearest', () => {
@@ -210,7 +212,7 @@ describe('parseChainText: nodes', () => {
   });
 
   it('requires a name in the mapping form', () => {
-    expect(errorOf(nodes('  - image: busybox'))).toBe('x.yaml:3: nodes[0].name: missing (the node\'s name)');
+    expect(errorOf(nodes('  - image: busybox'))).toBe("x.yaml:3: nodes[0].name: missing (the node's name)");
   });
 
   it('refuses serve ports out of range', () => {
@@ -221,9 +223,13 @@ describe('parseChainText: nodes', () => {
 
   it('refuses an empty command and an image with spaces', () => {
     expect(errorOf(nodes('  - { name: client, command: [] }'))).toBe('x.yaml:3: nodes[0].command: is empty; it must be the command the container runs');
-    expect(errorOf(nodes('  - { name: client, image: "busy box" }'))).toBe('x.yaml:3: nodes[0].image: "busy box" is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)');
+    expect(errorOf(nodes('  - { name: client, image: "busy box" }'))).toBe(
+      'x.yaml:3: nodes[0].image: "busy box" is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)',
+    );
     // an image that docker run would read as an option
-    expect(errorOf(nodes('  - { name: client, image: "--volume=/:/host" }'))).toBe('x.yaml:3: nodes[0].image: "--volume=/:/host" is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)');
+    expect(errorOf(nodes('  - { name: client, image: "--volume=/:/host" }'))).toBe(
+      'x.yaml:3: nodes[0].image: "--volume=/:/host" is not an image name (e.g. busybox, chainmail-test:busybox, registry:5000/team/app:1.2)',
+    );
   });
 });
 
@@ -231,171 +237,206 @@ describe('parseChainText: links', () => {
   const links = (...lines: string[]) => text(...BASE.slice(0, 6), ...lines);
 
   it('refuses ends on unknown nodes, listing the nodes', () => {
-    expect(errorOf(text(
-      'name: x',
-      'nodes:',
-      '  - name: client',
-      '  - name: router',
-      'links:',
-      '  - [client:link1, router:link2, 10.0.1.0/24]',
-      '  - { a: firewall:link3, b: router:link4, subnet: 10.0.2.0/24 }',
-    ))).toBe('x.yaml:7: links[1].a: "firewall" is not a node (nodes: client, router)');
+    expect(
+      errorOf(
+        text(
+          'name: x',
+          'nodes:',
+          '  - name: client',
+          '  - name: router',
+          'links:',
+          '  - [client:link1, router:link2, 10.0.1.0/24]',
+          '  - { a: firewall:link3, b: router:link4, subnet: 10.0.2.0/24 }',
+        ),
+      ),
+    ).toBe('x.yaml:7: links[1].a: "firewall" is not a node (nodes: client, router)');
   });
 
   it('refuses ends that are not NODE:INTERFACE', () => {
-    expect(errorOf(links('  - [client, firewall:link2, 10.0.1.0/24]'))).toBe(
-      'x.yaml:7: links[0].a: "client" must be NODE:INTERFACE (e.g. client:link1)');
+    expect(errorOf(links('  - [client, firewall:link2, 10.0.1.0/24]'))).toBe('x.yaml:7: links[0].a: "client" must be NODE:INTERFACE (e.g. client:link1)');
     expect(errorOf(links('  - [client:link1, firewall:link2:x, 10.0.1.0/24]'))).toBe(
-      'x.yaml:7: links[0].b: "firewall:link2:x" must be NODE:INTERFACE (e.g. client:link1)');
+      'x.yaml:7: links[0].b: "firewall:link2:x" must be NODE:INTERFACE (e.g. client:link1)',
+    );
   });
 
   it('refuses invalid interface names', () => {
     expect(errorOf(links('  - [client:averyveryverylongname, firewall:link2, 10.0.1.0/24]'))).toBe(
-      'x.yaml:7: links[0].a: "averyveryverylongname" is not a valid interface name: interface name is 21 bytes, the kernel allows 15');
+      'x.yaml:7: links[0].a: "averyveryverylongname" is not a valid interface name: interface name is 21 bytes, the kernel allows 15',
+    );
     expect(errorOf(links('  - [client:-x, firewall:link2, 10.0.1.0/24]'))).toBe(
-      'x.yaml:7: links[0].a: "-x" is not a valid interface name: interface name must not start with "-"');
+      'x.yaml:7: links[0].a: "-x" is not a valid interface name: interface name must not start with "-"',
+    );
   });
 
   it('refuses an interface name used twice on one node (but not on two nodes)', () => {
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.0/24]', '  - [firewall:link2, router:link4, 10.0.2.0/24]'))).toBe(
-      'x.yaml:8: links[1].a: firewall already has an interface "link2" (links[0].b)');
+      'x.yaml:8: links[1].a: firewall already has an interface "link2" (links[0].b)',
+    );
     expect(parseChainText(links('  - [client:eth1, firewall:eth1, 10.0.1.0/24]'), 'x.yaml').links).toHaveLength(1);
   });
 
   it('refuses a link from a node to itself', () => {
-    expect(errorOf(links('  - [client:link1, client:link2, 10.0.1.0/24]'))).toBe(
-      'x.yaml:7: links[0].b: both ends are on client; a link joins two different nodes');
+    expect(errorOf(links('  - [client:link1, client:link2, 10.0.1.0/24]'))).toBe('x.yaml:7: links[0].b: both ends are on client; a link joins two different nodes');
   });
 
   it('refuses the wrong number of items in the short form, and unknown fields in the long one', () => {
     expect(errorOf(links('  - [client:link1, firewall:link2]'))).toBe(
-      'x.yaml:7: links[0]: has 2 items; a link is [A-NODE:IF, B-NODE:IF, SUBNET], [A-NODE:IF, B-NODE:IF, A-ADDRESS, B-ADDRESS] or { a, b, subnet | addresses }');
-    expect(errorOf(links('  - { a: client:link1, b: firewall:link2, subent: 10.0.1.0/24 }'))).toBe(
-      'x.yaml:7: links[0].subent: unknown field; did you mean "subnet"?');
+      'x.yaml:7: links[0]: has 2 items; a link is [A-NODE:IF, B-NODE:IF, SUBNET], [A-NODE:IF, B-NODE:IF, A-ADDRESS, B-ADDRESS] or { a, b, subnet | addresses }',
+    );
+    expect(errorOf(links('  - { a: client:link1, b: firewall:link2, subent: 10.0.1.0/24 }'))).toBe('x.yaml:7: links[0].subent: unknown field; did you mean "subnet"?');
   });
 
   it('requires subnet or addresses, not both', () => {
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2 }'))).toBe(
-      'x.yaml:7: links[0].subnet: missing (the link\'s subnet, e.g. 10.0.1.0/24, or addresses: [A, B])');
+      "x.yaml:7: links[0].subnet: missing (the link's subnet, e.g. 10.0.1.0/24, or addresses: [A, B])",
+    );
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2, subnet: 10.0.1.0/24, addresses: [10.0.1.1/24, 10.0.1.2/24] }'))).toBe(
-      'x.yaml:7: links[0].addresses: give subnet or addresses, not both');
-    expect(errorOf(links('  - { a: client:link1, subnet: 10.0.1.0/24 }'))).toBe(
-      'x.yaml:7: links[0].b: missing (the other end, NODE:INTERFACE)');
+      'x.yaml:7: links[0].addresses: give subnet or addresses, not both',
+    );
+    expect(errorOf(links('  - { a: client:link1, subnet: 10.0.1.0/24 }'))).toBe('x.yaml:7: links[0].b: missing (the other end, NODE:INTERFACE)');
   });
 
   it('refuses invalid subnets', () => {
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.0]'))).toBe(
-      'x.yaml:7: links[0].subnet: "10.0.1.0" is not a subnet: missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)');
+      'x.yaml:7: links[0].subnet: "10.0.1.0" is not a subnet: missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)',
+    );
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.0/33]'))).toBe(
-      'x.yaml:7: links[0].subnet: "10.0.1.0/33" is not a subnet: prefix must be a number from 0 to 32 for IPv4');
-    expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.5/24]'))).toBe(
-      'x.yaml:7: links[0].subnet: 10.0.1.5/24 has host bits set; did you mean 10.0.1.0/24?');
+      'x.yaml:7: links[0].subnet: "10.0.1.0/33" is not a subnet: prefix must be a number from 0 to 32 for IPv4',
+    );
+    expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.5/24]'))).toBe('x.yaml:7: links[0].subnet: 10.0.1.5/24 has host bits set; did you mean 10.0.1.0/24?');
     expect(errorOf(links('  - [client:link1, firewall:link2, 0.0.0.0/0]'))).toBe(
-      'x.yaml:7: links[0].subnet: 0.0.0.0/0 is the whole address space; a link needs a subnet of its own');
+      'x.yaml:7: links[0].subnet: 0.0.0.0/0 is the whole address space; a link needs a subnet of its own',
+    );
   });
 
   it('refuses a subnet too small for two hosts: /32 and /128 (but /31 and /127 are point-to-point)', () => {
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.1/32]'))).toBe(
-      'x.yaml:7: links[0].subnet: 10.0.1.1/32 has room for one address; a link needs two (/31 or shorter)');
+      'x.yaml:7: links[0].subnet: 10.0.1.1/32 has room for one address; a link needs two (/31 or shorter)',
+    );
     expect(errorOf(links('  - [client:link1, firewall:link2, 2001:db8::1/128]'))).toBe(
-      'x.yaml:7: links[0].subnet: 2001:db8::1/128 has room for one address; a link needs two (/127 or shorter)');
+      'x.yaml:7: links[0].subnet: 2001:db8::1/128 has room for one address; a link needs two (/127 or shorter)',
+    );
     expect(parseChainText(links('  - [client:link1, firewall:link2, 10.0.1.0/31]'), 'x.yaml').links[0]!.subnet).toEqual(cidr('10.0.1.0/31'));
     expect(parseChainText(links('  - [client:link1, firewall:link2, 2001:db8::/127]'), 'x.yaml').links[0]!.subnet).toEqual(cidr('2001:db8::/127'));
   });
 
   it('refuses explicit addresses that are not two hosts of one subnet', () => {
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.1/24, 10.0.2.2/24]'))).toBe(
-      'x.yaml:7: links[0].addresses: 10.0.1.1/24 and 10.0.2.2/24 are not in one subnet (10.0.1.0/24, 10.0.2.0/24)');
-    expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.1/24, 10.0.1.1/24]'))).toBe(
-      'x.yaml:7: links[0].addresses: both ends have 10.0.1.1/24');
+      'x.yaml:7: links[0].addresses: 10.0.1.1/24 and 10.0.2.2/24 are not in one subnet (10.0.1.0/24, 10.0.2.0/24)',
+    );
+    expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.1/24, 10.0.1.1/24]'))).toBe('x.yaml:7: links[0].addresses: both ends have 10.0.1.1/24');
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.1/24, 10.0.1.2/25]'))).toBe(
-      'x.yaml:7: links[0].addresses: 10.0.1.1/24 and 10.0.1.2/25 have different prefix lengths');
+      'x.yaml:7: links[0].addresses: 10.0.1.1/24 and 10.0.1.2/25 have different prefix lengths',
+    );
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.1/24, 2001:db8::2/64]'))).toBe(
-      'x.yaml:7: links[0].addresses: 10.0.1.1/24 and 2001:db8::2/64 are not of one address family');
+      'x.yaml:7: links[0].addresses: 10.0.1.1/24 and 2001:db8::2/64 are not of one address family',
+    );
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2, addresses: [10.0.1.1/24, 10.0.1.0/24] }'))).toBe(
-      'x.yaml:7: links[0].addresses[1]: 10.0.1.0/24 is the network address of 10.0.1.0/24');
+      'x.yaml:7: links[0].addresses[1]: 10.0.1.0/24 is the network address of 10.0.1.0/24',
+    );
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2, addresses: [10.0.1.255/24, 10.0.1.1/24] }'))).toBe(
-      'x.yaml:7: links[0].addresses[0]: 10.0.1.255/24 is the broadcast address of 10.0.1.0/24');
+      'x.yaml:7: links[0].addresses[0]: 10.0.1.255/24 is the broadcast address of 10.0.1.0/24',
+    );
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2, addresses: [10.0.1.1/32, 10.0.1.2/32] }'))).toBe(
-      'x.yaml:7: links[0].addresses[0]: 10.0.1.1/32 has room for one address; a link needs two (/31 or shorter)');
+      'x.yaml:7: links[0].addresses[0]: 10.0.1.1/32 has room for one address; a link needs two (/31 or shorter)',
+    );
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2, addresses: [10.0.1.1/24] }'))).toBe(
-      'x.yaml:7: links[0].addresses: has 1 addresses; it must be two, [A\'s, B\'s]');
+      "x.yaml:7: links[0].addresses: has 1 addresses; it must be two, [A's, B's]",
+    );
     expect(errorOf(links('  - { a: client:link1, b: firewall:link2, addresses: [10.0.1.1/24, ten] }'))).toBe(
-      'x.yaml:7: links[0].addresses[1]: "ten" is not an address: missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)');
+      'x.yaml:7: links[0].addresses[1]: "ten" is not an address: missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)',
+    );
   });
 
   it('refuses links whose subnets overlap, naming the earlier link', () => {
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.0.0/16]', '  - [firewall:link3, router:link4, 10.0.2.0/24]'))).toBe(
-      'x.yaml:8: links[1].subnet: 10.0.2.0/24 overlaps 10.0.0.0/16 of links[0]');
+      'x.yaml:8: links[1].subnet: 10.0.2.0/24 overlaps 10.0.0.0/16 of links[0]',
+    );
     expect(errorOf(links('  - [client:link1, firewall:link2, 10.0.1.0/24]', '  - [firewall:link3, router:link4, 10.0.1.129/25, 10.0.1.130/25]'))).toBe(
-      'x.yaml:8: links[1].addresses: 10.0.1.128/25 overlaps 10.0.1.0/24 of links[0]');
+      'x.yaml:8: links[1].addresses: 10.0.1.128/25 overlaps 10.0.1.0/24 of links[0]',
+    );
     expect(errorOf(links('  - [client:link1, firewall:link2, 2001:db8::/64]', '  - [firewall:link3, router:link4, 2001:db8::/48]'))).toBe(
-      'x.yaml:8: links[1].subnet: 2001:db8::/48 overlaps 2001:db8::/64 of links[0]');
+      'x.yaml:8: links[1].subnet: 2001:db8::/48 overlaps 2001:db8::/64 of links[0]',
+    );
   });
 });
 
 describe('parseChainText: routes', () => {
-  it('refuses a gateway that is on none of the node\'s links', () => {
+  it("refuses a gateway that is on none of the node's links", () => {
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: 10.0.9.1 }'))).toBe(
-      'x.yaml:10: routes[0].via: 10.0.9.1 is not on any link of client (its subnets: 10.0.1.0/24)');
+      'x.yaml:10: routes[0].via: 10.0.9.1 is not on any link of client (its subnets: 10.0.1.0/24)',
+    );
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: 10.0.2.2 }'))).toBe(
-      'x.yaml:10: routes[0].via: 10.0.2.2 is not on any link of client (its subnets: 10.0.1.0/24)');
+      'x.yaml:10: routes[0].via: 10.0.2.2 is not on any link of client (its subnets: 10.0.1.0/24)',
+    );
   });
 
-  it('refuses a gateway that is the node\'s own address or no neighbour\'s', () => {
+  it("refuses a gateway that is the node's own address or no neighbour's", () => {
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: 10.0.1.1 }'))).toBe(
-      'x.yaml:10: routes[0].via: 10.0.1.1 is client\'s own address on link1; via must be a neighbour\'s');
+      "x.yaml:10: routes[0].via: 10.0.1.1 is client's own address on link1; via must be a neighbour's",
+    );
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: 10.0.1.7 }'))).toBe(
-      'x.yaml:10: routes[0].via: 10.0.1.7 is on client\'s link1 subnet, but the neighbour there, firewall, has 10.0.1.2');
+      "x.yaml:10: routes[0].via: 10.0.1.7 is on client's link1 subnet, but the neighbour there, firewall, has 10.0.1.2",
+    );
   });
 
-  it('checks dev against the node\'s interfaces and the gateway', () => {
+  it("checks dev against the node's interfaces and the gateway", () => {
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: 10.0.1.2, dev: link9 }'))).toBe(
-      'x.yaml:10: routes[0].dev: client has no interface "link9" (its interfaces: link1)');
+      'x.yaml:10: routes[0].dev: client has no interface "link9" (its interfaces: link1)',
+    );
     expect(errorOf(withBase('routes:', '  - { node: firewall, to: 10.0.9.0/24, via: 10.0.1.1, dev: link3 }'))).toBe(
-      'x.yaml:10: routes[0].via: 10.0.1.1 is not on firewall\'s link3 subnet (10.0.2.0/24)');
+      "x.yaml:10: routes[0].via: 10.0.1.1 is not on firewall's link3 subnet (10.0.2.0/24)",
+    );
   });
 
   it('refuses bad destinations, a route to a subnet the node is on, and a second route to one place', () => {
     expect(errorOf(withBase('routes:', '  - { node: client, to: somewhere, via: 10.0.1.2 }'))).toBe(
-      'x.yaml:10: routes[0].to: "somewhere" is not default, a prefix or an address: missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)');
+      'x.yaml:10: routes[0].to: "somewhere" is not default, a prefix or an address: missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)',
+    );
     expect(errorOf(withBase('routes:', '  - { node: client, to: 10.0.2.1/24, via: 10.0.1.2 }'))).toBe(
-      'x.yaml:10: routes[0].to: 10.0.2.1/24 has host bits set; did you mean 10.0.2.0/24?');
+      'x.yaml:10: routes[0].to: 10.0.2.1/24 has host bits set; did you mean 10.0.2.0/24?',
+    );
     expect(errorOf(withBase('routes:', '  - { node: client, to: 10.0.1.0/24, via: 10.0.1.2 }'))).toBe(
-      'x.yaml:10: routes[0].to: 10.0.1.0/24 is the subnet of client\'s link1; it needs no route');
+      "x.yaml:10: routes[0].to: 10.0.1.0/24 is the subnet of client's link1; it needs no route",
+    );
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: 10.0.1.2 }', '  - { node: client, to: 0.0.0.0/0, via: 10.0.1.2 }'))).toBe(
-      'x.yaml:11: routes[1].to: client already has a route to default (routes[0])');
+      'x.yaml:11: routes[1].to: client already has a route to default (routes[0])',
+    );
     expect(errorOf(withBase('routes:', '  - { node: client, to: 2001:db8::/64, via: 10.0.1.2 }'))).toBe(
-      'x.yaml:10: routes[0].via: 10.0.1.2 is IPv4 but 2001:db8::/64 is IPv6');
-    expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: firewall }'))).toBe(
-      'x.yaml:10: routes[0].via: "firewall" is not an address');
+      'x.yaml:10: routes[0].via: 10.0.1.2 is IPv4 but 2001:db8::/64 is IPv6',
+    );
+    expect(errorOf(withBase('routes:', '  - { node: client, to: default, via: firewall }'))).toBe('x.yaml:10: routes[0].via: "firewall" is not an address');
   });
 
   it('refuses routes on unknown nodes, missing fields and unknown fields', () => {
     expect(errorOf(withBase('routes:', '  - { node: webserver, to: default, via: 10.0.1.2 }'))).toBe(
-      'x.yaml:10: routes[0].node: "webserver" is not a node (nodes: client, firewall, router)');
-    expect(errorOf(withBase('routes:', '  - { node: client, to: default }'))).toBe(
-      'x.yaml:10: routes[0].via: missing (the gateway, a neighbour\'s address)');
+      'x.yaml:10: routes[0].node: "webserver" is not a node (nodes: client, firewall, router)',
+    );
+    expect(errorOf(withBase('routes:', '  - { node: client, to: default }'))).toBe("x.yaml:10: routes[0].via: missing (the gateway, a neighbour's address)");
     expect(errorOf(withBase('routes:', '  - { node: client, to: default, gateway: 10.0.1.2 }'))).toBe(
-      'x.yaml:10: routes[0].gateway: unknown field (fields: node, to, via, dev)');
+      'x.yaml:10: routes[0].gateway: unknown field (fields: node, to, via, dev)',
+    );
   });
 });
 
 describe('parseChainText: route loops', () => {
   it('refuses two routes that send a prefix back and forth', () => {
     expect(errorOf(withBase('routes:', '  - { node: client, to: 10.0.9.0/24, via: 10.0.1.2 }', '  - { node: firewall, to: 10.0.9.0/24, via: 10.0.1.1 }'))).toBe(
-      'x.yaml:10: routes[0].to: 10.0.9.0/24 goes round in a loop: client -> firewall -> client (no node on the way has it on a link)');
+      'x.yaml:10: routes[0].to: 10.0.9.0/24 goes round in a loop: client -> firewall -> client (no node on the way has it on a link)',
+    );
   });
 
   it('refuses a route that meets a derived one coming back (a default of a leaf)', () => {
     // router's only link is to firewall, so its derived default route points back there
     expect(errorOf(withBase('routes:', '  - { node: firewall, to: 10.0.9.0/24, via: 10.0.2.2 }'))).toBe(
-      'x.yaml:10: routes[0].to: 10.0.9.0/24 goes round in a loop: firewall -> router -> firewall (no node on the way has it on a link)');
+      'x.yaml:10: routes[0].to: 10.0.9.0/24 goes round in a loop: firewall -> router -> firewall (no node on the way has it on a link)',
+    );
     expect(errorOf(withBase('routes:', '  - { node: firewall, to: default, via: 10.0.1.1 }'))).toBe(
-      'x.yaml:10: routes[0].to: default goes round in a loop: firewall -> client -> firewall (no node on the way has it on a link)');
+      'x.yaml:10: routes[0].to: default goes round in a loop: firewall -> client -> firewall (no node on the way has it on a link)',
+    );
   });
 
-  it('accepts routes that end on the destination\'s subnet or at a node with no route for it', () => {
+  it("accepts routes that end on the destination's subnet or at a node with no route for it", () => {
     expect(parseChainText(withBase('routes:', '  - { node: router, to: 10.0.1.0/24, via: 10.0.2.1 }'), 'x.yaml').routes).toHaveLength(1);
     expect(parseChainText(withBase('routes:', '  - { node: client, to: 10.0.9.0/24, via: 10.0.1.2 }'), 'x.yaml').routes).toHaveLength(1);
   });
@@ -403,22 +444,22 @@ describe('parseChainText: route loops', () => {
 
 describe('parseChainText: forwarding and firewall', () => {
   it('refuses unknown and repeated nodes in forwarding', () => {
-    expect(errorOf(withBase('forwarding: [firewall, webserver]'))).toBe(
-      'x.yaml:9: forwarding[1]: "webserver" is not a node (nodes: client, firewall, router)');
+    expect(errorOf(withBase('forwarding: [firewall, webserver]'))).toBe('x.yaml:9: forwarding[1]: "webserver" is not a node (nodes: client, firewall, router)');
     expect(errorOf(withBase('forwarding:', '  - firewall', '  - firewall'))).toBe('x.yaml:11: forwarding[1]: firewall is listed twice');
   });
 
   it('refuses rules on unknown nodes, empty rules, and words that are not part of a rule', () => {
     expect(errorOf(withBase('firewall:', '  - { node: fw, rule: "-p icmp -j DROP" }'))).toBe(
-      'x.yaml:10: firewall[0].node: "fw" is not a node (nodes: client, firewall, router)');
-    expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "  " }'))).toBe(
-      'x.yaml:10: firewall[0].rule: is empty; it must be iptables matches and a target');
+      'x.yaml:10: firewall[0].node: "fw" is not a node (nodes: client, firewall, router)',
+    );
+    expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "  " }'))).toBe('x.yaml:10: firewall[0].rule: is empty; it must be iptables matches and a target');
     expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "-A FORWARD -p icmp -j DROP" }'))).toBe(
-      'x.yaml:10: firewall[0].rule: "-A" is not allowed in a rule: rules go to the FORWARD chain of the filter table');
+      'x.yaml:10: firewall[0].rule: "-A" is not allowed in a rule: rules go to the FORWARD chain of the filter table',
+    );
     expect(errorOf(withBase('firewall:', '  - { node: firewall, rule: "-vtmangle -j DROP" }'))).toBe(
-      'x.yaml:10: firewall[0].rule: "-vtmangle": write each option apart from its value (e.g. -p tcp, not -ptcp)');
-    expect(errorOf(withBase('firewall:', '  - { node: firewall, rul: "-j DROP" }'))).toBe(
-      'x.yaml:10: firewall[0].rul: unknown field; did you mean "rule"?');
+      'x.yaml:10: firewall[0].rule: "-vtmangle": write each option apart from its value (e.g. -p tcp, not -ptcp)',
+    );
+    expect(errorOf(withBase('firewall:', '  - { node: firewall, rul: "-j DROP" }'))).toBe('x.yaml:10: firewall[0].rul: unknown field; did you mean "rule"?');
   });
 });
 
@@ -426,35 +467,33 @@ describe('parseChainText: probes', () => {
   const probe = (line: string) => withBase('probes:', `  - ${line}`);
 
   it('refuses probes from or to unknown nodes', () => {
-    expect(errorOf(probe('{ from: laptop, ping: router }'))).toBe(
-      'x.yaml:10: probes[0].from: "laptop" is not a node (nodes: client, firewall, router)');
+    expect(errorOf(probe('{ from: laptop, ping: router }'))).toBe('x.yaml:10: probes[0].from: "laptop" is not a node (nodes: client, firewall, router)');
     expect(errorOf(probe('{ from: client, http: webserver }'))).toBe(
-      'x.yaml:10: probes[0].http: "webserver" is not a node (nodes: client, firewall, router), an address or a URL');
+      'x.yaml:10: probes[0].http: "webserver" is not a node (nodes: client, firewall, router), an address or a URL',
+    );
     expect(errorOf(probe('{ from: client, ping: webserver }'))).toBe(
-      'x.yaml:10: probes[0].ping: "webserver" is not a node (nodes: client, firewall, router) or an address');
+      'x.yaml:10: probes[0].ping: "webserver" is not a node (nodes: client, firewall, router) or an address',
+    );
   });
 
   it('refuses bad URLs, and URLs for ping', () => {
     expect(errorOf(probe('{ from: client, http: "http://" }'))).toBe('x.yaml:10: probes[0].http: "http://" is not a valid URL');
-    expect(errorOf(probe('{ from: client, http: "ftp://10.0.2.2/" }'))).toBe(
-      'x.yaml:10: probes[0].http: "ftp://10.0.2.2/" is not an http:// or https:// URL');
+    expect(errorOf(probe('{ from: client, http: "ftp://10.0.2.2/" }'))).toBe('x.yaml:10: probes[0].http: "ftp://10.0.2.2/" is not an http:// or https:// URL');
     expect(errorOf(probe('{ from: client, ping: "http://10.0.2.2/" }'))).toBe(
-      'x.yaml:10: probes[0].ping: "http://10.0.2.2/": ping takes a node or an address, not a URL');
+      'x.yaml:10: probes[0].ping: "http://10.0.2.2/": ping takes a node or an address, not a URL',
+    );
   });
 
   it('requires exactly one of http and ping', () => {
-    expect(errorOf(probe('{ from: client }'))).toBe(
-      'x.yaml:10: probes[0].http: missing (what to probe: http: NODE | ADDRESS | URL, or ping: NODE | ADDRESS)');
+    expect(errorOf(probe('{ from: client }'))).toBe('x.yaml:10: probes[0].http: missing (what to probe: http: NODE | ADDRESS | URL, or ping: NODE | ADDRESS)');
     expect(errorOf(probe('{ from: client, http: router, ping: router }'))).toBe('x.yaml:10: probes[0].ping: give http or ping, not both');
     expect(errorOf(probe('{ from: client, pnig: router }'))).toBe('x.yaml:10: probes[0].pnig: unknown field; did you mean "ping"?');
   });
 
   it('checks expect', () => {
     expect(parseChainText(probe('{ from: client, http: router, expect: 200 }'), 'x.yaml').probes[0]!.expect).toBe(200);
-    expect(errorOf(probe('{ from: client, http: router, expect: 42 }'))).toBe(
-      'x.yaml:10: probes[0].expect: "42" is not ok, fail or an HTTP status (100-599)');
-    expect(errorOf(probe('{ from: client, ping: router, expect: 200 }'))).toBe(
-      'x.yaml:10: probes[0].expect: "200" is not ok or fail (what a ping must do)');
+    expect(errorOf(probe('{ from: client, http: router, expect: 42 }'))).toBe('x.yaml:10: probes[0].expect: "42" is not ok, fail or an HTTP status (100-599)');
+    expect(errorOf(probe('{ from: client, ping: router, expect: 200 }'))).toBe('x.yaml:10: probes[0].expect: "200" is not ok or fail (what a ping must do)');
   });
 
   it('refuses probing a node on no link', () => {

@@ -14,57 +14,52 @@ const cidr = (text: string): Cidr => {
 
 const chain = (...lines: string[]): ChainSpec => parseChainText(lines.join('\n') + '\n', 'test.yaml');
 
-const routesOf = (desired: DesiredChain) =>
-  desired.routes.map((r) => `${r.node}: ${formatDestination(r.destination)} via ${r.via} dev ${r.dev}`);
+const routesOf = (desired: DesiredChain) => desired.routes.map((r) => `${r.node}: ${formatDestination(r.destination)} via ${r.via} dev ${r.dev}`);
 
-const linkText = (link: LinkSpec) =>
-  `${link.a.node}:${link.a.ifname} - ${link.b.node}:${link.b.ifname} ${link.subnet ? formatCidr(link.subnet) : '?'}`;
+const linkText = (link: LinkSpec) => `${link.a.node}:${link.a.ifname} - ${link.b.node}:${link.b.ifname} ${link.subnet ? formatCidr(link.subnet) : '?'}`;
 
 const seed = () => loadChainFile('examples/service-chain.yaml');
 
 /** n1 - n2 - n3 - n4 - n5 on 10.0.1.0/24 .. 10.0.4.0/24, interfaces link1 .. link8. */
-const fiveChain = () => chain(
-  'name: five',
-  'nodes: [n1, n2, n3, n4, n5]',
-  'links:',
-  '  - [n1:link1, n2:link2, 10.0.1.0/24]',
-  '  - [n2:link3, n3:link4, 10.0.2.0/24]',
-  '  - [n3:link5, n4:link6, 10.0.3.0/24]',
-  '  - [n4:link7, n5:link8, 10.0.4.0/24]',
-  'probes:',
-  '  - { from: n1, ping: n5 }',
-  '  - { from: n3, ping: n5 }',
-  '  - { from: n1, ping: n3 }',
-);
+const fiveChain = () =>
+  chain(
+    'name: five',
+    'nodes: [n1, n2, n3, n4, n5]',
+    'links:',
+    '  - [n1:link1, n2:link2, 10.0.1.0/24]',
+    '  - [n2:link3, n3:link4, 10.0.2.0/24]',
+    '  - [n3:link5, n4:link6, 10.0.3.0/24]',
+    '  - [n4:link7, n5:link8, 10.0.4.0/24]',
+    'probes:',
+    '  - { from: n1, ping: n5 }',
+    '  - { from: n3, ping: n5 }',
+    '  - { from: n1, ping: n3 }',
+  );
 
-describe('planBypass: the seed\'s dead firewall', () => {
+describe("planBypass: the seed's dead firewall", () => {
   const plan = planBypass(seed(), ['firewall'], []);
 
   it('joins client and router directly: client:link7 - router:link8 on 10.0.4.0/24, as in the story', () => {
-    expect(plan.newLinks).toEqual([{
-      a: { node: 'client', ifname: 'link7' },
-      b: { node: 'router', ifname: 'link8' },
-      subnet: cidr('10.0.4.0/24'),
-    }]);
+    expect(plan.newLinks).toEqual([
+      {
+        a: { node: 'client', ifname: 'link7' },
+        b: { node: 'router', ifname: 'link8' },
+        subnet: cidr('10.0.4.0/24'),
+      },
+    ]);
     expect(plan.notes).toEqual(['joined client and router around firewall: client:link7 - router:link8, 10.0.4.0/24']);
   });
 
   it('drops the firewall and its links, keeps the rest, new links last', () => {
     expect(plan.spec.nodes.map((n) => n.name)).toEqual(['client', 'router', 'webserver']);
-    expect(plan.spec.links.map(linkText)).toEqual([
-      'router:link5 - webserver:link6 10.0.3.0/24',
-      'client:link7 - router:link8 10.0.4.0/24',
-    ]);
+    expect(plan.spec.links.map(linkText)).toEqual(['router:link5 - webserver:link6 10.0.3.0/24', 'client:link7 - router:link8 10.0.4.0/24']);
     expect(plan.spec.probes).toEqual([{ from: 'client', kind: 'http', to: 'webserver', expect: 'ok' }]);
     expect(plan.spec.name).toBe('service-chain');
   });
 
-  it('derives the story\'s repaired routes: the new client default, nothing extra on the router', () => {
+  it("derives the story's repaired routes: the new client default, nothing extra on the router", () => {
     const desired = deriveChain(plan.spec);
-    expect(routesOf(desired)).toEqual([
-      'client: default via 10.0.4.2 dev link7',
-      'webserver: default via 10.0.3.1 dev link6',
-    ]);
+    expect(routesOf(desired)).toEqual(['client: default via 10.0.4.2 dev link7', 'webserver: default via 10.0.3.1 dev link6']);
     expect(desired.forwarding).toEqual(['router']);
     expect(desired.links.map((l) => `${l.a.node}:${l.a.ifname} ${formatCidr(l.a.address)}`)).toContain('client:link7 10.0.4.1/24');
     expect(desired.probes).toEqual([{ from: 'client', kind: 'http', target: 'http://10.0.3.2:80/', expect: 'ok' }]);
@@ -82,7 +77,7 @@ describe('planBypass: the seed\'s dead firewall', () => {
     expect(plan.newLinks.map(linkText)).toEqual(['client:link7 - router:link8 10.0.6.0/24']);
   });
 
-  it('drops the dead node\'s firewall rules, forwarding entry and probes, and file routes across its links', () => {
+  it("drops the dead node's firewall rules, forwarding entry and probes, and file routes across its links", () => {
     const spec = chain(
       'name: seed',
       'nodes: [client, firewall, router, webserver]',
@@ -122,11 +117,7 @@ describe('planBypass: other shapes', () => {
   it('bypasses a middle node of a five-node chain', () => {
     const plan = planBypass(fiveChain(), ['n3'], []);
     expect(plan.newLinks.map(linkText)).toEqual(['n2:link9 - n4:link10 10.0.5.0/24']);
-    expect(plan.spec.links.map(linkText)).toEqual([
-      'n1:link1 - n2:link2 10.0.1.0/24',
-      'n4:link7 - n5:link8 10.0.4.0/24',
-      'n2:link9 - n4:link10 10.0.5.0/24',
-    ]);
+    expect(plan.spec.links.map(linkText)).toEqual(['n1:link1 - n2:link2 10.0.1.0/24', 'n4:link7 - n5:link8 10.0.4.0/24', 'n2:link9 - n4:link10 10.0.5.0/24']);
     expect(routesOf(deriveChain(plan.spec))).toEqual([
       'n1: default via 10.0.1.2 dev link1',
       'n2: 10.0.4.0/24 via 10.0.5.2 dev link9',
@@ -140,10 +131,7 @@ describe('planBypass: other shapes', () => {
     const plan = planBypass(seed(), ['webserver'], []);
     expect(plan.newLinks).toEqual([]);
     expect(plan.spec.nodes.map((n) => n.name)).toEqual(['client', 'firewall', 'router']);
-    expect(plan.spec.links.map(linkText)).toEqual([
-      'client:link1 - firewall:link2 10.0.1.0/24',
-      'firewall:link3 - router:link4 10.0.2.0/24',
-    ]);
+    expect(plan.spec.links.map(linkText)).toEqual(['client:link1 - firewall:link2 10.0.1.0/24', 'firewall:link3 - router:link4 10.0.2.0/24']);
     expect(plan.spec.probes).toEqual([]);
     expect(plan.notes).toEqual(['webserver had one live neighbour, router: removed, nothing to join']);
   });
@@ -162,13 +150,11 @@ describe('planBypass: other shapes', () => {
 
   it('a dead branch node with three neighbours: they are linked as a path in file order, and a note says so', () => {
     const plan = planBypass(loadChainFile('examples/branch.yaml'), ['firewall'], []);
-    expect(plan.newLinks.map(linkText)).toEqual([
-      'client1:link9 - client2:link10 10.0.5.0/24',
-      'client2:link11 - router:link12 10.0.6.0/24',
-    ]);
+    expect(plan.newLinks.map(linkText)).toEqual(['client1:link9 - client2:link10 10.0.5.0/24', 'client2:link11 - router:link12 10.0.6.0/24']);
     expect(plan.notes[0]).toBe(
       'firewall joined 3 nodes (client1, client2, router); without it they cannot form a star, ' +
-      'so they are linked as a path in file order: client1 - client2 - router');
+        'so they are linked as a path in file order: client1 - client2 - router',
+    );
     expect(plan.spec.firewall).toEqual([]);
     const desired = deriveChain(plan.spec);
     expect(desired.forwarding).toEqual(['client2', 'router']);
@@ -188,8 +174,7 @@ describe('planBypass: other shapes', () => {
   });
 
   it('neighbours already linked to each other need no new link (a ring)', () => {
-    const ring = chain('name: ring', 'nodes: [a, b, c]', 'links:',
-      '  - [a:l1, b:l1, 10.0.1.0/24]', '  - [b:l2, c:l2, 10.0.2.0/24]', '  - [c:l3, a:l3, 10.0.3.0/24]');
+    const ring = chain('name: ring', 'nodes: [a, b, c]', 'links:', '  - [a:l1, b:l1, 10.0.1.0/24]', '  - [b:l2, c:l2, 10.0.2.0/24]', '  - [c:l3, a:l3, 10.0.3.0/24]');
     const plan = planBypass(ring, ['b'], []);
     expect(plan.newLinks).toEqual([]);
     expect(plan.notes).toEqual(['a and c are already linked: no new link between them']);
@@ -216,8 +201,7 @@ describe('planBypass: other shapes', () => {
 
   it('refuses a dead node that is not in the chain', () => {
     expect(() => planBypass(seed(), ['firewal'], [])).toThrow(ChainmailError);
-    expect(() => planBypass(seed(), ['firewal'], [])).toThrow(
-      'cannot bypass "firewal": it is not a node of service-chain (nodes: client, firewall, router, webserver)');
+    expect(() => planBypass(seed(), ['firewal'], [])).toThrow('cannot bypass "firewal": it is not a node of service-chain (nodes: client, firewall, router, webserver)');
   });
 });
 
@@ -236,6 +220,7 @@ describe('freshSubnet', () => {
 
   it('says when there is none', () => {
     expect(() => freshSubnet(cidr('10.0.0.0/1'), [cidr('0.0.0.0/1'), cidr('128.0.0.0/1')])).toThrow(
-      'no free /1 subnet left for a new link (all overlap the chain\'s or those in use)');
+      "no free /1 subnet left for a new link (all overlap the chain's or those in use)",
+    );
   });
 });

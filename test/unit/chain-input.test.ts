@@ -8,7 +8,9 @@ const netns = (label: string): Namespace => ({ kind: 'netns', label, path: `/var
 const container = (label: string): Namespace => ({ kind: 'docker', label, path: `/proc/1/ns/net`, pid: 1, containerName: label });
 const target = (ns: Namespace, status = 'present'): TargetState => ({ ns, status, interfaces: [] });
 const veth = (a: string, aIf: string, b: string, bIf: string, aAddr: string[] = [], bAddr: string[] = []): TopologyLink => ({
-  kind: 'veth', a: { target: a, ifname: aIf, addresses: aAddr }, b: { target: b, ifname: bIf, addresses: bAddr },
+  kind: 'veth',
+  a: { target: a, ifname: aIf, addresses: aAddr },
+  b: { target: b, ifname: bIf, addresses: bAddr },
 });
 
 const clientFirewall = veth('client', 'link1', 'firewall', 'link2', ['10.0.1.1/24'], ['10.0.1.2/24']);
@@ -31,16 +33,28 @@ describe('linkKey and isChainLink', () => {
 
 describe('chainFromTopology', () => {
   const topology: Topology = {
-    targets: [target({ kind: 'host', label: 'host', path: '/proc/1/ns/net' }, 'host'), target(container('client'), 'running'), target(container('firewall'), 'running'), target(netns('router')), target(netns('spare'))],
+    targets: [
+      target({ kind: 'host', label: 'host', path: '/proc/1/ns/net' }, 'host'),
+      target(container('client'), 'running'),
+      target(container('firewall'), 'running'),
+      target(netns('router')),
+      target(netns('spare')),
+    ],
     links: [clientFirewall, firewallRouter],
     warnings: [],
   };
 
   it('nodes for linked targets and for lone ones (not host); hops carry their first address and health', () => {
-    const checks = new Map([[linkKey(clientFirewall), { ok: true, latencyMs: 0.08 }], [linkKey(firewallRouter), { ok: false }]]);
+    const checks = new Map([
+      [linkKey(clientFirewall), { ok: true, latencyMs: 0.08 }],
+      [linkKey(firewallRouter), { ok: false }],
+    ]);
     const { nodes, hops } = chainFromTopology(topology, new Map(), checks);
     expect(nodes).toEqual([
-      { name: 'client', state: 'up' }, { name: 'firewall', state: 'up' }, { name: 'router', state: 'up' }, { name: 'spare', state: 'up' },
+      { name: 'client', state: 'up' },
+      { name: 'firewall', state: 'up' },
+      { name: 'router', state: 'up' },
+      { name: 'spare', state: 'up' },
     ]);
     expect(hops).toEqual([
       { a: { node: 'client', ifname: 'link1', address: '10.0.1.1' }, b: { node: 'firewall', ifname: 'link2', address: '10.0.1.2' }, health: 'ok', latencyMs: 0.08 },
@@ -54,7 +68,10 @@ describe('chainFromTopology', () => {
       targets: topology.targets.map((t) => (t.ns.label === 'firewall' ? { ...t, status: 'exited' } : t)),
       links: [],
     };
-    const broken = new Map([[linkKey(clientFirewall), clientFirewall], [linkKey(firewallRouter), firewallRouter]]);
+    const broken = new Map([
+      [linkKey(clientFirewall), clientFirewall],
+      [linkKey(firewallRouter), firewallRouter],
+    ]);
     const { nodes, hops } = chainFromTopology(afterKill, broken, new Map());
     expect(nodes.find((n) => n.name === 'firewall')).toEqual({ name: 'firewall', state: 'stopped' });
     expect(hops).toEqual([
@@ -82,7 +99,7 @@ describe('updateBrokenLinks', () => {
     expect([...updateBrokenLinks(new Map(), seen, now).keys()]).toEqual([linkKey(clientFirewall)]);
   });
 
-  it('a link under koko\'s temporary names vanishes by being renamed: not broken', () => {
+  it("a link under koko's temporary names vanishes by being renamed: not broken", () => {
     const temp = veth('client', 'cm1a2b3c4da', 'firewall', 'cm1a2b3c4db');
     const now: Topology = { targets: [target(container('client'), 'running'), target(container('firewall'), 'running')], links: [], warnings: [] };
     expect(updateBrokenLinks(new Map(), new Map([[linkKey(temp), temp]]), now).size).toBe(0);
@@ -113,7 +130,7 @@ describe('updateBrokenLinks', () => {
 });
 
 describe('pingPlanFor', () => {
-  it('pings the other end\'s IPv4 address from end a', () => {
+  it("pings the other end's IPv4 address from end a", () => {
     expect(pingPlanFor(clientFirewall)).toEqual({ from: 'client', address: '10.0.1.2' });
   });
 

@@ -48,13 +48,23 @@ function everything(desired: DesiredChain): Map<string, ObservedNode> {
       interfaces: [iface('lo', ['127.0.0.1/8'], 1), ...ends.map((e, i) => iface(e.ifname, [formatCidr(e.address)], i + 2))],
       routes: [
         ...ends.map((e) => ({
-          family: e.address.family, dst: formatDestination({ kind: 'prefix', prefix: { ...e.address, address: networkAddress(formatCidr(e.address)) } }),
-          dev: e.ifname, protocol: 'kernel', scope: 'link', prefsrc: e.address.address, flags: [],
+          family: e.address.family,
+          dst: formatDestination({ kind: 'prefix', prefix: { ...e.address, address: networkAddress(formatCidr(e.address)) } }),
+          dev: e.ifname,
+          protocol: 'kernel',
+          scope: 'link',
+          prefsrc: e.address.address,
+          flags: [],
         })),
-        ...desired.routes.filter((r) => r.node === n.name).map((r) => ({
-          family: r.destination.kind === 'default' ? r.destination.family : r.destination.prefix.family,
-          dst: formatDestination(r.destination), gateway: r.via, dev: r.dev, flags: [],
-        })),
+        ...desired.routes
+          .filter((r) => r.node === n.name)
+          .map((r) => ({
+            family: r.destination.kind === 'default' ? r.destination.family : r.destination.prefix.family,
+            dst: formatDestination(r.destination),
+            gateway: r.via,
+            dev: r.dev,
+            flags: [],
+          })),
       ],
       forwarding: desired.forwarding.includes(n.name),
       rules: desired.firewall.filter((f) => f.node === n.name).map((f) => f.rule.join(' ')),
@@ -137,7 +147,10 @@ describe('planChainUp: everything is there', () => {
   it('extra interfaces, addresses and routes of the user are no reason to act', () => {
     const observed = change(everything(desired), 'client', (o) => ({
       ...o,
-      interfaces: [...o.interfaces.map((i) => (i.name === 'link1' ? { ...i, addresses: [...i.addresses, ...iface('x', ['192.0.2.7/24']).addresses] } : i)), iface('eth9', ['198.51.100.1/24'], 9)],
+      interfaces: [
+        ...o.interfaces.map((i) => (i.name === 'link1' ? { ...i, addresses: [...i.addresses, ...iface('x', ['192.0.2.7/24']).addresses] } : i)),
+        iface('eth9', ['198.51.100.1/24'], 9),
+      ],
       routes: [...o.routes, { family: 4, dst: '203.0.113.0/24', gateway: '10.0.1.2', dev: 'link1', flags: [] }],
     }));
     expect(planChainUp(desired, observed)).toEqual({ actions: [], conflicts: [] });
@@ -212,9 +225,7 @@ describe('planChainUp: partly there', () => {
       ...o,
       routes: o.routes.map((r) => (r.dst === '10.0.3.0/24' ? { ...r, gateway: undefined, dev: 'link2' } : r)),
     }));
-    expect(planChainUp(desired, observed).actions).toEqual([
-      { kind: 'replace-route', route: desired.routes.find((r) => r.node === 'firewall'), was: 'dev link2' },
-    ]);
+    expect(planChainUp(desired, observed).actions).toEqual([{ kind: 'replace-route', route: desired.routes.find((r) => r.node === 'firewall'), was: 'dev link2' }]);
   });
 
   it('an IPv6 default route does not stand in for the IPv4 one', () => {
@@ -261,22 +272,13 @@ describe('planChainUp: partly there', () => {
   });
 
   it('running the planned actions and planning again gives nothing: the two-node chain', () => {
-    const two = desiredOf(
-      'name: two',
-      'nodes: [a, b]',
-      'links:',
-      '  - [a:eth1, b:eth1, 10.9.0.0/30]',
-    );
-    expect(described(planChainUp(two, nothing(two)).actions)).toEqual([
-      'create a',
-      'create b',
-      'link a:eth1 10.9.0.1/30 <-> b:eth1 10.9.0.2/30',
-    ]);
+    const two = desiredOf('name: two', 'nodes: [a, b]', 'links:', '  - [a:eth1, b:eth1, 10.9.0.0/30]');
+    expect(described(planChainUp(two, nothing(two)).actions)).toEqual(['create a', 'create b', 'link a:eth1 10.9.0.1/30 <-> b:eth1 10.9.0.2/30']);
     expect(planChainUp(two, everything(two))).toEqual({ actions: [], conflicts: [] });
   });
 });
 
-describe("planChainUp: a node of the chain died and came back while its old link ends linger", () => {
+describe('planChainUp: a node of the chain died and came back while its old link ends linger', () => {
   const desired = seed();
   // the firewall is a new, empty namespace; client:link1 and router:link4 still stand, with their routes
   const observed = change(everything(desired), 'firewall', () => ({ ...absent(), exists: true, interfaces: [iface('lo', ['127.0.0.1/8'], 1)] }));
@@ -289,18 +291,22 @@ describe("planChainUp: a node of the chain died and came back while its old link
       { kind: 'remove-stale-end', node: 'client', ifname: 'link1' },
       { kind: 'remove-stale-end', node: 'router', ifname: 'link4' },
     ]);
-    expect(described(actions)).toEqual(expect.arrayContaining([
-      'link client:link1 10.0.1.1/24 <-> firewall:link2 10.0.1.2/24',
-      'link firewall:link3 10.0.2.1/24 <-> router:link4 10.0.2.2/24',
-      // the routes through the removed ends went with them, and come back
-      'route client: default via 10.0.1.2 dev link1',
-      'route router: 10.0.1.0/24 via 10.0.2.1 dev link4',
-    ]));
+    expect(described(actions)).toEqual(
+      expect.arrayContaining([
+        'link client:link1 10.0.1.1/24 <-> firewall:link2 10.0.1.2/24',
+        'link firewall:link3 10.0.2.1/24 <-> router:link4 10.0.2.2/24',
+        // the routes through the removed ends went with them, and come back
+        'route client: default via 10.0.1.2 dev link1',
+        'route router: 10.0.1.0/24 via 10.0.2.1 dev link4',
+      ]),
+    );
   });
 
   it('an end the chain did not make is still a conflict, not removed', () => {
     const { actions, conflicts } = planChainUp(desired, observed, new Set());
     expect(kinds(actions)).not.toContain('remove-stale-end');
-    expect(conflicts.map((c) => c.message)).toContain("client:link1 exists but firewall:link2 does not: it is not this chain's link (remove it, or rename the link in the file)");
+    expect(conflicts.map((c) => c.message)).toContain(
+      "client:link1 exists but firewall:link2 does not: it is not this chain's link (remove it, or rename the link in the file)",
+    );
   });
 });

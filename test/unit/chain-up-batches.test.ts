@@ -17,10 +17,14 @@ describe('batchUpActions: the seed chain from nothing, on namespaces', () => {
 
   it('makes the four namespaces in one batch and the three links in another', () => {
     expect(b.namespaces).toEqual(['client', 'firewall', 'router', 'webserver']);
-    expect(b.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`))
-      .toEqual(['client:link1-firewall:link2', 'firewall:link3-router:link4', 'router:link5-webserver:link6']);
-    expect(linkAddLine(b.links[0]!, (n) => `/var/run/netns/${n}`, [7, 8]))
-      .toBe('link add name link1 index 7 netns /var/run/netns/client type veth peer name link2 index 8 netns /var/run/netns/firewall');
+    expect(b.links.map((l) => `${l.a.node}:${l.a.ifname}-${l.b.node}:${l.b.ifname}`)).toEqual([
+      'client:link1-firewall:link2',
+      'firewall:link3-router:link4',
+      'router:link5-webserver:link6',
+    ]);
+    expect(linkAddLine(b.links[0]!, (n) => `/var/run/netns/${n}`, [7, 8])).toBe(
+      'link add name link1 index 7 netns /var/run/netns/client type veth peer name link2 index 8 netns /var/run/netns/firewall',
+    );
   });
 
   it('gives each node one batch: loopback, addresses, link states, then routes', () => {
@@ -32,8 +36,11 @@ describe('batchUpActions: the seed chain from nothing, on namespaces', () => {
     ]);
     const firewall = b.perNode.get('firewall')!;
     expect(firewall.slice(0, 5)).toEqual([
-      'addr add 10.0.1.2/24 dev link2', 'addr add 10.0.2.1/24 dev link3',
-      'link set dev lo up', 'link set dev link2 up', 'link set dev link3 up',
+      'addr add 10.0.1.2/24 dev link2',
+      'addr add 10.0.2.1/24 dev link3',
+      'link set dev lo up',
+      'link set dev link2 up',
+      'link set dev link3 up',
     ]);
     expect(firewall.slice(5)).toEqual(['route add 10.0.3.0/24 via 10.0.2.2 dev link3']);
     // the story's four routes, and nothing else
@@ -60,16 +67,15 @@ describe('batchUpActions: other modes and actions', () => {
   it('IPv6 addresses get nodad and mark their interface for enabling; a down link is set up; a differing route is replaced', () => {
     const v6 = desiredOf('name: v6', 'nodes: [a, b]', 'links:', '  - [a:e1, b:e2, fd00:1::/64]');
     const link = v6.links[0]!;
-    const b = batchUpActions([
-      { kind: 'add-address', node: 'a', ifname: 'e1', address: link.a.address },
-      { kind: 'set-up', node: 'a', ifname: 'e1' },
-      { kind: 'replace-route', route: { node: 'a', destination: { kind: 'default', family: 6 }, via: 'fd00:1::2', dev: 'e1', origin: 'derived' }, was: 'dev x' },
-    ], 'netns');
-    expect(b.perNode.get('a')).toEqual([
-      `addr add ${link.a.address.address}/64 dev e1 nodad`,
-      'link set dev e1 up',
-      'route replace ::/0 via fd00:1::2 dev e1',
-    ]);
+    const b = batchUpActions(
+      [
+        { kind: 'add-address', node: 'a', ifname: 'e1', address: link.a.address },
+        { kind: 'set-up', node: 'a', ifname: 'e1' },
+        { kind: 'replace-route', route: { node: 'a', destination: { kind: 'default', family: 6 }, via: 'fd00:1::2', dev: 'e1', origin: 'derived' }, was: 'dev x' },
+      ],
+      'netns',
+    );
+    expect(b.perNode.get('a')).toEqual([`addr add ${link.a.address.address}/64 dev e1 nodad`, 'link set dev e1 up', 'route replace ::/0 via fd00:1::2 dev e1']);
     expect([...b.ipv6]).toEqual([['a', ['e1']]]);
   });
 });
@@ -100,9 +106,7 @@ describe('parseNodeState: addr, all routes and netconf from one batch', () => {
   const state = parseNodeState(`${addr}\n${routes}\n${netconf}\n`);
 
   it('keeps the main table only, telling the families apart', () => {
-    expect(state.routes.map((r) => `${r.family} ${r.dst} ${r.gateway ?? '-'}`)).toEqual([
-      '4 default 10.1.1.2', '4 10.1.1.0/24 -', '6 default fd00::2',
-    ]);
+    expect(state.routes.map((r) => `${r.family} ${r.dst} ${r.gateway ?? '-'}`)).toEqual(['4 default 10.1.1.2', '4 10.1.1.0/24 -', '6 default fd00::2']);
   });
 
   it('reads forwarding from the "all" entries', () => {

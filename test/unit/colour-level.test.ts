@@ -15,7 +15,7 @@ describe('terminalColourLevel', () => {
     expect(terminalColourLevel(tty, { TERM: 'dumb' })).toBe(0);
   });
 
-  it('follows the terminal\'s depth: truecolor, 256 colours, or the basic 16', () => {
+  it("follows the terminal's depth: truecolor, 256 colours, or the basic 16", () => {
     expect(terminalColourLevel(tty, { TERM: 'xterm-256color', COLORTERM: 'truecolor' })).toBe(3);
     expect(terminalColourLevel(tty, { TERM: 'xterm', COLORTERM: '24bit' })).toBe(3);
     expect(terminalColourLevel(tty, { TERM: 'tmux-256color' })).toBe(2);

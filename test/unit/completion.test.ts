@@ -58,7 +58,7 @@ const cases: Record<string, Case[]> = {
     ['koro address |', 'koro address |', ['add', 'del', 'show']],
     ['koro pid |', 'koro pid |'],
   ],
-  'targets': [
+  targets: [
     ['koro docker |', 'koro docker |', ['client', 'firewall', 'router', 'webserver', 'web2']],
     ['koro docker c|', 'koro docker client |'],
     ['koro netns w|', 'koro netns web|', ['webserver', 'web2']],

@@ -43,15 +43,20 @@ describe('localEngineSocket', () => {
   });
 });
 
-describe('engineReason: an engine call\'s failure in one line', () => {
-  it('the engine\'s own message when it answered', () => {
+describe("engineReason: an engine call's failure in one line", () => {
+  it("the engine's own message when it answered", () => {
     expect(engineReason(new EngineStatusError(404, 'No such image: nosuch:image'))).toBe('No such image: nosuch:image');
     // as docker-modem reports an error answer to a streamed request: no JSON, the message in the text
-    const streamed = Object.assign(new Error('(HTTP code 400) unexpected - OCI runtime exec failed: exec failed: "httpd": executable file not found in $PATH: unknown '), { statusCode: 400, json: null });
+    const streamed = Object.assign(
+      new Error('(HTTP code 400) unexpected - OCI runtime exec failed: exec failed: "httpd": executable file not found in $PATH: unknown '),
+      { statusCode: 400, json: null },
+    );
     expect(engineReason(streamed)).toBe('OCI runtime exec failed: exec failed: "httpd": executable file not found in $PATH: unknown');
   });
   it('that the engine could not be reached, and why', () => {
-    expect(engineReason(Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }))).toBe('cannot reach the Docker engine (connect ENOENT /var/run/docker.sock)');
+    expect(engineReason(Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT' }))).toBe(
+      'cannot reach the Docker engine (connect ENOENT /var/run/docker.sock)',
+    );
   });
   it('a deadline passed', () => {
     expect(engineReason(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe('timed out after 15000 ms');
@@ -124,7 +129,7 @@ describe('engineGet and DockerEngine against a fake engine', () => {
     expect(await engineGet(socket, '/containers/json?all=1', 2000)).toHaveLength(2);
   });
 
-  it('an error status becomes an EngineStatusError with the code and the engine\'s message', async () => {
+  it("an error status becomes an EngineStatusError with the code and the engine's message", async () => {
     const err = await engineGet(socket, '/containers/nope/json', 2000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineStatusError);
     expect((err as EngineStatusError).statusCode).toBe(404);
@@ -144,7 +149,10 @@ describe('engineGet and DockerEngine against a fake engine', () => {
 
   it('list: every container, running ones with their pid', async () => {
     const list = await new DockerEngine().list();
-    expect(list.map((c) => [c.name, c.running, c.pid])).toEqual([['web', true, 4242], ['old', false, 0]]);
+    expect(list.map((c) => [c.name, c.running, c.pid])).toEqual([
+      ['web', true, 4242],
+      ['old', false, 0],
+    ]);
   });
 
   it('a name with a slash or space is one path segment, escaped', async () => {
@@ -166,54 +174,65 @@ describe('engineGet and DockerEngine against a fake engine', () => {
 describe('DockerEngine changes containers through dockerode, as the docker CLI did', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cm-engine-'));
   const socket = join(dir, 'docker.sock');
-  interface Request { method: string; path: string; query: URLSearchParams; body: Buffer }
+  interface Request {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    body: Buffer;
+  }
   const requests: Request[] = [];
   const pulled = new Set<string>();
   let server: Server;
   const savedHost = process.env.DOCKER_HOST;
   const ID = 'c'.repeat(64);
 
-  const read = (req: IncomingMessage) => new Promise<Buffer>((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-  });
+  const read = (req: IncomingMessage) =>
+    new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+    });
 
   beforeAll(async () => {
-    server = createServer((req, res) => void read(req).then((body) => {
-      const url = new URL(req.url ?? '/', 'http://docker');
-      const r = { method: req.method ?? '', path: url.pathname, query: url.searchParams, body };
-      requests.push(r);
-      const json = (status: number, value?: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(value === undefined ? '' : JSON.stringify(value));
-      };
-      const key = `${r.method} ${r.path}`;
-      if (key === 'POST /containers/create') {
-        const image = (JSON.parse(body.toString()) as { Image: string }).Image;
-        if (url.searchParams.get('name') === 'taken') json(409, { message: 'Conflict. The container name "/taken" is already in use by container "abc".' });
-        else if (image.startsWith('local') || pulled.has(image)) json(201, { Id: ID });
-        else json(404, { message: `No such image: ${image}` });
-      } else if (key === 'POST /images/create') {
-        const image = `${url.searchParams.get('fromImage')}:${url.searchParams.get('tag')}`;
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        if (image.startsWith('private')) {
-          res.end(`${JSON.stringify({ status: 'Pulling' })}\n${JSON.stringify({ error: 'pull access denied for private, repository does not exist or may require \'docker login\'' })}\n`);
-        } else {
-          pulled.add(image);
-          res.end(`${JSON.stringify({ status: 'Pulling' })}\n${JSON.stringify({ status: 'Downloaded newer image' })}\n`);
-        }
-      } else if (key === `POST /containers/${ID}/start` || key === 'POST /containers/stopped/start') json(204);
-      else if (key === 'POST /containers/running/start') json(304);
-      else if (key === 'DELETE /containers/web') json(204);
-      else if (key === 'PUT /containers/web/archive') json(200);
-      else if (key === 'POST /containers/web/exec') json(201, { Id: (JSON.parse(body.toString()) as { Cmd: string[] }).Cmd.includes('fails') ? 'e1' : 'e0' });
-      else if (/^POST \/exec\/e[01]\/start$/.test(key)) {
-        res.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });
-        res.end('some output');
-      } else if (/^GET \/exec\/e[01]\/json$/.test(key)) json(200, { Running: false, ExitCode: key.includes('e1') ? 1 : 0 });
-      else json(404, { message: `No such container: ${r.path.split('/')[2] ?? ''}` });
-    }));
+    server = createServer(
+      (req, res) =>
+        void read(req).then((body) => {
+          const url = new URL(req.url ?? '/', 'http://docker');
+          const r = { method: req.method ?? '', path: url.pathname, query: url.searchParams, body };
+          requests.push(r);
+          const json = (status: number, value?: unknown) => {
+            res.writeHead(status, { 'Content-Type': 'application/json' });
+            res.end(value === undefined ? '' : JSON.stringify(value));
+          };
+          const key = `${r.method} ${r.path}`;
+          if (key === 'POST /containers/create') {
+            const image = (JSON.parse(body.toString()) as { Image: string }).Image;
+            if (url.searchParams.get('name') === 'taken') json(409, { message: 'Conflict. The container name "/taken" is already in use by container "abc".' });
+            else if (image.startsWith('local') || pulled.has(image)) json(201, { Id: ID });
+            else json(404, { message: `No such image: ${image}` });
+          } else if (key === 'POST /images/create') {
+            const image = `${url.searchParams.get('fromImage')}:${url.searchParams.get('tag')}`;
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            if (image.startsWith('private')) {
+              res.end(
+                `${JSON.stringify({ status: 'Pulling' })}\n${JSON.stringify({ error: "pull access denied for private, repository does not exist or may require 'docker login'" })}\n`,
+              );
+            } else {
+              pulled.add(image);
+              res.end(`${JSON.stringify({ status: 'Pulling' })}\n${JSON.stringify({ status: 'Downloaded newer image' })}\n`);
+            }
+          } else if (key === `POST /containers/${ID}/start` || key === 'POST /containers/stopped/start') json(204);
+          else if (key === 'POST /containers/running/start') json(304);
+          else if (key === 'DELETE /containers/web') json(204);
+          else if (key === 'PUT /containers/web/archive') json(200);
+          else if (key === 'POST /containers/web/exec') json(201, { Id: (JSON.parse(body.toString()) as { Cmd: string[] }).Cmd.includes('fails') ? 'e1' : 'e0' });
+          else if (/^POST \/exec\/e[01]\/start$/.test(key)) {
+            res.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });
+            res.end('some output');
+          } else if (/^GET \/exec\/e[01]\/json$/.test(key)) json(200, { Running: false, ExitCode: key.includes('e1') ? 1 : 0 });
+          else json(404, { message: `No such container: ${r.path.split('/')[2] ?? ''}` });
+        }),
+    );
     await new Promise<void>((resolve) => server.listen(socket, resolve));
     process.env.DOCKER_HOST = `unix://${socket}`;
   });
@@ -227,7 +246,7 @@ describe('DockerEngine changes containers through dockerode, as the docker CLI d
 
   const bodyOf = (r: Request | undefined) => JSON.parse(r?.body.toString() ?? 'null') as Record<string, unknown>;
 
-  it('run: created with no network of Docker\'s, NET_ADMIN and NET_RAW, the label, image and command; then started', async () => {
+  it("run: created with no network of Docker's, NET_ADMIN and NET_RAW, the label, image and command; then started", async () => {
     requests.length = 0;
     await new DockerEngine().run({ name: 'n1', image: 'local:1', command: ['sleep', '2000000'], labels: { 'chainmail.chain': 'ch' } });
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /containers/create', `POST /containers/${ID}/start`]);
@@ -243,14 +262,19 @@ describe('DockerEngine changes containers through dockerode, as the docker CLI d
   it('run: an image the engine lacks is pulled first, as docker run does', async () => {
     requests.length = 0;
     await new DockerEngine().run({ name: 'n2', image: 'remote:2', command: ['sleep', '1'], labels: {} });
-    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /containers/create', 'POST /images/create', 'POST /containers/create', `POST /containers/${ID}/start`]);
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /containers/create',
+      'POST /images/create',
+      'POST /containers/create',
+      `POST /containers/${ID}/start`,
+    ]);
     expect(requests[1]!.query.get('fromImage')).toBe('remote');
     expect(requests[1]!.query.get('tag')).toBe('2');
   });
 
-  it('run: a pull that fails part way, and a name taken, are errors in the engine\'s words', async () => {
+  it("run: a pull that fails part way, and a name taken, are errors in the engine's words", async () => {
     const pull = await new DockerEngine().run({ name: 'n3', image: 'private:1', command: [], labels: {} }).catch((e: unknown) => e);
-    expect(engineReason(pull)).toBe('no such image here, and pulling it failed: pull access denied for private, repository does not exist or may require \'docker login\'');
+    expect(engineReason(pull)).toBe("no such image here, and pulling it failed: pull access denied for private, repository does not exist or may require 'docker login'");
     const taken = await new DockerEngine().run({ name: 'taken', image: 'local:1', command: [], labels: {} }).catch((e: unknown) => e);
     expect(engineReason(taken)).toBe('Conflict. The container name "/taken" is already in use by container "abc".');
   });

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ChainmailError,
-  EXIT_FAILED,
-  EXIT_TARGET,
-  EXIT_USAGE,
-  KernelError,
-  markToken,
-  quoteForDisplay,
-  TargetError,
-  UsageError,
-} from '../../src/errors.js';
+import { ChainmailError, EXIT_FAILED, EXIT_TARGET, EXIT_USAGE, KernelError, markToken, quoteForDisplay, TargetError, UsageError } from '../../src/errors.js';
 
 describe('error classes', () => {
   it('exit codes are 2 for usage, 3 for targets, 1 for kernel refusals', () => {
@@ -33,11 +23,7 @@ describe('error classes', () => {
     expect(err.exitCode).toBe(2);
     expect(err.location).toBe(location);
     expect(err.expected).toBe('koro TARGET address add|del CIDR dev IF');
-    expect(err.context).toEqual([
-      '  koro docker client address ad',
-      '                             ^^',
-      '  usage: koro TARGET address add|del CIDR dev IF',
-    ]);
+    expect(err.context).toEqual(['  koro docker client address ad', '                             ^^', '  usage: koro TARGET address add|del CIDR dev IF']);
   });
 
   it('UsageError without a location or usage has an empty context', () => {
@@ -76,10 +62,7 @@ describe('markToken', () => {
   });
 
   it('marks the last word', () => {
-    expect(markToken({ words: ['ping', 'client', '10.0.300.2'], index: 2 })).toEqual([
-      'ping client 10.0.300.2',
-      '            ^^^^^^^^^^',
-    ]);
+    expect(markToken({ words: ['ping', 'client', '10.0.300.2'], index: 2 })).toEqual(['ping client 10.0.300.2', '            ^^^^^^^^^^']);
   });
 
   it('an index past the end puts one caret just after the line (something is missing there)', () => {
@@ -96,10 +79,7 @@ describe('markToken', () => {
 
   it('offsets account for quoted words before the marked one', () => {
     // "a b" is shown with its quotes (5 characters), so the caret moves by 6
-    expect(markToken({ words: ['koko', '-d', 'a b', '-z'], index: 3 })).toEqual([
-      'koko -d "a b" -z',
-      '              ^^',
-    ]);
+    expect(markToken({ words: ['koko', '-d', 'a b', '-z'], index: 3 })).toEqual(['koko -d "a b" -z', '              ^^']);
   });
 
   it('marks a quoted word across its quotes', () => {

@@ -10,17 +10,19 @@ import { onFirstSignal } from '../../src/sys/interrupt.js';
 /** Pids of this process's children whose command line is exactly argv. */
 function childrenRunning(argv: readonly string[]): number[] {
   const want = argv.join('\0') + '\0';
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // a zombie has ended: only its parent has not collected it yet
-      if (Number(ppid) !== process.pid || state === 'Z') return [];
-      return readFileSync(`/proc/${name}/cmdline`, 'utf8') === want ? [Number(name)] : [];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // a zombie has ended: only its parent has not collected it yet
+        if (Number(ppid) !== process.pid || state === 'Z') return [];
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8') === want ? [Number(name)] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
 }
 
 async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
@@ -44,7 +46,11 @@ const alive = (pid: number) => {
 const leftRunning: number[] = [];
 afterEach(() => {
   for (const pid of leftRunning.splice(0)) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 });
 
@@ -133,7 +139,7 @@ describe('runProbe on execa (in the UI) reports as run does', () => {
   });
 });
 
-describe('onFirstSignal beside execa\'s cleanup', () => {
+describe("onFirstSignal beside execa's cleanup", () => {
   it('the first signal reaches the handler and the process lives on, when a child started after it', async () => {
     // execa's cleanup (signal-exit) listens to SIGUSR2 too while a child runs; listening after a
     // process.once listener, it would find itself alone when the signal comes and end the process

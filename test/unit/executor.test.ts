@@ -32,7 +32,11 @@ const STEPS: Step[] = [
   { describe: 'create veth pair cmta <-> cmtb', argv: ['ip', 'link', 'add', 'cmta'], undo: ['ip', 'link', 'del', 'cmta'] },
   { describe: 'move cmta into red', argv: ['ip', 'link', 'set', 'cmta', 'netns', 'red'], undo: ['ip', '-n', 'red', 'link', 'del', 'cmta'] },
   { describe: 'add 10.0.1.1/24 to link1 in red', argv: ['ip', '-n', 'red', 'addr', 'add', '10.0.1.1/24'] },
-  { describe: 'name cmta link1 in red', argv: ['ip', '-n', 'red', 'link', 'set', 'cmta', 'name', 'link1'], undo: ['ip', '-n', 'red', 'link', 'set', 'link1', 'name', 'cmta'] },
+  {
+    describe: 'name cmta link1 in red',
+    argv: ['ip', '-n', 'red', 'link', 'set', 'cmta', 'name', 'link1'],
+    undo: ['ip', '-n', 'red', 'link', 'set', 'link1', 'name', 'cmta'],
+  },
   { describe: 'set link1 up in red', argv: ['ip', '-n', 'red', 'link', 'set', 'link1', 'up'] },
 ];
 const argvOf = (i: number) => STEPS[i]!.argv.join(' ');
@@ -57,9 +61,14 @@ describe('executeSteps: success', () => {
 describe('executeSteps: failure and rollback', () => {
   it('a failing step runs its own clean-up first (a batch stops part way), then undoes the steps before it', async () => {
     const batch: Step = {
-      describe: 'create veth pair cmta <-> cmtb', argv: ['ip', '-batch', '-'], input: 'link add ...\n',
+      describe: 'create veth pair cmta <-> cmtb',
+      argv: ['ip', '-batch', '-'],
+      input: 'link add ...\n',
       undo: ['ip', '-n', 'red', 'link', 'del', 'cmta'],
-      cleanupIfFailed: [['ip', 'link', 'del', 'cmtb'], ['ip', 'link', 'del', 'cmta']],
+      cleanupIfFailed: [
+        ['ip', 'link', 'del', 'cmtb'],
+        ['ip', 'link', 'del', 'cmta'],
+      ],
     };
     const before: Step = { describe: 'first', argv: ['ip', 'first'], undo: ['ip', 'unfirst'] };
     const { runner, calls } = fakeRunner({
@@ -78,9 +87,7 @@ describe('executeSteps: failure and rollback', () => {
     expect(calls).toEqual([argvOf(0), argvOf(1), argvOf(2), argvOf(3), argvOf(4), undoOf(3), undoOf(1), undoOf(0)]);
     expect(err).toBeInstanceOf(ChainmailError);
     expect(err.exitCode).toBe(1);
-    expect(err.message).toBe(
-      'failed to set link1 up in red: the kernel refused: operation not permitted (missing privilege?); the 4 changes before it were undone',
-    );
+    expect(err.message).toBe('failed to set link1 up in red: the kernel refused: operation not permitted (missing privilege?); the 4 changes before it were undone');
     expect(err.raw).toBe('RTNETLINK answers: Operation not permitted');
     expect(err.context).toEqual(['  kernel said: RTNETLINK answers: Operation not permitted']);
   });
@@ -100,10 +107,7 @@ describe('executeSteps: failure and rollback', () => {
   });
 
   it("a step's own explanation wins over the generic one", async () => {
-    const steps: Step[] = [
-      STEPS[0]!,
-      { ...STEPS[3]!, explain: [[/File exists/, '"link1" already exists in red (created meanwhile by someone else)']] },
-    ];
+    const steps: Step[] = [STEPS[0]!, { ...STEPS[3]!, explain: [[/File exists/, '"link1" already exists in red (created meanwhile by someone else)']] }];
     const { runner } = fakeRunner({ [steps[1]!.argv.join(' ')]: fail('RTNETLINK answers: File exists') });
     const err = await kernelErrorOf(executeSteps(steps, { runner }));
     expect(err.message).toBe('failed to name cmta link1 in red: "link1" already exists in red (created meanwhile by someone else); the 1 change before it was undone');
@@ -153,9 +157,7 @@ describe('executeSteps: failure and rollback', () => {
     const err = await kernelErrorOf(executeSteps(STEPS, { runner }));
     // every undo was still tried
     expect(calls.slice(5)).toEqual([undoOf(3), undoOf(1), undoOf(0)]);
-    expect(err.message).toBe(
-      'failed to set link1 up in red: the kernel refused: operation not permitted (missing privilege?); rollback was incomplete',
-    );
+    expect(err.message).toBe('failed to set link1 up in red: the kernel refused: operation not permitted (missing privilege?); rollback was incomplete');
     expect(err.context).toEqual([
       '  kernel said: RTNETLINK answers: Operation not permitted',
       '  could not undo (remove by hand):',
@@ -217,10 +219,15 @@ describe('query', () => {
 
   it('throws a readable ChainmailError on failure', async () => {
     const runner = async (argv: readonly string[]): Promise<ExecResult> => ({
-      argv, exitCode: 1, stdout: '', stderr: 'Cannot open network namespace "red": No such file or directory\n',
+      argv,
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Cannot open network namespace "red": No such file or directory\n',
     });
     const err = await query(['ip', '-n', 'red', '-j', 'addr'], 'read the interfaces of red', runner).then(
-      () => { throw new Error('expected a failure'); },
+      () => {
+        throw new Error('expected a failure');
+      },
       (e: unknown) => e as ChainmailError,
     );
     expect(err).toBeInstanceOf(ChainmailError);
@@ -241,7 +248,7 @@ describe('explainFailure', () => {
     ['Error: Specified qdisc kind is unknown.', 'this kernel does not support it (module not available)'],
     ['RTNETLINK answers: Invalid argument', 'the kernel rejected a value as invalid'],
     ['RTNETLINK answers: Device or resource busy', 'the device is busy'],
-    ["iptables: Bad rule (does a matching rule exist in that chain?).", 'no rule in the chain matches that'],
+    ['iptables: Bad rule (does a matching rule exist in that chain?).', 'no rule in the chain matches that'],
     ["iptables v1.8.9 (nf_tables): Chain 'DRPO' does not exist", 'there is no target or chain "DRPO" (e.g. ACCEPT, DROP, REJECT)'],
     ['Error: ipv4: Address not found.', 'that address is not on the interface'],
     ['RTNETLINK answers: Something new', 'Something new'],
@@ -265,12 +272,7 @@ describe('isAlreadyGone', () => {
     expect(isAlreadyGone(stderr)).toBe(true);
   });
 
-  it.each([
-    'RTNETLINK answers: Operation not permitted',
-    'RTNETLINK answers: Device or resource busy',
-    'RTNETLINK answers: File exists',
-    '',
-  ])('%j is not', (stderr) => {
+  it.each(['RTNETLINK answers: Operation not permitted', 'RTNETLINK answers: Device or resource busy', 'RTNETLINK answers: File exists', ''])('%j is not', (stderr) => {
     expect(isAlreadyGone(stderr)).toBe(false);
   });
 });

@@ -82,7 +82,12 @@ export const words = (line: string): string[] => line.trim().split(/\s+/).filter
 export const hostNs: Namespace = { kind: 'host', label: 'host', path: '/proc/1/ns/net' };
 export const redNs: Namespace = { kind: 'netns', label: 'red', path: '/var/run/netns/red', netnsName: 'red' };
 export const clientNs: Namespace = {
-  kind: 'docker', label: 'client', path: '/proc/4121/ns/net', pid: 4121, containerId: '0123456789ab', containerName: 'client',
+  kind: 'docker',
+  label: 'client',
+  path: '/proc/4121/ns/net',
+  pid: 4121,
+  containerId: '0123456789ab',
+  containerName: 'client',
 };
 export const pidNs: Namespace = { kind: 'pid', label: 'pid 777', path: '/proc/777/ns/net', pid: 777 };
 
@@ -94,23 +99,24 @@ export function iface(name: string, kind = 'device', extra: Partial<Interface> =
 export const desiredOf = (...lines: string[]): DesiredChain => deriveChain(parseChainText(lines.join('\n') + '\n', 'test.yaml'));
 
 /** The seed's service chain; the firewall also drops pings (a rule to plan), the web server serves a page. */
-export const seedChain = (): DesiredChain => desiredOf(
-  'name: plan-seed',
-  'nodes:',
-  '  - client',
-  '  - firewall',
-  '  - router',
-  '  - name: webserver',
-  '    serve: { port: 80, body: "<title>hi</title>" }',
-  'links:',
-  '  - [client:link1, firewall:link2, 10.0.1.0/24]',
-  '  - [firewall:link3, router:link4, 10.0.2.0/24]',
-  '  - [router:link5, webserver:link6, 10.0.3.0/24]',
-  'firewall:',
-  '  - { node: firewall, rule: "-p icmp -j DROP" }',
-  'probes:',
-  '  - { from: client, http: webserver }',
-);
+export const seedChain = (): DesiredChain =>
+  desiredOf(
+    'name: plan-seed',
+    'nodes:',
+    '  - client',
+    '  - firewall',
+    '  - router',
+    '  - name: webserver',
+    '    serve: { port: 80, body: "<title>hi</title>" }',
+    'links:',
+    '  - [client:link1, firewall:link2, 10.0.1.0/24]',
+    '  - [firewall:link3, router:link4, 10.0.2.0/24]',
+    '  - [router:link5, webserver:link6, 10.0.3.0/24]',
+    'firewall:',
+    '  - { node: firewall, rule: "-p icmp -j DROP" }',
+    'probes:',
+    '  - { from: client, http: webserver }',
+  );
 
 /** A node that does not exist yet. */
 export const absentNode = (): ObservedNode => ({ exists: false, interfaces: [], routes: [], forwarding: false, rules: [], serving: false });

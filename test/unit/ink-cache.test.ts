@@ -42,19 +42,25 @@ function row(lines: readonly string[], offsets: readonly number[], width: number
 
 describe('ink-cache', () => {
   it('tokenize and styledCharsFromTokens answer as the library does, the second time too', () => {
-    fc.assert(fc.property(line, (text) => {
-      const expected = library.styledCharsFromTokens(library.tokenize(text));
-      expect(cached.tokenize(text)).toEqual(library.tokenize(text));
-      expect(cached.styledCharsFromTokens(cached.tokenize(text))).toEqual(expected);
-      expect(cached.styledCharsFromTokens(cached.tokenize(text))).toEqual(expected);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(line, (text) => {
+        const expected = library.styledCharsFromTokens(library.tokenize(text));
+        expect(cached.tokenize(text)).toEqual(library.tokenize(text));
+        expect(cached.styledCharsFromTokens(cached.tokenize(text))).toEqual(expected);
+        expect(cached.styledCharsFromTokens(cached.tokenize(text))).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
-  it('styledCharsToString gives the library\'s text for rows made of several lines and blank cells', () => {
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(60), { minLength: 5, maxLength: 5 }), (lines, offsets) => {
-      const expected = library.styledCharsToString(row(lines, offsets, 40, library));
-      expect(cached.styledCharsToString(row(lines, offsets, 40, cached))).toBe(expected);
-    }), { numRuns: 500 });
+  it("styledCharsToString gives the library's text for rows made of several lines and blank cells", () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(60), { minLength: 5, maxLength: 5 }), (lines, offsets) => {
+        const expected = library.styledCharsToString(row(lines, offsets, 40, library));
+        expect(cached.styledCharsToString(row(lines, offsets, 40, cached))).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('characters styled alike share one styles array; an unstyled one keeps its own empty one', () => {
@@ -63,16 +69,19 @@ describe('ink-cache', () => {
     expect(c!.styles).toEqual([]);
   });
 
-  it('tokenize with an end character is the library\'s, not remembered', () => {
+  it("tokenize with an end character is the library's, not remembered", () => {
     expect(cached.tokenize('abcdef', 3)).toEqual(library.tokenize('abcdef', 3));
   });
 
   it('widestLine answers as widest-line does', () => {
-    fc.assert(fc.property(fc.array(line, { maxLength: 4 }), (lines) => {
-      const text = lines.join('\n');
-      expect(widestLine(text)).toBe(widestLineOf(text));
-      expect(widestLine(text)).toBe(widestLineOf(text));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 4 }), (lines) => {
+        const text = lines.join('\n');
+        expect(widestLine(text)).toBe(widestLineOf(text));
+        expect(widestLine(text)).toBe(widestLineOf(text));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -80,7 +89,10 @@ describe('memoByText', () => {
   it('works each text out once while it is kept, and forgets the least recently used first, by characters held', () => {
     const asked: string[] = [];
     // a text weighs its length and one: 'a' 2, 'bb' 3, 'ccc' 4; the budget holds 'a' and 'ccc', not all three
-    const length = memoByText((text: string) => { asked.push(text); return text.length; }, 6);
+    const length = memoByText((text: string) => {
+      asked.push(text);
+      return text.length;
+    }, 6);
     expect([length('a'), length('bb'), length('a')]).toEqual([1, 2, 1]);
     expect(asked).toEqual(['a', 'bb']);
     length('ccc'); // 9 held: 'bb' (least recently used) goes, 'a' stays
@@ -92,7 +104,10 @@ describe('memoByText', () => {
 
   it('keeps no text longer than the whole budget', () => {
     const asked: string[] = [];
-    const upper = memoByText((text: string) => { asked.push(text); return text.toUpperCase(); }, 4);
+    const upper = memoByText((text: string) => {
+      asked.push(text);
+      return text.toUpperCase();
+    }, 4);
     upper('long text');
     upper('long text');
     expect(asked).toEqual(['long text', 'long text']);

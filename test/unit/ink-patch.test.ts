@@ -41,14 +41,18 @@ describe('the Ink the bundle patches', () => {
 
   it('imports the replaced modules from the files checked, unchanged', () => {
     const files = readdirSync(inkBuild, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
-    const importing = Object.fromEntries(files
-      .map((f) => [f, readFileSync(join(inkBuild, f), 'utf8')] as const)
-      .filter(([, text]) => REPLACED.test(text))
-      .map(([f, text]) => [f, createHash('sha256').update(text).digest('hex')]));
+    const importing = Object.fromEntries(
+      files
+        .map((f) => [f, readFileSync(join(inkBuild, f), 'utf8')] as const)
+        .filter(([, text]) => REPLACED.test(text))
+        .map(([f, text]) => [f, createHash('sha256').update(text).digest('hex')]),
+    );
     expect(importing).toEqual(CHECKED);
   });
 
   it('has the utils.js the bundle replaces: isDev and nothing else', () => {
-    expect(readFileSync(join(inkBuild, 'utils.js'), 'utf8')).toMatch(/^import process from 'node:process';\nconst isDev = \(\) => process\.env\['DEV'\] === 'true';\nexport \{ isDev \};\n/);
+    expect(readFileSync(join(inkBuild, 'utils.js'), 'utf8')).toMatch(
+      /^import process from 'node:process';\nconst isDev = \(\) => process\.env\['DEV'\] === 'true';\nexport \{ isDev \};\n/,
+    );
   });
 });

@@ -11,7 +11,8 @@ import type { Interface, TargetState, TopologyLink } from '../../src/topology/mo
 import type { Namespace } from '../../src/targets/namespace.js';
 import { clientNs, hostNs, redNs } from './helpers.js';
 
-const COMMON = '"qdisc":"noqueue","group":"default","txqlen":1000,"link_type":"ether","broadcast":"ff:ff:ff:ff:ff:ff","promiscuity":0,"allmulti":0,"min_mtu":68,"max_mtu":65535,"num_tx_queues":1,"num_rx_queues":1,"gso_max_size":65536,"gso_max_segs":65535';
+const COMMON =
+  '"qdisc":"noqueue","group":"default","txqlen":1000,"link_type":"ether","broadcast":"ff:ff:ff:ff:ff:ff","promiscuity":0,"allmulti":0,"min_mtu":68,"max_mtu":65535,"num_tx_queues":1,"num_rx_queues":1,"gso_max_size":65536,"gso_max_segs":65535';
 
 /** Namespace A: a veth to namespace B (v1), a veth pair inside A (s1/s2), and vxlan, macvlan, vlan on s1. */
 const NS_A = `[
@@ -31,7 +32,8 @@ const NS_B = `[
 ]`;
 
 /** A loopback that is up, as in every running container. */
-const LO_UP = '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"qdisc":"noqueue","operstate":"UNKNOWN","group":"default","txqlen":1000,"link_type":"loopback","address":"00:00:00:00:00:00","broadcast":"00:00:00:00:00:00","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host","label":"lo","valid_life_time":4294967295,"preferred_life_time":4294967295},{"family":"inet6","local":"::1","prefixlen":128,"scope":"host","valid_life_time":4294967295,"preferred_life_time":4294967295}]}]';
+const LO_UP =
+  '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"qdisc":"noqueue","operstate":"UNKNOWN","group":"default","txqlen":1000,"link_type":"loopback","address":"00:00:00:00:00:00","broadcast":"00:00:00:00:00:00","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host","label":"lo","valid_life_time":4294967295,"preferred_life_time":4294967295},{"family":"inet6","local":"::1","prefixlen":128,"scope":"host","valid_life_time":4294967295,"preferred_life_time":4294967295}]}]';
 
 /**
  * A vxlan and a macvlan made on s1 (ifindex 3) in one namespace and then
@@ -61,24 +63,46 @@ describe('parseIpAddrJson', () => {
 
   it('reads a down loopback', () => {
     expect(parseIpAddrJson(NS_A)[0]).toEqual({
-      ifindex: 1, name: 'lo', kind: 'loopback', state: 'DOWN', adminUp: false, mtu: 65536, addresses: [], mac: '00:00:00:00:00:00',
+      ifindex: 1,
+      name: 'lo',
+      kind: 'loopback',
+      state: 'DOWN',
+      adminUp: false,
+      mtu: 65536,
+      addresses: [],
+      mac: '00:00:00:00:00:00',
     });
   });
 
   it('reads an up loopback with host-scope addresses', () => {
-    expect(parseIpAddrJson(LO_UP)).toEqual([{
-      ifindex: 1, name: 'lo', kind: 'loopback', state: 'UNKNOWN', adminUp: true, mtu: 65536, mac: '00:00:00:00:00:00',
-      addresses: [
-        { family: 4, address: '127.0.0.1', prefix: 8, scope: 'host' },
-        { family: 6, address: '::1', prefix: 128, scope: 'host' },
-      ],
-    }]);
+    expect(parseIpAddrJson(LO_UP)).toEqual([
+      {
+        ifindex: 1,
+        name: 'lo',
+        kind: 'loopback',
+        state: 'UNKNOWN',
+        adminUp: true,
+        mtu: 65536,
+        mac: '00:00:00:00:00:00',
+        addresses: [
+          { family: 4, address: '127.0.0.1', prefix: 8, scope: 'host' },
+          { family: 6, address: '::1', prefix: 128, scope: 'host' },
+        ],
+      },
+    ]);
   });
 
   it('reads a veth whose peer is in another namespace (link_index + link_netnsid)', () => {
     expect(parseIpAddrJson(NS_A)[1]).toEqual({
-      ifindex: 2, name: 'v1', kind: 'veth', state: 'UP', adminUp: true, mtu: 1500, mac: 'd2:d7:39:60:08:e1',
-      linkIndex: 2, linkNetnsId: 0,
+      ifindex: 2,
+      name: 'v1',
+      kind: 'veth',
+      state: 'UP',
+      adminUp: true,
+      mtu: 1500,
+      mac: 'd2:d7:39:60:08:e1',
+      linkIndex: 2,
+      linkNetnsId: 0,
       addresses: [
         { family: 4, address: '10.0.1.1', prefix: 24, scope: 'global' },
         { family: 6, address: 'fe80::d0d7:39ff:fe60:8e1', prefix: 64, scope: 'link' },
@@ -88,34 +112,67 @@ describe('parseIpAddrJson', () => {
 
   it('reads a veth whose peer is in the same namespace (link by name)', () => {
     expect(parseIpAddrJson(NS_A)[2]).toEqual({
-      ifindex: 3, name: 's2', kind: 'veth', state: 'DOWN', adminUp: false, mtu: 1500, mac: 'e2:fd:58:e5:b2:5a', linkName: 's1', addresses: [],
+      ifindex: 3,
+      name: 's2',
+      kind: 'veth',
+      state: 'DOWN',
+      adminUp: false,
+      mtu: 1500,
+      mac: 'e2:fd:58:e5:b2:5a',
+      linkName: 's1',
+      addresses: [],
     });
   });
 
   it('reads a vxlan from info_data', () => {
     expect(parseIpAddrJson(NS_A)[4]).toEqual({
-      ifindex: 5, name: 'vx0', kind: 'vxlan', state: 'DOWN', adminUp: false, mtu: 1450, mac: '0a:72:eb:1f:f5:9d', addresses: [],
+      ifindex: 5,
+      name: 'vx0',
+      kind: 'vxlan',
+      state: 'DOWN',
+      adminUp: false,
+      mtu: 1450,
+      mac: '0a:72:eb:1f:f5:9d',
+      addresses: [],
       vxlan: { vni: 42, remote: '10.1.1.1', port: 4789, parent: 's1' },
     });
   });
 
   it('reads a vxlan with an IPv6 remote and no parent', () => {
-    const [vx] = parseIpAddrJson('[{"ifindex":9,"ifname":"vx6","flags":[],"mtu":1430,"operstate":"DOWN","linkinfo":{"info_kind":"vxlan","info_data":{"id":7,"remote6":"2001:db8::9","port":8472}}}]');
+    const [vx] = parseIpAddrJson(
+      '[{"ifindex":9,"ifname":"vx6","flags":[],"mtu":1430,"operstate":"DOWN","linkinfo":{"info_kind":"vxlan","info_data":{"id":7,"remote6":"2001:db8::9","port":8472}}}]',
+    );
     expect(vx!.vxlan).toEqual({ vni: 7, remote: '2001:db8::9', port: 8472 });
     expect(vx!.addresses).toEqual([]);
   });
 
   it('reads a macvlan and its mode', () => {
     expect(parseIpAddrJson(NS_A)[5]).toEqual({
-      ifindex: 6, name: 'mv0', kind: 'macvlan', state: 'DOWN', adminUp: false, mtu: 1500, mac: '92:e8:9e:d7:56:57', linkName: 's1',
-      macvlanMode: 'bridge', addresses: [],
+      ifindex: 6,
+      name: 'mv0',
+      kind: 'macvlan',
+      state: 'DOWN',
+      adminUp: false,
+      mtu: 1500,
+      mac: '92:e8:9e:d7:56:57',
+      linkName: 's1',
+      macvlanMode: 'bridge',
+      addresses: [],
     });
   });
 
   it('reads a vlan and its id', () => {
     expect(parseIpAddrJson(NS_A)[6]).toEqual({
-      ifindex: 7, name: 's1.100', kind: 'vlan', state: 'UP', adminUp: true, mtu: 1500, mac: 'a2:60:5c:02:8a:e3', linkName: 's1',
-      vlanId: 100, addresses: [{ family: 4, address: '10.9.0.1', prefix: 24, scope: 'global' }],
+      ifindex: 7,
+      name: 's1.100',
+      kind: 'vlan',
+      state: 'UP',
+      adminUp: true,
+      mtu: 1500,
+      mac: 'a2:60:5c:02:8a:e3',
+      linkName: 's1',
+      vlanId: 100,
+      addresses: [{ family: 4, address: '10.9.0.1', prefix: 24, scope: 'global' }],
     });
   });
 
@@ -132,12 +189,27 @@ describe('parseIpAddrJson', () => {
   });
 
   it('missing fields get defaults; addresses without local/prefix or of other families are skipped', () => {
-    const [x] = parseIpAddrJson(JSON.stringify([{
-      ifindex: 3, ifname: 'x',
-      addr_info: [{ family: 'inet', local: '10.0.0.1' }, { family: 'inet', prefixlen: 24 }, { family: 'link', local: 'aa', prefixlen: 1 }, { family: 'inet', local: '10.0.0.2', prefixlen: 24 }],
-    }]));
+    const [x] = parseIpAddrJson(
+      JSON.stringify([
+        {
+          ifindex: 3,
+          ifname: 'x',
+          addr_info: [
+            { family: 'inet', local: '10.0.0.1' },
+            { family: 'inet', prefixlen: 24 },
+            { family: 'link', local: 'aa', prefixlen: 1 },
+            { family: 'inet', local: '10.0.0.2', prefixlen: 24 },
+          ],
+        },
+      ]),
+    );
     expect(x).toEqual({
-      ifindex: 3, name: 'x', kind: 'device', state: 'UNKNOWN', adminUp: false, mtu: 0,
+      ifindex: 3,
+      name: 'x',
+      kind: 'device',
+      state: 'UNKNOWN',
+      adminUp: false,
+      mtu: 0,
       addresses: [{ family: 4, address: '10.0.0.2', prefix: 24, scope: 'global' }],
     });
   });
@@ -170,7 +242,10 @@ describe('resolveLinks', () => {
 
   it('gives the same pairs whichever namespace is listed first', () => {
     const veths = (links: TopologyLink[]) => links.filter((l) => l.kind === 'veth').map((l) => [l.a.target + ':' + l.a.ifname, l.b?.target + ':' + l.b?.ifname].sort());
-    expect(veths(resolveLinks([B, A]))).toEqual([['nsa:v1', 'nsb:v2'], ['nsa:s1', 'nsa:s2']]);
+    expect(veths(resolveLinks([B, A]))).toEqual([
+      ['nsa:v1', 'nsb:v2'],
+      ['nsa:s1', 'nsa:s2'],
+    ]);
   });
 
   it('a veth whose peer is not among the targets has no other end', () => {
@@ -187,20 +262,33 @@ describe('resolveLinks', () => {
 
   it('the host, a netns and a container are labelled by their namespace labels', () => {
     const peer = (ifindex: number, link: number, name: string): Interface => ({
-      ifindex, name, kind: 'veth', state: 'UP', adminUp: true, mtu: 1500, addresses: [], linkIndex: link, linkNetnsId: 1,
+      ifindex,
+      name,
+      kind: 'veth',
+      state: 'UP',
+      adminUp: true,
+      mtu: 1500,
+      addresses: [],
+      linkIndex: link,
+      linkNetnsId: 1,
     });
     const links = resolveLinks([target(hostNs, [peer(40, 2, 'h1')]), target(redNs, [peer(2, 40, 'r1'), peer(3, 2, 'r2')]), target(clientNs, [peer(2, 3, 'c1')])]);
-    expect(links.map((l) => `${l.a.target}:${l.a.ifname} <-> ${l.b?.target}:${l.b?.ifname}`)).toEqual([
-      'host:h1 <-> red:r1',
-      'red:r2 <-> client:c1',
-    ]);
+    expect(links.map((l) => `${l.a.target}:${l.a.ifname} <-> ${l.b?.target}:${l.b?.ifname}`)).toEqual(['host:h1 <-> red:r1', 'red:r2 <-> client:c1']);
   });
 
   describe('two unrelated veth pairs that both use ifindex 2 <-> 2', () => {
     // red:e0 <-> blue:e0 and green:e0 <-> yellow:e0, each end ifindex 2 with link_index 2,
     // as `ip -n X link add e0 type veth peer name e0 netns Y` leaves them
     const end2 = (name: string): Interface => ({
-      ifindex: 2, name, kind: 'veth', state: 'UP', adminUp: true, mtu: 1500, addresses: [], linkIndex: 2, linkNetnsId: 0,
+      ifindex: 2,
+      name,
+      kind: 'veth',
+      state: 'UP',
+      adminUp: true,
+      mtu: 1500,
+      addresses: [],
+      linkIndex: 2,
+      linkNetnsId: 0,
     });
     const red = target(ns('red'), [end2('red-e0')]);
     const blue = target(ns('blue'), [end2('blue-e0')]);
@@ -214,15 +302,25 @@ describe('resolveLinks', () => {
 
     it('with nothing to tell them apart, every end is left without a peer', () => {
       expect(pairs(resolveLinks([red, blue, green, yellow]))).toEqual([
-        ['red-e0', null], ['blue-e0', null], ['green-e0', null], ['yellow-e0', null],
+        ['red-e0', null],
+        ['blue-e0', null],
+        ['green-e0', null],
+        ['yellow-e0', null],
       ]);
     });
 
     it('the names behind the namespace ids (ip netns list-id) pair them exactly, in any order', () => {
       const named = (t: TargetState, peer: string): TargetState => ({ ...t, netnsIds: { 0: peer } });
       const all = [named(red, 'blue'), named(blue, 'red'), named(green, 'yellow'), named(yellow, 'green')];
-      for (const order of [[0, 1, 2, 3], [0, 2, 1, 3], [2, 0, 3, 1], [3, 2, 1, 0]]) {
-        const keys = resolveLinks(order.map((i) => all[i]!)).map((l) => [l.a.ifname, l.b?.ifname].sort().join('|')).sort();
+      for (const order of [
+        [0, 1, 2, 3],
+        [0, 2, 1, 3],
+        [2, 0, 3, 1],
+        [3, 2, 1, 0],
+      ]) {
+        const keys = resolveLinks(order.map((i) => all[i]!))
+          .map((l) => [l.a.ifname, l.b?.ifname].sort().join('|'))
+          .sort();
         expect(keys).toEqual(['blue-e0|red-e0', 'green-e0|yellow-e0']);
       }
     });
@@ -234,7 +332,11 @@ describe('resolveLinks', () => {
     // or to leave the ambiguous ends unpaired, never to report a false pair.
     it('never reports a pair that does not exist, whatever the target order', () => {
       const truePairs = new Set(['blue-e0|red-e0', 'green-e0|yellow-e0']);
-      for (const order of [[red, green, blue, yellow], [green, red, yellow, blue], [red, yellow, green, blue]]) {
+      for (const order of [
+        [red, green, blue, yellow],
+        [green, red, yellow, blue],
+        [red, yellow, green, blue],
+      ]) {
         for (const link of resolveLinks(order)) {
           if (!link.b) continue;
           const key = [link.a.ifname, link.b.ifname].sort().join('|');
@@ -248,7 +350,9 @@ describe('resolveLinks', () => {
     it('a parent in the same namespace is found by name', () => {
       const links = resolveLinks([A]).filter((l) => l.kind !== 'veth');
       expect(links.map((l) => `${l.kind} ${l.a.ifname} on ${l.b?.target}:${l.b?.ifname}`)).toEqual([
-        'vxlan vx0 on nsa:s1', 'macvlan mv0 on nsa:s1', 'vlan s1.100 on nsa:s1',
+        'vxlan vx0 on nsa:s1',
+        'macvlan mv0 on nsa:s1',
+        'vlan s1.100 on nsa:s1',
       ]);
     });
 
@@ -268,7 +372,10 @@ describe('resolveLinks', () => {
     it('a macvlan moved into a container finds its parent by index, preferring the host', () => {
       const mv = resolveLinks([other, moved, hostState]).find((l) => l.kind === 'macvlan');
       expect(mv).toEqual({
-        kind: 'macvlan', a: { target: 'client', ifname: 'mv0', addresses: [] }, b: { target: 'host', ifname: 'eth1', addresses: [] }, mode: 'private',
+        kind: 'macvlan',
+        a: { target: 'client', ifname: 'mv0', addresses: [] },
+        b: { target: 'host', ifname: 'eth1', addresses: [] },
+        mode: 'private',
       });
     });
 
@@ -284,8 +391,11 @@ describe('resolveLinks', () => {
     it('a vxlan moved into a container finds its parent in the host ("ifN" is an index)', () => {
       const vx = resolveLinks([other, moved, hostState]).find((l) => l.kind === 'vxlan');
       expect(vx).toEqual({
-        kind: 'vxlan', a: { target: 'client', ifname: 'vx0', addresses: [] }, b: { target: 'host', ifname: 'eth1', addresses: [] },
-        vni: 42, remote: '10.1.1.1',
+        kind: 'vxlan',
+        a: { target: 'client', ifname: 'vx0', addresses: [] },
+        b: { target: 'host', ifname: 'eth1', addresses: [] },
+        vni: 42,
+        remote: '10.1.1.1',
       });
     });
   });

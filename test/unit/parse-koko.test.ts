@@ -7,46 +7,71 @@ const parse = (line: string): KokoCommand => parseKoko(words(line));
 describe('parseKoko: every example of koko README (comma syntax)', () => {
   const examples: Array<[string, KokoCommand]> = [
     // "connect between docker containers with IPv4 address"
-    ['-d centos1,link1,192.168.1.1/24 -d centos2,link2,192.168.1.2/24', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]),
-        end(docker('centos2'), 'link2', [v4('192.168.1.2', 24)]),
-      ],
-    }],
+    [
+      '-d centos1,link1,192.168.1.1/24 -d centos2,link2,192.168.1.2/24',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]), end(docker('centos2'), 'link2', [v4('192.168.1.2', 24)])],
+      },
+    ],
     // "with IPv6 address": addresses are kept lowercased, as iproute2 prints them
-    ['-d centos1,link1,2001:DB8::1/64 -d centos2,link2,2001:DB8::2/64', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(docker('centos1'), 'link1', [v6('2001:db8::1', 64)]),
-        end(docker('centos2'), 'link2', [v6('2001:db8::2', 64)]),
-      ],
-    }],
+    [
+      '-d centos1,link1,2001:DB8::1/64 -d centos2,link2,2001:DB8::2/64',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(docker('centos1'), 'link1', [v6('2001:db8::1', 64)]), end(docker('centos2'), 'link2', [v6('2001:db8::2', 64)])],
+      },
+    ],
     // "with IPv4/IPv6 address"
-    ['-d centos1,link1,192.168.1.1/24,2001:DB8::1/64 -d centos2,link2,192.168.1.2/24,2001:DB8::2/64', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(docker('centos1'), 'link1', [v4('192.168.1.1', 24), v6('2001:db8::1', 64)]),
-        end(docker('centos2'), 'link2', [v4('192.168.1.2', 24), v6('2001:db8::2', 64)]),
-      ],
-    }],
+    [
+      '-d centos1,link1,192.168.1.1/24,2001:DB8::1/64 -d centos2,link2,192.168.1.2/24,2001:DB8::2/64',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [
+          end(docker('centos1'), 'link1', [v4('192.168.1.1', 24), v6('2001:db8::1', 64)]),
+          end(docker('centos2'), 'link2', [v4('192.168.1.2', 24), v6('2001:db8::2', 64)]),
+        ],
+      },
+    ],
     // "connect between netns namespaces"
-    ['-n testns1,link1,192.168.1.1/24 -n testns2,link2,192.168.1.2/24', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(netns('testns1'), 'link1', [v4('192.168.1.1', 24)]),
-        end(netns('testns2'), 'link2', [v4('192.168.1.2', 24)]),
-      ],
-    }],
+    [
+      '-n testns1,link1,192.168.1.1/24 -n testns2,link2,192.168.1.2/24',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(netns('testns1'), 'link1', [v4('192.168.1.1', 24)]), end(netns('testns2'), 'link2', [v4('192.168.1.2', 24)])],
+      },
+    ],
     // "connect between docker container and netns namespace"
-    ['-d centos1,link1,192.168.1.1/24 -n testns2,link2,192.168.1.2/24', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]),
-        end(netns('testns2'), 'link2', [v4('192.168.1.2', 24)]),
-      ],
-    }],
+    [
+      '-d centos1,link1,192.168.1.1/24 -n testns2,link2,192.168.1.2/24',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]), end(netns('testns2'), 'link2', [v4('192.168.1.2', 24)])],
+      },
+    ],
     // "create vxlan interface and put it into docker container"
-    ['-d centos1,link1,192.168.1.1/24 -x eth1,10.1.1.1,1', {
-      verb: 'koko', action: 'vxlan', json: false,
-      end: end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]),
-      parent: 'eth1', remote: '10.1.1.1', vni: 1,
-    }],
+    [
+      '-d centos1,link1,192.168.1.1/24 -x eth1,10.1.1.1,1',
+      {
+        verb: 'koko',
+        action: 'vxlan',
+        json: false,
+        end: end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]),
+        parent: 'eth1',
+        remote: '10.1.1.1',
+        vni: 1,
+      },
+    ],
   ];
 
   it.each(examples)('koko %s', (line, expected) => {
@@ -56,20 +81,35 @@ describe('parseKoko: every example of koko README (comma syntax)', () => {
 
 describe('parseKoko: the examples of koko -h and of its source comments', () => {
   const examples: Array<[string, KokoCommand]> = [
-    ['-d centos1,link1 -d centos2,link2', {
-      verb: 'koko', action: 'veth', json: false, ends: [end(docker('centos1'), 'link1'), end(docker('centos2'), 'link2')],
-    }],
+    [
+      '-d centos1,link1 -d centos2,link2',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(docker('centos1'), 'link1'), end(docker('centos2'), 'link2')],
+      },
+    ],
     // -c: the current (host) namespace
-    ['-d centos1,link1 -c link2', {
-      verb: 'koko', action: 'veth', json: false, ends: [end(docker('centos1'), 'link1'), end(host, 'link2')],
-    }],
+    [
+      '-d centos1,link1 -c link2',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(docker('centos1'), 'link1'), end(host, 'link2')],
+      },
+    ],
     // -n with a path instead of a name
-    ['-n /var/run/netns/test1,link1,192.168.1.1/24 -n test2,link2', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(nspath('/var/run/netns/test1'), 'link1', [v4('192.168.1.1', 24)]),
-        end(netns('test2'), 'link2'),
-      ],
-    }],
+    [
+      '-n /var/run/netns/test1,link1,192.168.1.1/24 -n test2,link2',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(nspath('/var/run/netns/test1'), 'link1', [v4('192.168.1.1', 24)]), end(netns('test2'), 'link2')],
+      },
+    ],
     ['-D centos1,link1', { verb: 'koko', action: 'delete', target: docker('centos1'), ifname: 'link1', json: false }],
     ['-N /var/run/netns/test1,link1', { verb: 'koko', action: 'delete', target: nspath('/var/run/netns/test1'), ifname: 'link1', json: false }],
     ['-N testns1,link1', { verb: 'koko', action: 'delete', target: netns('testns1'), ifname: 'link1', json: false }],
@@ -77,18 +117,24 @@ describe('parseKoko: the examples of koko -h and of its source comments', () => 
     ['-A /foo/bar,link1', { verb: 'koko', action: 'delete', target: nspath('/foo/bar'), ifname: 'link1', json: false }],
     ['-C link1', { verb: 'koko', action: 'delete', target: host, ifname: 'link1', json: false }],
     // the same interface name is fine in two different namespaces
-    ['-p 1234,link1,192.168.1.1/24 -p 5678,link1,192.168.1.2/24', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(pid(1234), 'link1', [v4('192.168.1.1', 24)]),
-        end(pid(5678), 'link1', [v4('192.168.1.2', 24)]),
-      ],
-    }],
-    ['-a /foo/bar,link1,192.168.1.1/24 -c link2', {
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(nspath('/foo/bar'), 'link1', [v4('192.168.1.1', 24)]),
-        end(host, 'link2'),
-      ],
-    }],
+    [
+      '-p 1234,link1,192.168.1.1/24 -p 5678,link1,192.168.1.2/24',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(pid(1234), 'link1', [v4('192.168.1.1', 24)]), end(pid(5678), 'link1', [v4('192.168.1.2', 24)])],
+      },
+    ],
+    [
+      '-a /foo/bar,link1,192.168.1.1/24 -c link2',
+      {
+        verb: 'koko',
+        action: 'veth',
+        json: false,
+        ends: [end(nspath('/foo/bar'), 'link1', [v4('192.168.1.1', 24)]), end(host, 'link2')],
+      },
+    ],
   ];
 
   it.each(examples)('koko %s', (line, expected) => {
@@ -99,8 +145,12 @@ describe('parseKoko: the examples of koko -h and of its source comments', () => 
 describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
   it('-V PARENT,VLANID makes a vlan', () => {
     expect(parse('-d centos1,link1,192.168.1.1/24 -V eth1,100')).toEqual({
-      verb: 'koko', action: 'vlan', json: false,
-      end: end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]), parent: 'eth1', vlanId: 100,
+      verb: 'koko',
+      action: 'vlan',
+      json: false,
+      end: end(docker('centos1'), 'link1', [v4('192.168.1.1', 24)]),
+      parent: 'eth1',
+      vlanId: 100,
     });
   });
 
@@ -111,13 +161,23 @@ describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
 
   it('-M PARENT,MODE makes a macvlan', () => {
     expect(parse('-d centos1,link1 -M eth1,bridge')).toEqual({
-      verb: 'koko', action: 'macvlan', json: false, end: end(docker('centos1'), 'link1'), parent: 'eth1', mode: 'bridge',
+      verb: 'koko',
+      action: 'macvlan',
+      json: false,
+      end: end(docker('centos1'), 'link1'),
+      parent: 'eth1',
+      mode: 'bridge',
     });
   });
 
   it.each(MACVLAN_MODES.map((m) => [m]))('-M accepts mode %s', (mode) => {
     expect(parse(`-c mv0 -M eth1,${mode}`)).toEqual({
-      verb: 'koko', action: 'macvlan', json: false, end: end(host, 'mv0'), parent: 'eth1', mode,
+      verb: 'koko',
+      action: 'macvlan',
+      json: false,
+      end: end(host, 'mv0'),
+      parent: 'eth1',
+      mode,
     });
   });
 
@@ -127,8 +187,15 @@ describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
 
   it('-x takes port= and mtu= options', () => {
     expect(parse('-d centos1,link1 -x eth1,10.1.1.1,1,port=4789,mtu=1400')).toEqual({
-      verb: 'koko', action: 'vxlan', json: false, end: end(docker('centos1'), 'link1'),
-      parent: 'eth1', remote: '10.1.1.1', vni: 1, port: 4789, mtu: 1400,
+      verb: 'koko',
+      action: 'vxlan',
+      json: false,
+      end: end(docker('centos1'), 'link1'),
+      parent: 'eth1',
+      remote: '10.1.1.1',
+      vni: 1,
+      port: 4789,
+      mtu: 1400,
     });
   });
 
@@ -151,7 +218,11 @@ describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
 
   it('--mtu N sets the MTU of a veth', () => {
     expect(parse('-d a,l1 -d b,l2 --mtu 9000')).toEqual({
-      verb: 'koko', action: 'veth', json: false, mtu: 9000, ends: [end(docker('a'), 'l1'), end(docker('b'), 'l2')],
+      verb: 'koko',
+      action: 'veth',
+      json: false,
+      mtu: 9000,
+      ends: [end(docker('a'), 'l1'), end(docker('b'), 'l2')],
     });
   });
 
@@ -175,16 +246,33 @@ describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
       end: end(docker('centos1'), 'link1', [], [{ direction: 'egress', source: 'eth0' }]),
     });
     expect(parse('-d centos1,link1,mirror:both:eth0 -x eth1,10.1.1.1,1')).toMatchObject({
-      end: end(docker('centos1'), 'link1', [], [{ direction: 'ingress', source: 'eth0' }, { direction: 'egress', source: 'eth0' }]),
+      end: end(
+        docker('centos1'),
+        'link1',
+        [],
+        [
+          { direction: 'ingress', source: 'eth0' },
+          { direction: 'egress', source: 'eth0' },
+        ],
+      ),
     });
   });
 
   it('mirrors and addresses may be mixed, on a veth end too', () => {
     expect(parse('-d c1,link1,10.0.0.1/24,mirror:ingress:eth0,2001:db8::1/64,mirror:egress:eth1 -d c2,link2')).toEqual({
-      verb: 'koko', action: 'veth', json: false, ends: [
-        end(docker('c1'), 'link1', [v4('10.0.0.1', 24), v6('2001:db8::1', 64)], [
-          { direction: 'ingress', source: 'eth0' }, { direction: 'egress', source: 'eth1' },
-        ]),
+      verb: 'koko',
+      action: 'veth',
+      json: false,
+      ends: [
+        end(
+          docker('c1'),
+          'link1',
+          [v4('10.0.0.1', 24), v6('2001:db8::1', 64)],
+          [
+            { direction: 'ingress', source: 'eth0' },
+            { direction: 'egress', source: 'eth1' },
+          ],
+        ),
         end(docker('c2'), 'link2'),
       ],
     });
@@ -203,7 +291,10 @@ describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
   it('a pid value that looks like a negative number is still taken as the value', () => {
     // "-p -5,l1" is a value, not an option: the pid check then refuses it
     expectUsageError(() => parse('-p -5,l1 -c l2'), {
-      message: 'bad -p target "-5": pid must be a whole number from 1 to 4194304', index: 1, word: '-5,l1', names: '"-5"',
+      message: 'bad -p target "-5": pid must be a whole number from 1 to 4194304',
+      index: 1,
+      word: '-5,l1',
+      names: '"-5"',
     });
   });
 
@@ -234,7 +325,10 @@ describe('parseKoko: bad forms', () => {
 
   it('a word that follows no option', () => {
     expectUsageError(() => parse('client,link1 -d b,l2'), {
-      message: 'unexpected word "client,link1": every value follows an option such as -d or -n', index: 0, word: 'client,link1', names: 'client,link1',
+      message: 'unexpected word "client,link1": every value follows an option such as -d or -n',
+      index: 0,
+      word: 'client,link1',
+      names: 'client,link1',
     });
   });
 
@@ -257,13 +351,19 @@ describe('parseKoko: bad forms', () => {
 
   it('a third endpoint', () => {
     expectUsageError(() => parse('-d a,l1 -d b,l2 -d c,l3'), {
-      message: 'too many endpoints: a link joins two ("-d c,l3" is the third)', index: 5, word: 'c,l3', names: '"-d c,l3"',
+      message: 'too many endpoints: a link joins two ("-d c,l3" is the third)',
+      index: 5,
+      word: 'c,l3',
+      names: '"-d c,l3"',
     });
   });
 
   it('a third endpoint glued to its flag', () => {
     expectUsageError(() => parse('-d a,l1 -d b,l2 -nc,l3'), {
-      message: 'too many endpoints: a link joins two ("-n c,l3" is the third)', index: 4, word: '-nc,l3', names: '-n c,l3',
+      message: 'too many endpoints: a link joins two ("-n c,l3" is the third)',
+      index: 4,
+      word: '-nc,l3',
+      names: '-n c,l3',
     });
   });
 
@@ -282,7 +382,10 @@ describe('parseKoko: bad forms', () => {
   it.each(badNames)('interface name %j', (name, reason, word) => {
     // built word by word: the name may hold a space
     const err = expectUsageError(() => parseKoko(['-d', word, '-d', 'b,l2']), {
-      message: `bad interface name "${name}": ${reason}`, index: 1, word, names: `"${name}"`,
+      message: `bad interface name "${name}": ${reason}`,
+      index: 1,
+      word,
+      names: `"${name}"`,
     });
     expect(err.expected).toBe('-d CONTAINER,IF[,ADDR...]');
   });
@@ -293,7 +396,9 @@ describe('parseKoko: bad forms', () => {
 
   it('the marker shows a word with a space in quotes and underlines all of it', () => {
     const err = expectUsageError(() => parseKoko(['-d', 'a,li nk', '-d', 'b,l2']), {
-      message: 'bad interface name "li nk": interface name must not contain spaces', index: 1, word: 'a,li nk',
+      message: 'bad interface name "li nk": interface name must not contain spaces',
+      index: 1,
+      word: 'a,li nk',
     });
     expect(err.context.slice(0, 2)).toEqual(['  -d "a,li nk" -d b,l2', '     ^^^^^^^^^']);
   });
@@ -307,40 +412,56 @@ describe('parseKoko: bad forms', () => {
 
   it('bad targets of -d, -n, -p, -a', () => {
     expectUsageError(() => parse('-d fire%wall,l1 -c l2'), {
-      message: 'bad -d target "fire%wall": container names are letters, digits and _ . - (starting with a letter or digit)', index: 1, names: 'fire%wall',
+      message: 'bad -d target "fire%wall": container names are letters, digits and _ . - (starting with a letter or digit)',
+      index: 1,
+      names: 'fire%wall',
     });
     expectUsageError(() => parse('-n ..,l1 -c l2'), { message: 'bad -n target "..": "." and ".." are not namespace names', index: 1, names: '".."' });
     expectUsageError(() => parse('-n /var/run/netns/../x,l1 -c l2'), {
-      message: 'bad -n target "/var/run/netns/../x": namespace path must not contain ".."', index: 1, names: '/var/run/netns/../x',
+      message: 'bad -n target "/var/run/netns/../x": namespace path must not contain ".."',
+      index: 1,
+      names: '/var/run/netns/../x',
     });
     expectUsageError(() => parse('-p 0,l1 -c l2'), { message: 'bad -p target "0": pid must be from 1 to 4194304', index: 1, names: '"0"' });
     expectUsageError(() => parse('-p abc,l1 -c l2'), { message: 'bad -p target "abc": pid must be a whole number from 1 to 4194304', index: 1, names: '"abc"' });
     expectUsageError(() => parse('-a foo/bar,l1 -c l2'), {
-      message: 'bad -a target "foo/bar": namespace path must be absolute (e.g. /proc/1234/ns/net)', index: 1, names: 'foo/bar',
+      message: 'bad -a target "foo/bar": namespace path must be absolute (e.g. /proc/1234/ns/net)',
+      index: 1,
+      names: 'foo/bar',
     });
   });
 
   it('IPv4 octet 300', () => {
     expectUsageError(() => parse('-d a,l1,10.0.300.1/24 -d b,l2'), {
-      message: 'bad address "10.0.300.1/24": "10.0.300.1" is not an IPv4 or IPv6 address', index: 1, word: 'a,l1,10.0.300.1/24', names: '10.0.300.1/24',
+      message: 'bad address "10.0.300.1/24": "10.0.300.1" is not an IPv4 or IPv6 address',
+      index: 1,
+      word: 'a,l1,10.0.300.1/24',
+      names: '10.0.300.1/24',
     });
   });
 
   it('IPv4 prefix /33', () => {
     expectUsageError(() => parse('-d a,l1,10.0.0.1/33 -d b,l2'), {
-      message: 'bad address "10.0.0.1/33": prefix must be a number from 0 to 32 for IPv4', index: 1, names: '10.0.0.1/33',
+      message: 'bad address "10.0.0.1/33": prefix must be a number from 0 to 32 for IPv4',
+      index: 1,
+      names: '10.0.0.1/33',
     });
   });
 
   it('IPv6 prefix /129', () => {
     expectUsageError(() => parse('-d a,l1 -d b,l2,2001:db8::1/129'), {
-      message: 'bad address "2001:db8::1/129": prefix must be a number from 0 to 128 for IPv6', index: 3, word: 'b,l2,2001:db8::1/129', names: '2001:db8::1/129',
+      message: 'bad address "2001:db8::1/129": prefix must be a number from 0 to 128 for IPv6',
+      index: 3,
+      word: 'b,l2,2001:db8::1/129',
+      names: '2001:db8::1/129',
     });
   });
 
   it('address without a prefix', () => {
     expectUsageError(() => parse('-d a,l1,10.0.0.1 -d b,l2'), {
-      message: 'bad address "10.0.0.1": missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)', index: 1, names: '"10.0.0.1"',
+      message: 'bad address "10.0.0.1": missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)',
+      index: 1,
+      names: '"10.0.0.1"',
     });
   });
 
@@ -351,26 +472,35 @@ describe('parseKoko: bad forms', () => {
 
   it('mirror:sideways:eth0', () => {
     expectUsageError(() => parse('-d a,l1,mirror:sideways:eth0 -d b,l2'), {
-      message: 'bad mirror "mirror:sideways:eth0": expected mirror:ingress|egress|both:IF', index: 1, names: 'mirror:sideways:eth0',
+      message: 'bad mirror "mirror:sideways:eth0": expected mirror:ingress|egress|both:IF',
+      index: 1,
+      names: 'mirror:sideways:eth0',
     });
   });
 
   it('koko README writes mirror:DIRECTION,IF, but koko itself reads mirror:DIRECTION:IF; the comma form is refused clearly', () => {
     expectUsageError(() => parse('-d a,l1,mirror:ingress,eth0 -x eth1,10.1.1.1,1'), {
-      message: 'bad mirror "mirror:ingress": expected mirror:ingress|egress|both:IF', index: 1, names: 'mirror:ingress',
+      message: 'bad mirror "mirror:ingress": expected mirror:ingress|egress|both:IF',
+      index: 1,
+      names: 'mirror:ingress',
     });
   });
 
   it('mirror with a bad interface, and the same direction twice', () => {
     expectUsageError(() => parse('-d a,l1,mirror:ingress:et/h0 -d b,l2'), {
-      message: 'bad mirror interface "et/h0": interface name must not contain "/"', index: 1, names: 'et/h0',
+      message: 'bad mirror interface "et/h0": interface name must not contain "/"',
+      index: 1,
+      names: 'et/h0',
     });
     expectUsageError(() => parse('-d a,l1,mirror:ingress:eth0,mirror:both:eth1 -d b,l2'), { message: 'ingress mirroring given twice', index: 1 });
   });
 
   it('-x with a missing VNI', () => {
     expectUsageError(() => parse('-d a,l1 -x eth1,10.1.1.1'), {
-      message: '-x is missing VNI: -x PARENT,REMOTE,VNI[,port=N][,mtu=N]', index: 3, word: 'eth1,10.1.1.1', names: '-x',
+      message: '-x is missing VNI: -x PARENT,REMOTE,VNI[,port=N][,mtu=N]',
+      index: 3,
+      word: 'eth1,10.1.1.1',
+      names: '-x',
     });
   });
 
@@ -381,7 +511,10 @@ describe('parseKoko: bad forms', () => {
 
   it('-x with a bad remote', () => {
     expectUsageError(() => parse('-d a,l1 -x eth1,10.1.1.999,1'), {
-      message: 'bad vxlan remote "10.1.1.999": not an IPv4 or IPv6 address', index: 3, word: 'eth1,10.1.1.999,1', names: '10.1.1.999',
+      message: 'bad vxlan remote "10.1.1.999": not an IPv4 or IPv6 address',
+      index: 3,
+      word: 'eth1,10.1.1.999,1',
+      names: '10.1.1.999',
     });
   });
 
@@ -392,7 +525,9 @@ describe('parseKoko: bad forms', () => {
 
   it('-x with port=0', () => {
     expectUsageError(() => parse('-d a,l1 -x eth1,10.1.1.1,1,port=0'), {
-      message: 'bad vxlan port "0": must be from 1 to 65535', index: 3, names: 'port "0"',
+      message: 'bad vxlan port "0": must be from 1 to 65535',
+      index: 3,
+      names: 'port "0"',
     });
   });
 
@@ -402,7 +537,9 @@ describe('parseKoko: bad forms', () => {
 
   it('-x with an unknown option foo=1', () => {
     expectUsageError(() => parse('-d a,l1 -x eth1,10.1.1.1,1,foo=1'), {
-      message: 'bad vxlan option "foo=1": expected port=N or mtu=N', index: 3, names: 'foo=1',
+      message: 'bad vxlan option "foo=1": expected port=N or mtu=N',
+      index: 3,
+      names: 'foo=1',
     });
   });
 
@@ -412,13 +549,16 @@ describe('parseKoko: bad forms', () => {
 
   it('-x with mtu= and --mtu', () => {
     expectUsageError(() => parse('-d a,l1 -x eth1,10.1.1.1,1,mtu=1400 --mtu 1400'), {
-      message: 'MTU given twice (mtu= in -x and --mtu)', index: 5, word: '1400',
+      message: 'MTU given twice (mtu= in -x and --mtu)',
+      index: 5,
+      word: '1400',
     });
   });
 
   it('-x with a bad parent interface name', () => {
     expectUsageError(() => parse('-d a,l1 -x et;h1,10.1.1.1,1'), {
-      message: 'bad parent interface "et;h1,10.1.1.1,1": interface name must not contain ";"', index: 3,
+      message: 'bad parent interface "et;h1,10.1.1.1,1": interface name must not contain ";"',
+      index: 3,
     });
   });
 
@@ -433,7 +573,10 @@ describe('parseKoko: bad forms', () => {
 
   it("-M with mode 'weird'", () => {
     expectUsageError(() => parse('-d a,l1 -M eth1,weird'), {
-      message: 'bad macvlan mode "weird": expected one of default, private, vepa, bridge, passthru', index: 3, word: 'eth1,weird', names: 'weird',
+      message: 'bad macvlan mode "weird": expected one of default, private, vepa, bridge, passthru',
+      index: 3,
+      word: 'eth1,weird',
+      names: 'weird',
     });
   });
 
@@ -443,13 +586,18 @@ describe('parseKoko: bad forms', () => {
 
   it('-x together with two endpoints', () => {
     expectUsageError(() => parse('-d a,l1 -d b,l2 -x eth1,10.1.1.1,1'), {
-      message: '-x takes one endpoint, got two', index: 3, word: 'b,l2', names: '-x',
+      message: '-x takes one endpoint, got two',
+      index: 3,
+      word: 'b,l2',
+      names: '-x',
     });
   });
 
   it('two of -x, -V, -M', () => {
     expectUsageError(() => parse('-d a,l1 -x eth1,10.1.1.1,1 -V eth1,5'), {
-      message: 'only one of -x, -V, -M may be given ("-x" came first)', index: 5, word: 'eth1,5',
+      message: 'only one of -x, -V, -M may be given ("-x" came first)',
+      index: 5,
+      word: 'eth1,5',
     });
   });
 
@@ -472,20 +620,26 @@ describe('parseKoko: bad forms', () => {
 
   it('a delete with an address', () => {
     expectUsageError(() => parse('-D a,l1,10.0.0.1/24'), {
-      message: '-D takes only TARGET,IF: addresses go away with the link', index: 1, names: '-D',
+      message: '-D takes only TARGET,IF: addresses go away with the link',
+      index: 1,
+      names: '-D',
     });
     expectUsageError(() => parse('-C l1,10.0.0.1/24'), { message: '-C takes only IF: addresses go away with the link', index: 1 });
   });
 
   it('nothing at all', () => {
     expectUsageError(() => parseKoko([]), {
-      message: 'nothing to do: give two endpoints (-d/-n/-p/-a/-c) or one and -x/-V/-M', index: 0, word: undefined,
+      message: 'nothing to do: give two endpoints (-d/-n/-p/-a/-c) or one and -x/-V/-M',
+      index: 0,
+      word: undefined,
     });
   });
 
   it('one endpoint without -x/-V/-M', () => {
     expectUsageError(() => parse('-d a,l1'), {
-      message: 'a veth link needs a second endpoint (or -x/-V/-M for vxlan, vlan, macvlan)', index: 2, word: undefined,
+      message: 'a veth link needs a second endpoint (or -x/-V/-M for vxlan, vlan, macvlan)',
+      index: 2,
+      word: undefined,
     });
   });
 

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatDestination,
-  KORO_ADDRESS_USAGE,
-  KORO_ROUTE_USAGE,
-  KORO_USAGE,
-  parseKoro,
-  type KoroCommand,
-} from '../../src/parse/koro.js';
+import { formatDestination, KORO_ADDRESS_USAGE, KORO_ROUTE_USAGE, KORO_USAGE, parseKoro, type KoroCommand } from '../../src/parse/koro.js';
 import { formatCidr, networkOf } from '../../src/parse/values.js';
 import { auto, docker, expectUsageError, host, netns, nspath, pid, v4, v6, words } from './helpers.js';
 
@@ -15,7 +8,13 @@ const parse = (line: string): KoroCommand => parseKoro(words(line));
 describe('parseKoro: koro README', () => {
   it('docker koro_test1 address add 127.0.0.3/24 dev lo', () => {
     expect(parse('docker koro_test1 address add 127.0.0.3/24 dev lo')).toEqual({
-      verb: 'koro', target: docker('koro_test1'), object: 'address', action: 'add', address: v4('127.0.0.3', 24), dev: 'lo', json: false,
+      verb: 'koro',
+      target: docker('koro_test1'),
+      object: 'address',
+      action: 'add',
+      address: v4('127.0.0.3', 24),
+      dev: 'lo',
+      json: false,
     });
   });
 });
@@ -29,7 +28,13 @@ describe('parseKoro: the grammar of koro README', () => {
       ['pid 4121', pid(4121)],
     ])('%s', (spec, target) => {
       expect(parse(`${spec} address add 10.0.0.1/24 dev eth0`)).toEqual({
-        verb: 'koro', target, object: 'address', action: 'add', address: v4('10.0.0.1', 24), dev: 'eth0', json: false,
+        verb: 'koro',
+        target,
+        object: 'address',
+        action: 'add',
+        address: v4('10.0.0.1', 24),
+        dev: 'eth0',
+        json: false,
       });
     });
 
@@ -51,13 +56,25 @@ describe('parseKoro: the grammar of koro README', () => {
   describe('NS_SPEC address add|del ADDRESS dev STRING', () => {
     it('add IPv4', () => {
       expect(parse('netns red address add 10.0.1.1/24 dev link1')).toEqual({
-        verb: 'koro', target: netns('red'), object: 'address', action: 'add', address: v4('10.0.1.1', 24), dev: 'link1', json: false,
+        verb: 'koro',
+        target: netns('red'),
+        object: 'address',
+        action: 'add',
+        address: v4('10.0.1.1', 24),
+        dev: 'link1',
+        json: false,
       });
     });
 
     it('del IPv6 (lowercased)', () => {
       expect(parse('pid 42 address del 2001:DB8::1/64 dev link1')).toEqual({
-        verb: 'koro', target: pid(42), object: 'address', action: 'del', address: v6('2001:db8::1', 64), dev: 'link1', json: false,
+        verb: 'koro',
+        target: pid(42),
+        object: 'address',
+        action: 'del',
+        address: v6('2001:db8::1', 64),
+        dev: 'link1',
+        json: false,
       });
     });
 
@@ -68,7 +85,12 @@ describe('parseKoro: the grammar of koro README', () => {
     it('address show [dev IF] [--json]', () => {
       expect(parse('docker c address show')).toEqual({ verb: 'koro', target: docker('c'), object: 'address', action: 'show', json: false });
       expect(parse('docker c address show dev link1 --json')).toEqual({
-        verb: 'koro', target: docker('c'), object: 'address', action: 'show', json: true, dev: 'link1',
+        verb: 'koro',
+        target: docker('c'),
+        object: 'address',
+        action: 'show',
+        json: true,
+        dev: 'link1',
       });
     });
   });
@@ -76,22 +98,38 @@ describe('parseKoro: the grammar of koro README', () => {
   describe('NS_SPEC route add|del PREFIX [via ADDRESS] [dev STRING]', () => {
     it('via only', () => {
       expect(parse('docker firewall route add 10.0.3.0/24 via 10.0.2.2')).toEqual({
-        verb: 'koro', target: docker('firewall'), object: 'route', action: 'add',
-        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, via: '10.0.2.2', json: false,
+        verb: 'koro',
+        target: docker('firewall'),
+        object: 'route',
+        action: 'add',
+        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) },
+        via: '10.0.2.2',
+        json: false,
       });
     });
 
     it('dev only', () => {
       expect(parse('docker firewall route add 10.0.3.0/24 dev link3')).toEqual({
-        verb: 'koro', target: docker('firewall'), object: 'route', action: 'add',
-        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, dev: 'link3', json: false,
+        verb: 'koro',
+        target: docker('firewall'),
+        object: 'route',
+        action: 'add',
+        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) },
+        dev: 'link3',
+        json: false,
       });
     });
 
     it('both, in either order', () => {
       const expected = {
-        verb: 'koro', target: docker('firewall'), object: 'route', action: 'add',
-        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) }, via: '10.0.2.2', dev: 'link3', json: false,
+        verb: 'koro',
+        target: docker('firewall'),
+        object: 'route',
+        action: 'add',
+        destination: { kind: 'prefix', prefix: v4('10.0.3.0', 24) },
+        via: '10.0.2.2',
+        dev: 'link3',
+        json: false,
       };
       expect(parse('docker firewall route add 10.0.3.0/24 via 10.0.2.2 dev link3')).toEqual(expected);
       expect(parse('docker firewall route add 10.0.3.0/24 dev link3 via 10.0.2.2')).toEqual(expected);
@@ -103,15 +141,26 @@ describe('parseKoro: the grammar of koro README', () => {
 
     it('default IPv4', () => {
       expect(parse('docker client route add default via 10.0.1.2 dev link1')).toEqual({
-        verb: 'koro', target: docker('client'), object: 'route', action: 'add',
-        destination: { kind: 'default', family: 4 }, via: '10.0.1.2', dev: 'link1', json: false,
+        verb: 'koro',
+        target: docker('client'),
+        object: 'route',
+        action: 'add',
+        destination: { kind: 'default', family: 4 },
+        via: '10.0.1.2',
+        dev: 'link1',
+        json: false,
       });
     });
 
     it('default takes its family from the gateway: IPv6', () => {
       expect(parse('docker client route add default via 2001:DB8::1')).toEqual({
-        verb: 'koro', target: docker('client'), object: 'route', action: 'add',
-        destination: { kind: 'default', family: 6 }, via: '2001:db8::1', json: false,
+        verb: 'koro',
+        target: docker('client'),
+        object: 'route',
+        action: 'add',
+        destination: { kind: 'default', family: 6 },
+        via: '2001:db8::1',
+        json: false,
       });
     });
 
@@ -128,8 +177,13 @@ describe('parseKoro: the grammar of koro README', () => {
 
     it('IPv6 prefix with an IPv6 gateway', () => {
       expect(parse('pid 42 route del 2001:db8:1::/48 via 2001:db8::1')).toEqual({
-        verb: 'koro', target: pid(42), object: 'route', action: 'del',
-        destination: { kind: 'prefix', prefix: v6('2001:db8:1::', 48) }, via: '2001:db8::1', json: false,
+        verb: 'koro',
+        target: pid(42),
+        object: 'route',
+        action: 'del',
+        destination: { kind: 'prefix', prefix: v6('2001:db8:1::', 48) },
+        via: '2001:db8::1',
+        json: false,
       });
     });
 
@@ -170,86 +224,119 @@ describe('parseKoro: the grammar of koro README', () => {
 describe('parseKoro: bad forms', () => {
   it('typo in the object: adress', () => {
     expectUsageError(() => parse('docker client adress add 10.0.1.1/24 dev link1'), {
-      message: 'expected "address" or "route", got "adress"', index: 2, word: 'adress', names: '"adress"',
+      message: 'expected "address" or "route", got "adress"',
+      index: 2,
+      word: 'adress',
+      names: '"adress"',
     });
   });
 
   it('typo in the object: rout', () => {
     expectUsageError(() => parse('docker client rout add default via 10.0.1.2'), {
-      message: 'expected "address" or "route", got "rout"', index: 2, word: 'rout', names: '"rout"',
+      message: 'expected "address" or "route", got "rout"',
+      index: 2,
+      word: 'rout',
+      names: '"rout"',
     });
   });
 
   it('typo in the action: ad', () => {
     const err = expectUsageError(() => parse('docker client address ad 10.0.1.1/24 dev link1'), {
-      message: 'expected "add", "del" or "show" after "address", got "ad"', index: 3, word: 'ad', names: '"ad"',
+      message: 'expected "add", "del" or "show" after "address", got "ad"',
+      index: 3,
+      word: 'ad',
+      names: '"ad"',
     });
-    expect(err.context).toEqual([
-      '  docker client address ad 10.0.1.1/24 dev link1',
-      '                        ^^',
-      `  usage: ${KORO_ADDRESS_USAGE}`,
-    ]);
+    expect(err.context).toEqual(['  docker client address ad 10.0.1.1/24 dev link1', '                        ^^', `  usage: ${KORO_ADDRESS_USAGE}`]);
   });
 
   it('route with host bits set suggests the network', () => {
     const err = expectUsageError(() => parse('docker firewall route add 10.0.3.5/24 via 10.0.2.2 dev link3'), {
-      message: 'bad destination "10.0.3.5/24": host bits are set; did you mean 10.0.3.0/24?', index: 4, word: '10.0.3.5/24', names: '10.0.3.5/24',
+      message: 'bad destination "10.0.3.5/24": host bits are set; did you mean 10.0.3.0/24?',
+      index: 4,
+      word: '10.0.3.5/24',
+      names: '10.0.3.5/24',
     });
     expect(err.expected).toBe(KORO_ROUTE_USAGE);
   });
 
   it('IPv6 route with host bits set suggests the network', () => {
     expectUsageError(() => parse('docker c route add 2001:db8::5/64 dev l'), {
-      message: 'bad destination "2001:db8::5/64": host bits are set; did you mean 2001:db8::/64?', index: 4, word: '2001:db8::5/64',
+      message: 'bad destination "2001:db8::5/64": host bits are set; did you mean 2001:db8::/64?',
+      index: 4,
+      word: '2001:db8::5/64',
     });
   });
 
   it('bad destination', () => {
     expectUsageError(() => parse('docker c route add 10.0.3.0/33 dev l'), {
-      message: 'bad destination "10.0.3.0/33": prefix must be a number from 0 to 32 for IPv4, or "default"', index: 4, names: '10.0.3.0/33',
+      message: 'bad destination "10.0.3.0/33": prefix must be a number from 0 to 32 for IPv4, or "default"',
+      index: 4,
+      names: '10.0.3.0/33',
     });
     expectUsageError(() => parse('docker c route add defualt dev l'), {
-      message: 'bad destination "defualt": missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64), or "default"', index: 4, names: 'defualt',
+      message: 'bad destination "defualt": missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64), or "default"',
+      index: 4,
+      names: 'defualt',
     });
   });
 
   it('gateway family mismatch, both ways', () => {
     expectUsageError(() => parse('docker firewall route add 10.0.3.0/24 via 2001:db8::1'), {
-      message: 'gateway 2001:db8::1 is IPv6 but the destination is IPv4', index: 6, word: '2001:db8::1', names: '2001:db8::1',
+      message: 'gateway 2001:db8::1 is IPv6 but the destination is IPv4',
+      index: 6,
+      word: '2001:db8::1',
+      names: '2001:db8::1',
     });
     expectUsageError(() => parse('docker firewall route add 2001:db8::/64 via 10.0.0.1 dev l'), {
-      message: 'gateway 10.0.0.1 is IPv4 but the destination is IPv6', index: 6, word: '10.0.0.1', names: '10.0.0.1',
+      message: 'gateway 10.0.0.1 is IPv4 but the destination is IPv6',
+      index: 6,
+      word: '10.0.0.1',
+      names: '10.0.0.1',
     });
   });
 
   it('bad gateway', () => {
     expectUsageError(() => parse('docker c route add 10.0.3.0/24 via 10.0.2.300'), {
-      message: 'bad gateway "10.0.2.300": not an IPv4 or IPv6 address', index: 6, word: '10.0.2.300', names: '10.0.2.300',
+      message: 'bad gateway "10.0.2.300": not an IPv4 or IPv6 address',
+      index: 6,
+      word: '10.0.2.300',
+      names: '10.0.2.300',
     });
   });
 
   it('route with neither via nor dev: the caret goes past the end', () => {
     const err = expectUsageError(() => parse('docker firewall route add 10.0.3.0/24'), {
-      message: 'a route needs "via GW", "dev IF" or both', index: 5, word: undefined,
+      message: 'a route needs "via GW", "dev IF" or both',
+      index: 5,
+      word: undefined,
     });
     expect(err.context.slice(0, 2)).toEqual(['  docker firewall route add 10.0.3.0/24', '                                        ^']);
   });
 
   it('address without dev', () => {
     expectUsageError(() => parse('docker client address add 10.0.1.1/24'), {
-      message: 'missing "dev IF": an address goes on an interface', index: 5, word: undefined,
+      message: 'missing "dev IF": an address goes on an interface',
+      index: 5,
+      word: undefined,
     });
   });
 
   it('address without a prefix', () => {
     expectUsageError(() => parse('docker client address add 10.0.1.1 dev link1'), {
-      message: 'bad address "10.0.1.1": missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)', index: 4, word: '10.0.1.1', names: '"10.0.1.1"',
+      message: 'bad address "10.0.1.1": missing /PREFIX (e.g. 10.0.1.1/24 or 2001:db8::1/64)',
+      index: 4,
+      word: '10.0.1.1',
+      names: '"10.0.1.1"',
     });
   });
 
   it('duplicate via, duplicate dev', () => {
     expectUsageError(() => parse('docker client route add default via 10.0.1.2 via 10.0.1.3'), {
-      message: '"via" given twice', index: 7, word: 'via', names: '"via"',
+      message: '"via" given twice',
+      index: 7,
+      word: 'via',
+      names: '"via"',
     });
     expectUsageError(() => parse('docker client route add 10.0.3.0/24 dev l dev m'), { message: '"dev" given twice', index: 7, word: 'dev' });
   });
@@ -261,20 +348,29 @@ describe('parseKoro: bad forms', () => {
 
   it('an unknown keyword after the destination', () => {
     expectUsageError(() => parse('docker client route add default via 10.0.1.2 gw x'), {
-      message: 'expected "via" or "dev", got "gw"', index: 7, word: 'gw', names: '"gw"',
+      message: 'expected "via" or "dev", got "gw"',
+      index: 7,
+      word: 'gw',
+      names: '"gw"',
     });
     expectUsageError(() => parse('docker client address add 10.0.1.1/24 via x'), { message: 'expected "dev", got "via"', index: 5, word: 'via' });
   });
 
   it('show takes no more words', () => {
     expectUsageError(() => parse('docker client route show extra'), {
-      message: 'unexpected "extra": route show takes no arguments', index: 4, word: 'extra', names: '"extra"',
+      message: 'unexpected "extra": route show takes no arguments',
+      index: 4,
+      word: 'extra',
+      names: '"extra"',
     });
   });
 
   it('a bad interface name after dev', () => {
     expectUsageError(() => parse('docker client address add 10.0.1.1/24 dev link1/x'), {
-      message: 'bad interface name "link1/x": interface name must not contain "/"', index: 6, word: 'link1/x', names: 'link1/x',
+      message: 'bad interface name "link1/x": interface name must not contain "/"',
+      index: 6,
+      word: 'link1/x',
+      names: 'link1/x',
     });
   });
 
@@ -285,44 +381,68 @@ describe('parseKoro: bad forms', () => {
   it('a mistyped target keyword is named as such when address/route follows a name', () => {
     // "dockr client address ..." has the shape of "docker client address ..."
     expectUsageError(() => parse('dockr client address add 10.0.1.1/24 dev l'), {
-      message: 'unknown target kind "dockr": expected docker NAME | netns NAME | ipnetns NAME | pid PID', index: 0, word: 'dockr', names: '"dockr"',
+      message: 'unknown target kind "dockr": expected docker NAME | netns NAME | ipnetns NAME | pid PID',
+      index: 0,
+      word: 'dockr',
+      names: '"dockr"',
     });
   });
 
   it('a bare target name followed by something else is an error at that word', () => {
     expectUsageError(() => parse('client adress add 10.0.1.1/24 dev l'), {
-      message: 'expected "address" or "route", got "adress"', index: 1, word: 'adress', names: '"adress"',
+      message: 'expected "address" or "route", got "adress"',
+      index: 1,
+      word: 'adress',
+      names: '"adress"',
     });
   });
 
   it('pid 0 and pid abc', () => {
     expectUsageError(() => parse('pid 0 address add 10.0.1.1/24 dev l'), {
-      message: 'bad pid target "0": pid must be from 1 to 4194304', index: 1, word: '0', names: '"0"',
+      message: 'bad pid target "0": pid must be from 1 to 4194304',
+      index: 1,
+      word: '0',
+      names: '"0"',
     });
     expectUsageError(() => parse('pid abc address add 10.0.1.1/24 dev l'), {
-      message: 'bad pid target "abc": pid must be a whole number from 1 to 4194304', index: 1, word: 'abc', names: '"abc"',
+      message: 'bad pid target "abc": pid must be a whole number from 1 to 4194304',
+      index: 1,
+      word: 'abc',
+      names: '"abc"',
     });
   });
 
   it('netns name "..", with "/", or a path through ".."', () => {
     expectUsageError(() => parse('netns .. address add 10.0.1.1/24 dev l'), {
-      message: 'bad netns target "..": "." and ".." are not namespace names', index: 1, word: '..', names: '".."',
+      message: 'bad netns target "..": "." and ".." are not namespace names',
+      index: 1,
+      word: '..',
+      names: '".."',
     });
     expectUsageError(() => parse('netns a/b address add 10.0.1.1/24 dev l'), {
-      message: 'bad netns target "a/b": namespace name must not contain "/"', index: 1, word: 'a/b', names: '"a/b"',
+      message: 'bad netns target "a/b": namespace name must not contain "/"',
+      index: 1,
+      word: 'a/b',
+      names: '"a/b"',
     });
     expectUsageError(() => parse('ipnetns ../etc address add 10.0.1.1/24 dev l'), {
-      message: 'bad ipnetns target "../etc": namespace name must not contain "/"', index: 1, word: '../etc',
+      message: 'bad ipnetns target "../etc": namespace name must not contain "/"',
+      index: 1,
+      word: '../etc',
     });
     expectUsageError(() => parse('netns /var/run/netns/../x address add 10.0.1.1/24 dev l'), {
-      message: 'bad netns target "/var/run/netns/../x": namespace path must not contain ".."', index: 1, word: '/var/run/netns/../x',
+      message: 'bad netns target "/var/run/netns/../x": namespace path must not contain ".."',
+      index: 1,
+      word: '/var/run/netns/../x',
     });
   });
 
   it('a bad docker name', () => {
     expectUsageError(() => parse('docker fire%wall address add 10.0.1.1/24 dev l'), {
       message: 'bad docker target "fire%wall": container names are letters, digits and _ . - (starting with a letter or digit)',
-      index: 1, word: 'fire%wall', names: 'fire%wall',
+      index: 1,
+      word: 'fire%wall',
+      names: 'fire%wall',
     });
   });
 
@@ -349,8 +469,12 @@ describe('parseKoro: bad forms', () => {
 describe('parseKoro: route del needs no next hop', () => {
   it('route del default, as ip route del default', () => {
     expect(parseKoro(['netns', 'red', 'route', 'del', 'default'])).toEqual({
-      verb: 'koro', target: { kind: 'netns', name: 'red' }, object: 'route', action: 'del',
-      destination: { kind: 'default', family: 4 }, json: false,
+      verb: 'koro',
+      target: { kind: 'netns', name: 'red' },
+      object: 'route',
+      action: 'del',
+      destination: { kind: 'default', family: 4 },
+      json: false,
     });
   });
 

@@ -50,23 +50,29 @@ describe('parseTargetWords', () => {
   });
 
   it('describeTarget prints each kind as a user would type it', () => {
-    expect([docker('c'), netns('red'), pid(4), nspath('/x'), host, auto('web')].map(describeTarget)).toEqual([
-      'docker c', 'netns red', 'pid 4', '/x', 'host', 'web',
-    ]);
+    expect([docker('c'), netns('red'), pid(4), nspath('/x'), host, auto('web')].map(describeTarget)).toEqual(['docker c', 'netns red', 'pid 4', '/x', 'host', 'web']);
   });
 });
 
 describe('parseCommand: koko and koro', () => {
   it('koko is parsed by parseKoko', () => {
     expect(parse('koko -d client,link1,10.0.1.1/24 -d firewall,link2')).toEqual({
-      verb: 'koko', action: 'veth', json: false,
+      verb: 'koko',
+      action: 'veth',
+      json: false,
       ends: [end(docker('client'), 'link1', [v4('10.0.1.1', 24)]), end(docker('firewall'), 'link2')],
     });
   });
 
   it('koro is parsed by parseKoro', () => {
     expect(parse('koro docker client address add 10.0.1.1/24 dev link1')).toEqual({
-      verb: 'koro', target: docker('client'), object: 'address', action: 'add', address: v4('10.0.1.1', 24), dev: 'link1', json: false,
+      verb: 'koro',
+      target: docker('client'),
+      object: 'address',
+      action: 'add',
+      address: v4('10.0.1.1', 24),
+      dev: 'link1',
+      json: false,
     });
   });
 
@@ -78,18 +84,18 @@ describe('parseCommand: koko and koro', () => {
 
   it('koro error positions count the verb', () => {
     const err = expectUsageError(() => parse('koro docker client address ad 10.0.1.1/24 dev link1'), {
-      message: 'expected "add", "del" or "show" after "address", got "ad"', index: 4, word: 'ad',
+      message: 'expected "add", "del" or "show" after "address", got "ad"',
+      index: 4,
+      word: 'ad',
     });
-    expect(err.context).toEqual([
-      '  koro docker client address ad 10.0.1.1/24 dev link1',
-      '                             ^^',
-      `  usage: ${KORO_ADDRESS_USAGE}`,
-    ]);
+    expect(err.context).toEqual(['  koro docker client address ad 10.0.1.1/24 dev link1', '                             ^^', `  usage: ${KORO_ADDRESS_USAGE}`]);
   });
 
   it('a caret past the end stays past the end with the verb counted', () => {
     expectUsageError(() => parse('koro docker client address add 10.0.1.1/24'), {
-      message: 'missing "dev IF": an address goes on an interface', index: 6, word: undefined,
+      message: 'missing "dev IF": an address goes on an interface',
+      index: 6,
+      word: undefined,
     });
   });
 });
@@ -102,7 +108,7 @@ describe('parseCommand: help', () => {
     expect(parse('help koro')).toEqual({ verb: 'help', topic: 'koro' });
   });
 
-  it('-h or --help after a verb asks for that verb\'s help', () => {
+  it("-h or --help after a verb asks for that verb's help", () => {
     expect(parse('koko -d a,l1 -h')).toEqual({ verb: 'help', topic: 'koko' });
     expect(parse('koro docker c address --help')).toEqual({ verb: 'help', topic: 'koro' });
     expect(parse('ping --help')).toEqual({ verb: 'help', topic: 'ping' });
@@ -130,7 +136,10 @@ describe('parseCommand: unknown or missing verb', () => {
     ['xyz', undefined],
   ])('unknown verb %s suggests %s', (verb, near) => {
     const err = expectUsageError(() => parseCommand([verb, 'x']), {
-      message: `unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, index: 0, word: verb, names: `"${verb}"`,
+      message: `unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`,
+      index: 0,
+      word: verb,
+      names: `"${verb}"`,
     });
     expect(err.expected).toBeUndefined();
   });
@@ -165,11 +174,19 @@ describe('parseCommand: fw', () => {
     expect(parse('fw firewall list')).toEqual({ verb: 'fw', target: auto('firewall'), action: 'list', rule: [], json: false });
     expect(parse('fw docker firewall list --json')).toEqual({ verb: 'fw', target: docker('firewall'), action: 'list', rule: [], json: true });
     expect(parse('fw firewall add -p icmp -j DROP')).toEqual({
-      verb: 'fw', target: auto('firewall'), action: 'add', rule: ['-p', 'icmp', '-j', 'DROP'], json: false,
+      verb: 'fw',
+      target: auto('firewall'),
+      action: 'add',
+      rule: ['-p', 'icmp', '-j', 'DROP'],
+      json: false,
     });
     expect(parse('fw firewall del 1')).toEqual({ verb: 'fw', target: auto('firewall'), action: 'del', rule: ['1'], json: false });
     expect(parse('fw firewall del -p icmp -j DROP')).toEqual({
-      verb: 'fw', target: auto('firewall'), action: 'del', rule: ['-p', 'icmp', '-j', 'DROP'], json: false,
+      verb: 'fw',
+      target: auto('firewall'),
+      action: 'del',
+      rule: ['-p', 'icmp', '-j', 'DROP'],
+      json: false,
     });
   });
 
@@ -180,13 +197,42 @@ describe('parseCommand: fw', () => {
   });
 
   it.each([
-    '-t', '--table', '-A', '--append', '-I', '--insert', '-D', '--delete', '-R', '--replace', '-F', '--flush',
-    '-X', '--delete-chain', '-N', '--new-chain', '-P', '--policy', '-E', '--rename-chain', '-Z', '--zero',
-    '-L', '--list', '-S', '--list-rules', '-C', '--check', '--modprobe',
+    '-t',
+    '--table',
+    '-A',
+    '--append',
+    '-I',
+    '--insert',
+    '-D',
+    '--delete',
+    '-R',
+    '--replace',
+    '-F',
+    '--flush',
+    '-X',
+    '--delete-chain',
+    '-N',
+    '--new-chain',
+    '-P',
+    '--policy',
+    '-E',
+    '--rename-chain',
+    '-Z',
+    '--zero',
+    '-L',
+    '--list',
+    '-S',
+    '--list-rules',
+    '-C',
+    '--check',
+    '--modprobe',
   ])('forbids %s in a rule, pointing at it', (option) => {
     const line = ['fw', 'firewall', 'add', '-p', 'icmp', option, 'x', '-j', 'DROP'];
     expectUsageError(() => parseCommand(line), {
-      message: `"${option}" is not allowed in a rule: rules go to the FORWARD chain of the filter table`, index: 5, word: option, names: `"${option}"`,
+      message: `"${option}" is not allowed in a rule: rules go to the FORWARD chain of the filter table`,
+      index: 5,
+      word: option,
+      names: `"${option}"`,
     });
   });
 
@@ -213,12 +259,23 @@ describe('parseCommand: fw', () => {
     expectUsageError(() => parse('fw firewall list extra'), { message: 'unexpected "extra"', index: 3, word: 'extra' });
     expectUsageError(() => parse('fw firewall add'), { message: '"fw add" needs a rule (e.g. -p icmp -j DROP)', index: 3, word: undefined });
     expectUsageError(() => parse('fw firewall del'), { message: '"fw del" needs a rule (e.g. -p icmp -j DROP) or a rule number', index: 3, word: undefined });
-    expectUsageError(() => parse('fw firewall del abc'), { message: 'expected a rule number or a rule starting with an option (e.g. -p icmp -j DROP), got "abc"', index: 3, word: 'abc' });
-    expectUsageError(() => parse('fw firewall add icmp -j DROP'), { message: 'expected a rule starting with an option (e.g. -p icmp -j DROP), got "icmp"', index: 3, word: 'icmp' });
+    expectUsageError(() => parse('fw firewall del abc'), {
+      message: 'expected a rule number or a rule starting with an option (e.g. -p icmp -j DROP), got "abc"',
+      index: 3,
+      word: 'abc',
+    });
+    expectUsageError(() => parse('fw firewall add icmp -j DROP'), {
+      message: 'expected a rule starting with an option (e.g. -p icmp -j DROP), got "icmp"',
+      index: 3,
+      word: 'icmp',
+    });
     expect(parse('fw firewall add ! -s 10.0.0.1 -j DROP')).toMatchObject({ rule: ['!', '-s', '10.0.0.1', '-j', 'DROP'] });
     expectUsageError(() => parse('fw firewall del 0'), { message: 'bad rule number "0": must be from 1 to 100000', index: 3, word: '0', names: '"0"' });
     expectUsageError(() => parseCommand(['fw', 'firewall', 'add', '-p', 'icmp\n-F']), {
-      message: '"icmp\\n-F": rule words must not contain control characters', index: 4, word: 'icmp\n-F', names: 'icmp',
+      message: '"icmp\\n-F": rule words must not contain control characters',
+      index: 4,
+      word: 'icmp\n-F',
+      names: 'icmp',
     });
   });
 });
@@ -269,7 +326,12 @@ describe('parseCommand: ping', () => {
   it('other bad forms', () => {
     expectUsageError(() => parse('ping client'), { message: 'missing the address to ping', index: 2, word: undefined });
     expectUsageError(() => parse('ping client 10.0.3.2 10.0.3.3'), { message: 'unexpected "10.0.3.3"', index: 3, word: '10.0.3.3' });
-    expectUsageError(() => parse('ping client 10.0.300.2'), { message: 'bad address "10.0.300.2": not an IPv4 or IPv6 address', index: 2, word: '10.0.300.2', names: '10.0.300.2' });
+    expectUsageError(() => parse('ping client 10.0.300.2'), {
+      message: 'bad address "10.0.300.2": not an IPv4 or IPv6 address',
+      index: 2,
+      word: '10.0.300.2',
+      names: '10.0.300.2',
+    });
     expectUsageError(() => parse('ping client 10.0.3.2 -f'), { message: 'unexpected "-f"', index: 3, word: '-f' });
     expectUsageError(() => parse('ping client 10.0.3.2 --flood'), { message: 'unknown option "--flood"', index: 3, word: '--flood' });
   });
@@ -297,13 +359,22 @@ describe('parseCommand: probe', () => {
 
   it('--timeout MS before or after the URL, and --json', () => {
     expect(parse('probe client --timeout 100 10.0.0.1 --json')).toEqual({
-      verb: 'probe', target: auto('client'), url: 'http://10.0.0.1/', timeoutMs: 100, json: true,
+      verb: 'probe',
+      target: auto('client'),
+      url: 'http://10.0.0.1/',
+      timeoutMs: 100,
+      json: true,
     });
     expect(parse('probe client 10.0.0.1 --timeout 600000')).toMatchObject({ timeoutMs: 600000 });
   });
 
   it('bad forms', () => {
-    expectUsageError(() => parse('probe client ftp://x/'), { message: 'bad URL "ftp://x/": only http and https are supported', index: 2, word: 'ftp://x/', names: 'ftp://x/' });
+    expectUsageError(() => parse('probe client ftp://x/'), {
+      message: 'bad URL "ftp://x/": only http and https are supported',
+      index: 2,
+      word: 'ftp://x/',
+      names: 'ftp://x/',
+    });
     expectUsageError(() => parse('probe client http://'), { message: 'bad URL "http://": expected http://HOST[:PORT]/PATH', index: 2, word: 'http://' });
     expectUsageError(() => parse('probe client 10.0.0.1 --timeout 0'), { message: 'bad --timeout "0": must be from 1 to 600000', index: 4, word: '0' });
     expectUsageError(() => parse('probe client 10.0.0.1 --timeout'), { message: 'bad --timeout "": must be a whole number from 1 to 600000', index: 4, word: undefined });

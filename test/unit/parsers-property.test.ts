@@ -48,16 +48,27 @@ function onlyOwnErrors<T>(fn: () => T): T | ChainmailError {
 // ---------------------------------------------------------------------------
 // Words: a mix of the grammar's own tokens, near misses and arbitrary text
 
-const anyText = fc.oneof(
-  fc.string({ maxLength: 24 }),
-  fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.string({ unit: 'grapheme', maxLength: 12 }),
-);
+const anyText = fc.oneof(fc.string({ maxLength: 24 }), fc.string({ unit: 'binary', maxLength: 24 }), fc.string({ unit: 'grapheme', maxLength: 12 }));
 
 const prefixText = fc.oneof(fc.integer({ min: -3, max: 300 }).map(String), fc.constantFrom('', '24x', '0x18', '1e1', ' 24', '٢٤', '024'));
 const addressText = fc.oneof(
-  fc.ipV4(), fc.ipV6(), fc.ipV4Extended(),
-  fc.constantFrom('10.0.1.1', '256.1.1.1', '10.0.1', '::', '::1', '::ffff:1.2.3.4', 'fe80::1%eth0', '1:2:3:4:5:6:7:8:9', '10.0.0.01', '0.0.0.0', '::ffff:999.1.1.1', '1::2::3'),
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.ipV4Extended(),
+  fc.constantFrom(
+    '10.0.1.1',
+    '256.1.1.1',
+    '10.0.1',
+    '::',
+    '::1',
+    '::ffff:1.2.3.4',
+    'fe80::1%eth0',
+    '1:2:3:4:5:6:7:8:9',
+    '10.0.0.01',
+    '0.0.0.0',
+    '::ffff:999.1.1.1',
+    '1::2::3',
+  ),
 );
 const cidrText = fc.oneof(
   fc.tuple(addressText, prefixText).map(([a, p]) => `${a}/${p}`),
@@ -75,12 +86,23 @@ const targetName = fc.oneof(
   anyText,
 );
 const endpointText = fc.oneof(
-  fc.tuple(targetName, ifnameText, fc.array(fc.oneof(cidrText, fc.constantFrom('mirror:ingress:eth0', 'mirror:both:', 'mirror:sideways:x', 'mirror:egress:a/b')), { maxLength: 3 }))
+  fc
+    .tuple(
+      targetName,
+      ifnameText,
+      fc.array(fc.oneof(cidrText, fc.constantFrom('mirror:ingress:eth0', 'mirror:both:', 'mirror:sideways:x', 'mirror:egress:a/b')), { maxLength: 3 }),
+    )
     .map(([t, i, rest]) => [t, i, ...rest].join(',')),
   fc.array(fc.oneof(targetName, ifnameText, cidrText), { maxLength: 4 }).map((parts) => parts.join(',')),
 );
 const kindArg = fc.oneof(
-  fc.tuple(ifnameText, addressText, fc.integer({ min: -1, max: 20_000_000 }), fc.array(fc.constantFrom('port=4789', 'port=0', 'port=x', 'mtu=1400', 'mtu=9', 'mtu=', 'port=1=2', 'bogus'), { maxLength: 3 }))
+  fc
+    .tuple(
+      ifnameText,
+      addressText,
+      fc.integer({ min: -1, max: 20_000_000 }),
+      fc.array(fc.constantFrom('port=4789', 'port=0', 'port=x', 'mtu=1400', 'mtu=9', 'mtu=', 'port=1=2', 'bogus'), { maxLength: 3 }),
+    )
     .map(([p, r, v, o]) => [p, r, String(v), ...o].join(',')),
   fc.tuple(ifnameText, fc.oneof(fc.integer({ min: -1, max: 5000 }).map(String), anyText)).map(([p, id]) => `${p},${id}`),
   fc.tuple(ifnameText, fc.constantFrom('bridge', 'VEPA', 'private', 'passthru', 'default', 'nope', '')).map(([p, m]) => `${p},${m}`),
@@ -109,66 +131,161 @@ const koroWords = fc.array(
   { maxLength: 9 },
 );
 /** Mostly well-formed koro lines with one slot replaced: the parser's deeper branches. */
-const koroShaped = fc.tuple(
-  fc.oneof(fc.constant<string[]>([]), fc.tuple(fc.constantFrom('docker', 'netns', 'ipnetns', 'pid'), targetName).map((t) => [...t]), targetName.map((t) => [t])),
-  fc.constantFrom('address', 'route'),
-  fc.constantFrom('add', 'del', 'show'),
-  fc.oneof(cidrText, fc.constant('default'), addressText),
-  fc.array(fc.oneof(fc.constantFrom('via', 'dev', '--json'), addressText, ifnameText), { maxLength: 5 }),
-).map(([t, o, a, d, rest]) => [...t, o, a, d, ...rest]);
+const koroShaped = fc
+  .tuple(
+    fc.oneof(
+      fc.constant<string[]>([]),
+      fc.tuple(fc.constantFrom('docker', 'netns', 'ipnetns', 'pid'), targetName).map((t) => [...t]),
+      targetName.map((t) => [t]),
+    ),
+    fc.constantFrom('address', 'route'),
+    fc.constantFrom('add', 'del', 'show'),
+    fc.oneof(cidrText, fc.constant('default'), addressText),
+    fc.array(fc.oneof(fc.constantFrom('via', 'dev', '--json'), addressText, ifnameText), { maxLength: 5 }),
+  )
+  .map(([t, o, a, d, rest]) => [...t, o, a, d, ...rest]);
 
 const OTHER_WORDS = [
-  'on', 'off', 'list', 'add', 'del', '-p', 'icmp', '-j', 'DROP', '-t', 'nat', '-A', '--table=nat', '--tab', '-ptcp', '-c', '--count', '--timeout',
-  '--json', '--live', '--format', 'json', 'mermaid', 'containerlab', '--format=json', '--dry-run', '--docker', '--image', 'busybox', '--policy',
-  'bypass', 'reattach', '--watch', '--auto', '--delay', '--keep', 'up', 'status', 'heal', 'down', 'x.yaml', '/nonexistent.yaml', 'http://10.0.0.1/',
-  'ftp://x/', 'http://[::1', '-h', '--help', '=', '--=', '--image=', '--delay=-1', '-V',
+  'on',
+  'off',
+  'list',
+  'add',
+  'del',
+  '-p',
+  'icmp',
+  '-j',
+  'DROP',
+  '-t',
+  'nat',
+  '-A',
+  '--table=nat',
+  '--tab',
+  '-ptcp',
+  '-c',
+  '--count',
+  '--timeout',
+  '--json',
+  '--live',
+  '--format',
+  'json',
+  'mermaid',
+  'containerlab',
+  '--format=json',
+  '--dry-run',
+  '--docker',
+  '--image',
+  'busybox',
+  '--policy',
+  'bypass',
+  'reattach',
+  '--watch',
+  '--auto',
+  '--delay',
+  '--keep',
+  'up',
+  'status',
+  'heal',
+  'down',
+  'x.yaml',
+  '/nonexistent.yaml',
+  'http://10.0.0.1/',
+  'ftp://x/',
+  'http://[::1',
+  '-h',
+  '--help',
+  '=',
+  '--=',
+  '--image=',
+  '--delay=-1',
+  '-V',
 ];
-const commandWords = fc.tuple(
-  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...VERBS, 'help', '--help', '-h') }, { weight: 1, arbitrary: anyText }),
-  fc.array(
-    fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom(...OTHER_WORDS) },
-      { weight: 2, arbitrary: targetName },
-      { weight: 1, arbitrary: fc.oneof(cidrText, addressText, fc.webUrl(), fc.integer({ min: -5, max: 10_000_000 }).map(String)) },
-      { weight: 1, arbitrary: anyText },
+const commandWords = fc
+  .tuple(
+    fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...VERBS, 'help', '--help', '-h') }, { weight: 1, arbitrary: anyText }),
+    fc.array(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...OTHER_WORDS) },
+        { weight: 2, arbitrary: targetName },
+        { weight: 1, arbitrary: fc.oneof(cidrText, addressText, fc.webUrl(), fc.integer({ min: -5, max: 10_000_000 }).map(String)) },
+        { weight: 1, arbitrary: anyText },
+      ),
+      { maxLength: 8 },
     ),
-    { maxLength: 8 },
-  ),
-).map(([verb, rest]) => [verb, ...rest]);
+  )
+  .map(([verb, rest]) => [verb, ...rest]);
 
 describe('koko parser', () => {
   it('arbitrary words: a command or a ChainmailError', () => {
-    fc.assert(fc.property(kokoWords, (words) => { onlyOwnErrors(() => parseKoko(words)); }), params);
+    fc.assert(
+      fc.property(kokoWords, (words) => {
+        onlyOwnErrors(() => parseKoko(words));
+      }),
+      params,
+    );
   });
 
   it('arbitrary strings as words', () => {
-    fc.assert(fc.property(fc.array(anyText, { maxLength: 6 }), (words) => { onlyOwnErrors(() => parseKoko(words)); }), params);
+    fc.assert(
+      fc.property(fc.array(anyText, { maxLength: 6 }), (words) => {
+        onlyOwnErrors(() => parseKoko(words));
+      }),
+      params,
+    );
   });
 });
 
 describe('koro parser', () => {
   it('arbitrary words: a command or a ChainmailError', () => {
-    fc.assert(fc.property(koroWords, (words) => { onlyOwnErrors(() => parseKoro(words)); }), params);
+    fc.assert(
+      fc.property(koroWords, (words) => {
+        onlyOwnErrors(() => parseKoro(words));
+      }),
+      params,
+    );
   });
 
   it('nearly well-formed lines with one slot off', () => {
-    fc.assert(fc.property(koroShaped, (words) => { onlyOwnErrors(() => parseKoro(words)); }), params);
+    fc.assert(
+      fc.property(koroShaped, (words) => {
+        onlyOwnErrors(() => parseKoro(words));
+      }),
+      params,
+    );
   });
 });
 
 describe('parseCommand (every verb)', () => {
   it('arbitrary words after any verb', () => {
-    fc.assert(fc.property(commandWords, (words) => { onlyOwnErrors(() => parseCommand(words)); }), params);
+    fc.assert(
+      fc.property(commandWords, (words) => {
+        onlyOwnErrors(() => parseCommand(words));
+      }),
+      params,
+    );
   });
 
   it('arbitrary strings as words', () => {
-    fc.assert(fc.property(fc.array(anyText, { maxLength: 6 }), (words) => { onlyOwnErrors(() => parseCommand(words)); }), params);
+    fc.assert(
+      fc.property(fc.array(anyText, { maxLength: 6 }), (words) => {
+        onlyOwnErrors(() => parseCommand(words));
+      }),
+      params,
+    );
   });
 
   it('koko and koro lines through the verb parser', () => {
-    fc.assert(fc.property(fc.oneof(kokoWords.map((w) => ['koko', ...w]), koroShaped.map((w) => ['koro', ...w])), (words) => {
-      onlyOwnErrors(() => parseCommand(words));
-    }), params);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          kokoWords.map((w) => ['koko', ...w]),
+          koroShaped.map((w) => ['koro', ...w]),
+        ),
+        (words) => {
+          onlyOwnErrors(() => parseCommand(words));
+        },
+      ),
+      params,
+    );
   });
 });
 
@@ -186,31 +303,40 @@ const promptLine = fc.tuple(promptPrefix, fc.array(lineFragment, { maxLength: 6 
 
 describe('prompt-line stripper', () => {
   it('toCommandWords: words, nothing (blank, comment) or a ChainmailError', () => {
-    fc.assert(fc.property(promptLine, (line) => {
-      const words = onlyOwnErrors(() => toCommandWords(line));
-      if (Array.isArray(words)) expect(words.length).toBeGreaterThan(0);
-    }), params);
+    fc.assert(
+      fc.property(promptLine, (line) => {
+        const words = onlyOwnErrors(() => toCommandWords(line));
+        if (Array.isArray(words)) expect(words.length).toBeGreaterThan(0);
+      }),
+      params,
+    );
   });
 
   it('normalizePasted, splitWords and splitPaste never throw anything else', () => {
-    fc.assert(fc.property(fc.oneof(promptLine, anyText), (text) => {
-      expect(typeof normalizePasted(text)).toBe('string');
-      onlyOwnErrors(() => splitWords(text));
-      const { lines, rest } = splitPaste(text);
-      expect([...lines, rest].join('\n').length).toBeLessThanOrEqual(text.length);
-    }), params);
+    fc.assert(
+      fc.property(fc.oneof(promptLine, anyText), (text) => {
+        expect(typeof normalizePasted(text)).toBe('string');
+        onlyOwnErrors(() => splitWords(text));
+        const { lines, rest } = splitPaste(text);
+        expect([...lines, rest].join('\n').length).toBeLessThanOrEqual(text.length);
+      }),
+      params,
+    );
   });
 
   it('a line through the whole prompt pipeline (strip, split, parse)', () => {
-    fc.assert(fc.property(promptLine, (line) => {
-      onlyOwnErrors(() => {
-        const words = toCommandWords(line);
-        return words ? parseCommand(words) : undefined;
-      });
-      // a tutorial checks its lines the same way; its answer is a string or nothing
-      const problem = lineProblem(line);
-      expect(problem === undefined || typeof problem === 'string').toBe(true);
-    }), params);
+    fc.assert(
+      fc.property(promptLine, (line) => {
+        onlyOwnErrors(() => {
+          const words = toCommandWords(line);
+          return words ? parseCommand(words) : undefined;
+        });
+        // a tutorial checks its lines the same way; its answer is a string or nothing
+        const problem = lineProblem(line);
+        expect(problem === undefined || typeof problem === 'string').toBe(true);
+      }),
+      params,
+    );
   });
 });
 
@@ -229,7 +355,10 @@ const GOOD_CHAIN = {
   routes: [{ node: 'client', to: 'default', via: '10.0.1.2', dev: 'link1' }],
   forwarding: ['firewall', 'router'],
   firewall: [{ node: 'firewall', rule: '-p icmp -j DROP' }],
-  probes: [{ from: 'client', http: 'webserver', expect: 'ok' }, { from: 'client', ping: '10.0.3.2', expect: 'fail' }],
+  probes: [
+    { from: 'client', http: 'webserver', expect: 'ok' },
+    { from: 'client', ping: '10.0.3.2', expect: 'fail' },
+  ],
 };
 
 type Path = (string | number)[];
@@ -266,37 +395,149 @@ function mutate(base: unknown, mutations: readonly Mutation[]): unknown {
 
 /** Values that are almost right where they land: names, ends, subnets, rules, plus anything JSON. */
 const fieldValue = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom(
-    'client', 'firewall', 'router', 'webserver', 'firewal', '..', 'a/b', 'client:link1', 'client:link9', 'firewall:link2', 'router', 'nobody:x',
-    'client:' + 'x'.repeat(16), 'client:a b', '10.0.1.0/24', '10.0.1.0/25', '10.0.1.5/24', '10.0.2.0/24', '10.0.0.0/8', '2001:db8::/64', '10.0.1.1',
-    '10.0.1.2', '10.0.9.9', '0.0.0.0/0', '10.0.1.0/32', 'default', '-t nat -j DROP', '-A FORWARD', 'http://webserver/', 'ftp://x', 'ok', 'fail', '200',
-    '999', 70000, 0, -1, 1.5, true, null, '', ' ', 'link1', 'link2',
-  ) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'client',
+      'firewall',
+      'router',
+      'webserver',
+      'firewal',
+      '..',
+      'a/b',
+      'client:link1',
+      'client:link9',
+      'firewall:link2',
+      'router',
+      'nobody:x',
+      'client:' + 'x'.repeat(16),
+      'client:a b',
+      '10.0.1.0/24',
+      '10.0.1.0/25',
+      '10.0.1.5/24',
+      '10.0.2.0/24',
+      '10.0.0.0/8',
+      '2001:db8::/64',
+      '10.0.1.1',
+      '10.0.1.2',
+      '10.0.9.9',
+      '0.0.0.0/0',
+      '10.0.1.0/32',
+      'default',
+      '-t nat -j DROP',
+      '-A FORWARD',
+      'http://webserver/',
+      'ftp://x',
+      'ok',
+      'fail',
+      '200',
+      '999',
+      70000,
+      0,
+      -1,
+      1.5,
+      true,
+      null,
+      '',
+      ' ',
+      'link1',
+      'link2',
+    ),
+  },
   { weight: 1, arbitrary: cidrText },
   { weight: 1, arbitrary: anyText },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
-const fieldName = fc.oneof(fc.constantFrom('nodes', 'links', 'name', 'nmae', 'subnet', 'addresses', 'via', 'to', 'dev', 'expect', 'http', 'ping', 'rule', 'image', 'command', 'serve', 'port', 'body', 'a', 'b', '<<', ''), anyText);
+const fieldName = fc.oneof(
+  fc.constantFrom(
+    'nodes',
+    'links',
+    'name',
+    'nmae',
+    'subnet',
+    'addresses',
+    'via',
+    'to',
+    'dev',
+    'expect',
+    'http',
+    'ping',
+    'rule',
+    'image',
+    'command',
+    'serve',
+    'port',
+    'body',
+    'a',
+    'b',
+    '<<',
+    '',
+  ),
+  anyText,
+);
 
 function mutations(base: unknown): fc.Arbitrary<Mutation[]> {
   const paths = pathsOf(base);
   const path = fc.constantFrom(...paths);
-  return fc.array(fc.oneof(
-    { weight: 4, arbitrary: fc.record({ path, op: fc.constant('set' as const), value: fieldValue }) },
-    { weight: 2, arbitrary: fc.record({ path, op: fc.constant('delete' as const) }) },
-    { weight: 1, arbitrary: fc.record({ path, op: fc.constant('rename' as const), key: fieldName }) },
-    { weight: 1, arbitrary: fc.record({ path, op: fc.constant('duplicate' as const) }) },
-  ), { minLength: 1, maxLength: 4 });
+  return fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.record({ path, op: fc.constant('set' as const), value: fieldValue }) },
+      { weight: 2, arbitrary: fc.record({ path, op: fc.constant('delete' as const) }) },
+      { weight: 1, arbitrary: fc.record({ path, op: fc.constant('rename' as const), key: fieldName }) },
+      { weight: 1, arbitrary: fc.record({ path, op: fc.constant('duplicate' as const) }) },
+    ),
+    { minLength: 1, maxLength: 4 },
+  );
 }
 
 /** YAML-looking text: keys, flow collections, anchors, aliases, tags, tabs and junk. */
-const yamlish = fc.array(fc.oneof(
-  fc.constantFrom(
-    'name: x\n', 'nodes:\n', 'links:\n', '  - ', '- ', '[', ']', '{', '}', ', ', ': ', '&a ', '*a', '*b', '!!binary ', '!!int ', '!custom ', '<<: *a\n', '? ',
-    '\t', '  ', '\n', '---\n', '...\n', '%YAML 1.2\n', '"', "'", '|', '>', '#', 'client:link1', '10.0.1.0/24', 'routes:\n', 'probes:\n', '~', 'null', '0x1F',
-  ),
-  anyText,
-), { maxLength: 20 }).map((parts) => parts.join(''));
+const yamlish = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        'name: x\n',
+        'nodes:\n',
+        'links:\n',
+        '  - ',
+        '- ',
+        '[',
+        ']',
+        '{',
+        '}',
+        ', ',
+        ': ',
+        '&a ',
+        '*a',
+        '*b',
+        '!!binary ',
+        '!!int ',
+        '!custom ',
+        '<<: *a\n',
+        '? ',
+        '\t',
+        '  ',
+        '\n',
+        '---\n',
+        '...\n',
+        '%YAML 1.2\n',
+        '"',
+        "'",
+        '|',
+        '>',
+        '#',
+        'client:link1',
+        '10.0.1.0/24',
+        'routes:\n',
+        'probes:\n',
+        '~',
+        'null',
+        '0x1F',
+      ),
+      anyText,
+    ),
+    { maxLength: 20 },
+  )
+  .map((parts) => parts.join(''));
 
 function loadChain(text: string): void {
   onlyOwnErrors(() => {
@@ -320,35 +561,55 @@ describe('chain file loader', () => {
   });
 
   it('arbitrary structured values, serialized with yaml', () => {
-    fc.assert(fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3 })), (value) => {
-      let text: string | undefined;
-      try {
-        text = stringify(value);
-      } catch {
-        return; // not representable in YAML at all: nothing to load
-      }
-      if (typeof text === 'string') loadChain(text); // undefined has no YAML text
-
-    }), params);
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.anything({ maxDepth: 3 })), (value) => {
+        let text: string | undefined;
+        try {
+          text = stringify(value);
+        } catch {
+          return; // not representable in YAML at all: nothing to load
+        }
+        if (typeof text === 'string') loadChain(text); // undefined has no YAML text
+      }),
+      params,
+    );
   });
 
   it('near-valid chains: the good one with fields set, removed, renamed or repeated', () => {
-    fc.assert(fc.property(mutations(GOOD_CHAIN), (ms) => loadChain(stringify(mutate(GOOD_CHAIN, ms)))), params);
+    fc.assert(
+      fc.property(mutations(GOOD_CHAIN), (ms) => loadChain(stringify(mutate(GOOD_CHAIN, ms)))),
+      params,
+    );
   });
 
   it('near-valid chains with only the top-level object replaced by a record of known keys', () => {
-    const chain = fc.record({
-      name: fc.oneof(fc.constant('cmt-x'), fieldValue),
-      nodes: fc.array(fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.record({ name: fc.constantFrom('a', 'b', 'c') }), fieldValue), { maxLength: 4 }),
-      links: fc.array(fc.oneof(
-        fc.tuple(fc.constantFrom('a:l1', 'b:l2', 'c:l3', 'a:l2'), fc.constantFrom('a:l1', 'b:l2', 'c:l3', 'b:l4'), fc.oneof(cidrText, fieldValue)),
-        fc.record({ a: fieldValue, b: fieldValue, subnet: cidrText }, { requiredKeys: [] }),
-        fieldValue,
-      ), { maxLength: 4 }),
-      routes: fc.array(fc.record({ node: fc.constantFrom('a', 'b', 'c'), to: fc.oneof(cidrText, fc.constant('default')), via: addressText, dev: fc.constantFrom('l1', 'l2', 'l9') }, { requiredKeys: [] }), { maxLength: 2 }),
-      probes: fc.array(fc.record({ from: fc.constantFrom('a', 'b'), http: fieldValue, ping: fieldValue, expect: fieldValue }, { requiredKeys: [] }), { maxLength: 2 }),
-    }, { requiredKeys: ['name', 'nodes', 'links'] });
-    fc.assert(fc.property(chain, (value) => loadChain(stringify(value))), params);
+    const chain = fc.record(
+      {
+        name: fc.oneof(fc.constant('cmt-x'), fieldValue),
+        nodes: fc.array(fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.record({ name: fc.constantFrom('a', 'b', 'c') }), fieldValue), { maxLength: 4 }),
+        links: fc.array(
+          fc.oneof(
+            fc.tuple(fc.constantFrom('a:l1', 'b:l2', 'c:l3', 'a:l2'), fc.constantFrom('a:l1', 'b:l2', 'c:l3', 'b:l4'), fc.oneof(cidrText, fieldValue)),
+            fc.record({ a: fieldValue, b: fieldValue, subnet: cidrText }, { requiredKeys: [] }),
+            fieldValue,
+          ),
+          { maxLength: 4 },
+        ),
+        routes: fc.array(
+          fc.record(
+            { node: fc.constantFrom('a', 'b', 'c'), to: fc.oneof(cidrText, fc.constant('default')), via: addressText, dev: fc.constantFrom('l1', 'l2', 'l9') },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 2 },
+        ),
+        probes: fc.array(fc.record({ from: fc.constantFrom('a', 'b'), http: fieldValue, ping: fieldValue, expect: fieldValue }, { requiredKeys: [] }), { maxLength: 2 }),
+      },
+      { requiredKeys: ['name', 'nodes', 'links'] },
+    );
+    fc.assert(
+      fc.property(chain, (value) => loadChain(stringify(value))),
+      params,
+    );
   });
 });
 
@@ -382,26 +643,69 @@ const GOOD_LINES_TUTORIAL = {
 };
 
 const tutorialValue = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom(
-    'setup.chain.yaml', 'broken.chain.yaml', 'missing.yaml', '/', '', '{setup}', 'chain status {setup}', 'chain heal {setup} --watch', 'demo', 'tutorial warm-up',
-    'watch ping cmt-a 10.9.1.2', 'help', 'kokoo -n a,b', '# a comment', 'ping cmt-a 10.9.1.2\nping cmt-b 10.9.1.1', 'status', 'ok', 'fail', 'maybe', '60001', '-5',
-    '$ koko -n cmt-a,l1 -n cmt-b,l2', 'docker ps', "koro 'unterminated", 'ls', 500, true, null,
-  ) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'setup.chain.yaml',
+      'broken.chain.yaml',
+      'missing.yaml',
+      '/',
+      '',
+      '{setup}',
+      'chain status {setup}',
+      'chain heal {setup} --watch',
+      'demo',
+      'tutorial warm-up',
+      'watch ping cmt-a 10.9.1.2',
+      'help',
+      'kokoo -n a,b',
+      '# a comment',
+      'ping cmt-a 10.9.1.2\nping cmt-b 10.9.1.1',
+      'status',
+      'ok',
+      'fail',
+      'maybe',
+      '60001',
+      '-5',
+      '$ koko -n cmt-a,l1 -n cmt-b,l2',
+      'docker ps',
+      "koro 'unterminated",
+      'ls',
+      500,
+      true,
+      null,
+    ),
+  },
   { weight: 1, arbitrary: promptLine },
   { weight: 1, arbitrary: fieldValue },
 );
 
 function tutorialMutations(base: unknown): fc.Arbitrary<Mutation[]> {
   const path = fc.constantFrom(...pathsOf(base));
-  return fc.array(fc.oneof(
-    { weight: 4, arbitrary: fc.record({ path, op: fc.constant('set' as const), value: tutorialValue }) },
-    { weight: 2, arbitrary: fc.record({ path, op: fc.constant('delete' as const) }) },
-    { weight: 1, arbitrary: fc.record({ path, op: fc.constant('rename' as const), key: fc.oneof(fc.constantFrom('title', 'titel', 'text', 'run', 'check', 'cleanup', 'within', 'expect', 'ping', 'http', 'command', 'chain', 'url', 'from', 'to'), anyText) }) },
-    { weight: 1, arbitrary: fc.record({ path, op: fc.constant('duplicate' as const) }) },
-  ), { minLength: 1, maxLength: 4 });
+  return fc.array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.record({ path, op: fc.constant('set' as const), value: tutorialValue }) },
+      { weight: 2, arbitrary: fc.record({ path, op: fc.constant('delete' as const) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          path,
+          op: fc.constant('rename' as const),
+          key: fc.oneof(
+            fc.constantFrom('title', 'titel', 'text', 'run', 'check', 'cleanup', 'within', 'expect', 'ping', 'http', 'command', 'chain', 'url', 'from', 'to'),
+            anyText,
+          ),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ path, op: fc.constant('duplicate' as const) }) },
+    ),
+    { minLength: 1, maxLength: 4 },
+  );
 }
 
-const loadTutorialText = (text: string) => { onlyOwnErrors(() => parseTutorialText(text, TUTORIAL_FILE)); };
+const loadTutorialText = (text: string) => {
+  onlyOwnErrors(() => parseTutorialText(text, TUTORIAL_FILE));
+};
 
 describe('tutorial loader', () => {
   it('the good tutorials load (so the mutations below start from valid files)', () => {
@@ -414,13 +718,22 @@ describe('tutorial loader', () => {
   });
 
   it('arbitrary structured values, serialized with yaml', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => loadTutorialText(stringify(value))), params);
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => loadTutorialText(stringify(value))),
+      params,
+    );
   });
 
   it('near-valid tutorials: fields set, removed, renamed or repeated', () => {
-    fc.assert(fc.property(fc.oneof(
-      tutorialMutations(GOOD_TUTORIAL).map((ms) => mutate(GOOD_TUTORIAL, ms)),
-      tutorialMutations(GOOD_LINES_TUTORIAL).map((ms) => mutate(GOOD_LINES_TUTORIAL, ms)),
-    ), (value) => loadTutorialText(stringify(value))), params);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          tutorialMutations(GOOD_TUTORIAL).map((ms) => mutate(GOOD_TUTORIAL, ms)),
+          tutorialMutations(GOOD_LINES_TUTORIAL).map((ms) => mutate(GOOD_LINES_TUTORIAL, ms)),
+        ),
+        (value) => loadTutorialText(stringify(value)),
+      ),
+      params,
+    );
   });
 });

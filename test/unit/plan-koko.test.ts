@@ -27,7 +27,8 @@ function ends(cmd: CreateCommand, placed: Array<[Namespace, Interface[]]>): Plan
 const HOST = { ns: hostNs, interfaces: [iface('lo', 'loopback'), iface('eth0'), iface('eth1')] };
 
 /** What a user would read in a plan: the words, the command, the undo. */
-const shape = (steps: readonly Step[]) => steps.map(({ describe, argv, input, undo }) => ({ describe, argv, ...(input !== undefined ? { input } : {}), ...(undo ? { undo } : {}) }));
+const shape = (steps: readonly Step[]) =>
+  steps.map(({ describe, argv, input, undo }) => ({ describe, argv, ...(input !== undefined ? { input } : {}), ...(undo ? { undo } : {}) }));
 
 function conflictOf(fn: () => unknown): ChainmailError {
   try {
@@ -41,7 +42,15 @@ function conflictOf(fn: () => unknown): ChainmailError {
 
 describe('planKokoCreate: veth between a netns and a container', () => {
   const cmd = create('-n red,link1,10.0.1.1/24 -d client,link2,10.0.1.2/24,2001:DB8::2/64,mirror:both:eth0 --mtu 9000');
-  const plan = planKokoCreate(cmd, ends(cmd, [[redNs, [iface('lo', 'loopback')]], [clientNs, [iface('lo', 'loopback'), iface('eth0', 'device', { ifindex: 7 })]]]), HOST, '1f2e');
+  const plan = planKokoCreate(
+    cmd,
+    ends(cmd, [
+      [redNs, [iface('lo', 'loopback')]],
+      [clientNs, [iface('lo', 'loopback'), iface('eth0', 'device', { ifindex: 7 })]],
+    ]),
+    HOST,
+    '1f2e',
+  );
 
   it('makes exactly these steps, in this order', () => {
     expect(shape(plan.steps)).toEqual([
@@ -50,8 +59,9 @@ describe('planKokoCreate: veth between a netns and a container', () => {
         // into both namespaces, numbered above every index either holds
         describe: 'create veth pair link1 in red <-> link2 in client (as cm1f2ea, cm1f2eb), add 10.0.1.1/24 to cm1f2ea, name it link1 and set it up in red',
         argv: ['ip', '-n', 'red', '-batch', '-'],
-        input: 'link add name cm1f2ea index 8 mtu 9000 type veth peer name cm1f2eb index 9 netns /proc/4121/ns/net mtu 9000\n'
-          + 'addr add 10.0.1.1/24 dev cm1f2ea\nlink set dev cm1f2ea name link1 up\n',
+        input:
+          'link add name cm1f2ea index 8 mtu 9000 type veth peer name cm1f2eb index 9 netns /proc/4121/ns/net mtu 9000\n' +
+          'addr add 10.0.1.1/24 dev cm1f2ea\nlink set dev cm1f2ea name link1 up\n',
         undo: ['ip', '-n', 'red', 'link', 'del', 'dev', 'link1'],
       },
       {
@@ -65,8 +75,29 @@ describe('planKokoCreate: veth between a netns and a container', () => {
       },
       {
         describe: 'mirror eth0 ingress to link2 in client',
-        argv: [...NSENTER, 'tc', 'filter', 'add', 'dev', 'eth0', 'parent', 'ffff:', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0',
-          'action', 'mirred', 'egress', 'mirror', 'dev', 'cm1f2eb'],
+        argv: [
+          ...NSENTER,
+          'tc',
+          'filter',
+          'add',
+          'dev',
+          'eth0',
+          'parent',
+          'ffff:',
+          'protocol',
+          'all',
+          'u32',
+          'match',
+          'u32',
+          '0',
+          '0',
+          'action',
+          'mirred',
+          'egress',
+          'mirror',
+          'dev',
+          'cm1f2eb',
+        ],
       },
       {
         describe: 'add a root qdisc to eth0 in client',
@@ -75,8 +106,29 @@ describe('planKokoCreate: veth between a netns and a container', () => {
       },
       {
         describe: 'mirror eth0 egress to link2 in client',
-        argv: [...NSENTER, 'tc', 'filter', 'add', 'dev', 'eth0', 'parent', '1:', 'protocol', 'all', 'u32', 'match', 'u32', '0', '0',
-          'action', 'mirred', 'egress', 'mirror', 'dev', 'cm1f2eb'],
+        argv: [
+          ...NSENTER,
+          'tc',
+          'filter',
+          'add',
+          'dev',
+          'eth0',
+          'parent',
+          '1:',
+          'protocol',
+          'all',
+          'u32',
+          'match',
+          'u32',
+          '0',
+          '0',
+          'action',
+          'mirred',
+          'egress',
+          'mirror',
+          'dev',
+          'cm1f2eb',
+        ],
       },
       {
         describe: 'add 10.0.1.2/24, 2001:db8::2/64 to cm1f2eb, name it link2 and set it up in client',
@@ -106,13 +158,18 @@ describe('planKokoCreate: veth between a netns and a container', () => {
   it('the pair is one request, first in its batch: a later line failing deletes it, and an index taken meanwhile is explained', () => {
     expect(plan.steps[0]!.cleanupIfFailed).toEqual([['ip', '-n', 'red', 'link', 'del', 'dev', 'cm1f2ea']]);
     const explain = (stderr: string) => plan.steps[0]!.explain!.find(([re]) => re.test(stderr))?.[1];
-    expect(explain('RTNETLINK answers: Device or resource busy\nCommand failed -:1')).toBe('interface index 8 in red or 9 in client was taken meanwhile by another program; run it again');
+    expect(explain('RTNETLINK answers: Device or resource busy\nCommand failed -:1')).toBe(
+      'interface index 8 in red or 9 in client was taken meanwhile by another program; run it again',
+    );
     // the rename (the batch's last line) refused: the name, not the index
     expect(explain('RTNETLINK answers: File exists\nCommand failed -:3')).toBe('"link1" already exists in red (created meanwhile by someone else)');
   });
 
   it('each end is renamed and set up in one request, its last, after its addresses and mirrors', () => {
-    for (const [ns, temp, name] of [['red', 'cm1f2ea', 'link1'], ['client', 'cm1f2eb', 'link2']] as const) {
+    for (const [ns, temp, name] of [
+      ['red', 'cm1f2ea', 'link1'],
+      ['client', 'cm1f2eb', 'link2'],
+    ] as const) {
       const i = plan.steps.findIndex((s) => s.input?.includes(`name ${name} up`));
       const lines = plan.steps[i]!.input!.trimEnd().split('\n');
       expect(lines.at(-1), ns).toBe(`link set dev ${temp} name ${name} up`);
@@ -140,13 +197,23 @@ describe('planKokoCreate: veth between a netns and a container', () => {
 
   it('a qdisc that is already there is explained, not replaced', () => {
     const qdisc = plan.steps.find((s) => s.describe === 'add an ingress qdisc to eth0 in client')!;
-    expect(qdisc.explain!.find(([re]) => re.test('Error: Exclusivity flag on, cannot modify.'))?.[1]).toMatch(/^eth0 already has a.* ingress qdisc; chainmail will not replace it$/);
+    expect(qdisc.explain!.find(([re]) => re.test('Error: Exclusivity flag on, cannot modify.'))?.[1]).toMatch(
+      /^eth0 already has a.* ingress qdisc; chainmail will not replace it$/,
+    );
   });
 });
 
 describe('planKokoCreate: veth between a netns and the host', () => {
   const cmd = create('-n red,link1,2001:db8::1/64 -c link2,10.0.9.1/24');
-  const plan = planKokoCreate(cmd, ends(cmd, [[redNs, []], [hostNs, HOST.interfaces]]), HOST, 'ab12');
+  const plan = planKokoCreate(
+    cmd,
+    ends(cmd, [
+      [redNs, []],
+      [hostNs, HOST.interfaces],
+    ]),
+    HOST,
+    'ab12',
+  );
 
   it('makes only the netns end in its namespace; host commands run without nsenter', () => {
     expect(shape(plan.steps)).toEqual([
@@ -177,7 +244,15 @@ describe('planKokoCreate: veth between a netns and the host', () => {
 
   it('a pid namespace is named by its path and entered with nsenter', () => {
     const c = create('-p 777,e1 -c e2');
-    const p = planKokoCreate(c, ends(c, [[pidNs, []], [hostNs, HOST.interfaces]]), HOST, 't');
+    const p = planKokoCreate(
+      c,
+      ends(c, [
+        [pidNs, []],
+        [hostNs, HOST.interfaces],
+      ]),
+      HOST,
+      't',
+    );
     expect(p.steps[0]!.argv).toEqual(['nsenter', '--net=/proc/777/ns/net', '--', 'ip', '-batch', '-']);
     // run inside the pid's namespace, the peer goes to the host by the host's path
     expect(p.steps[0]!.input!.split('\n')[0]).toBe('link add name cmta index 2 type veth peer name cmtb index 3 netns /proc/1/ns/net');
@@ -188,9 +263,18 @@ describe('planKokoCreate: veth between a netns and the host', () => {
 
   it('both ends in the same namespace: both are made there, with two different indexes', () => {
     const c = create('-n red,a1 -n red,a2');
-    const p = planKokoCreate(c, ends(c, [[redNs, []], [redNs, []]]), HOST, 'q');
+    const p = planKokoCreate(
+      c,
+      ends(c, [
+        [redNs, []],
+        [redNs, []],
+      ]),
+      HOST,
+      'q',
+    );
     expect(p.steps.map((s) => s.describe)).toEqual([
-      'create veth pair a1 in red <-> a2 in red (as cmqa, cmqb), name it a1 and set it up in red', 'name it a2 and set it up in red',
+      'create veth pair a1 in red <-> a2 in red (as cmqa, cmqb), name it a1 and set it up in red',
+      'name it a2 and set it up in red',
     ]);
     expect(p.steps[0]!.input!.split('\n')[0]).toBe('link add name cmqa index 2 type veth peer name cmqb index 3 netns /var/run/netns/red');
   });
@@ -198,7 +282,15 @@ describe('planKokoCreate: veth between a netns and the host', () => {
   it('the first end needing a step before its batch (a mirror) gets the pair from its own request', () => {
     const c = create('-n red,a1,mirror:ingress:eth0 -n blue,a2');
     const blue: Namespace = { kind: 'netns', label: 'blue', path: '/var/run/netns/blue', netnsName: 'blue' };
-    const p = planKokoCreate(c, ends(c, [[redNs, [iface('eth0')]], [blue, []]]), HOST, 'm');
+    const p = planKokoCreate(
+      c,
+      ends(c, [
+        [redNs, [iface('eth0')]],
+        [blue, []],
+      ]),
+      HOST,
+      'm',
+    );
     expect(p.steps[0]!.argv.join(' ')).toBe('ip link add name cmma index 2 netns /var/run/netns/red type veth peer name cmmb index 3 netns /var/run/netns/blue');
     expect(p.steps[0]!.cleanupIfFailed).toBeUndefined();
     expect(p.steps.filter((s) => s.input?.startsWith('link add'))).toEqual([]);
@@ -208,7 +300,17 @@ describe('planKokoCreate: veth between a netns and the host', () => {
 describe('planKokoCreate: refusals before anything changes', () => {
   it('refuses a name that already exists in the target', () => {
     const cmd = create('-n red,link1 -d client,eth0');
-    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[redNs, []], [clientNs, [iface('lo', 'loopback'), iface('eth0')]]]), HOST, 't'));
+    const err = conflictOf(() =>
+      planKokoCreate(
+        cmd,
+        ends(cmd, [
+          [redNs, []],
+          [clientNs, [iface('lo', 'loopback'), iface('eth0')]],
+        ]),
+        HOST,
+        't',
+      ),
+    );
     expect(err.name).toBe('ChainmailError');
     expect(err.exitCode).toBe(1);
     expect(err.message).toBe('interface "eth0" already exists in client');
@@ -216,13 +318,33 @@ describe('planKokoCreate: refusals before anything changes', () => {
 
   it('refuses a host end whose name the host already uses', () => {
     const cmd = create('-n red,link1 -c eth1');
-    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[redNs, []], [hostNs, HOST.interfaces]]), HOST, 't'));
+    const err = conflictOf(() =>
+      planKokoCreate(
+        cmd,
+        ends(cmd, [
+          [redNs, []],
+          [hostNs, HOST.interfaces],
+        ]),
+        HOST,
+        't',
+      ),
+    );
     expect(err.message).toBe('interface "eth1" already exists in host');
   });
 
   it('refuses a mirror whose source does not exist in that namespace', () => {
     const cmd = create('-d client,link1,mirror:ingress:eth9 -n red,link2');
-    const err = conflictOf(() => planKokoCreate(cmd, ends(cmd, [[clientNs, [iface('eth0')]], [redNs, []]]), HOST, 't'));
+    const err = conflictOf(() =>
+      planKokoCreate(
+        cmd,
+        ends(cmd, [
+          [clientNs, [iface('eth0')]],
+          [redNs, []],
+        ]),
+        HOST,
+        't',
+      ),
+    );
     expect(err.exitCode).toBe(1);
     expect(err.message).toBe('cannot mirror "eth9": no such interface in client');
   });
@@ -271,7 +393,23 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
     const cmd = create('-n red,vx1 -x eth1,10.1.1.1,42,port=4789,mtu=1400');
     const plan = planKokoCreate(cmd, ends(cmd, [[redNs, []]]), HOST, 'v');
     expect(plan.steps[0]!.argv).toEqual([
-      'ip', 'link', 'add', 'name', 'cmva', 'mtu', '1400', 'type', 'vxlan', 'id', '42', 'remote', '10.1.1.1', 'dstport', '4789', 'dev', 'eth1',
+      'ip',
+      'link',
+      'add',
+      'name',
+      'cmva',
+      'mtu',
+      '1400',
+      'type',
+      'vxlan',
+      'id',
+      '42',
+      'remote',
+      '10.1.1.1',
+      'dstport',
+      '4789',
+      'dev',
+      'eth1',
     ]);
     expect(plan.summary).toBe('vxlan red:vx1 vni 42 remote 10.1.1.1 via eth1 port 4789');
   });
@@ -280,7 +418,23 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
     const cmd = create('-c vx1 -x eth1,10.1.1.1,42 --mtu 1450');
     const plan = planKokoCreate(cmd, ends(cmd, [[hostNs, HOST.interfaces]]), HOST, 'v');
     expect(plan.steps[0]!.argv).toEqual([
-      'ip', 'link', 'add', 'name', 'cmva', 'mtu', '1450', 'type', 'vxlan', 'id', '42', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1',
+      'ip',
+      'link',
+      'add',
+      'name',
+      'cmva',
+      'mtu',
+      '1450',
+      'type',
+      'vxlan',
+      'id',
+      '42',
+      'remote',
+      '10.1.1.1',
+      'dstport',
+      '8472',
+      'dev',
+      'eth1',
     ]);
     // a host end is not moved anywhere
     expect(plan.steps.map((s) => s.describe)).toEqual(['create vxlan vx1 (as cmva) on eth1', 'name it vx1 and set it up in host']);
@@ -369,13 +523,48 @@ describe('planKokoCreate: a namespace path with a space, a quote or #', () => {
     const odd: Namespace = { kind: 'path', label: path, path };
     // as the first end: its batch runs inside it (nsenter), so the path is only an argument
     const c = create('-n red,e1 -c e2');
-    const p = planKokoCreate(c, ends(c, [[odd, []], [hostNs, HOST.interfaces]]), HOST, 'z');
+    const p = planKokoCreate(
+      c,
+      ends(c, [
+        [odd, []],
+        [hostNs, HOST.interfaces],
+      ]),
+      HOST,
+      'z',
+    );
     expect(p.steps[0]!.argv).toEqual(['nsenter', `--net=${path}`, '--', 'ip', '-batch', '-']);
     expect(p.steps[0]!.cleanupIfFailed).toEqual([['nsenter', `--net=${path}`, '--', 'ip', 'link', 'del', 'dev', 'cmza']]);
     expect(p.steps.every((s) => !(s.input ?? '').includes(path))).toBe(true);
     // as the second end: the pair is made by its own request, the path one argument of it
-    const q = planKokoCreate(c, ends(c, [[redNs, []], [odd, []]]), HOST, 'y');
-    expect(q.steps[0]!.argv).toEqual(['ip', 'link', 'add', 'name', 'cmya', 'index', '2', 'netns', '/var/run/netns/red', 'type', 'veth', 'peer', 'name', 'cmyb', 'index', '3', 'netns', path]);
+    const q = planKokoCreate(
+      c,
+      ends(c, [
+        [redNs, []],
+        [odd, []],
+      ]),
+      HOST,
+      'y',
+    );
+    expect(q.steps[0]!.argv).toEqual([
+      'ip',
+      'link',
+      'add',
+      'name',
+      'cmya',
+      'index',
+      '2',
+      'netns',
+      '/var/run/netns/red',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'cmyb',
+      'index',
+      '3',
+      'netns',
+      path,
+    ]);
     expect(q.steps.every((s) => !(s.input ?? '').includes(path))).toBe(true);
   });
 });

@@ -22,9 +22,7 @@ const explain = (step: Step, stderr: string): string | undefined => step.explain
 describe('planKoroChange: addresses', () => {
   it('add IPv4 in a container', () => {
     const p = plan('docker client address add 10.0.1.1/24 dev link1', clientNs);
-    expect(shape(p.steps)).toEqual([
-      { describe: 'add address 10.0.1.1/24 to link1 in client', argv: [...NSENTER, 'ip', 'addr', 'add', '10.0.1.1/24', 'dev', 'link1'] },
-    ]);
+    expect(shape(p.steps)).toEqual([{ describe: 'add address 10.0.1.1/24 to link1 in client', argv: [...NSENTER, 'ip', 'addr', 'add', '10.0.1.1/24', 'dev', 'link1'] }]);
     expect(p.summary).toBe('added 10.0.1.1/24 on client:link1');
   });
 
@@ -85,8 +83,7 @@ describe('planKoroChange: addresses', () => {
     const del = plan('docker client address del 10.0.1.1/24 dev link1', clientNs).steps[0]!;
     expect(explain(del, 'RTNETLINK answers: Cannot assign requested address')).toBe('10.0.1.1/24 is not on link1');
     const sysctl = plan('docker client address add 2001:db8::1/64 dev link9', clientNs, true).steps[0]!;
-    expect(explain(sysctl, 'sysctl: cannot stat /proc/sys/net/ipv6/conf/link9/disable_ipv6: No such file or directory'))
-      .toBe('there is no interface "link9" in client');
+    expect(explain(sysctl, 'sysctl: cannot stat /proc/sys/net/ipv6/conf/link9/disable_ipv6: No such file or directory')).toBe('there is no interface "link9" in client');
   });
 
   it('address changes have no undo (a single step)', () => {
@@ -125,15 +122,22 @@ describe('planKoroChange: routes', () => {
   });
 
   it('default IPv6, from the gateway or from ::/0', () => {
-    expect(plan('netns red route add default via 2001:db8::1', redNs).steps[0]!.argv)
-      .toEqual(['ip', '-n', 'red', '-6', 'route', 'add', 'default', 'via', '2001:db8::1']);
-    expect(plan('netns red route add ::/0 dev link1', redNs).steps[0]!.argv)
-      .toEqual(['ip', '-n', 'red', '-6', 'route', 'add', 'default', 'dev', 'link1']);
+    expect(plan('netns red route add default via 2001:db8::1', redNs).steps[0]!.argv).toEqual(['ip', '-n', 'red', '-6', 'route', 'add', 'default', 'via', '2001:db8::1']);
+    expect(plan('netns red route add ::/0 dev link1', redNs).steps[0]!.argv).toEqual(['ip', '-n', 'red', '-6', 'route', 'add', 'default', 'dev', 'link1']);
   });
 
   it('IPv6 prefix', () => {
-    expect(plan('route add 2001:db8:1::/48 via 2001:db8::1 dev eth0', hostNs).steps[0]!.argv)
-      .toEqual(['ip', '-6', 'route', 'add', '2001:db8:1::/48', 'via', '2001:db8::1', 'dev', 'eth0']);
+    expect(plan('route add 2001:db8:1::/48 via 2001:db8::1 dev eth0', hostNs).steps[0]!.argv).toEqual([
+      'ip',
+      '-6',
+      'route',
+      'add',
+      '2001:db8:1::/48',
+      'via',
+      '2001:db8::1',
+      'dev',
+      'eth0',
+    ]);
   });
 
   it('del with via, with dev, default', () => {
@@ -142,22 +146,18 @@ describe('planKoroChange: routes', () => {
       { describe: 'delete route 10.0.3.0/24 via 10.0.2.2 in red', argv: ['ip', '-n', 'red', '-4', 'route', 'del', '10.0.3.0/24', 'via', '10.0.2.2'] },
     ]);
     expect(p.summary).toBe('deleted route 10.0.3.0/24 via 10.0.2.2 in red');
-    expect(plan('netns red route del default dev link1', redNs).steps[0]!.argv)
-      .toEqual(['ip', '-n', 'red', '-4', 'route', 'del', 'default', 'dev', 'link1']);
+    expect(plan('netns red route del default dev link1', redNs).steps[0]!.argv).toEqual(['ip', '-n', 'red', '-4', 'route', 'del', 'default', 'dev', 'link1']);
   });
 
   it('a host route (bare address) is written with its /32', () => {
-    expect(plan('docker c route add 10.0.3.7 dev link3', clientNs).steps[0]!.argv)
-      .toEqual([...NSENTER, 'ip', '-4', 'route', 'add', '10.0.3.7/32', 'dev', 'link3']);
+    expect(plan('docker c route add 10.0.3.7 dev link3', clientNs).steps[0]!.argv).toEqual([...NSENTER, 'ip', '-4', 'route', 'add', '10.0.3.7/32', 'dev', 'link3']);
   });
 
   it('kernel refusals are explained in words', () => {
     const add = plan('docker client route add default via 10.0.1.2 dev link1', clientNs).steps[0]!;
     expect(explain(add, 'RTNETLINK answers: File exists')).toBe('a route to default already exists in client (delete it first)');
-    expect(explain(add, 'Error: Nexthop has invalid gateway.'))
-      .toBe('gateway 10.0.1.2 is not reachable: no interface in client has an address in its subnet');
-    expect(explain(add, 'RTNETLINK answers: Network is unreachable'))
-      .toBe('gateway 10.0.1.2 is not reachable: no interface in client has an address in its subnet');
+    expect(explain(add, 'Error: Nexthop has invalid gateway.')).toBe('gateway 10.0.1.2 is not reachable: no interface in client has an address in its subnet');
+    expect(explain(add, 'RTNETLINK answers: Network is unreachable')).toBe('gateway 10.0.1.2 is not reachable: no interface in client has an address in its subnet');
     expect(explain(add, 'Cannot find device "link1"')).toBe('there is no interface "link1" in client');
     const del = plan('netns red route del 10.0.3.0/24 via 10.0.2.2', redNs).steps[0]!;
     expect(explain(del, 'RTNETLINK answers: No such process')).toBe('there is no route 10.0.3.0/24 via 10.0.2.2 in red');

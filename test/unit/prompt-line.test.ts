@@ -60,7 +60,7 @@ describe('toCommandWords: the seed story as pasted', () => {
     }
   });
 
-  it('takes the story\'s `docker kill firewall` as kill firewall (a container, or a namespace of that name)', () => {
+  it("takes the story's `docker kill firewall` as kill firewall (a container, or a namespace of that name)", () => {
     expect(toCommandWords('[root@koko1 centos]# docker kill firewall')).toEqual(['kill', 'firewall']);
     expect(parseCommand(['kill', 'firewall'])).toMatchObject({ verb: 'kill', target: { kind: 'auto', name: 'firewall' } });
   });
@@ -81,8 +81,9 @@ describe('toCommandWords: the seed story as pasted', () => {
     expect(hint('docker exec -e A=1 client curl -s 10.0.3.2')).toBe('here that is: probe client URL');
     expect(hint('docker exec -it client /bin/sh')).toBe("use a shell for it (the prompt runs chainmail's verbs: press ? for them)");
     // typed inside the container's shell, as the story does
-    expect(usageErrorOf(() => toCommandWords('/ # echo 1 > /proc/sys/net/ipv4/ip_forward')).message)
-      .toBe('the story turns on forwarding inside the container; here that is: forward NAME on');
+    expect(usageErrorOf(() => toCommandWords('/ # echo 1 > /proc/sys/net/ipv4/ip_forward')).message).toBe(
+      'the story turns on forwarding inside the container; here that is: forward NAME on',
+    );
   });
 
   it('keeps `$(docker ps -aq)` literal, so the kill is refused as a bad name', () => {

@@ -25,8 +25,7 @@ const seedHops = [
 const branchNodes = [...seedNodes, node('client2')];
 const branchHops = [...seedHops, hop('firewall', 'link9', '10.0.9.1', 'client2', 'link10', '10.0.9.2')];
 
-const SEED_LINE =
-  '[client]─link1 10.0.1.1 ═✓═ 10.0.1.2 link2─[firewall]─link3 10.0.2.1 ═✓═ 10.0.2.2 link4─[router]─link5 10.0.3.1 ═✓═ 10.0.3.2 link6─[webserver]';
+const SEED_LINE = '[client]─link1 10.0.1.1 ═✓═ 10.0.1.2 link2─[firewall]─link3 10.0.2.1 ═✓═ 10.0.2.2 link4─[router]─link5 10.0.3.1 ═✓═ 10.0.3.2 link6─[webserver]';
 
 function expectWithin(lines: readonly string[], width: number): void {
   for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(width);
@@ -71,14 +70,21 @@ describe('renderChains: paths', () => {
   it('wraps a path of 30 at width 80: every line fits, every name in order, continuations indented', () => {
     const names = Array.from({ length: 30 }, (_, i) => `node${String(i + 1).padStart(2, '0')}`);
     const hops = names.slice(1).map((name, i) => hop(names[i]!, 'eth1', `10.1.${i}.1`, name, 'eth2', `10.1.${i}.2`));
-    const lines = renderChainsText(names.map((name) => node(name)), hops, 80);
+    const lines = renderChainsText(
+      names.map((name) => node(name)),
+      hops,
+      80,
+    );
 
     expectWithin(lines, 80);
     expect(lines.length).toBeGreaterThan(10);
     expect(lines[0]).toBe('[node01]─eth1 10.1.0.1 ═✓═ 10.1.0.2 eth2─[node02]');
     expect(lines[1]).toBe('   ─eth1 10.1.1.1 ═✓═ 10.1.1.2 eth2─[node03]─eth1 10.1.2.1 ═✓═ 10.1.2.2 eth2─');
     for (const line of lines.slice(1)) expect(line).toMatch(/^ {3}[─[]/);
-    const drawnNames = lines.join('').match(/\[node\d\d\]/g)?.map((box) => box.slice(1, -1));
+    const drawnNames = lines
+      .join('')
+      .match(/\[node\d\d\]/g)
+      ?.map((box) => box.slice(1, -1));
     expect(drawnNames).toEqual(names);
     expect(lines.at(-1)).toMatch(/─\[node30\]$|^ {3}\[node30\]$/);
   });
@@ -149,7 +155,11 @@ describe('renderChains: tones', () => {
   });
 
   it('tones ok green-ish, unknown dim, and indentation plain', () => {
-    const lines = renderChains(['a', 'b', 'c'].map((name) => node(name)), [short('a', 'b', 'ok'), short('b', 'c', 'unknown')], 24);
+    const lines = renderChains(
+      ['a', 'b', 'c'].map((name) => node(name)),
+      [short('a', 'b', 'ok'), short('b', 'c', 'unknown')],
+      24,
+    );
     expect(lines.map(lineText)).toEqual(['[a]─ab ═✓═ ba─[b]', '   ─bc ═?═ cb─[c]']);
     expect(lines[0]!.find((s) => s.text === '✓')?.tone).toBe('ok');
     expect(lines[1]![0]).toEqual({ text: '   ', tone: 'plain' });
@@ -234,10 +244,7 @@ describe('renderChains: branches, cycles, parallel links', () => {
       hop('client', 'link7', '-', 'firewall', 'link8', '-', 'failing'),
       hop('firewall', 'link3', '-', 'router', 'link4', '-'),
     ];
-    expect(renderChainsText(nodes, hops, 80)).toEqual([
-      '[client]─link1 ═✓═ link2─[firewall]─link3 ═✓═ link4─[router]',
-      '└─link7 ═✗═ link8─[firewall]',
-    ]);
+    expect(renderChainsText(nodes, hops, 80)).toEqual(['[client]─link1 ═✓═ link2─[firewall]─link3 ═✓═ link4─[router]', '└─link7 ═✗═ link8─[firewall]']);
   });
 
   it('draws a link looping on one target as an also line', () => {
@@ -271,11 +278,7 @@ describe('renderChains: narrow widths', () => {
     const long = 'a-very-long-container-name-that-goes-on-and-on';
     const hops: ChainHop[] = [hop(long, 'eth0', 'fd00:1234:5678::1', 'web', 'eth0', 'fd00:1234:5678::2')];
     const lines = renderChainsText([node(long), node('web')], hops, 40);
-    expect(lines).toEqual([
-      '[a-very-long-container-name-that-goes-o…',
-      '   ─eth0 fd00:1234:5678::1 ═✓═ fd00:123…',
-      '   [web]',
-    ]);
+    expect(lines).toEqual(['[a-very-long-container-name-that-goes-o…', '   ─eth0 fd00:1234:5678::1 ═✓═ fd00:123…', '   [web]']);
     expectWithin(lines, 40);
   });
 

@@ -29,10 +29,13 @@ describe('columns: text measured and cut in terminal columns', () => {
     expect(fitColumns('名前', 0)).toBe('');
   });
 
-  it.each([['abcdef', 4, 'abcd'], ['名前', 3, '名'], ['名前', 1, '名'], ['🙂x', 1, '🙂'], ['', 3, '']] as const)(
-    'gives a row its next piece, what fits or else one whole character: %j in %i -> %j',
-    (text, width, piece) => expect(pieceColumns(text, width)).toBe(piece),
-  );
+  it.each([
+    ['abcdef', 4, 'abcd'],
+    ['名前', 3, '名'],
+    ['名前', 1, '名'],
+    ['🙂x', 1, '🙂'],
+    ['', 3, ''],
+  ] as const)('gives a row its next piece, what fits or else one whole character: %j in %i -> %j', (text, width, piece) => expect(pieceColumns(text, width)).toBe(piece));
 
   it('pads to a width in columns', () => {
     expect(padColumns('名', 4)).toBe('名  ');
@@ -41,7 +44,18 @@ describe('columns: text measured and cut in terminal columns', () => {
   });
 
   it('the characters measured by length take one cell each by string-width too', () => {
-    const ranges: Array<[number, number]> = [[0x20, 0x7e], [0xb7, 0xb7], [0x2026, 0x2026], [0x2190, 0x2195], [0x2500, 0x257f], [0x2588, 0x2588], [0x25b8, 0x25b8], [0x25cf, 0x25cf], [0x2713, 0x2713], [0x2717, 0x2717]];
+    const ranges: Array<[number, number]> = [
+      [0x20, 0x7e],
+      [0xb7, 0xb7],
+      [0x2026, 0x2026],
+      [0x2190, 0x2195],
+      [0x2500, 0x257f],
+      [0x2588, 0x2588],
+      [0x25b8, 0x25b8],
+      [0x25cf, 0x25cf],
+      [0x2713, 0x2713],
+      [0x2717, 0x2717],
+    ];
     for (const [from, to] of ranges) {
       for (let c = from; c <= to; c++) {
         const ch = String.fromCodePoint(c);

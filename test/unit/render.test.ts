@@ -12,26 +12,45 @@ import { clientNs, hostNs, iface, redNs } from './helpers.js';
 
 describe('renderTable', () => {
   it('aligns columns with two spaces and leaves no trailing spaces', () => {
-    expect(renderTable(['a', 'bb', 'c'], [['xxx', 'y', 'z'], ['p', 'qqqq', '']])).toEqual([
-      'a    bb    c',
-      'xxx  y     z',
-      'p    qqqq',
-    ]);
+    expect(
+      renderTable(
+        ['a', 'bb', 'c'],
+        [
+          ['xxx', 'y', 'z'],
+          ['p', 'qqqq', ''],
+        ],
+      ),
+    ).toEqual(['a    bb    c', 'xxx  y     z', 'p    qqqq']);
   });
 
   it('works without a header', () => {
-    expect(renderTable(undefined, [['  1', '-p icmp -j DROP'], ['  10', '-j ACCEPT']])).toEqual([
-      '  1   -p icmp -j DROP',
-      '  10  -j ACCEPT',
-    ]);
+    expect(
+      renderTable(undefined, [
+        ['  1', '-p icmp -j DROP'],
+        ['  10', '-j ACCEPT'],
+      ]),
+    ).toEqual(['  1   -p icmp -j DROP', '  10  -j ACCEPT']);
   });
 
   it('does not pad the last column, however long', () => {
-    expect(renderTable(['k', 'v'], [['a', 'long value here'], ['bb', 'x']])).toEqual(['k   v', 'a   long value here', 'bb  x']);
+    expect(
+      renderTable(
+        ['k', 'v'],
+        [
+          ['a', 'long value here'],
+          ['bb', 'x'],
+        ],
+      ),
+    ).toEqual(['k   v', 'a   long value here', 'bb  x']);
   });
 
   it('pads non-ASCII cells by characters', () => {
-    expect(renderTable(undefined, [['é', 'x'], ['ab', 'y']])).toEqual(['é   x', 'ab  y']);
+    expect(
+      renderTable(undefined, [
+        ['é', 'x'],
+        ['ab', 'y'],
+      ]),
+    ).toEqual(['é   x', 'ab  y']);
   });
 
   it('no rows, no header: no lines', () => {
@@ -46,7 +65,8 @@ describe('parseRoutesJson', () => {
   });
 
   it('reads what `ip -j -4 route show` prints', () => {
-    const text = '[{"dst":"default","gateway":"10.0.1.2","dev":"link1","flags":[]},{"dst":"10.0.1.0/24","dev":"link1","protocol":"kernel","scope":"link","prefsrc":"10.0.1.1","flags":[]},{"dst":"10.0.3.0/24","gateway":"10.0.2.2","dev":"link3","flags":["onlink"]}]';
+    const text =
+      '[{"dst":"default","gateway":"10.0.1.2","dev":"link1","flags":[]},{"dst":"10.0.1.0/24","dev":"link1","protocol":"kernel","scope":"link","prefsrc":"10.0.1.1","flags":[]},{"dst":"10.0.3.0/24","gateway":"10.0.2.2","dev":"link3","flags":["onlink"]}]';
     expect(parseRoutesJson(text, 4)).toEqual<Route[]>([
       { family: 4, dst: 'default', gateway: '10.0.1.2', dev: 'link1', flags: [] },
       { family: 4, dst: '10.0.1.0/24', dev: 'link1', protocol: 'kernel', scope: 'link', prefsrc: '10.0.1.1', flags: [] },
@@ -55,7 +75,8 @@ describe('parseRoutesJson', () => {
   });
 
   it('reads what `ip -j -6 route show` prints (metric and pref)', () => {
-    const text = '[{"dst":"2001:db8::/64","dev":"v2","protocol":"kernel","metric":256,"flags":[],"pref":"medium"},{"dst":"fe80::/64","dev":"v2","protocol":"kernel","metric":256,"flags":[],"pref":"medium"}]';
+    const text =
+      '[{"dst":"2001:db8::/64","dev":"v2","protocol":"kernel","metric":256,"flags":[],"pref":"medium"},{"dst":"fe80::/64","dev":"v2","protocol":"kernel","metric":256,"flags":[],"pref":"medium"}]';
     expect(parseRoutesJson(text, 6)).toEqual<Route[]>([
       { family: 6, dst: '2001:db8::/64', dev: 'v2', protocol: 'kernel', metric: 256, flags: [] },
       { family: 6, dst: 'fe80::/64', dev: 'v2', protocol: 'kernel', metric: 256, flags: [] },
@@ -73,11 +94,13 @@ describe('renderRoutes', () => {
   });
 
   it('one route a line, "-" for what is absent', () => {
-    expect(renderRoutes([
-      { family: 4, dst: 'default', gateway: '10.0.1.2', dev: 'link1', flags: [] },
-      { family: 4, dst: '10.0.1.0/24', dev: 'link1', protocol: 'kernel', scope: 'link', prefsrc: '10.0.1.1', flags: [] },
-      { family: 6, dst: '2001:db8::/64', dev: 'v2', protocol: 'kernel', metric: 256, flags: [] },
-    ])).toEqual([
+    expect(
+      renderRoutes([
+        { family: 4, dst: 'default', gateway: '10.0.1.2', dev: 'link1', flags: [] },
+        { family: 4, dst: '10.0.1.0/24', dev: 'link1', protocol: 'kernel', scope: 'link', prefsrc: '10.0.1.1', flags: [] },
+        { family: 6, dst: '2001:db8::/64', dev: 'v2', protocol: 'kernel', metric: 256, flags: [] },
+      ]),
+    ).toEqual([
       'family  destination    via       dev    proto   scope  src',
       'ipv4    default        10.0.1.2  link1  -       -      -',
       'ipv4    10.0.1.0/24    -         link1  kernel  link   10.0.1.1',
@@ -92,15 +115,19 @@ describe('renderAddresses', () => {
   });
 
   it('shows state (UNKNOWN but up reads as UP), mtu and every address, link-local marked', () => {
-    expect(renderAddresses([
-      iface('lo', 'loopback', { state: 'UNKNOWN', adminUp: true, mtu: 65536, addresses: [{ family: 4, address: '127.0.0.1', prefix: 8, scope: 'host' }] }),
-      iface('link1', 'veth', { addresses: [
-        { family: 4, address: '10.0.1.1', prefix: 24, scope: 'global' },
-        { family: 6, address: 'fe80::1', prefix: 64, scope: 'link' },
-      ] }),
-      iface('link2', 'veth', { state: 'DOWN', adminUp: false }),
-      iface('tun0', 'tun', { state: 'UNKNOWN', adminUp: false }),
-    ])).toEqual([
+    expect(
+      renderAddresses([
+        iface('lo', 'loopback', { state: 'UNKNOWN', adminUp: true, mtu: 65536, addresses: [{ family: 4, address: '127.0.0.1', prefix: 8, scope: 'host' }] }),
+        iface('link1', 'veth', {
+          addresses: [
+            { family: 4, address: '10.0.1.1', prefix: 24, scope: 'global' },
+            { family: 6, address: 'fe80::1', prefix: 64, scope: 'link' },
+          ],
+        }),
+        iface('link2', 'veth', { state: 'DOWN', adminUp: false }),
+        iface('tun0', 'tun', { state: 'UNKNOWN', adminUp: false }),
+      ]),
+    ).toEqual([
       'interface  kind      state    mtu    addresses',
       'lo         loopback  UP       65536  127.0.0.1/8',
       'link1      veth      UP       1500   10.0.1.1/24, fe80::1/64 (link)',
@@ -129,9 +156,16 @@ describe('renderLs', () => {
     targets: [
       { ns: hostNs, status: 'present', interfaces: [iface('lo', 'loopback'), iface('eth0'), iface('eth1'), iface('link9', 'veth')] },
       {
-        ns: clientNs, status: 'running', interfaces: [
+        ns: clientNs,
+        status: 'running',
+        interfaces: [
           iface('lo', 'loopback', { state: 'UNKNOWN' }),
-          iface('link1', 'veth', { addresses: [{ family: 4, address: '10.0.1.1', prefix: 24, scope: 'global' }, { family: 6, address: 'fe80::1', prefix: 64, scope: 'link' }] }),
+          iface('link1', 'veth', {
+            addresses: [
+              { family: 4, address: '10.0.1.1', prefix: 24, scope: 'global' },
+              { family: 6, address: 'fe80::1', prefix: 64, scope: 'link' },
+            ],
+          }),
           iface('link7', 'veth', { state: 'UNKNOWN', adminUp: true }),
         ],
       },
@@ -177,12 +211,7 @@ describe('renderLs', () => {
   });
 
   it('no targets, no links', () => {
-    expect(renderLs({ targets: [], links: [], warnings: [] })).toEqual([
-      'target  kind  state  process  addresses',
-      '',
-      'links (0):',
-      '  (none)',
-    ]);
+    expect(renderLs({ targets: [], links: [], warnings: [] })).toEqual(['target  kind  state  process  addresses', '', 'links (0):', '  (none)']);
   });
 });
 
@@ -239,7 +268,11 @@ describe('parsePingOutput', () => {
       '3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2030ms',
     ].join('\n');
     expect(parsePingOutput('10.0.3.2', out)).toEqual({
-      address: '10.0.3.2', sent: 3, received: 0, lossPct: 100, icmpError: '10.0.1.1: Destination Host Unreachable',
+      address: '10.0.3.2',
+      sent: 3,
+      received: 0,
+      lossPct: 100,
+      icmpError: '10.0.1.1: Destination Host Unreachable',
     });
   });
 

@@ -17,21 +17,39 @@ const SEED = process.env.CHAINMAIL_SEED_STORY ?? '/work/shared/seed/chainmail-of
 type SeedLine = { program: 'koko'; line: string; expected: KokoCommand } | { program: 'koro'; line: string; expected: KoroCommand };
 
 const veth = (a: string, aIf: string, b: string, bIf: string, aAddr?: string, bAddr?: string): KokoCommand => ({
-  verb: 'koko', action: 'veth', json: false,
-  ends: [
-    end(docker(a), aIf, aAddr ? [v4(aAddr, 24)] : []),
-    end(docker(b), bIf, bAddr ? [v4(bAddr, 24)] : []),
-  ],
+  verb: 'koko',
+  action: 'veth',
+  json: false,
+  ends: [end(docker(a), aIf, aAddr ? [v4(aAddr, 24)] : []), end(docker(b), bIf, bAddr ? [v4(bAddr, 24)] : [])],
 });
 const addr = (container: string, address: string, dev: string): KoroCommand => ({
-  verb: 'koro', target: docker(container), object: 'address', action: 'add', address: v4(address, 24), dev, json: false,
+  verb: 'koro',
+  target: docker(container),
+  object: 'address',
+  action: 'add',
+  address: v4(address, 24),
+  dev,
+  json: false,
 });
 const defaultVia = (container: string, via: string, dev: string): KoroCommand => ({
-  verb: 'koro', target: docker(container), object: 'route', action: 'add', destination: { kind: 'default', family: 4 }, via, dev, json: false,
+  verb: 'koro',
+  target: docker(container),
+  object: 'route',
+  action: 'add',
+  destination: { kind: 'default', family: 4 },
+  via,
+  dev,
+  json: false,
 });
 const routeVia = (container: string, prefix: string, via: string, dev: string): KoroCommand => ({
-  verb: 'koro', target: docker(container), object: 'route', action: 'add',
-  destination: { kind: 'prefix', prefix: v4(prefix, 24) }, via, dev, json: false,
+  verb: 'koro',
+  target: docker(container),
+  object: 'route',
+  action: 'add',
+  destination: { kind: 'prefix', prefix: v4(prefix, 24) },
+  via,
+  dev,
+  json: false,
 });
 const koko = (line: string, expected: KokoCommand): SeedLine => ({ program: 'koko', line, expected });
 const koro = (line: string, expected: KoroCommand): SeedLine => ({ program: 'koro', line, expected });

@@ -14,9 +14,22 @@ const header = [
   { parent: 'ffff:', protocol: 'all', pref: 49152, kind: 'u32', chain: 0 },
   { parent: 'ffff:', protocol: 'all', pref: 49152, kind: 'u32', chain: 0, options: { fh: '800:', ht_divisor: 1 } },
 ];
-const mirredTo = (dev: string) => ({ parent: 'ffff:', protocol: 'all', pref: 49152, kind: 'u32', chain: 0,
-  options: { fh: '800::800', actions: [{ order: 1, kind: 'mirred', mirred_action: 'mirror', direction: 'egress', to_dev: dev }] } });
-const passing = { parent: 'ffff:', protocol: 'ip', pref: 49151, kind: 'u32', chain: 0, options: { fh: '801::800', actions: [{ order: 1, kind: 'gact', control_action: { type: 'pass' } }] } };
+const mirredTo = (dev: string) => ({
+  parent: 'ffff:',
+  protocol: 'all',
+  pref: 49152,
+  kind: 'u32',
+  chain: 0,
+  options: { fh: '800::800', actions: [{ order: 1, kind: 'mirred', mirred_action: 'mirror', direction: 'egress', to_dev: dev }] },
+});
+const passing = {
+  parent: 'ffff:',
+  protocol: 'ip',
+  pref: 49151,
+  kind: 'u32',
+  chain: 0,
+  options: { fh: '801::800', actions: [{ order: 1, kind: 'gact', control_action: { type: 'pass' } }] },
+};
 
 describe('mirrorCandidates', () => {
   it('ingress qdiscs and htb root qdiscs of other interfaces, with their handles', () => {
@@ -48,7 +61,15 @@ describe('onlyMirrorsOnto', () => {
 
 describe('planKokoDelete with mirrors onto the deleted interface', () => {
   it('deletes the link first, then the qdiscs that only served its mirrors, and says so', () => {
-    const plan = planKokoDelete('mir', redNs, [iface('mir', 'veth')], [{ dev: 'src', where: 'ingress', handle: 'ffff:' }, { dev: 'src', where: 'root', handle: '1:' }]);
+    const plan = planKokoDelete(
+      'mir',
+      redNs,
+      [iface('mir', 'veth')],
+      [
+        { dev: 'src', where: 'ingress', handle: 'ffff:' },
+        { dev: 'src', where: 'root', handle: '1:' },
+      ],
+    );
     expect(plan.steps.map((s) => s.argv)).toEqual([
       ['ip', '-n', 'red', 'link', 'del', 'dev', 'mir'],
       ['nsenter', '--net=/var/run/netns/red', '--', 'tc', 'qdisc', 'del', 'dev', 'src', 'ingress'],

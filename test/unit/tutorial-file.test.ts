@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChainmailError, EXIT_USAGE } from '../../src/errors.js';
 import {
-  BUILTIN_DIR, builtinNames, checkLine, lineProblem, loadTutorial, parseTutorialText, quoteWord, resolveTutorialPath, TutorialFileError,
+  BUILTIN_DIR,
+  builtinNames,
+  checkLine,
+  lineProblem,
+  loadTutorial,
+  parseTutorialText,
+  quoteWord,
+  resolveTutorialPath,
+  TutorialFileError,
 } from '../../src/tutorial/file.js';
 import { wrapText } from '../../src/tutorial/text.js';
 import { columns } from '../../src/render/columns.js';
@@ -55,25 +63,31 @@ describe('parseTutorialText: what it reads', () => {
       file: FILE,
       setup: { kind: 'chain', file: CHAIN },
       cleanup: [`chain down ${CHAIN}`],
-      steps: [{
-        title: 'Ping across',
-        text: 'cmt-a pings cmt-b.',
-        run: ['ping cmt-a 10.9.1.2 -c 1'],
-        check: { kind: 'ping', from: 'cmt-a', to: '10.9.1.2', expect: 'ok', withinMs: 3000 },
-      }],
+      steps: [
+        {
+          title: 'Ping across',
+          text: 'cmt-a pings cmt-b.',
+          run: ['ping cmt-a 10.9.1.2 -c 1'],
+          check: { kind: 'ping', from: 'cmt-a', to: '10.9.1.2', expect: 'ok', withinMs: 3000 },
+        },
+      ],
     });
   });
 
   it('reads every kind of check, expect and within', () => {
-    const t = parseTutorialText(text(...BASE,
-      '  - title: Http',
-      '    check: { http: { from: cmt-a, url: "http://10.9.1.2/" }, expect: fail, within: 500 }',
-      '  - title: Chain',
-      '    check: { chain: status }',
-      '  - title: Command',
-      '    run: [routes cmt-a]',
-      '    check: { command: "chain status {setup}", expect: ok, within: 0 }',
-    ), FILE);
+    const t = parseTutorialText(
+      text(
+        ...BASE,
+        '  - title: Http',
+        '    check: { http: { from: cmt-a, url: "http://10.9.1.2/" }, expect: fail, within: 500 }',
+        '  - title: Chain',
+        '    check: { chain: status }',
+        '  - title: Command',
+        '    run: [routes cmt-a]',
+        '    check: { command: "chain status {setup}", expect: ok, within: 0 }',
+      ),
+      FILE,
+    );
     expect(t.steps.slice(1).map((s) => s.check)).toEqual([
       { kind: 'http', from: 'cmt-a', url: 'http://10.9.1.2/', expect: 'fail', withinMs: 500 },
       { kind: 'chain', expect: 'ok', withinMs: 3000 },
@@ -87,19 +101,29 @@ describe('parseTutorialText: what it reads', () => {
     rmSync(spaced, { recursive: true, force: true });
     mkdirSync(spaced);
     writeFileSync(join(spaced, 'c.yaml'), 'name: cmt-sp\nnodes: [cmt-a, cmt-b]\nlinks:\n  - [cmt-a:l1, cmt-b:l2, 10.9.1.0/24]\n');
-    const t = parseTutorialText(text('name: sp', 'title: T', 'setup: c.yaml', 'steps:', '  - title: S', '    run: ["chain status {setup}"]'),
-      join(spaced, 't.yaml'));
+    const t = parseTutorialText(text('name: sp', 'title: T', 'setup: c.yaml', 'steps:', '  - title: S', '    run: ["chain status {setup}"]'), join(spaced, 't.yaml'));
     const quoted = `'${join(spaced, 'c.yaml')}'`;
     expect(t.steps[0]!.run).toEqual([`chain status ${quoted}`]);
     expect(t.cleanup).toEqual([`chain down ${quoted}`]);
   });
 
   it('takes setup lines with their cleanup, an intro, and no setup at all', () => {
-    const t = parseTutorialText(text(
-      'name: lines', 'title: T', 'intro: |', '  Some words.', '', '  More.',
-      'setup: [forward cmt-a on]', 'cleanup: [forward cmt-a off]',
-      'steps:', '  - title: S', '    run: [ls]',
-    ), FILE);
+    const t = parseTutorialText(
+      text(
+        'name: lines',
+        'title: T',
+        'intro: |',
+        '  Some words.',
+        '',
+        '  More.',
+        'setup: [forward cmt-a on]',
+        'cleanup: [forward cmt-a off]',
+        'steps:',
+        '  - title: S',
+        '    run: [ls]',
+      ),
+      FILE,
+    );
     expect(t.setup).toEqual({ kind: 'lines', lines: ['forward cmt-a on'] });
     expect(t.cleanup).toEqual(['forward cmt-a off']);
     expect(t.intro).toBe('Some words.\n\nMore.');
@@ -129,12 +153,20 @@ describe('parseTutorialText: every mistake names file:line: field', () => {
     ['a title of two lines', replacing(2, 'title: |', '  one', '  two'), /^2: title: must be one line$/],
     ['a title that is a list', replacing(2, 'title: [a]'), /^2: title: must be one line of text$/],
     ['a missing setup file', replacing(3, 'setup: nope.yaml'), /^3: setup: nope.yaml: no such chain file \(looked for .*nope.yaml\)$/],
-    ['a bad setup chain file', (() => {
-      writeFileSync(join(dir, 'bad.chain.yaml'), 'name: x\nnodes: [a]\n');
-      return replacing(3, 'setup: bad.chain.yaml');
-    })(), /^3: setup: bad.chain.yaml is not a good chain file: .*bad.chain.yaml:1: links: missing/],
+    [
+      'a bad setup chain file',
+      (() => {
+        writeFileSync(join(dir, 'bad.chain.yaml'), 'name: x\nnodes: [a]\n');
+        return replacing(3, 'setup: bad.chain.yaml');
+      })(),
+      /^3: setup: bad.chain.yaml is not a good chain file: .*bad.chain.yaml:1: links: missing/,
+    ],
     ['setup lines without cleanup', replacing(3, 'setup: [ls]'), /^1: cleanup: missing: when setup is a list of lines, say how to undo them/],
-    ['an empty setup list', text('name: x', 'title: T', 'setup: []', 'cleanup: [ls]', 'steps:', '  - title: S', '    run: [ls]'), /^3: setup: is empty; give a chain file or prompt lines$/],
+    [
+      'an empty setup list',
+      text('name: x', 'title: T', 'setup: []', 'cleanup: [ls]', 'steps:', '  - title: S', '    run: [ls]'),
+      /^3: setup: is empty; give a chain file or prompt lines$/,
+    ],
     ['no steps', text(...BASE.slice(0, 3)), /^1: steps: missing /],
     ['no step in steps', text(...BASE.slice(0, 3), 'steps: []'), /^4: steps: is empty; a tutorial needs at least one step$/],
     ['steps not a list', text(...BASE.slice(0, 3), 'steps: many'), /^4: steps: must be a list of steps/],
@@ -152,17 +184,37 @@ describe('parseTutorialText: every mistake names file:line: field', () => {
     ['a line of two lines', replacing(7, '    run:', '      - |', '        ls', '        ls'), /^8: steps\[0\]\.run\[0\]: must be one line$/],
     ['a line that is a mapping', replacing(7, '    run: [{ a: b }]'), /^7: steps\[0\]\.run\[0\]: must be a prompt line/],
     ['an open quote', replacing(7, '    run: ["ping cmt-a \'10.9"]'), /^7: steps\[0\]\.run\[0\]: unterminated single quote/],
-    ['{setup} without a setup file', text('name: x', 'title: T', 'steps:', '  - title: S', '    run: ["chain status {setup}"]'), /^5: steps\[0\]\.run\[0\]: \{setup\} names the setup chain file, but this tutorial's setup is not one$/],
+    [
+      '{setup} without a setup file',
+      text('name: x', 'title: T', 'steps:', '  - title: S', '    run: ["chain status {setup}"]'),
+      /^5: steps\[0\]\.run\[0\]: \{setup\} names the setup chain file, but this tutorial's setup is not one$/,
+    ],
     ['a check of nothing', replacing(8, '    check: { expect: ok }'), /^8: steps\[0\]\.check: says nothing to check: give one of ping, http, chain, command$/],
-    ['a check of two things', replacing(8, '    check: { ping: { from: a, to: 10.9.1.2 }, chain: status }'), /^8: steps\[0\]\.check\.chain: give one of ping, chain, not both$/],
+    [
+      'a check of two things',
+      replacing(8, '    check: { ping: { from: a, to: 10.9.1.2 }, chain: status }'),
+      /^8: steps\[0\]\.check\.chain: give one of ping, chain, not both$/,
+    ],
     ['a misspelt check field', replacing(8, '    check: { pign: { from: a, to: 10.9.1.2 } }'), /^8: steps\[0\]\.check\.pign: unknown field; did you mean "ping"\?$/],
     ['a ping with no address', replacing(8, '    check: { ping: { from: cmt-a } }'), /^8: steps\[0\]\.check\.ping\.to: missing \(the address to ping\)$/],
     ['a ping of a name', replacing(8, '    check: { ping: { from: cmt-a, to: cmt-b } }'), /^8: steps\[0\]\.check\.ping: bad address "cmt-b"/],
-    ['an http check with a bad URL', replacing(8, '    check: { http: { from: cmt-a, url: "ftp://x/" } }'), /^8: steps\[0\]\.check\.http: bad URL "ftp:\/\/x\/": only http and https are supported/],
+    [
+      'an http check with a bad URL',
+      replacing(8, '    check: { http: { from: cmt-a, url: "ftp://x/" } }'),
+      /^8: steps\[0\]\.check\.http: bad URL "ftp:\/\/x\/": only http and https are supported/,
+    ],
     ['a chain check other than status', replacing(8, '    check: { chain: up }'), /^8: steps\[0\]\.check\.chain: "up": the only chain check is "status"$/],
-    ['a chain check without a setup file', text('name: x', 'title: T', 'steps:', '  - title: S', '    check: { chain: status }'), /^5: steps\[0\]\.check\.chain: checks the setup chain file, but this tutorial has none/],
+    [
+      'a chain check without a setup file',
+      text('name: x', 'title: T', 'steps:', '  - title: S', '    check: { chain: status }'),
+      /^5: steps\[0\]\.check\.chain: checks the setup chain file, but this tutorial has none/,
+    ],
     ['a bad expect', replacing(8, '    check: { ping: { from: cmt-a, to: 10.9.1.2 }, expect: maybe }'), /^8: steps\[0\]\.check\.expect: "maybe" is not ok or fail$/],
-    ['a bad within', replacing(8, '    check: { ping: { from: cmt-a, to: 10.9.1.2 }, within: soon }'), /^8: steps\[0\]\.check\.within: soon is not milliseconds \(0-60000\)$/],
+    [
+      'a bad within',
+      replacing(8, '    check: { ping: { from: cmt-a, to: 10.9.1.2 }, within: soon }'),
+      /^8: steps\[0\]\.check\.within: soon is not milliseconds \(0-60000\)$/,
+    ],
     ['a within too long', replacing(8, '    check: { ping: { from: cmt-a, to: 10.9.1.2 }, within: 60001 }'), /^8: steps\[0\]\.check\.within: 60001 is not milliseconds/],
     ['a bad command check', replacing(8, '    check: { command: "unwatch all" }'), /^8: steps\[0\]\.check\.command: "unwatch" works only at the TUI's prompt/],
     ['a bad cleanup line', text(...BASE, 'cleanup: [chain down]'), /^9: cleanup\[0\]: chain down needs a chain file$/],
@@ -221,9 +273,7 @@ describe('lines, checks and text', () => {
   });
 
   it('wraps text in paragraphs, keeping indented lines', () => {
-    expect(wrapText('one two three\nfour five\n\n  $ keep   this\nsix', 10)).toEqual([
-      'one two', 'three four', 'five', '', '  $ keep   this'.slice(0, 9) + '…', 'six',
-    ]);
+    expect(wrapText('one two three\nfour five\n\n  $ keep   this\nsix', 10)).toEqual(['one two', 'three four', 'five', '', '  $ keep   this'.slice(0, 9) + '…', 'six']);
     expect(wrapText('abcdefghijklmnopqrstuvwxyz', 10)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxyz']);
   });
 

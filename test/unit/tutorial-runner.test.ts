@@ -3,7 +3,6 @@ import type { Tutorial, TutorialCheck } from '../../src/tutorial/model.js';
 import { playHeadless } from '../../src/tutorial/headless.js';
 import { TutorialPlayer } from '../../src/tutorial/player.js';
 import { runCheck, runStep, type LineResult } from '../../src/tutorial/runner.js';
-import type { LogEntry } from '../../src/ui/session/store.js';
 
 /**
  * A fake line runner: records every line; answers from a table of
@@ -155,9 +154,13 @@ describe('playHeadless', () => {
     expect(report).toEqual({ ok: true, failed: [], summary: 'tutorial cmt-tut: all 3 steps ok' });
     expect(calls).toEqual([
       'chain up /t/cmt.chain.yaml',
-      'ls', 'routes cmt-a', PING_LINE,
-      'fw cmt-a add -p icmp -j DROP', PING_LINE,
-      'fw cmt-a del 1', 'chain status /t/cmt.chain.yaml',
+      'ls',
+      'routes cmt-a',
+      PING_LINE,
+      'fw cmt-a add -p icmp -j DROP',
+      PING_LINE,
+      'fw cmt-a del 1',
+      'chain status /t/cmt.chain.yaml',
       'chain down /t/cmt.chain.yaml',
     ]);
     expect(out).toEqual([
@@ -296,9 +299,11 @@ describe('TutorialPlayer', () => {
     expect(calls.at(-1)).toBe('chain status /t/cmt.chain.yaml');
   });
 
-  it('stops playing when stopped, at the running step\'s next line', async () => {
+  it("stops playing when stopped, at the running step's next line", async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const calls: string[] = [];
     const run = async (line: string) => {
       calls.push(line);
@@ -318,4 +323,3 @@ describe('TutorialPlayer', () => {
     expect(player.finishedSteps()).toBe(0);
   });
 });
-

@@ -115,8 +115,11 @@ describe('StepPane', () => {
   it('says when it plays by itself, and the end', async () => {
     const r = runner({ [PING]: { ok: false, lines: ['✗ no reply'] } });
     // the first step's ping answers, the second's does not (as the DROP rule means)
-    const player: TutorialPlayer = new TutorialPlayer(TUTORIAL, async (line): Promise<LineResult> =>
-      (line === PING && player.state.current === 0 ? { ok: true, lines: [] } : r.run(line)), { sleep: async () => {} });
+    const player: TutorialPlayer = new TutorialPlayer(
+      TUTORIAL,
+      async (line): Promise<LineResult> => (line === PING && player.state.current === 0 ? { ok: true, lines: [] } : r.run(line)),
+      { sleep: async () => {} },
+    );
     const view = show(player);
     await player.autoPlay(0);
     await tick();
@@ -129,7 +132,13 @@ describe('StepPane', () => {
 describe('stepPaneRows', () => {
   const fresh = { current: 0, outcomes: [undefined, undefined], running: false, auto: 'off' as const };
 
-  it.each([[40, 4], [40, 8], [60, 12], [30, 3], [20, 1]])('fits %i columns x %i rows, keeping title, commands, check and keys', (width, rows) => {
+  it.each([
+    [40, 4],
+    [40, 8],
+    [60, 12],
+    [30, 3],
+    [20, 1],
+  ])('fits %i columns x %i rows, keeping title, commands, check and keys', (width, rows) => {
     const out = stepPaneRows(TUTORIAL, fresh, width, rows);
     expect(out.length).toBeLessThanOrEqual(rows);
     for (const r of out) expect([...r.text].length).toBeLessThanOrEqual(width);

@@ -107,10 +107,19 @@ function panel(lines: string[], title: string): { title: string; rows: string[] 
       if (row[x] !== '│' || [...lines[y - 1]!][x] !== '╭') continue;
       const top = [...lines[y - 1]!];
       const right = top.indexOf('╮', x + 1);
-      const text = row.slice(x + 1, right).join('').trimEnd();
+      const text = row
+        .slice(x + 1, right)
+        .join('')
+        .trimEnd();
       if (!text.startsWith(title)) continue;
       const rows: string[] = [];
-      for (let r = y + 1; r < lines.length && [...lines[r]!][x] !== '╰'; r++) rows.push([...lines[r]!].slice(x + 1, right).join('').trimEnd());
+      for (let r = y + 1; r < lines.length && [...lines[r]!][x] !== '╰'; r++)
+        rows.push(
+          [...lines[r]!]
+            .slice(x + 1, right)
+            .join('')
+            .trimEnd(),
+        );
       return { title: text, rows };
     }
   }
@@ -250,7 +259,10 @@ describe('keys that arrive in one read each count', () => {
 
 describe('the frame is a row shorter than the terminal', () => {
   // Ink clears the whole screen before each update of a frame as tall as the terminal
-  it.each([[100, 24], [120, 40]])('at %ix%i, and after a resize', async (columns, rows) => {
+  it.each([
+    [100, 24],
+    [120, 40],
+  ])('at %ix%i, and after a resize', async (columns, rows) => {
     const v = await setup({ topology: pathTopology(4) }, { columns, rows });
     expect(v.lines()).toHaveLength(rows - 1);
     await v.resize(columns, rows + 7);
@@ -280,7 +292,10 @@ describe('colour', () => {
       chalk.level = level;
     }
   };
-  const log: LogEntry[] = [{ at: new Date(), tone: 'bad', text: 'a failure' }, { at: new Date(), tone: 'ok', text: 'a success' }];
+  const log: LogEntry[] = [
+    { at: new Date(), tone: 'bad', text: 'a failure' },
+    { at: new Date(), tone: 'ok', text: 'a success' },
+  ];
 
   it('is used by default', async () => {
     vi.stubEnv('NO_COLOR', undefined);
@@ -291,7 +306,11 @@ describe('colour', () => {
     });
   });
 
-  it.each([['NO_COLOR', '1'], ['NO_COLOR', ''], ['TERM', 'dumb']])('is not used at all with %s="%s", and focus still shows', async (name, value) => {
+  it.each([
+    ['NO_COLOR', '1'],
+    ['NO_COLOR', ''],
+    ['TERM', 'dumb'],
+  ])('is not used at all with %s="%s", and focus still shows', async (name, value) => {
     vi.stubEnv(name, value);
     await withColours(async () => {
       const v = await setup({ topology: pathTopology(3), log });
@@ -379,16 +398,17 @@ describe('long log lines', () => {
 
   it('logEntryRows: each line of a text of several starts a row of its own', () => {
     const at = new Date(2024, 0, 1, 12, 0, 0);
-    expect(logEntryRows({ at, tone: 'info', text: '  usage: a\n    TARGET = b' }, 40).map((r) => r.text)).toEqual([
-      '12:00:00     usage: a',
-      '               TARGET = b',
-    ]);
+    expect(logEntryRows({ at, tone: 'info', text: '  usage: a\n    TARGET = b' }, 40).map((r) => r.text)).toEqual(['12:00:00     usage: a', '               TARGET = b']);
   });
 
   it('logRows: ✓ and ✗ entries whole, the others cut unless whole is asked for', () => {
     const at = new Date(2024, 0, 1, 12, 0, 0);
     const long = 'word '.repeat(12).trim();
-    const entries: LogEntry[] = [{ at, tone: 'bad', text: long }, { at, tone: 'ok', text: long }, { at, tone: 'info', text: long }];
+    const entries: LogEntry[] = [
+      { at, tone: 'bad', text: long },
+      { at, tone: 'ok', text: long },
+      { at, tone: 'info', text: long },
+    ];
     expect(logRows(entries, 40).map((r) => r.tone)).toEqual(['bad', 'bad', 'ok', 'ok', 'info']);
     // a text of several lines is one row too
     expect(logRows([{ at, tone: 'info', text: 'a\n  b' }], 40)).toEqual([{ text: '12:00:00   a b', tone: 'info', cut: true }]);
@@ -421,15 +441,18 @@ describe('the targets filter', () => {
 });
 
 describe('header', () => {
-  it('counts the watches with the hop pings: a failing end-to-end probe is the chain\'s health too', async () => {
-    const v = await setup({
-      topology: { targets: [], links: [], warnings: [] },
-      checks: new Map([['veth|a:x|b:y', { ok: true }]]),
-      watches: [
-        { id: 1, kind: 'http', target: 'client', destination: 'http://10.0.3.2/', ok: false, recent: [false] },
-        { id: 2, kind: 'ping', target: 'client', destination: '10.0.1.2', recent: [] },
-      ],
-    }, { columns: 120, rows: 30 });
+  it("counts the watches with the hop pings: a failing end-to-end probe is the chain's health too", async () => {
+    const v = await setup(
+      {
+        topology: { targets: [], links: [], warnings: [] },
+        checks: new Map([['veth|a:x|b:y', { ok: true }]]),
+        watches: [
+          { id: 1, kind: 'http', target: 'client', destination: 'http://10.0.3.2/', ok: false, recent: [false] },
+          { id: 2, kind: 'ping', target: 'client', destination: '10.0.1.2', recent: [] },
+        ],
+      },
+      { columns: 120, rows: 30 },
+    );
     expect(v.lines()[0]).toMatch(/health 1\/2 ok/);
     await v.update({ healing: true, busy: true });
     expect(v.lines()[0]).toMatch(/health 1\/2 ok · healing…/);
@@ -437,11 +460,14 @@ describe('header', () => {
 });
 
 describe('an 80-column terminal', () => {
-  it('keeps target names readable (kind as its letter, no pid column) and the header\'s counts', async () => {
+  it("keeps target names readable (kind as its letter, no pid column) and the header's counts", async () => {
     const topology: Topology = { targets: [target('client-long-name', ['eth0', 'eth1']), target('fw', ['x'])], links: [], warnings: [] };
     const v = await setup({ topology, selected: 'client-long-name' }, { columns: 80, rows: 24 });
     const rows = v.lines();
-    expect(rows.some((r) => /▸ client-long-name +n +2 /.test(r)), rows.join('\n')).toBe(true);
+    expect(
+      rows.some((r) => /▸ client-long-name +n +2 /.test(r)),
+      rows.join('\n'),
+    ).toBe(true);
     expect(rows[0]).toMatch(/netns 2 · links 0 · health 0\/0 ok/);
     expect(rows[0]).not.toContain('q quit');
   });

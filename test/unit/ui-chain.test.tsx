@@ -41,7 +41,11 @@ describe('ChainView', () => {
   it('keeps every row of a path of 30 within the width', () => {
     const names = Array.from({ length: 30 }, (_, i) => `node${String(i + 1).padStart(2, '0')}`);
     const hops = names.slice(1).map((name, i) => hop(names[i]!, 'eth1', `10.1.${i}.1`, name, 'eth2', `10.1.${i}.2`));
-    const rows = frameOf(names.map((name) => node(name)), hops, 80).split('\n');
+    const rows = frameOf(
+      names.map((name) => node(name)),
+      hops,
+      80,
+    ).split('\n');
     for (const row of rows) expect(row.length, row).toBeLessThanOrEqual(80);
     expect(rows[0]).toBe('[node01]─eth1 10.1.0.1 ═✓═ 10.1.0.2 eth2─[node02]');
     expect(rows.slice(1).every((row) => row.startsWith('   '))).toBe(true);

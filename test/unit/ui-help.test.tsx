@@ -29,7 +29,10 @@ describe('HelpOverlay', () => {
     }
     const starts = lines.map((l) => l.replace(/^│ /, ''));
     for (const verb of [...VERBS, ...TUI_VERBS]) {
-      expect(starts.some((l) => l.startsWith(verb + ' ') || l.trimEnd().replace(/ *│$/, '') === verb), verb).toBe(true);
+      expect(
+        starts.some((l) => l.startsWith(verb + ' ') || l.trimEnd().replace(/ *│$/, '') === verb),
+        verb,
+      ).toBe(true);
     }
     expect(text).toContain('koro TARGET address add|del CIDR dev IF');
     expect(text).toContain('watch ping TARGET ADDRESS | watch http TARGET URL');
@@ -37,13 +40,19 @@ describe('HelpOverlay', () => {
     expect(text).toContain('unwatch N|all');
   });
 
-  it('shows koko\'s and koro\'s continuation lines when there is room', () => {
+  it("shows koko's and koro's continuation lines when there is room", () => {
     const text = frameOf(100, 40).join('\n');
     expect(text).toContain('END = -d CONTAINER,IF');
     expect(text).toContain('TARGET = docker NAME');
   });
 
-  it.each([[80, 24], [60, 20], [40, 10], [30, 6], [100, 3]])('never overflows %ix%i', (width, height) => {
+  it.each([
+    [80, 24],
+    [60, 20],
+    [40, 10],
+    [30, 6],
+    [100, 3],
+  ])('never overflows %ix%i', (width, height) => {
     const lines = frameOf(width, height);
     expect(lines.length).toBeLessThanOrEqual(height);
     for (const line of lines) expect(cells(line)).toBeLessThanOrEqual(width);

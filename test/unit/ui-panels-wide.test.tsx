@@ -18,11 +18,15 @@ import { iface } from './helpers.js';
  * that row would cover the panel's right border.
  */
 const WIDE = [
-  '名'.repeat(24), '🙂'.repeat(24), `a${'名'.repeat(24)}`,
+  '名'.repeat(24),
+  '🙂'.repeat(24),
+  `a${'名'.repeat(24)}`,
   // short in characters, long in columns
   '名前'.repeat(6),
   // characters string-width counts as no column, which Ink still gives a cell
-  'x\u200b'.repeat(20), 'e\u0301'.repeat(30), 'b\x07'.repeat(20),
+  'x\u200b'.repeat(20),
+  'e\u0301'.repeat(30),
+  'b\x07'.repeat(20),
 ];
 const RIGHT = 10;
 
@@ -58,7 +62,11 @@ describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) =
 
   it('the targets panel, narrow (80 columns) and wide, its columns lined up', () => {
     for (const width of [27, 40]) {
-      const rows = expectBordersIntact(<TargetsPanel targets={[target(text), target('client')]} selected={text} filter="" filtering={false} width={width} height={6} focused />, width, 6);
+      const rows = expectBordersIntact(
+        <TargetsPanel targets={[target(text), target('client')]} selected={text} filter="" filtering={false} width={width} height={6} focused />,
+        width,
+        6,
+      );
       // both targets have one interface besides lo: its count stands in the same column
       const countAt = rows.filter((r) => / 1 +│/.test(r)).map((r) => columns(r.slice(0, r.search(/ 1 +│/))));
       expect(countAt, rows.join('\n')).toHaveLength(2);
@@ -85,7 +93,10 @@ describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) =
   });
 
   it('the chain drawing and the watch lines', () => {
-    const nodes: ChainNode[] = [{ name: text, state: 'up' }, { name: 'router', state: 'up' }];
+    const nodes: ChainNode[] = [
+      { name: text, state: 'up' },
+      { name: 'router', state: 'up' },
+    ];
     const hops: ChainHop[] = [{ a: { node: text, ifname: 'e1', address: '10.0.1.1' }, b: { node: 'router', ifname: 'e2', address: '10.0.1.2' }, health: 'ok' }];
     const watches = [{ id: 1, kind: 'http' as const, target: text, destination: 'http://10.0.3.2/', ok: true, detail: '200 8 ms', recent: [] }];
     expectBordersIntact(
@@ -93,7 +104,8 @@ describe.each(WIDE)('a panel holding wide text (%s) keeps its borders', (text) =
         <ChainView nodes={nodes} hops={hops} width={36 - 4} />
         <WatchLines watches={watches} width={36 - 4} />
       </Panel>,
-      36, 8,
+      36,
+      8,
     );
   });
 

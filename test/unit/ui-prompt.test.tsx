@@ -37,8 +37,7 @@ async function setup(options: { focused?: boolean; history?: CommandHistory; wid
   const onLeave = vi.fn<() => void>();
   const history = options.history ?? new CommandHistory({ path: null });
   const view = render(
-    <Prompt focused={options.focused ?? true} history={history} completionContext={ctx}
-      onSubmit={onSubmit} onLeave={onLeave} width={options.width ?? 80} />,
+    <Prompt focused={options.focused ?? true} history={history} completionContext={ctx} onSubmit={onSubmit} onLeave={onLeave} width={options.width ?? 80} />,
   );
   unmount = view.unmount;
   await tick(); // useInput subscribes in an effect
@@ -182,10 +181,7 @@ describe('Prompt: pastes', () => {
   it('runs each complete line of a paste in order and keeps the rest', async () => {
     const p = await setup();
     await p.type('$ ./gocode/bin/koko -d client,link1 -d firewall,link2\n./gocode/bin/koko -d firewall,link3 -d router,link4\nkoro docker cl');
-    expect(p.onSubmit.mock.calls).toEqual([
-      ['$ ./gocode/bin/koko -d client,link1 -d firewall,link2'],
-      ['./gocode/bin/koko -d firewall,link3 -d router,link4'],
-    ]);
+    expect(p.onSubmit.mock.calls).toEqual([['$ ./gocode/bin/koko -d client,link1 -d firewall,link2'], ['./gocode/bin/koko -d firewall,link3 -d router,link4']]);
     expect(p.line()).toMatch(/^ : koro docker cl /);
     expect(p.history.entries).toHaveLength(2);
   });
@@ -215,9 +211,20 @@ describe('Prompt type-ahead', () => {
     const submitted: string[] = [];
     let used = 0;
     const app = render(
-      <Prompt focused history={new CommandHistory({ path: null })} completionContext={{ targets: [], interfaces: {} }}
-        onSubmit={(l) => { submitted.push(l); }} onLeave={() => {}} width={80}
-        typeAhead={'ls\rkoko'} onTypeAheadUsed={() => { used++; }} />,
+      <Prompt
+        focused
+        history={new CommandHistory({ path: null })}
+        completionContext={{ targets: [], interfaces: {} }}
+        onSubmit={(l) => {
+          submitted.push(l);
+        }}
+        onLeave={() => {}}
+        width={80}
+        typeAhead={'ls\rkoko'}
+        onTypeAheadUsed={() => {
+          used++;
+        }}
+      />,
     );
     await new Promise((r) => setTimeout(r, 30));
     expect(submitted).toEqual(['ls']);

@@ -20,7 +20,7 @@ describe('parseIp', () => {
     expect(parseIp('255.255.255.255')).toEqual({ ok: true, value: { family: 4, address: '255.255.255.255' } });
   });
 
-  it('accepts IPv6 in the kernel\'s spelling (lowercase, zeros compressed)', () => {
+  it("accepts IPv6 in the kernel's spelling (lowercase, zeros compressed)", () => {
     expect(parseIp('2001:0DB8:0:0::0001')).toEqual({ ok: true, value: { family: 6, address: '2001:db8::1' } });
     expect(parseIp('2001:DB8::1')).toEqual({ ok: true, value: { family: 6, address: '2001:db8::1' } });
     expect(parseIp('::')).toEqual({ ok: true, value: { family: 6, address: '::' } });

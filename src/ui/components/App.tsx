@@ -3,7 +3,7 @@
  * log (or a tutorial's step) panels, and the prompt. State comes from the
  * session; keys are looked up in the keymap (hooks/use-screen-keys.ts).
  */
-import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { Text, Box, useApp } from 'ink';
 import { isChainLink } from '../../render/chain-input.js';
 import { renderChains } from '../../render/chain.js';
@@ -23,11 +23,16 @@ import { StepPane } from './StepPane.js';
 
 export function App(props: { session: Session; history: CommandHistory; tutorial?: TutorialPlayer }) {
   const { session } = props;
-  const state = useSyncExternalStore((l) => session.subscribe(l), () => session.state);
+  const state = useSyncExternalStore(
+    (l) => session.subscribe(l),
+    () => session.state,
+  );
   const { columns, rows } = useTerminalSize();
   const { exit } = useApp();
   const layout = screenLayout(columns, rows, state.watches.length, props.tutorial !== undefined);
 
+  // session.chain() reads these parts of the state: it is drawn anew when one of them changes
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const chain = useMemo(() => session.chain(), [session, state.topology, state.broken, state.checks, state.healing]);
   const chainLines = useMemo(() => renderChains(chain.nodes, chain.hops, layout.chainWidth), [chain, layout.chainWidth]);
   const [chainScroll, setChainScroll] = useClampedScroll(chainScrollLimit(chainLines.length, layout.chainRows));
@@ -89,10 +94,13 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     }
   }, [session, keys.filter, state.topology, state.selected, setDetailScroll]);
 
-  const completionContext = useMemo(() => ({
-    targets: (state.topology?.targets ?? []).map((t) => t.ns.label),
-    interfaces: Object.fromEntries((state.topology?.targets ?? []).map((t) => [t.ns.label, t.interfaces.map((i) => i.name)])),
-  }), [state.topology]);
+  const completionContext = useMemo(
+    () => ({
+      targets: (state.topology?.targets ?? []).map((t) => t.ns.label),
+      interfaces: Object.fromEntries((state.topology?.targets ?? []).map((t) => [t.ns.label, t.interfaces.map((i) => i.name)])),
+    }),
+    [state.topology],
+  );
 
   // without focus the log shows its newest rows, entries other than ✓ and ✗ cut to a row each
   const logFocused = keys.focus === 'log' && !keys.prompting;
@@ -108,21 +116,41 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     <Box flexDirection="column" width={columns} height={layout.height}>
       <Header state={state} links={state.topology?.links.filter(isChainLink).length ?? 0} width={columns} />
       <Box>
-        <TargetsPanel targets={targets} selected={state.selected} filter={keys.filter} filtering={keys.filtering}
-          width={layout.leftWidth} height={layout.topHeight} focused={focused('targets')} />
+        <TargetsPanel
+          targets={targets}
+          selected={state.selected}
+          filter={keys.filter}
+          filtering={keys.filtering}
+          width={layout.leftWidth}
+          height={layout.topHeight}
+          focused={focused('targets')}
+        />
         <Panel title="chain" width={layout.rightWidth} height={layout.topHeight} focused={focused('chain')}>
-          <ChainView nodes={chain.nodes} hops={chain.hops} lines={chainLines} width={layout.chainWidth} maxRows={layout.chainRows}
-            scroll={chainScroll} focused={focused('chain')} />
+          <ChainView
+            nodes={chain.nodes}
+            hops={chain.hops}
+            lines={chainLines}
+            width={layout.chainWidth}
+            maxRows={layout.chainRows}
+            scroll={chainScroll}
+            focused={focused('chain')}
+          />
           <WatchLines watches={state.watches.slice(0, layout.watchRows)} width={layout.rightWidth - 4} />
         </Panel>
       </Box>
       <Box>
-        <DetailPanel target={selectedTarget} lines={details} scroll={detailScroll}
-          width={layout.detailWidth} height={layout.bottomHeight} focused={focused('details')} />
-        {props.tutorial
-          ? <StepPane player={props.tutorial} width={layout.logWidth} height={layout.bottomHeight}
-            active={!keys.prompting && !keys.filtering} focused={focused('log')} />
-          : <LogPanel rows={logFocused ? wholeLog : compactLog} scrollBack={logFocused ? logBack : 0} width={layout.logWidth} height={layout.bottomHeight} focused={logFocused} />}
+        <DetailPanel target={selectedTarget} lines={details} scroll={detailScroll} width={layout.detailWidth} height={layout.bottomHeight} focused={focused('details')} />
+        {props.tutorial ? (
+          <StepPane player={props.tutorial} width={layout.logWidth} height={layout.bottomHeight} active={!keys.prompting && !keys.filtering} focused={focused('log')} />
+        ) : (
+          <LogPanel
+            rows={logFocused ? wholeLog : compactLog}
+            scrollBack={logFocused ? logBack : 0}
+            width={layout.logWidth}
+            height={layout.bottomHeight}
+            focused={logFocused}
+          />
+        )}
       </Box>
       <Prompt
         focused={keys.prompting}
@@ -154,12 +182,18 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
 /** How far a move goes: a row, a page, or to either end. */
 function stepOf(action: MoveAction, page: number): number {
   switch (action) {
-    case 'up': return -1;
-    case 'down': return 1;
-    case 'pageUp': return -page;
-    case 'pageDown': return page;
-    case 'top': return -Infinity;
-    case 'bottom': return Infinity;
+    case 'up':
+      return -1;
+    case 'down':
+      return 1;
+    case 'pageUp':
+      return -page;
+    case 'pageDown':
+      return page;
+    case 'top':
+      return -Infinity;
+    case 'bottom':
+      return Infinity;
   }
 }
 

@@ -15,7 +15,9 @@ export function Header({ state, links, width }: { state: SessionState; links: nu
       <Text bold color={tint(state.engine.state === 'unreachable' ? 'yellow' : undefined)} wrap="truncate">
         {fitText(text, width - hint.length - 1).padEnd(width - hint.length)}
       </Text>
-      <Text dimColor wrap="truncate">{hint}</Text>
+      <Text dimColor wrap="truncate">
+        {hint}
+      </Text>
     </Box>
   );
 }
@@ -24,8 +26,7 @@ export function headerText(state: SessionState, links: number): string {
   const targets = state.topology?.targets ?? [];
   const running = targets.filter((t) => t.ns.kind === 'docker' && t.status === 'running').length;
   const netns = targets.filter((t) => t.ns.kind === 'netns').length;
-  const engine = state.engine.state === 'connected' ? `docker ● ${running} running`
-    : state.engine.state === 'connecting' ? 'docker …' : 'docker ✗ unreachable';
+  const engine = state.engine.state === 'connected' ? `docker ● ${running} running` : state.engine.state === 'connecting' ? 'docker …' : 'docker ✗ unreachable';
   const broken = state.broken.size ? ` · ${state.broken.size} broken` : '';
   // hops and watches alike: an end-to-end probe failing is the chain's health too
   const results = [...[...state.checks.values()].map((c) => c.ok), ...state.watches.filter((w) => w.ok !== undefined).map((w) => w.ok === true)];

@@ -52,7 +52,10 @@ export function helpRows(width: number, height: number): HelpRow[] {
   if (width <= 0 || height <= 0) return [];
   const build = ({ continuations, headings, columns, minorKeys }: (typeof LAYOUTS)[number]): HelpRow[] => [
     ...(headings ? [{ text: 'keys', style: 'heading' as const }] : []),
-    ...keyRows(KEY_BINDINGS.filter((b) => minorKeys || !b.minor), width).map((text) => ({ text })),
+    ...keyRows(
+      KEY_BINDINGS.filter((b) => minorKeys || !b.minor),
+      width,
+    ).map((text) => ({ text })),
     ...(headings ? [{ text: 'commands', style: 'heading' as const }] : []),
     ...(columns === 1 ? commandRows(continuations) : sideBySide(commandRows(false), width)).map((text) => ({ text })),
     { text: 'any key closes this help', style: 'dim' },

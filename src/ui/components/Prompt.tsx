@@ -16,16 +16,16 @@ export interface PromptProps {
   completionContext: CompletionContext;
   /** Called once per line run: on Enter, and for each complete line of a paste. */
   /** Runs a line; a promise it returns says when the line is done. */
-  onSubmit(line: string): Promise<unknown> | void;
+  onSubmit: (line: string) => Promise<unknown> | void;
   /** Called on Esc, and on Enter with an empty line. */
-  onLeave(): void;
+  onLeave: () => void;
   width: number;
   /**
    * Text that arrived in the same read as the key that opened the prompt
    * (`:ls` typed fast): inserted as if typed once the prompt has focus.
    */
   typeAhead?: string;
-  onTypeAheadUsed?(): void;
+  onTypeAheadUsed?: () => void;
 }
 
 const PREFIX = ' : ';
@@ -61,7 +61,7 @@ export function Prompt({ focused, history, completionContext, onSubmit, onLeave,
     (input: string, key: Key) => {
       const outcome = handleKey(latest.current, input, key, history, completionContext);
       latest.current = outcome.state;
-      const running = (outcome.submit ?? []).map((line) => onSubmit(line));
+      const running = (outcome.submit ?? []).map((line) => Promise.resolve(onSubmit(line)));
       if (running.length === 0) setState(outcome.state);
       else {
         // the submitted line stays on screen until it is done (or for CLEAR_AFTER_MS): a frame
@@ -86,14 +86,18 @@ export function Prompt({ focused, history, completionContext, onSubmit, onLeave,
     const outcome = insertTyped(latest.current, typeAhead, history);
     latest.current = outcome.state;
     setState(outcome.state);
-    for (const line of outcome.submit ?? []) onSubmit(line);
+    for (const line of outcome.submit ?? []) void onSubmit(line);
     onTypeAheadUsed?.();
+    // only new type-ahead runs this: the callbacks are the app's, fresh every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focused, typeAhead]);
 
   if (!focused) {
     return (
       <Box width={width}>
-        <Text dimColor wrap="truncate-end">{IDLE_HINT}</Text>
+        <Text dimColor wrap="truncate-end">
+          {IDLE_HINT}
+        </Text>
       </Box>
     );
   }
@@ -101,7 +105,9 @@ export function Prompt({ focused, history, completionContext, onSubmit, onLeave,
     <Box flexDirection="column" width={width}>
       <PromptLine state={state} width={width} />
       {state.candidates.length > 1 && (
-        <Text dimColor wrap="truncate-end">{' '.repeat(PREFIX.length) + state.candidates.join('  ')}</Text>
+        <Text dimColor wrap="truncate-end">
+          {' '.repeat(PREFIX.length) + state.candidates.join('  ')}
+        </Text>
       )}
     </Box>
   );

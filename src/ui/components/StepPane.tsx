@@ -1,4 +1,4 @@
-import React, { useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { Text, useInput } from 'ink';
 import { stepActionOf } from '../keymap.js';
 import { Panel, tint } from './panels.js';
@@ -40,7 +40,7 @@ export function stepPaneRows(tutorial: Tutorial, state: PlayerState, width: numb
   const commands = step.run.map((line, i) => {
     const l = outcome?.lines[i];
     const state = l?.state ?? 'pending';
-    return { row: { text: `${MARK[state]} $ ${line}`, ...(COLOR[state] ? { color: COLOR[state]! } : {}) } as PaneRow, output: l?.lines.find((x) => x.trim()) };
+    return { row: { text: `${MARK[state]} $ ${line}`, ...(COLOR[state] ? { color: COLOR[state] } : {}) }, output: l?.lines.find((x) => x.trim()) };
   });
   let check: PaneRow | undefined;
   let checkDetail: string | undefined;
@@ -49,7 +49,7 @@ export function stepPaneRows(tutorial: Tutorial, state: PlayerState, width: numb
     const state = c?.state ?? 'pending';
     const attempt = c?.state === 'running' && c.attempts > 0 ? ` (try ${c.attempts + 1})` : '';
     if (c?.detail && (state === 'ok' || state === 'failed')) checkDetail = c.detail;
-    check = { text: `${MARK[state]} check: ${c?.description ?? describeCheck(step.check)}${attempt}`, ...(COLOR[state] ? { color: COLOR[state]! } : { dim: true }) };
+    check = { text: `${MARK[state]} check: ${c?.description ?? describeCheck(step.check)}${attempt}`, ...(COLOR[state] ? { color: COLOR[state] } : { dim: true }) };
   }
   const hint = hintOf(tutorial, state);
 
@@ -74,15 +74,7 @@ export function stepPaneRows(tutorial: Tutorial, state: PlayerState, width: numb
       room--;
     }
   }
-  const all: PaneRow[] = [
-    title,
-    ...text.map((t) => ({ text: t })),
-    ...(gap ? [{ text: '' }] : []),
-    ...body,
-    ...(check ? [check] : []),
-    ...detail,
-    hint,
-  ];
+  const all: PaneRow[] = [title, ...text.map((t) => ({ text: t })), ...(gap ? [{ text: '' }] : []), ...body, ...(check ? [check] : []), ...detail, hint];
   // the pane's panel does not clip sideways: each row is cut to the width in columns
   return all.slice(0, Math.max(0, rows)).map((r) => ({ ...r, text: fitColumns(r.text, width) }));
 }
@@ -110,19 +102,27 @@ function hintOf(tutorial: Tutorial, state: PlayerState): PaneRow {
  */
 export function StepPane(props: { player: TutorialPlayer; width: number; height: number; active: boolean; focused: boolean }) {
   const { player } = props;
-  const state = useSyncExternalStore((l) => player.subscribe(l), () => player.state);
-  useInput((input, key) => {
-    const action = stepActionOf(input, key);
-    if (action === 'runStep') player.enter();
-    else if (action === 'nextStep') player.next();
-    else if (action === 'previousStep') player.previous();
-  }, { isActive: props.active });
+  const state = useSyncExternalStore(
+    (l) => player.subscribe(l),
+    () => player.state,
+  );
+  useInput(
+    (input, key) => {
+      const action = stepActionOf(input, key);
+      if (action === 'runStep') player.enter();
+      else if (action === 'nextStep') player.next();
+      else if (action === 'previousStep') player.previous();
+    },
+    { isActive: props.active },
+  );
   const inner = Math.max(1, props.width - 3);
   const rows = stepPaneRows(player.tutorial, state, inner, props.height - 3);
   return (
     <Panel title={stepPaneTitle(player.tutorial, state)} width={props.width} height={props.height} focused={props.focused}>
       {rows.map((r, i) => (
-        <Text key={i} color={tint(r.color)} dimColor={r.dim} bold={r.bold} wrap="truncate">{r.text || ' '}</Text>
+        <Text key={i} color={tint(r.color)} dimColor={r.dim} bold={r.bold} wrap="truncate">
+          {r.text || ' '}
+        </Text>
       ))}
     </Panel>
   );

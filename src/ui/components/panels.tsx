@@ -22,7 +22,14 @@ export function tint<C extends string>(color: C | undefined): C | undefined {
 
 /** The focused panel's border has heavy lines along its top and bottom, a cue that reads without colour. */
 const FOCUSED_BORDER = {
-  topLeft: '╭', top: '━', topRight: '╮', left: '│', right: '│', bottomLeft: '╰', bottom: '━', bottomRight: '╯',
+  topLeft: '╭',
+  top: '━',
+  topRight: '╮',
+  left: '│',
+  right: '│',
+  bottomLeft: '╰',
+  bottom: '━',
+  bottomRight: '╯',
 };
 
 /**
@@ -35,11 +42,19 @@ const FOCUSED_BORDER = {
  */
 export function Panel(props: { title: string; width: number; height: number; focused: boolean; children?: React.ReactNode }) {
   return (
-    <Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? FOCUSED_BORDER : 'round'}
-      borderColor={tint(props.focused ? 'cyan' : 'gray')} overflowY="hidden">
+    <Box
+      flexDirection="column"
+      width={props.width}
+      height={props.height}
+      borderStyle={props.focused ? FOCUSED_BORDER : 'round'}
+      borderColor={tint(props.focused ? 'cyan' : 'gray')}
+      overflowY="hidden"
+    >
       {/* content taller than the panel is cut at the bottom; the title always shows */}
       <Box flexShrink={0}>
-        <Text bold color={tint(props.focused ? 'cyan' : undefined)} wrap="truncate">{fitColumns(props.title, props.width - 2)}</Text>
+        <Text bold color={tint(props.focused ? 'cyan' : undefined)} wrap="truncate">
+          {fitColumns(props.title, props.width - 2)}
+        </Text>
       </Box>
       {props.children}
     </Box>
@@ -55,10 +70,7 @@ export function visibleTargets(topology: Topology | undefined, filter: string): 
   return filter ? shown.filter((t) => filterShows(filter, t.ns.label)) : shown;
 }
 
-export function TargetsPanel(props: {
-  targets: TargetState[]; selected?: string; filter: string; filtering: boolean;
-  width: number; height: number; focused: boolean;
-}) {
+export function TargetsPanel(props: { targets: TargetState[]; selected?: string; filter: string; filtering: boolean; width: number; height: number; focused: boolean }) {
   const inner = props.width - 4;
   // fixed columns: kind (6), pid or state (only as wide as needed), interface count (2); in a
   // narrow panel (an 80-column terminal) the name comes first: the kind shrinks to its letter
@@ -69,7 +81,10 @@ export function TargetsPanel(props: {
   const whereWidth = Math.max(0, ...props.targets.map((t) => whereOf(t).length));
   const nameWidth = Math.max(6, inner - 6 - kindWidth - (whereWidth ? whereWidth + 1 : 0));
   const rows = props.height - 3;
-  const index = Math.max(0, props.targets.findIndex((t) => t.ns.label === props.selected));
+  const index = Math.max(
+    0,
+    props.targets.findIndex((t) => t.ns.label === props.selected),
+  );
   const start = Math.max(0, Math.min(index - Math.floor(rows / 2), props.targets.length - rows));
   const title = props.filtering || props.filter ? `targets /${props.filter}${props.filtering ? '█' : ''}` : `targets (${props.targets.length})`;
   return (
@@ -117,11 +132,15 @@ export function detailLines(t: TargetState | undefined, d: TargetDetails | undef
     if (!routes.length) continue;
     lines.push({ text: `routes (ipv${family})`, bold: true });
     for (const r of routes) {
-      lines.push({ text: ` ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol === 'kernel' ? ' proto kernel' : ''}${r.scope && r.scope !== 'global' ? ` scope ${r.scope}` : ''}` });
+      lines.push({
+        text: ` ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.protocol === 'kernel' ? ' proto kernel' : ''}${r.scope && r.scope !== 'global' ? ` scope ${r.scope}` : ''}`,
+      });
     }
   }
   if (d?.forwarding) {
-    lines.push({ text: `forwarding ${d.forwarding.ipv4 ? 'on' : 'off'}${d.forwarding.ipv6 !== d.forwarding.ipv4 ? ` (ipv6 ${d.forwarding.ipv6 ? 'on' : 'off'})` : ''} · firewall rules ${d.firewallRules ?? '?'}` });
+    lines.push({
+      text: `forwarding ${d.forwarding.ipv4 ? 'on' : 'off'}${d.forwarding.ipv6 !== d.forwarding.ipv4 ? ` (ipv6 ${d.forwarding.ipv6 ? 'on' : 'off'})` : ''} · firewall rules ${d.firewallRules ?? '?'}`,
+    });
   }
   return lines;
 }
@@ -129,10 +148,7 @@ export function detailLines(t: TargetState | undefined, d: TargetDetails | undef
 /** How far a bordered panel of `height` rows can scroll: its rows past what fits (the border and title take 3). */
 export const panelScrollLimit = (rows: number, height: number) => Math.max(0, rows - (height - 3));
 
-export function DetailPanel(props: {
-  target?: TargetState; lines: readonly DetailLine[];
-  width: number; height: number; focused: boolean; scroll: number;
-}) {
+export function DetailPanel(props: { target?: TargetState; lines: readonly DetailLine[]; width: number; height: number; focused: boolean; scroll: number }) {
   const inner = props.width - 4;
   const t = props.target;
   const rows = props.height - 3;
@@ -140,7 +156,9 @@ export function DetailPanel(props: {
   return (
     <Panel title={t ? `${t.ns.label} (${t.ns.kind}${t.ns.pid ? ` pid ${t.ns.pid}` : ''})` : 'details'} width={props.width} height={props.height} focused={props.focused}>
       {props.lines.slice(start, start + rows).map((l, i) => (
-        <Text key={i} dimColor={l.dim} bold={l.bold} wrap="truncate">{clip(l.text, inner)}</Text>
+        <Text key={i} dimColor={l.dim} bold={l.bold} wrap="truncate">
+          {clip(l.text, inner)}
+        </Text>
       ))}
     </Panel>
   );
@@ -231,7 +249,10 @@ export function WatchLines(props: { watches: Watch[]; width: number }) {
     <>
       {props.watches.map((w) => (
         <Text key={w.id} color={tint(w.ok === undefined ? undefined : w.ok ? 'green' : 'red')} wrap="truncate">
-          {clip(`${w.ok === undefined ? '…' : w.ok ? '✓' : '✗'} watch ${w.id} ${w.kind} ${w.target} → ${w.destination}  ${w.detail ?? 'checking'}${w.changedAt ? `  since ${time(w.changedAt)}` : ''}`, props.width)}
+          {clip(
+            `${w.ok === undefined ? '…' : w.ok ? '✓' : '✗'} watch ${w.id} ${w.kind} ${w.target} → ${w.destination}  ${w.detail ?? 'checking'}${w.changedAt ? `  since ${time(w.changedAt)}` : ''}`,
+            props.width,
+          )}
         </Text>
       ))}
     </>

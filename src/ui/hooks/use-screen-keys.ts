@@ -16,9 +16,9 @@ export type MoveAction = Extract<ScreenAction, 'up' | 'down' | 'pageUp' | 'pageD
 const MOVES: readonly ScreenAction[] = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
 
 export interface ScreenKeyOptions {
-  quit(): void;
-  refresh(): void;
-  move(focus: Focus, action: MoveAction): void;
+  quit: () => void;
+  refresh: () => void;
+  move: (focus: Focus, action: MoveAction) => void;
 }
 
 export interface ScreenModes {
@@ -27,13 +27,13 @@ export interface ScreenModes {
   filtering: boolean;
   filter: string;
   /** The filter as the keys of this read left it (a burst's later keys build on its earlier ones). */
-  filterNow(): string;
+  filterNow: () => string;
   help: boolean;
   /** Text typed in the read that opened the prompt, for the prompt to take. */
   typeAhead: string;
-  openHelp(): void;
-  leavePrompt(): void;
-  typeAheadUsed(): void;
+  openHelp: () => void;
+  leavePrompt: () => void;
+  typeAheadUsed: () => void;
 }
 
 export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): ScreenModes {
@@ -46,9 +46,19 @@ export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): Screen
 
   const typeFilter = (input: string, key: Key) => {
     const action = filterActionOf(input, key);
-    if (action === 'cancel') { setFilter(''); setFiltering(false); return; }
-    if (action === 'confirm') { setFiltering(false); return; }
-    if (key.backspace || key.delete) { setFilter((f) => f.slice(0, -1)); return; }
+    if (action === 'cancel') {
+      setFilter('');
+      setFiltering(false);
+      return;
+    }
+    if (action === 'confirm') {
+      setFiltering(false);
+      return;
+    }
+    if (key.backspace || key.delete) {
+      setFilter((f) => f.slice(0, -1));
+      return;
+    }
     if (key.ctrl || key.meta) return;
     // typed fast or pasted, text and Enter arrive in one read
     const end = input.search(/[\r\n]/);
@@ -63,10 +73,19 @@ export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): Screen
         if (input.length > 1) setTypeAhead(input.slice(1));
         setPrompting(true);
         return;
-      case 'help': setHelp(true); return;
-      case 'quit': quit(); return;
-      case 'filter': setFiltering(true); setFocus('targets'); return;
-      case 'refresh': refresh(); return;
+      case 'help':
+        setHelp(true);
+        return;
+      case 'quit':
+        quit();
+        return;
+      case 'filter':
+        setFiltering(true);
+        setFocus('targets');
+        return;
+      case 'refresh':
+        refresh();
+        return;
       case 'nextPanel':
       case 'previousPanel': {
         const i = FOCUS_ORDER.indexOf(focusRef.current);
@@ -75,12 +94,15 @@ export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): Screen
         return;
       }
       default:
-        if (MOVES.includes(action)) move(focusRef.current, action as MoveAction);
+        if (MOVES.includes(action)) move(focusRef.current, action);
     }
   };
 
   const onKey = (input: string, key: Key) => {
-    if (helpRef.current) { setHelp(false); return; }
+    if (helpRef.current) {
+      setHelp(false);
+      return;
+    }
     if (promptingRef.current) {
       // the prompt opened earlier in this read and takes keys from the next render on: typed text waits for it
       if (key.return) setTypeAhead((t) => t + '\r');
@@ -97,18 +119,26 @@ export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): Screen
     if (key.ctrl && input === 'c') quit();
   });
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') return;
-    // a burst of single-key commands typed fast (Tabs included) arrives as one string: each key counts
-    if (input.length > 1 && !key.ctrl && !key.meta && BURST_KEYS.test(input)) {
-      for (const ch of input) onKey(ch, { ...key, tab: ch === '\t' });
-      return;
-    }
-    onKey(input, key);
-  }, { isActive: !prompting });
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') return;
+      // a burst of single-key commands typed fast (Tabs included) arrives as one string: each key counts
+      if (input.length > 1 && !key.ctrl && !key.meta && BURST_KEYS.test(input)) {
+        for (const ch of input) onKey(ch, { ...key, tab: ch === '\t' });
+        return;
+      }
+      onKey(input, key);
+    },
+    { isActive: !prompting },
+  );
 
   return {
-    focus, prompting, filtering, filter, help, typeAhead,
+    focus,
+    prompting,
+    filtering,
+    filter,
+    help,
+    typeAhead,
     filterNow: () => filterRef.current,
     openHelp: () => setHelp(true),
     leavePrompt: () => setPrompting(false),

@@ -42,7 +42,10 @@ export class PromptRunner {
   /** Namespaces the running command resolved: they are read again after it, and only they. */
   private touched = new Map<string, Namespace>();
 
-  constructor(ctx: CommandContext, private readonly parts: PromptRunnerParts) {
+  constructor(
+    ctx: CommandContext,
+    private readonly parts: PromptRunnerParts,
+  ) {
     this.ctx = {
       ...ctx,
       resolve: async (spec) => {

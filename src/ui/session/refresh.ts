@@ -21,13 +21,13 @@ export interface ReadRequest {
   full: boolean;
   changed: Namespace[];
   /** Called by the read as soon as its topology is in the state. */
-  applied(): void;
+  applied: () => void;
 }
 
 export interface RefreshHooks {
-  read(request: ReadRequest): Promise<void>;
+  read: (request: ReadRequest) => Promise<void>;
   /** Lets go of watchers whose namespace is gone: they must not keep it alive for the read. */
-  prune(): void;
+  prune: () => void;
 }
 
 export class RefreshScheduler {
@@ -80,10 +80,12 @@ export class RefreshScheduler {
   now(): Promise<void> {
     if (this.running) {
       // the read under way may have begun before what the caller wants seen: one more after it
-      this.queued ??= this.running.catch(() => undefined).then(() => {
-        this.queued = undefined;
-        return this.now();
-      });
+      this.queued ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.now();
+        });
       return this.queued;
     }
     this.running = this.readOnce().finally(() => {

@@ -38,8 +38,13 @@ const PRELOAD_AFTER_MS = 2000;
 /** Loads the prompt's everyday verbs ahead of their first use (they load on demand: verbs/run.ts). */
 async function preloadVerbs(): Promise<void> {
   await Promise.allSettled([
-    import('../../verbs/koko.js'), import('../../verbs/koro.js'), import('../../verbs/forward.js'),
-    import('../../verbs/fw.js'), import('../../verbs/health.js'), import('../../verbs/kill.js'), import('../../verbs/routes.js'),
+    import('../../verbs/koko.js'),
+    import('../../verbs/koro.js'),
+    import('../../verbs/forward.js'),
+    import('../../verbs/fw.js'),
+    import('../../verbs/health.js'),
+    import('../../verbs/kill.js'),
+    import('../../verbs/routes.js'),
   ]);
 }
 
@@ -48,7 +53,10 @@ export class Session {
   private readonly refresh = new RefreshScheduler({ read: (r) => this.read(r), prune: () => this.pruneWatchers() });
   private readonly monitors = new NamespaceMonitors((ns) => this.refresh.request(ns));
   private readonly netnsDir = new NetnsDirWatcher(() => this.refresh.request());
-  private readonly events = new DockerEvents(() => this.refresh.request(), (s) => this.engineChanged(s));
+  private readonly events = new DockerEvents(
+    () => this.refresh.request(),
+    (s) => this.engineChanged(s),
+  );
   private readonly hops = new HopHealth(this.store);
   private readonly broken = new BrokenLinks(this.store);
   private readonly watches = new Watches(this.store, (label) => this.namespaceOf(label));
@@ -199,19 +207,21 @@ export class Session {
   /** The cached topology with the namespaces that changed read again, and the links between them worked out anew. */
   private async readAgain(changed: readonly Namespace[], before: Topology): Promise<Topology> {
     const targets = before.targets.map((t) => ({ ...t }));
-    await Promise.all(changed.map(async (ns) => {
-      const t = targets.find((x) => x.ns.path === ns.path);
-      if (!t) return;
-      try {
-        const reading = await readNamespace(t.ns);
-        t.interfaces = reading.interfaces;
-        t.netnsIds = reading.netnsIds;
-        delete t.error;
-      } catch {
-        // gone meanwhile: the whole host is read again, which will not list it
-        this.refresh.request();
-      }
-    }));
+    await Promise.all(
+      changed.map(async (ns) => {
+        const t = targets.find((x) => x.ns.path === ns.path);
+        if (!t) return;
+        try {
+          const reading = await readNamespace(t.ns);
+          t.interfaces = reading.interfaces;
+          t.netnsIds = reading.netnsIds;
+          delete t.error;
+        } catch {
+          // gone meanwhile: the whole host is read again, which will not list it
+          this.refresh.request();
+        }
+      }),
+    );
     return { ...before, targets, links: resolveLinks(targets) };
   }
 

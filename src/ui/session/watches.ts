@@ -69,14 +69,15 @@ export class Watches {
     } else if (w.kind === 'ping') {
       const r = await pingFrom(ns, w.destination, 1);
       ok = r.received > 0;
-      detail = ok ? `${r.avgMs ?? '?'} ms` : r.error ?? 'no reply';
+      detail = ok ? `${r.avgMs ?? '?'} ms` : (r.error ?? 'no reply');
     } else {
       const r = await probeFrom(ns, w.destination, PROBE_TIMEOUT_MS);
       ok = r.status !== undefined && r.status < 400;
       detail = r.error ?? `${r.status} ${r.ms} ms`;
     }
     const changed = w.ok !== ok;
-    if (changed && w.ok !== undefined) this.store.log(ok ? 'ok' : 'bad', `watch ${w.id} ${w.kind} ${w.target} → ${w.destination}: ${ok ? 'ok again' : 'failing'} (${detail})`);
+    if (changed && w.ok !== undefined)
+      this.store.log(ok ? 'ok' : 'bad', `watch ${w.id} ${w.kind} ${w.target} → ${w.destination}: ${ok ? 'ok again' : 'failing'} (${detail})`);
     const recent = [...w.recent, ok].slice(-WATCH_WINDOW);
     const loss = Math.round((recent.filter((r) => !r).length / recent.length) * 100);
     return { ...w, ok, recent, detail: `${detail} · loss ${loss}% of ${recent.length}`, ...(changed ? { changedAt: new Date() } : {}) };
