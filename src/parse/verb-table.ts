@@ -11,7 +11,7 @@ import { KORO_USAGE } from './koro.js';
 export type VerbGroup = 'links and routes' | 'inspect and check' | 'chains' | 'learn and demo' | 'the prompt';
 
 /**
- * both: a shell and the UI's prompt; shell: a shell only (it opens a UI of
+ * both: a shell and the UI's prompt; 'shell' means a shell only (it opens a UI of
  * its own, so the prompt refuses it); prompt: the UI's prompt only.
  */
 export type VerbScope = 'both' | 'shell' | 'prompt';
