@@ -1,6 +1,10 @@
 /**
  * The containerlab export: a topology file (`*.clab.yml`) of `kind: linux`
- * nodes whose `exec:` lines rebuild a chain, or the live host's veth links.
+ * nodes that rebuild a chain, or the live host's veth links. What every node
+ * shares (kind, image, network mode) is said once, in `topology.defaults`;
+ * forwarding is the node's `sysctls:`; addresses, routes, firewall rules and
+ * a declared web server are its `exec:` lines. docs/containerlab.md says
+ * how each part maps and what the image must provide.
  */
 import { Document, isSeq, Scalar } from 'yaml';
 import { formatCidr } from '../parse/values.js';
@@ -8,12 +12,16 @@ import type { EndRef } from '../topology/model.js';
 import { kindText, type LiveLink, type LiveNode } from './export-live.js';
 import { Names, routeDestination } from './export-shared.js';
 import type { DesiredChain, DesiredRoute } from './model.js';
+import { servePage } from './serve-page.js';
 
 /** The image of a containerlab node when neither --image nor the chain file names one. */
 export const DEFAULT_EXPORT_IMAGE = 'chainmail-test:busybox';
 
+/** Where an exported node's web server serves from: made by its exec lines, so no image needs it. */
+export const SERVE_ROOT = '/var/www/chainmail';
+
 export interface ExportOptions {
-  /** containerlab: the image of every node, over the chain file's. */
+  /** containerlab: the image of every node, over the chain file's (as with `chain up --image`). */
   image?: string;
 }
 
@@ -30,28 +38,50 @@ export function chainLab(chain: DesiredChain, options: ExportOptions): Lab {
     '-',
   );
   const notes = [`chainmail chain ${JSON.stringify(chain.name)}, for containerlab deploy`, ...names.renamedNotes()];
+  const hasIpv6 = chain.links.some((link) => link.a.address.family === 6);
+  if (chain.firewall.length > 0) notes.push('the firewall rules are iptables exec lines: the image needs iptables');
+  if (chain.probes.length > 0) notes.push("probes are chainmail's own (chain status); containerlab does not run them");
   const nodes = chain.nodes.map((node): LabNode => {
     const exec: string[] = [];
     const ends = chain.links.flatMap((link) => [link.a, link.b]).filter((e) => e.node === node.name);
     for (const e of ends) exec.push(`ip addr add ${formatCidr(e.address)} dev ${e.ifname}`);
     for (const route of chain.routes.filter((r) => r.node === node.name)) exec.push(routeCommand(route));
-    if (chain.forwarding.includes(node.name)) {
-      exec.push('sysctl -w net.ipv4.ip_forward=1');
-      if (ends.some((e) => e.address.family === 6)) exec.push('sysctl -w net.ipv6.conf.all.forwarding=1');
-    }
     for (const rule of chain.firewall.filter((r) => r.node === node.name)) {
       exec.push(shellLine(['iptables', '-A', 'FORWARD', ...rule.rule]));
     }
-    if (node.serve) notes.push(`${node.name} serves HTTP on port ${node.serve.port} under chainmail; containerlab does not start that server`);
+    if (node.serve) {
+      exec.push(...serveCommands(node.name, node.serve));
+      notes.push(`${names.of(node.name)} serves HTTP on port ${node.serve.port} with busybox httpd: its image needs sh, mkdir and httpd`);
+    }
     return {
       name: names.of(node.name),
       image: options.image ?? node.image ?? DEFAULT_EXPORT_IMAGE,
       ...(node.command ? { cmd: shellLine(node.command) } : {}),
+      ...(chain.forwarding.includes(node.name) ? { sysctls: forwardingSysctls(hasIpv6) } : {}),
       exec,
     };
   });
   const endpoint = (e: { node: string; ifname: string }) => `${names.of(e.node)}:${e.ifname}`;
   return { name: clabName(chain.name), notes, nodes, links: chain.links.map((link) => [endpoint(link.a), endpoint(link.b)]) };
+}
+
+/** Set when containerlab creates the container, as `docker run --sysctl` does: no writable /proc/sys needed. */
+function forwardingSysctls(ipv6: boolean): Record<string, number> {
+  return { 'net.ipv4.ip_forward': 1, ...(ipv6 ? { 'net.ipv6.conf.all.forwarding': 1 } : {}) };
+}
+
+/**
+ * The web root made and its page written (by sh, for the redirection; the
+ * page goes in as an argument, so it is quoted once, for containerlab's
+ * splitter), then busybox httpd started without `-f`: it daemonizes, so the
+ * exec line ends (containerlab waits for each) and the server outlives it.
+ */
+function serveCommands(name: string, serve: { port: number; body?: string }): string[] {
+  return [
+    `mkdir -p ${SERVE_ROOT}`,
+    shellLine(['sh', '-c', `printf %s "$1" > ${SERVE_ROOT}/index.html`, 'sh', servePage(name, serve.body)]),
+    `httpd -p ${serve.port} -h ${SERVE_ROOT}`,
+  ];
 }
 
 function routeCommand(route: DesiredRoute): string {
@@ -102,6 +132,7 @@ interface LabNode {
   name: string;
   image: string;
   cmd?: string;
+  sysctls?: Record<string, number>;
   exec: string[];
 }
 
@@ -124,17 +155,19 @@ function clabName(name: string): string {
 }
 
 export function containerlabText(lab: Lab): string {
+  const image = commonest(lab.nodes.map((node) => node.image)) ?? DEFAULT_EXPORT_IMAGE;
+  // without a management network: its default route would clash with the chain's, and it would be a second path between nodes
+  const defaults = { kind: 'linux', image, 'network-mode': 'none' };
   const nodes: Record<string, unknown> = {};
   for (const node of lab.nodes) {
     nodes[node.name] = {
-      kind: 'linux',
-      image: node.image,
-      'network-mode': 'none',
-      ...(node.cmd !== undefined ? { cmd: node.cmd } : {}),
-      ...(node.exec.length > 0 ? { exec: node.exec } : {}),
+      ...(node.image !== image ? { image: node.image } : {}),
+      ...(node.cmd !== undefined ? { cmd: clabText(node.cmd) } : {}),
+      ...(node.sysctls !== undefined ? { sysctls: node.sysctls } : {}),
+      ...(node.exec.length > 0 ? { exec: node.exec.map(clabText) } : {}),
     };
   }
-  const topology = { nodes, ...(lab.links.length > 0 ? { links: lab.links.map((endpoints) => ({ endpoints })) } : {}) };
+  const topology = { defaults, nodes, ...(lab.links.length > 0 ? { links: lab.links.map((endpoints) => ({ endpoints })) } : {}) };
   // YAML 1.1 rules for quoting, so that `no`, `on`, `yes` stay strings for any reader
   const doc = new Document({ name: lab.name, topology }, { version: '1.1' });
   lab.links.forEach((_, i) => {
@@ -145,6 +178,20 @@ export function containerlabText(lab: Lab): string {
   });
   doc.commentBefore = lab.notes.map((line) => ` ${line}`).join('\n');
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The value most items have; the first of those tied. */
+function commonest(values: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > counts.get(best)!) best = v;
+  return best;
+}
+
+/** containerlab expands `$VAR` anywhere in the file before reading it; `$$` is its escape for a `$`. */
+function clabText(text: string): string {
+  return text.replace(/\$/g, '$$$$');
 }
 
 /** Words joined for a command line; words a shell (or containerlab's splitter) would break are single-quoted. */

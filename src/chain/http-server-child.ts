@@ -5,9 +5,10 @@
  * which node answered.
  */
 import http from 'node:http';
+import { servePage } from './serve-page.js';
 
 const [portText = '80', name = 'webserver', body] = process.argv.slice(2);
-const page = body ?? `<!doctype html>\n<title>chainmail web server on ${name}</title>\n<p>Served by ${name} through the chain.</p>\n`;
+const page = servePage(name, body);
 
 const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });

@@ -125,7 +125,7 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     name: 'export',
     group: 'chains',
     scope: 'both',
-    usage: 'export FILE|--live --format containerlab|mermaid|json',
+    usage: 'export FILE|--live --format containerlab|mermaid|json [--image IMG]',
     needsRoot: true,
     options: [],
     summary: 'write a chain file or the live host as containerlab, Mermaid or JSON',

@@ -26,7 +26,7 @@ export type ChainCommand = {
   watch: boolean;
   json: boolean;
 };
-export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' };
+export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json'; image?: string };
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
 /** `tutorial` alone lists the built-in tutorials; delayMs is undefined unless --delay was given. */
 export type TutorialCommand = { verb: 'tutorial'; tutorial?: string; auto: boolean; delayMs?: number; keep: boolean };
@@ -313,7 +313,7 @@ function parseChain(input: readonly string[]): ChainCommand {
 
 function parseExport(input: readonly string[]): ExportCommand {
   const usage = USAGE.export!;
-  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format']);
+  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image']);
   const format = values.get('--format')?.value;
   if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json') {
     throw new UsageError(
@@ -325,7 +325,15 @@ function parseExport(input: readonly string[]): ExportCommand {
   const live = flags.has('--live');
   if (live === rest.length > 0) throw new UsageError('give a chain file or --live (one of them)', { words: input, index: 0 }, usage);
   if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}"`, { words: input, index: input.indexOf(rest[1]!) }, usage);
-  return { verb: 'export', live, format, ...(rest[0] ? { file: rest[0] } : {}) };
+  const image = values.get('--image');
+  if (image !== undefined) {
+    // only containerlab names images; a flag another format would drop is refused, not ignored
+    const index = input.findIndex((w) => w === '--image' || w.startsWith('--image='));
+    if (format !== 'containerlab') throw new UsageError(`--image is for --format containerlab only, not ${format}`, { words: input, index }, usage);
+    const problem = imageProblem(image.value);
+    if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: image.index }, usage);
+  }
+  return { verb: 'export', live, format, ...(rest[0] ? { file: rest[0] } : {}), ...(image !== undefined ? { image: image.value } : {}) };
 }
 
 function parseDemo(input: readonly string[]): DemoCommand {

@@ -6,6 +6,9 @@ import { discoverTopology } from '../topology/discover.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 
 export async function runExport(cmd: ExportCommand, ctx: CommandContext): Promise<CommandResult> {
-  const text = cmd.live ? exportTopology(await discoverTopology(ctx.docker), cmd.format) : exportChain(deriveChain(loadChainFile(cmd.file!)), cmd.format);
+  const options = cmd.image !== undefined ? { image: cmd.image } : {};
+  const text = cmd.live
+    ? exportTopology(await discoverTopology(ctx.docker), cmd.format, options)
+    : exportChain(deriveChain(loadChainFile(cmd.file!)), cmd.format, options);
   return { ok: true, lines: [text.replace(/\n$/, '')], json: text };
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deriveChain } from '../../src/chain/derive.js';
-import { DEFAULT_EXPORT_IMAGE } from '../../src/chain/export-containerlab.js';
+import { DEFAULT_EXPORT_IMAGE, SERVE_ROOT } from '../../src/chain/export-containerlab.js';
 import { liveView } from '../../src/chain/export-live.js';
 import { exportChain, exportTopology } from '../../src/chain/export.js';
 import type { ChainSpec, DesiredChain, DesiredLink, DesiredRoute } from '../../src/chain/model.js';
+import { servePage } from '../../src/chain/serve-page.js';
 import type { Cidr } from '../../src/parse/values.js';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { TargetState, Topology, TopologyLink } from '../../src/topology/model.js';
+import { clabUnescape, shlexSplit } from '../support/shlex.js';
 
 const v4 = (address: string, prefix = 24): Cidr => ({ family: 4, address, prefix });
 const v6 = (address: string, prefix = 64): Cidr => ({ family: 6, address, prefix });
@@ -66,39 +68,34 @@ const SEED_SPEC: ChainSpec = {
 };
 
 const SEED_CONTAINERLAB = `# chainmail chain "seed", for containerlab deploy
+# probes are chainmail's own (chain status); containerlab does not run them
 
 name: seed
 topology:
+  defaults:
+    kind: linux
+    image: chainmail-test:busybox
+    network-mode: none
   nodes:
     client:
-      kind: linux
-      image: chainmail-test:busybox
-      network-mode: none
       exec:
         - ip addr add 10.0.1.1/24 dev link1
         - ip route add default via 10.0.1.2 dev link1
     firewall:
-      kind: linux
-      image: chainmail-test:busybox
-      network-mode: none
+      sysctls:
+        net.ipv4.ip_forward: 1
       exec:
         - ip addr add 10.0.1.2/24 dev link2
         - ip addr add 10.0.2.1/24 dev link3
         - ip route add 10.0.3.0/24 via 10.0.2.2 dev link3
-        - sysctl -w net.ipv4.ip_forward=1
     router:
-      kind: linux
-      image: chainmail-test:busybox
-      network-mode: none
+      sysctls:
+        net.ipv4.ip_forward: 1
       exec:
         - ip addr add 10.0.2.2/24 dev link4
         - ip addr add 10.0.3.1/24 dev link5
         - ip route add 10.0.1.0/24 via 10.0.2.1 dev link4
-        - sysctl -w net.ipv4.ip_forward=1
     webserver:
-      kind: linux
-      image: chainmail-test:busybox
-      network-mode: none
       exec:
         - ip addr add 10.0.3.2/24 dev link6
         - ip route add default via 10.0.3.1 dev link6
@@ -142,15 +139,42 @@ const SEED_JSON = {
   probes: [{ from: 'client', kind: 'ping', target: '10.0.3.2', expect: 'ok' }],
 };
 
-/** The parsed containerlab file, typed as far as the tests look. */
+/** A containerlab node, or `topology.defaults`, typed as far as the tests look. */
+interface ClabNode {
+  kind?: string;
+  image?: string;
+  'network-mode'?: string;
+  cmd?: string;
+  sysctls?: Record<string, number | string>;
+  exec?: string[];
+}
+/** The parsed containerlab file. */
 interface ClabFile {
   name: string;
   topology: {
-    nodes: Record<string, { kind: string; image: string; 'network-mode'?: string; cmd?: string; exec?: string[] }>;
+    defaults?: ClabNode;
+    nodes: Record<string, ClabNode | null>;
     links?: Array<{ endpoints: [string, string] }>;
   };
 }
 const clab = (text: string) => parse(text) as ClabFile;
+
+/**
+ * Every node as containerlab reads it (types/topology.go): the node's own
+ * value over the default's, sysctls merged key by key, exec lines the
+ * defaults' first.
+ */
+function effectiveNodes(file: ClabFile): Record<string, ClabNode> {
+  const d = file.topology.defaults ?? {};
+  return Object.fromEntries(
+    Object.entries(file.topology.nodes).map(([name, own]) => {
+      const node = own ?? {};
+      const sysctls = { ...d.sysctls, ...node.sysctls };
+      const exec = [...(d.exec ?? []), ...(node.exec ?? [])];
+      return [name, { ...d, ...node, ...(Object.keys(sysctls).length > 0 ? { sysctls } : {}), ...(exec.length > 0 ? { exec } : {}) }];
+    }),
+  );
+}
 
 const mermaidLines = (text: string) => text.split('\n').filter((line) => line !== '');
 
@@ -167,16 +191,12 @@ describe('exportChain: the seed chain', () => {
     const file = clab(exportChain(SEED, 'containerlab'));
     expect(file.name).toBe('seed');
     expect(Object.keys(file.topology.nodes)).toEqual(['client', 'firewall', 'router', 'webserver']);
-    for (const node of Object.values(file.topology.nodes)) {
+    const nodes = effectiveNodes(file);
+    for (const node of Object.values(nodes)) {
       expect(node).toMatchObject({ kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none' });
     }
-    expect(file.topology.nodes.client!.exec).toEqual(['ip addr add 10.0.1.1/24 dev link1', 'ip route add default via 10.0.1.2 dev link1']);
-    expect(file.topology.nodes.router!.exec).toEqual([
-      'ip addr add 10.0.2.2/24 dev link4',
-      'ip addr add 10.0.3.1/24 dev link5',
-      'ip route add 10.0.1.0/24 via 10.0.2.1 dev link4',
-      'sysctl -w net.ipv4.ip_forward=1',
-    ]);
+    expect(nodes.client!.exec).toEqual(['ip addr add 10.0.1.1/24 dev link1', 'ip route add default via 10.0.1.2 dev link1']);
+    expect(nodes.router!.exec).toEqual(['ip addr add 10.0.2.2/24 dev link4', 'ip addr add 10.0.3.1/24 dev link5', 'ip route add 10.0.1.0/24 via 10.0.2.1 dev link4']);
     expect(file.topology.links).toEqual([
       { endpoints: ['client:link1', 'firewall:link2'] },
       { endpoints: ['firewall:link3', 'router:link4'] },
@@ -184,13 +204,48 @@ describe('exportChain: the seed chain', () => {
     ]);
   });
 
+  it('containerlab: what every node shares is said once, in topology.defaults', () => {
+    const file = clab(exportChain(SEED, 'containerlab'));
+    expect(file.topology.defaults).toEqual({ kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none' });
+    for (const node of Object.values(file.topology.nodes)) {
+      expect(node).not.toHaveProperty('kind');
+      expect(node).not.toHaveProperty('image');
+      expect(node).not.toHaveProperty('network-mode');
+    }
+  });
+
+  it('containerlab: forwarding is the sysctls setting of the forwarding nodes, not exec lines', () => {
+    const nodes = effectiveNodes(clab(exportChain(SEED, 'containerlab')));
+    expect(nodes.firewall!.sysctls).toEqual({ 'net.ipv4.ip_forward': 1 });
+    expect(nodes.router!.sysctls).toEqual({ 'net.ipv4.ip_forward': 1 });
+    expect(nodes.client!.sysctls).toBeUndefined();
+    expect(nodes.webserver!.sysctls).toBeUndefined();
+    for (const node of Object.values(nodes)) expect((node.exec ?? []).filter((line) => line.includes('sysctl'))).toEqual([]);
+  });
+
   it("containerlab: --image wins over the chain file's image, which wins over the default", () => {
     const chain: DesiredChain = { ...SEED, nodes: SEED.nodes.map((n) => (n.name === 'webserver' ? { ...n, image: 'nginx:1.27' } : n)) };
-    const own = clab(exportChain(chain, 'containerlab')).topology.nodes;
+    const ownFile = clab(exportChain(chain, 'containerlab'));
+    const own = effectiveNodes(ownFile);
     expect(own.webserver!.image).toBe('nginx:1.27');
     expect(own.client!.image).toBe(DEFAULT_EXPORT_IMAGE);
-    const forced = clab(exportChain(chain, 'containerlab', { image: 'alpine:3.20' })).topology.nodes;
+    // the image most nodes run is the default; the one that differs says its own
+    expect(ownFile.topology.defaults!.image).toBe(DEFAULT_EXPORT_IMAGE);
+    expect(Object.entries(ownFile.topology.nodes).filter(([, n]) => n?.image !== undefined)).toEqual([['webserver', expect.objectContaining({ image: 'nginx:1.27' })]]);
+    const forcedFile = clab(exportChain(chain, 'containerlab', { image: 'alpine:3.20' }));
+    const forced = effectiveNodes(forcedFile);
     expect(Object.values(forced).map((n) => n.image)).toEqual(['alpine:3.20', 'alpine:3.20', 'alpine:3.20', 'alpine:3.20']);
+    expect(forcedFile.topology.defaults!.image).toBe('alpine:3.20');
+    expect(Object.values(forcedFile.topology.nodes).filter((n) => n?.image !== undefined)).toEqual([]);
+  });
+
+  it('containerlab: when every node names its own image, the one most use is the default', () => {
+    const images = ['alpine:3.20', 'nginx:1.27', 'nginx:1.27', 'debian:12'];
+    const chain: DesiredChain = { ...SEED, nodes: SEED.nodes.map((n, i) => ({ ...n, image: images[i]! })) };
+    const file = clab(exportChain(chain, 'containerlab'));
+    expect(file.topology.defaults!.image).toBe('nginx:1.27');
+    expect(Object.values(effectiveNodes(file)).map((n) => n.image)).toEqual(images);
+    expect(file.topology.nodes.firewall).not.toHaveProperty('image');
   });
 
   it('mermaid: one node per target, one labelled edge per link', () => {
@@ -219,31 +274,82 @@ describe('exportChain: beyond the seed', () => {
     probes: [{ from: 'client', kind: 'http', target: 'http://10.9.0.2:8080/', expect: 200 }],
   };
 
-  it('containerlab: IPv6 routes and forwarding, quoted firewall words, cmd, a reserved name renamed, serve noted', () => {
+  it('containerlab: IPv6 routes and forwarding, quoted firewall words, cmd, a reserved name renamed, what it needs noted', () => {
     const text = exportChain(chain, 'containerlab');
-    expect(text.split('\n').slice(0, 4)).toEqual([
+    expect(text.split('\n').slice(0, 6)).toEqual([
       '# chainmail chain "edge", for containerlab deploy',
       '# node "host" is "host-2" here',
-      '# web serves HTTP on port 8080 under chainmail; containerlab does not start that server',
+      '# the firewall rules are iptables exec lines: the image needs iptables',
+      "# probes are chainmail's own (chain status); containerlab does not run them",
+      '# web serves HTTP on port 8080 with busybox httpd: its image needs sh, mkdir and httpd',
       '',
     ]);
     const file = clab(text);
     expect(file.topology.nodes.client).toEqual({
+      cmd: 'sleep infinity',
+      exec: ['ip addr add 2001:db8:1::1/64 dev c0', 'ip -6 route add default via 2001:db8:1::2 dev c0'],
+    });
+    expect(effectiveNodes(file).client).toEqual({
       kind: 'linux',
       image: DEFAULT_EXPORT_IMAGE,
       'network-mode': 'none',
       cmd: 'sleep infinity',
       exec: ['ip addr add 2001:db8:1::1/64 dev c0', 'ip -6 route add default via 2001:db8:1::2 dev c0'],
     });
+    // the chain has an IPv6 link: forwarding nodes forward both families
+    expect(file.topology.nodes['host-2']!.sysctls).toEqual({ 'net.ipv4.ip_forward': 1, 'net.ipv6.conf.all.forwarding': 1 });
     expect(file.topology.nodes['host-2']!.exec).toEqual([
       'ip addr add 2001:db8:1::2/64 dev h0',
       'ip addr add 10.9.0.1/30 dev h1',
-      'sysctl -w net.ipv4.ip_forward=1',
-      'sysctl -w net.ipv6.conf.all.forwarding=1',
       "iptables -A FORWARD -m comment --comment 'don'\\''t ping' -p icmp -j DROP",
     ]);
-    expect(file.topology.nodes.web!.exec).toEqual(['ip addr add 10.9.0.2/30 dev w0', 'ip route add 10.7.7.0/24 via 10.9.0.1 dev w0']);
+    expect(file.topology.nodes.web!.exec).toEqual([
+      'ip addr add 10.9.0.2/30 dev w0',
+      'ip route add 10.7.7.0/24 via 10.9.0.1 dev w0',
+      `mkdir -p ${SERVE_ROOT}`,
+      `sh -c 'printf %s "$$1" > ${SERVE_ROOT}/index.html' sh hi`,
+      `httpd -p 8080 -h ${SERVE_ROOT}`,
+    ]);
     expect(file.topology.links).toEqual([{ endpoints: ['client:c0', 'host-2:h0'] }, { endpoints: ['host-2:h1', 'web:w0'] }]);
+  });
+
+  it('containerlab: the exec and cmd lines split, as containerlab splits them, into the words meant', () => {
+    const odd: DesiredChain = {
+      ...chain,
+      nodes: [
+        { name: 'client', command: ['sh', '-c', 'echo "$HOME" # not a comment; sleep 1d'] },
+        { name: 'host' },
+        { name: 'web', serve: { port: 80, body: `<p class="x">it's $5 & \\ # more\nline two</p>` } },
+      ],
+    };
+    const nodes = effectiveNodes(clab(exportChain(odd, 'containerlab')));
+    expect(shlexSplit(clabUnescape(nodes.client!.cmd!))).toEqual(['sh', '-c', 'echo "$HOME" # not a comment; sleep 1d']);
+    const words = nodes.web!.exec!.map((line) => shlexSplit(clabUnescape(line)));
+    expect(words.slice(2)).toEqual([
+      ['mkdir', '-p', SERVE_ROOT],
+      ['sh', '-c', `printf %s "$1" > ${SERVE_ROOT}/index.html`, 'sh', `<p class="x">it's $5 & \\ # more\nline two</p>`],
+      ['httpd', '-p', '80', '-h', SERVE_ROOT],
+    ]);
+    expect(shlexSplit(clabUnescape(nodes['host-2']!.exec![2]!))).toEqual([
+      'iptables',
+      '-A',
+      'FORWARD',
+      '-m',
+      'comment',
+      '--comment',
+      "don't ping",
+      '-p',
+      'icmp',
+      '-j',
+      'DROP',
+    ]);
+  });
+
+  it('containerlab: a node that serves with no body gets the page chainmail serves, naming it', () => {
+    const bare: DesiredChain = { ...chain, nodes: [{ name: 'client' }, { name: 'host' }, { name: 'web', serve: { port: 80 } }] };
+    const page = shlexSplit(clabUnescape(effectiveNodes(clab(exportChain(bare, 'containerlab'))).web!.exec![3]!))[4];
+    expect(page).toBe(servePage('web'));
+    expect(page).toContain('chainmail web server on web');
   });
 
   it('containerlab: names YAML 1.1 would read as booleans stay strings', () => {
@@ -375,7 +481,8 @@ describe('exportTopology', () => {
     expect(text.startsWith('# chainmail: the live host, for containerlab deploy (links and addresses; routes and forwarding are not read)\n')).toBe(true);
     const file = clab(text);
     expect(file.name).toBe('snapshot');
-    expect(file.topology.nodes).toEqual({
+    expect(file.topology.defaults).toEqual({ kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none' });
+    expect(effectiveNodes(file)).toEqual({
       red: { kind: 'linux', image: DEFAULT_EXPORT_IMAGE, 'network-mode': 'none', exec: ['ip addr add 10.0.1.1/24 dev r0'] },
       client: {
         kind: 'linux',
@@ -387,6 +494,12 @@ describe('exportTopology', () => {
     });
     expect(file.topology.links).toEqual([{ endpoints: ['red:r0', 'client:c0'] }]);
     expect(clab(exportTopology(LIVE, 'containerlab')).name).toBe('chainmail');
+  });
+
+  it('containerlab: --image is the image of every node of the live host too', () => {
+    const file = clab(exportTopology(LIVE, 'containerlab', { image: 'alpine:3.20' }));
+    expect(file.topology.defaults!.image).toBe('alpine:3.20');
+    expect(Object.values(effectiveNodes(file)).map((n) => n.image)).toEqual(['alpine:3.20', 'alpine:3.20', 'alpine:3.20']);
   });
 
   describe('host links, tunnels and vanished namespaces', () => {
