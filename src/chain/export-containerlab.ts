@@ -79,7 +79,8 @@ function forwardingSysctls(ipv6: boolean): Record<string, number> {
 function serveCommands(name: string, serve: { port: number; body?: string }): string[] {
   return [
     `mkdir -p ${SERVE_ROOT}`,
-    shellLine(['sh', '-c', `printf %s "$1" > ${SERVE_ROOT}/index.html`, 'sh', servePage(name, serve.body)]),
+    // a line of text for containerlab to run in the node (chainmail runs no shell)
+    `sh -c ${shellLine([`printf %s "$1" > ${SERVE_ROOT}/index.html`])} sh ${shellLine([servePage(name, serve.body)])}`,
     `httpd -p ${serve.port} -h ${SERVE_ROOT}`,
   ];
 }

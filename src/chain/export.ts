@@ -5,8 +5,10 @@
  * - containerlab: a topology file (`*.clab.yml`) that `containerlab deploy`
  *   turns back into the chain. Every node is a `kind: linux` container with
  *   `network-mode: none` (no management network: its default route would
- *   clash with the chain's, and it would be a second path between nodes);
- *   its `exec:` lines add the addresses, routes, forwarding and firewall rules.
+ *   clash with the chain's, and it would be a second path between nodes),
+ *   said once in `topology.defaults`; forwarding is a node's `sysctls:`, and
+ *   its `exec:` lines add the addresses, routes and firewall rules and start
+ *   its web server (docs/containerlab.md).
  * - mermaid: a `graph LR` flowchart, one node per target and one edge per link.
  * - json: a stable shape, described at ChainJson and TopologyJson.
  *

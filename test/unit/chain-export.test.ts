@@ -9,7 +9,7 @@ import { servePage } from '../../src/chain/serve-page.js';
 import type { Cidr } from '../../src/parse/values.js';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { TargetState, Topology, TopologyLink } from '../../src/topology/model.js';
-import { clabUnescape, shlexSplit } from '../support/shlex.js';
+import { clabUnescape, effectiveNodes, shlexSplit, type ClabFile } from '../support/containerlab.js';
 
 const v4 = (address: string, prefix = 24): Cidr => ({ family: 4, address, prefix });
 const v6 = (address: string, prefix = 64): Cidr => ({ family: 6, address, prefix });
@@ -139,42 +139,7 @@ const SEED_JSON = {
   probes: [{ from: 'client', kind: 'ping', target: '10.0.3.2', expect: 'ok' }],
 };
 
-/** A containerlab node, or `topology.defaults`, typed as far as the tests look. */
-interface ClabNode {
-  kind?: string;
-  image?: string;
-  'network-mode'?: string;
-  cmd?: string;
-  sysctls?: Record<string, number | string>;
-  exec?: string[];
-}
-/** The parsed containerlab file. */
-interface ClabFile {
-  name: string;
-  topology: {
-    defaults?: ClabNode;
-    nodes: Record<string, ClabNode | null>;
-    links?: Array<{ endpoints: [string, string] }>;
-  };
-}
 const clab = (text: string) => parse(text) as ClabFile;
-
-/**
- * Every node as containerlab reads it (types/topology.go): the node's own
- * value over the default's, sysctls merged key by key, exec lines the
- * defaults' first.
- */
-function effectiveNodes(file: ClabFile): Record<string, ClabNode> {
-  const d = file.topology.defaults ?? {};
-  return Object.fromEntries(
-    Object.entries(file.topology.nodes).map(([name, own]) => {
-      const node = own ?? {};
-      const sysctls = { ...d.sysctls, ...node.sysctls };
-      const exec = [...(d.exec ?? []), ...(node.exec ?? [])];
-      return [name, { ...d, ...node, ...(Object.keys(sysctls).length > 0 ? { sysctls } : {}), ...(exec.length > 0 ? { exec } : {}) }];
-    }),
-  );
-}
 
 const mermaidLines = (text: string) => text.split('\n').filter((line) => line !== '');
 

@@ -1,4 +1,47 @@
 /**
+ * containerlab's reading of a topology file, as far as the tests need it,
+ * from its sources (srl-labs/containerlab): the fields a node takes from
+ * `topology.defaults`, how `cmd` and `exec` lines are split into words, and
+ * its `$` expansion. With these a test can run an exported lab's lines as
+ * containerlab would, without containerlab.
+ */
+
+/** A containerlab node, or `topology.defaults`, typed as far as the tests look. */
+export interface ClabNode {
+  kind?: string;
+  image?: string;
+  'network-mode'?: string;
+  cmd?: string;
+  sysctls?: Record<string, number | string>;
+  exec?: string[];
+}
+/** The parsed containerlab file. */
+export interface ClabFile {
+  name: string;
+  topology: {
+    defaults?: ClabNode;
+    nodes: Record<string, ClabNode | null>;
+    links?: Array<{ endpoints: [string, string] }>;
+  };
+}
+/**
+ * Every node as containerlab reads it (types/topology.go): the node's own
+ * value over the default's, sysctls merged key by key, exec lines the
+ * defaults' first, a line that comes again dropped (utils.MergeStringSlices).
+ */
+export function effectiveNodes(file: ClabFile): Record<string, ClabNode> {
+  const d = file.topology.defaults ?? {};
+  return Object.fromEntries(
+    Object.entries(file.topology.nodes).map(([name, own]) => {
+      const node = own ?? {};
+      const sysctls = { ...d.sysctls, ...node.sysctls };
+      const exec = [...new Set([...(d.exec ?? []), ...(node.exec ?? [])])];
+      return [name, { ...d, ...node, ...(Object.keys(sysctls).length > 0 ? { sysctls } : {}), ...(exec.length > 0 ? { exec } : {}) }];
+    }),
+  );
+}
+
+/**
  * How containerlab turns a node's `cmd` and each `exec` line into argv: it
  * splits them with github.com/google/shlex (exec/exec.go, runtime/docker).
  * This follows that lexer's state machine (commit e7afc7f), so a test can run
