@@ -18,6 +18,9 @@ export interface KokoEndpoint {
   mirrors: Mirror[];
 }
 
+/** koko's vxlan destination port (the IANA one) when `port=` is not given; the kernel's own default, 8472, would not reach a koko host. */
+export const VXLAN_DEFAULT_PORT = 4789;
+
 export const MACVLAN_MODES = ['default', 'private', 'vepa', 'bridge', 'passthru'] as const;
 export type MacvlanMode = (typeof MACVLAN_MODES)[number];
 

@@ -1,5 +1,5 @@
 import { ChainmailError } from '../errors.js';
-import type { KokoCommand, KokoEndpoint, Mirror } from '../parse/koko.js';
+import { VXLAN_DEFAULT_PORT, type KokoCommand, type KokoEndpoint, type Mirror } from '../parse/koko.js';
 import { formatCidr, type Cidr } from '../parse/values.js';
 import type { Step } from '../net/executor.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
@@ -178,8 +178,22 @@ function createArgs(cmd: Exclude<KokoCommand, { action: 'delete' | 'veth' }>, na
   switch (cmd.action) {
     case 'vxlan': {
       const cmdMtu = cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : mtu;
-      // koko leaves the port to the kernel default (8472); say it explicitly
-      return ['name', name, ...cmdMtu, 'type', 'vxlan', 'id', String(cmd.vni), 'remote', cmd.remote, 'dstport', String(cmd.port ?? 8472), 'dev', cmd.parent];
+      // said explicitly: the kernel's own default (8472) is not koko's
+      return [
+        'name',
+        name,
+        ...cmdMtu,
+        'type',
+        'vxlan',
+        'id',
+        String(cmd.vni),
+        'remote',
+        cmd.remote,
+        'dstport',
+        String(cmd.port ?? VXLAN_DEFAULT_PORT),
+        'dev',
+        cmd.parent,
+      ];
     }
     case 'vlan':
       return ['link', cmd.parent, 'name', name, ...mtu, 'type', 'vlan', 'id', String(cmd.vlanId)];
@@ -244,7 +258,7 @@ function summarize(cmd: Exclude<KokoCommand, { action: 'delete' }>, ends: readon
     case 'veth':
       return `veth ${show(ends[0]!)} <-> ${show(ends[1]!)}${cmd.mtu ? ` mtu ${cmd.mtu}` : ''}`;
     case 'vxlan':
-      return `vxlan ${show(ends[0]!)} vni ${cmd.vni} remote ${cmd.remote} via ${cmd.parent} port ${cmd.port ?? 8472}`;
+      return `vxlan ${show(ends[0]!)} vni ${cmd.vni} remote ${cmd.remote} via ${cmd.parent} port ${cmd.port ?? VXLAN_DEFAULT_PORT}`;
     case 'vlan':
       return `vlan ${show(ends[0]!)} id ${cmd.vlanId} on ${cmd.parent}`;
     case 'macvlan':

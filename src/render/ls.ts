@@ -33,7 +33,7 @@ export function describeLink(link: TopologyLink): string {
     case 'veth':
       return `veth     ${a} <-> ${link.b ? b : '(peer not visible)'}`;
     case 'vxlan':
-      return `vxlan    ${a} vni ${link.vni}${link.remote ? ` remote ${link.remote}` : ''} on ${b}`;
+      return `vxlan    ${a} vni ${link.vni}${link.remote ? ` remote ${link.remote}` : ''}${link.port !== undefined ? ` port ${link.port}` : ''} on ${b}`;
     case 'vlan':
       return `vlan     ${a} id ${link.vlanId} on ${b}`;
     case 'macvlan':

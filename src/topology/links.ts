@@ -41,7 +41,13 @@ export function resolveLinks(targets: readonly TargetState[]): TopologyLink[] {
         kind: iface.kind,
         a: endOf(here),
         ...(parent ? { b: endOf(parent) } : {}),
-        ...(iface.vxlan ? { vni: iface.vxlan.vni, ...(iface.vxlan.remote ? { remote: iface.vxlan.remote } : {}) } : {}),
+        ...(iface.vxlan
+          ? {
+              vni: iface.vxlan.vni,
+              ...(iface.vxlan.remote ? { remote: iface.vxlan.remote } : {}),
+              ...(iface.vxlan.port !== undefined ? { port: iface.vxlan.port } : {}),
+            }
+          : {}),
         ...(iface.vlanId !== undefined ? { vlanId: iface.vlanId } : {}),
         ...(iface.macvlanMode ? { mode: iface.macvlanMode } : {}),
       });

@@ -54,6 +54,8 @@ export interface TopologyLink {
   b?: EndRef;
   vni?: number;
   remote?: string;
+  /** vxlan UDP destination port. */
+  port?: number;
   vlanId?: number;
   mode?: string;
 }

@@ -19,32 +19,32 @@ beforeAll(() => {
 });
 
 describe.skipIf(!isRoot)('koko vxlan', () => {
-  it('-x PARENT,REMOTE,VNI,port=4789 makes a vxlan in the namespace with that id and port', (ctx) => {
+  it('-x PARENT,REMOTE,VNI,port=8472 makes a vxlan in the namespace with that id and port', (ctx) => {
     if (!vxlanSupported) ctx.skip();
     const ns = scratch.netns('vx');
     const { a: parent } = scratch.hostVeth('x');
-    const r = chainmail(['koko', '-n', `${ns},vx0,10.9.0.1/24`, '-x', `${parent},10.200.0.2,4242,port=4789`]);
+    const r = chainmail(['koko', '-n', `${ns},vx0,10.9.0.1/24`, '-x', `${parent},10.200.0.2,4242,port=8472`]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/created vxlan .*vx0.* vni 4242 remote 10\.200\.0\.2 via .* port 4789/);
+    expect(r.stdout).toMatch(/created vxlan .*vx0.* vni 4242 remote 10\.200\.0\.2 via .* port 8472/);
 
     const l = linkDetails(ns, 'vx0');
     expect(l).toBeDefined();
     expect(l!.linkinfo?.info_kind).toBe('vxlan');
-    expect(l!.linkinfo?.info_data).toMatchObject({ id: 4242, port: 4789, remote: '10.200.0.2' });
+    expect(l!.linkinfo?.info_data).toMatchObject({ id: 4242, port: 8472, remote: '10.200.0.2' });
     expect(l!.flags).toContain('UP');
     expect(addressesOf(ns, 'vx0')).toEqual(['10.9.0.1/24']);
     // nothing new in the host: the parent has no child there, and no temp is left
     expect(leftoverTemps([ns])).toEqual([]);
   });
 
-  it('without port= the destination port is the kernel default 8472; mtu= sets the MTU', (ctx) => {
+  it("without port= the destination port is koko's 4789; mtu= sets the MTU", (ctx) => {
     if (!vxlanSupported) ctx.skip();
     const ns = scratch.netns('vxd');
     const { a: parent } = scratch.hostVeth('x');
     const r = chainmail(['koko', '-n', `${ns},vx1`, '-x', `${parent},10.200.0.3,7,mtu=1400`]);
     expect(r.code, r.stderr).toBe(0);
     const l = linkDetails(ns, 'vx1')!;
-    expect(l.linkinfo?.info_data).toMatchObject({ id: 7, port: 8472 });
+    expect(l.linkinfo?.info_data).toMatchObject({ id: 7, port: 4789 });
     expect(l.mtu).toBe(1400);
   });
 
@@ -61,10 +61,13 @@ describe.skipIf(!isRoot)('koko vxlan', () => {
         a: { target: string; ifname: string };
         b?: { target: string; ifname: string };
         vni?: number;
+        port?: number;
       }>
     ).find((l) => l.kind === 'vxlan' && l.a.target === ns && l.a.ifname === 'vx2');
     expect(link).toBeDefined();
     expect(link!.vni).toBe(99);
+    expect(link!.port, 'ls --json shows the UDP port').toBe(4789);
+    expect(chainmail(['ls']).stdout).toContain(`${ns}:vx2 vni 99 remote 10.200.0.4 port 4789 on host:${parent}`);
     // the macvlan case finds its host parent; a vxlan moved into a namespace should as well
     expect(link!.b, 'vxlan parent resolved').toEqual({ target: 'host', ifname: parent, addresses: [] });
   });

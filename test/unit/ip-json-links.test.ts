@@ -234,7 +234,7 @@ describe('resolveLinks', () => {
       { kind: 'veth', a: { target: 'nsa', ifname: 'v1', addresses: ['10.0.1.1/24'] }, b: { target: 'nsb', ifname: 'v2', addresses: ['2001:db8::2/64'] } },
       // s1/s2 in the same namespace: one link, not two
       { kind: 'veth', a: { target: 'nsa', ifname: 's2', addresses: [] }, b: { target: 'nsa', ifname: 's1', addresses: [] } },
-      { kind: 'vxlan', a: { target: 'nsa', ifname: 'vx0', addresses: [] }, b: { target: 'nsa', ifname: 's1', addresses: [] }, vni: 42, remote: '10.1.1.1' },
+      { kind: 'vxlan', a: { target: 'nsa', ifname: 'vx0', addresses: [] }, b: { target: 'nsa', ifname: 's1', addresses: [] }, vni: 42, remote: '10.1.1.1', port: 4789 },
       { kind: 'macvlan', a: { target: 'nsa', ifname: 'mv0', addresses: [] }, b: { target: 'nsa', ifname: 's1', addresses: [] }, mode: 'bridge' },
       { kind: 'vlan', a: { target: 'nsa', ifname: 's1.100', addresses: ['10.9.0.1/24'] }, b: { target: 'nsa', ifname: 's1', addresses: [] }, vlanId: 100 },
     ]);
@@ -396,6 +396,7 @@ describe('resolveLinks', () => {
         b: { target: 'host', ifname: 'eth1', addresses: [] },
         vni: 42,
         remote: '10.1.1.1',
+        port: 4789,
       });
     });
   });

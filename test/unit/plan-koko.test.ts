@@ -365,13 +365,13 @@ describe('planKokoCreate: refusals before anything changes', () => {
 });
 
 describe('planKokoCreate: vxlan, vlan, macvlan', () => {
-  it('vxlan with the kernel default port said explicitly (8472)', () => {
+  it("vxlan with koko's default port said explicitly (4789, not the kernel's 8472)", () => {
     const cmd = create('-d client,link1,192.168.1.1/24 -x eth1,10.1.1.1,1');
     const plan = planKokoCreate(cmd, ends(cmd, [[clientNs, []]]), HOST, 'v');
     expect(shape(plan.steps)).toEqual([
       {
         describe: 'create vxlan link1 (as cmva) on eth1',
-        argv: ['ip', 'link', 'add', 'name', 'cmva', 'type', 'vxlan', 'id', '1', 'remote', '10.1.1.1', 'dstport', '8472', 'dev', 'eth1'],
+        argv: ['ip', 'link', 'add', 'name', 'cmva', 'type', 'vxlan', 'id', '1', 'remote', '10.1.1.1', 'dstport', '4789', 'dev', 'eth1'],
         undo: ['ip', 'link', 'del', 'dev', 'cmva'],
       },
       {
@@ -386,7 +386,7 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
         undo: [...NSENTER, 'ip', 'link', 'del', 'dev', 'link1'],
       },
     ]);
-    expect(plan.summary).toBe('vxlan client:link1 (192.168.1.1/24) vni 1 remote 10.1.1.1 via eth1 port 8472');
+    expect(plan.summary).toBe('vxlan client:link1 (192.168.1.1/24) vni 1 remote 10.1.1.1 via eth1 port 4789');
   });
 
   it('vxlan with port= and mtu=', () => {
@@ -432,7 +432,7 @@ describe('planKokoCreate: vxlan, vlan, macvlan', () => {
       'remote',
       '10.1.1.1',
       'dstport',
-      '8472',
+      '4789',
       'dev',
       'eth1',
     ]);

@@ -146,6 +146,7 @@ describe('describeLink', () => {
     expect(describeLink({ kind: 'veth', a })).toBe('veth     client:link1 <-> (peer not visible)');
     expect(describeLink({ kind: 'vxlan', a, b, vni: 42, remote: '10.1.1.1' })).toBe('vxlan    client:link1 vni 42 remote 10.1.1.1 on host:eth1');
     expect(describeLink({ kind: 'vxlan', a, vni: 42 })).toBe('vxlan    client:link1 vni 42 on ?');
+    expect(describeLink({ kind: 'vxlan', a, b, vni: 42, remote: '10.1.1.1', port: 4789 })).toBe('vxlan    client:link1 vni 42 remote 10.1.1.1 port 4789 on host:eth1');
     expect(describeLink({ kind: 'vlan', a, b, vlanId: 100 })).toBe('vlan     client:link1 id 100 on host:eth1');
     expect(describeLink({ kind: 'macvlan', a, b, mode: 'bridge' })).toBe('macvlan  client:link1 mode bridge on host:eth1');
   });
