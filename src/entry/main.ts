@@ -115,7 +115,7 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
       const lines = result.lines.map((l) => (l.startsWith('✗') ? out.red(l) : l.startsWith('✓') ? out.green(l) : l));
       process.stdout.write(lines.join('\n') + '\n');
     }
-    return result.ok ? 0 : 1;
+    return result.exitCode ?? (result.ok ? 0 : 1);
   } catch (e) {
     if (e instanceof ChainmailError) {
       jsonError(e.message, e.exitCode);

@@ -35,6 +35,8 @@ function newTag(): string {
 /** What a command reports: lines for people, a value for --json, and success. */
 export interface CommandResult {
   ok: boolean;
+  /** The exit code when it is not simply 0 for ok and 1 otherwise (batch passes a line's on). */
+  exitCode?: number;
   lines: string[];
   json: unknown;
 }

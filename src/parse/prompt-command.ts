@@ -77,6 +77,7 @@ function promptCommand(words: string[]): PromptCommand {
 
 /** Lines that would never finish, or open a second UI inside this one. */
 function refusal(words: readonly string[]): string | undefined {
+  if (words[0] === 'batch') return '"batch" runs from a shell (chainmail batch FILE), not at the prompt or from another batch';
   if (words[0] === 'ui' || verbInfo(words[0]!)?.scope === 'shell') {
     return `"${words[0]}" opens its own UI: run it from a shell (chainmail ${words[0]})`;
   }

@@ -131,6 +131,15 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     summary: 'write a chain file or the live host as containerlab, Mermaid or JSON',
   },
   {
+    name: 'batch',
+    group: 'chains',
+    scope: 'shell',
+    usage: 'batch FILE|- [--force] [--json]   (FILE: prompt lines, # comments; -: standard input)',
+    needsRoot: true,
+    options: ['--force', '--json'],
+    summary: 'run prompt lines from a file in one process, in order; stop at the first that fails',
+  },
+  {
     name: 'demo',
     group: 'learn and demo',
     scope: 'shell',

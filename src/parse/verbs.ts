@@ -28,6 +28,8 @@ export type ChainCommand = {
 };
 export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json'; image?: string };
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
+/** `batch FILE|-`: prompt lines run in one process; file is "-" for standard input. */
+export type BatchCommand = { verb: 'batch'; file: string; force: boolean; json: boolean };
 /** `tutorial` alone lists the built-in tutorials; delayMs is undefined unless --delay was given. */
 export type TutorialCommand = { verb: 'tutorial'; tutorial?: string; auto: boolean; delayMs?: number; keep: boolean };
 
@@ -45,7 +47,8 @@ export type Command =
   | ChainCommand
   | ExportCommand
   | DemoCommand
-  | TutorialCommand;
+  | TutorialCommand
+  | BatchCommand;
 
 /** First words that ask for help. */
 export const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];
@@ -94,6 +97,8 @@ export function parseCommand(words: readonly string[]): Command {
       return sub(parseDemo);
     case 'tutorial':
       return sub(parseTutorial);
+    case 'batch':
+      return sub(parseBatch);
     default: {
       const near = nearestVerb(verb);
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
@@ -340,6 +345,18 @@ function parseDemo(input: readonly string[]): DemoCommand {
   const { rest, flags } = takeOptions(input, USAGE.demo!, ['--docker', '--keep'], []);
   noMore(rest, 0, USAGE.demo!);
   return { verb: 'demo', docker: flags.has('--docker'), keep: flags.has('--keep') };
+}
+
+function parseBatch(input: readonly string[]): BatchCommand {
+  const usage = USAGE.batch!;
+  const { words, json } = takeJson(input, usage, ['--force']);
+  const force = words.includes('--force');
+  const rest = words.filter((w) => w !== '--force');
+  const option = rest.findIndex((w) => w.startsWith('-') && w !== '-');
+  if (option >= 0) throw new UsageError(`unknown option "${rest[option]}"`, { words: rest, index: option }, usage);
+  if (rest.length === 0) throw new UsageError('batch needs a file of prompt lines, or - for standard input', { words: input, index: input.length }, usage);
+  noMore(rest, 1, usage);
+  return { verb: 'batch', file: rest[0]!, force, json };
 }
 
 function parseTutorial(input: readonly string[]): TutorialCommand {
