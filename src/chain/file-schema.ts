@@ -8,7 +8,7 @@
  * nodes:, subnets must not overlap, a gateway must be a neighbour) only the
  * loader checks; test/support/file-schemas.ts lists those cases.
  */
-import { DRAFT_07, given, mapping, NOT_BLANK, orNull, text, whole, type JsonSchema } from '../parse/json-schema.js';
+import { DRAFT_07, given, mapping, NOT_BLANK, orNull, text, TEXT, whole, type JsonSchema } from '../parse/json-schema.js';
 import { ADDRESS, IMAGE, LINK_CIDR, LINK_END, NETNS_NAME, NODE_NAME, ROUTE_DESTINATION } from '../parse/value-patterns.js';
 import { CHAIN_FIELDS } from './file.js';
 import { LINK_FIELDS } from './file-links.js';
@@ -24,7 +24,7 @@ const nodeName = (description: string) => text(description, NODE);
 function words(description: string): JsonSchema {
   return {
     description,
-    type: ['string', 'number', 'array'],
+    type: [...TEXT, 'array'],
     pattern: NOT_BLANK.pattern,
     patternErrorMessage: NOT_BLANK.message,
     items: text('a word', { pattern: '.', message: 'must not be empty' }),

@@ -6,7 +6,7 @@
  * validator, never stricter. scripts/file-schemas.mjs writes them to schema/.
  */
 
-type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
 export interface JsonSchema {
   $schema?: string;
@@ -41,12 +41,14 @@ export interface JsonSchema {
 export const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
 /**
- * A plain value as the validators read it (readText): text, or a number
- * written bare, which keeps its spelling (`name: 010`). A pattern applies to
- * text only. Booleans are left out: no field means true or false.
+ * A plain value as the validators read it (readText): text, or a number or
+ * a boolean written bare, which keeps its spelling (`name: 010`, a node
+ * named `true`). A pattern applies to text only.
  */
+export const TEXT: JsonType[] = ['string', 'number', 'boolean'];
+
 export function text(description: string, pattern?: { pattern: string; message: string }): JsonSchema {
-  return { type: ['string', 'number'], description, ...(pattern ? { pattern: pattern.pattern, patternErrorMessage: pattern.message } : {}) };
+  return { type: TEXT, description, ...(pattern ? { pattern: pattern.pattern, patternErrorMessage: pattern.message } : {}) };
 }
 
 /** Text that is more than white space. */

@@ -8,7 +8,7 @@
  * by the chain loader: only the loader does that (test/support/file-schemas.ts
  * lists those cases).
  */
-import { DRAFT_07, given, mapping, NOT_BLANK, text, whole, type JsonSchema } from '../parse/json-schema.js';
+import { DRAFT_07, given, mapping, NOT_BLANK, text, TEXT, whole, type JsonSchema } from '../parse/json-schema.js';
 import { ADDRESS, NETNS_NAME } from '../parse/value-patterns.js';
 import { CHECK_FIELDS, HTTP_CHECK_FIELDS, PING_CHECK_FIELDS, STEP_FIELDS, TUTORIAL_FIELDS } from './file.js';
 import { DEFAULT_CHECK_WINDOW_MS } from './model.js';
@@ -38,7 +38,7 @@ const check = mapping(
       {
         from: words('The node the request is made from'),
         url: {
-          type: 'string',
+          type: TEXT,
           description: 'The URL to fetch (a bare address means http://ADDRESS/)',
           pattern: '^\\s*(?:[hH][tT][tT][pP][sS]?://|(?![A-Za-z][A-Za-z0-9+.-]*://))\\S',
           patternErrorMessage: 'an http:// or https:// URL, or an address',
@@ -89,7 +89,7 @@ export const TUTORIAL_FILE_SCHEMA: JsonSchema = {
       title: text('One line saying what the tutorial shows', { pattern: '^\\s*[^\\n]*\\S[^\\n]*\\s*$', message: 'one line' }),
       intro: words('Shown before the first step'),
       setup: {
-        type: ['string', 'number', 'array'],
+        type: [...TEXT, 'array'],
         description: 'A chain file (relative to this file) brought up first, or a list of prompt lines (then cleanup is required)',
         pattern: NOT_BLANK.pattern,
         patternErrorMessage: 'a chain file, e.g. warm-up.chain.yaml',
