@@ -27,6 +27,8 @@
  *
  * Each section is read and checked by its own module: file-nodes.ts, file-links.ts,
  * file-routes.ts, file-forwarding.ts (forwarding and firewall), file-probes.ts.
+ * Their field tables (CHAIN_FIELDS, NODE_FIELDS, ...) also build the JSON Schema
+ * editors use (file-schema.ts, schema/chain-file.schema.json).
  */
 import { nearestWord } from '../parse/nearest.js';
 import { checkNetnsName } from '../parse/values.js';

@@ -27,6 +27,8 @@
  * parsed when the file is read, so a typo is found before anything runs.
  * Mistakes are a TutorialFileError naming the file, the line and the field:
  *   tutorials/x.yaml:12: steps[1].run[0]: unknown verb "kokoo" (did you mean koko?)
+ * The field tables below also build the JSON Schema editors use (file-schema.ts,
+ * schema/tutorial-file.schema.json).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
