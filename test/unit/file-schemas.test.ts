@@ -7,18 +7,20 @@
  * held to them in chain-file.test.ts and tutorial-file.test.ts
  * (test/support/file-schemas.ts).
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadChainFile, parseChainText } from '../../src/chain/file.js';
 import { whole } from '../../src/parse/json-schema.js';
 import { ADDRESS, IMAGE, INTERFACE_NAME, IPV4, IPV6, LINK_CIDR, NETNS_NAME, NODE_NAME, ROUTE_DESTINATION } from '../../src/parse/value-patterns.js';
 import { checkContainerName, checkInterfaceName, checkNetnsName, imageProblem, parseCidr, parseIp } from '../../src/parse/values.js';
 import { YamlFileError } from '../../src/parse/yaml-file.js';
 import { loadTutorial, parseTutorialText } from '../../src/tutorial/file.js';
-import { FILE_SCHEMAS, schemaAjv, schemaProblems, type FileKind } from '../support/file-schemas.js';
+import { writeCaseFiles } from '../support/bad-input-cases.js';
+import { expectSchemaAgrees, FILE_SCHEMAS, schemaAjv, schemaProblems, type FileKind } from '../support/file-schemas.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -81,6 +83,30 @@ describe('the chain and tutorial files the project ships', () => {
     expect(thrown).toBeInstanceOf(YamlFileError);
     expect((thrown as YamlFileError).line).toBe(at + 1);
     expect((thrown as YamlFileError).field).toBe('name');
+  });
+});
+
+describe('the chain and tutorial files of the bad-input test (test/support/bad-input-cases.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cmt-schema-cases-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeCaseFiles({ a: 'cmt-a', b: 'cmt-b', missing: 'cmt-missing', deadPid: 0, dir, tag: 'sc' });
+  const files = readdirSync(dir).map((f): [string, FileKind] => [f, f.startsWith('tut-') ? 'tutorial' : 'chain']);
+
+  it('are there', () => {
+    expect(files.length).toBeGreaterThan(50);
+  });
+
+  // a file there may have more than one mistake (the loader names its first)
+  it.each(files)('%s: the schema judges it as the loader does', (file, kind) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    let error: YamlFileError | undefined;
+    try {
+      parse(kind, text, join(dir, file));
+    } catch (err) {
+      expect(err).toBeInstanceOf(YamlFileError);
+      error = err as YamlFileError;
+    }
+    expectSchemaAgrees(kind, text, error, { oneMistake: false });
   });
 });
 
