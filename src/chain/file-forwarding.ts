@@ -17,10 +17,12 @@ export function readForwarding(source: Source, field: Field, known: KnownNodes):
   return names;
 }
 
+export const FIREWALL_FIELDS = ['node', 'rule'] as const;
+
 export function readFirewall(source: Source, field: Field, known: KnownNodes): FirewallRuleSpec[] {
   const shape = '{ node, rule: "-p icmp -j DROP" }';
   return readList(source, field, `rules, each ${shape}`).map((item) => {
-    const fields = new Fields(source, item, ['node', 'rule'], shape);
+    const fields = new Fields(source, item, FIREWALL_FIELDS, shape);
     const node = known.check(source, fields.required('node', 'the node whose FORWARD chain gets the rule'));
     const ruleField = fields.required('rule', 'iptables matches and a target, e.g. "-p icmp -j DROP"');
     const rule = readWords(source, ruleField, 'iptables matches and a target');

@@ -9,7 +9,7 @@ import { addressValue, isNetworkOrBroadcast, linkSubnet, subnetContains, subnets
 import { KnownNodes, MAX_PREFIX, quote } from './file-values.js';
 import type { LinkEndSpec, LinkSpec, NodeSpec } from './model.js';
 
-const LINK_FIELDS = ['a', 'b', 'subnet', 'addresses'];
+export const LINK_FIELDS = ['a', 'b', 'subnet', 'addresses'] as const;
 const LINK_SHAPE = '[A-NODE:IF, B-NODE:IF, SUBNET], [A-NODE:IF, B-NODE:IF, A-ADDRESS, B-ADDRESS] or { a, b, subnet | addresses }';
 
 /** Where a link came from, for messages about later links. */

@@ -8,7 +8,8 @@ import { Fields, readList, readText, type Field, type Source } from '../parse/ya
 import { quote, readInteger, readWords } from './file-values.js';
 import type { NodeSpec } from './model.js';
 
-const NODE_FIELDS = ['name', 'image', 'command', 'serve'];
+export const NODE_FIELDS = ['name', 'image', 'command', 'serve'] as const;
+export const SERVE_FIELDS = ['port', 'body'] as const;
 const NODE_SHAPE = '{ name, image, command, serve }, or just a name';
 
 export function readNodes(source: Source, field: Field): NodeSpec[] {
@@ -59,7 +60,7 @@ function readImage(source: Source, field: Field): string {
 }
 
 function readServe(source: Source, field: Field): { port: number; body?: string } {
-  const fields = new Fields(source, field, ['port', 'body'], '{ port: 80, body: "<title>...</title>" }');
+  const fields = new Fields(source, field, SERVE_FIELDS, '{ port: 80, body: "<title>...</title>" }');
   const port = fields.optional('port');
   const body = fields.optional('body');
   return {

@@ -7,7 +7,7 @@ import { Fields, fieldPath, readList, readText, type Field, type Source } from '
 import { KnownNodes, quote } from './file-values.js';
 import type { ProbeSpec } from './model.js';
 
-const PROBE_FIELDS = ['from', 'http', 'ping', 'expect'];
+export const PROBE_FIELDS = ['from', 'http', 'ping', 'expect'] as const;
 const PROBE_SHAPE = '{ from: NODE, http: NODE | ADDRESS | URL } or { from: NODE, ping: NODE | ADDRESS }, with expect: ok | fail | STATUS';
 
 export function readProbes(source: Source, field: Field, known: KnownNodes): ProbeSpec[] {

@@ -9,7 +9,7 @@ import { addressValue, deriveChain, sameDestination, subnetContains, subnetsOver
 import { KnownNodes, MAX_PREFIX, quote } from './file-values.js';
 import type { DesiredRoute, LinkSpec, NodeSpec, RouteSpec } from './model.js';
 
-const ROUTE_FIELDS = ['node', 'to', 'via', 'dev'];
+export const ROUTE_FIELDS = ['node', 'to', 'via', 'dev'] as const;
 const ROUTE_SHAPE = '{ node, to: default | PREFIX, via: ADDRESS, dev: IF }';
 
 /** A route of the file with where its destination is written, for messages. */

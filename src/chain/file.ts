@@ -27,6 +27,8 @@
  *
  * Each section is read and checked by its own module: file-nodes.ts, file-links.ts,
  * file-routes.ts, file-forwarding.ts (forwarding and firewall), file-probes.ts.
+ * Their field tables (CHAIN_FIELDS, NODE_FIELDS, ...) also build the JSON Schema
+ * editors use (file-schema.ts, schema/chain-file.schema.json).
  */
 import { nearestWord } from '../parse/nearest.js';
 import { checkNetnsName } from '../parse/values.js';
@@ -60,12 +62,12 @@ export function parseChainText(text: string, fileName: string): ChainSpec {
 // ---------------------------------------------------------------------------
 // The chain
 
-const TOP_FIELDS = ['name', 'nodes', 'links', 'routes', 'forwarding', 'firewall', 'probes'];
+export const CHAIN_FIELDS = ['name', 'nodes', 'links', 'routes', 'forwarding', 'firewall', 'probes'] as const;
 const CHAIN_SHAPE = 'name, nodes, links (and optionally routes, forwarding, firewall, probes)';
 
 function readChain(source: Source, root: unknown): ChainSpec {
   if (isAbsent(root)) source.fail(root, '', `the file is empty; a chain file has ${CHAIN_SHAPE}`);
-  const top = new Fields(source, { node: root, path: '' }, TOP_FIELDS, CHAIN_SHAPE);
+  const top = new Fields(source, { node: root, path: '' }, CHAIN_FIELDS, CHAIN_SHAPE);
   const name = readChainName(source, top.required('name', "the chain's name"));
   const nodes = readNodes(source, top.required('nodes', 'the list of nodes'));
   const links = readLinks(source, top.required('links', 'the list of links, e.g. - [client:link1, firewall:link2, 10.0.1.0/24]'), nodes);

@@ -27,6 +27,8 @@
  * parsed when the file is read, so a typo is found before anything runs.
  * Mistakes are a TutorialFileError naming the file, the line and the field:
  *   tutorials/x.yaml:12: steps[1].run[0]: unknown verb "kokoo" (did you mean koko?)
+ * The field tables below also build the JSON Schema editors use (file-schema.ts,
+ * schema/tutorial-file.schema.json).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -111,13 +113,13 @@ const readText = (source: Source, field: Field, what: string) => readYamlText(so
 // ---------------------------------------------------------------------------
 // The tutorial
 
-const TOP_FIELDS = ['name', 'title', 'intro', 'setup', 'cleanup', 'steps'];
+export const TUTORIAL_FIELDS = ['name', 'title', 'intro', 'setup', 'cleanup', 'steps'] as const;
 const TOP_SHAPE = 'name, title, steps (and optionally intro, setup, cleanup)';
 
 function readTutorial(source: Source, root: unknown): Tutorial {
   if (isAbsent(root)) source.fail(root, '', `the file is empty; a tutorial file has ${TOP_SHAPE}`);
   const top: Field = { node: root, path: '' };
-  const fields = new Fields(source, top, TOP_FIELDS, TOP_SHAPE);
+  const fields = new Fields(source, top, TUTORIAL_FIELDS, TOP_SHAPE);
   const nameField = fields.required('name', "the tutorial's name");
   const name = readText(source, nameField, "the tutorial's name");
   const valid = checkNetnsName(name);
@@ -166,7 +168,7 @@ function readSetupFile(source: Source, field: Field): string {
   return file;
 }
 
-const STEP_FIELDS = ['title', 'text', 'run', 'check'];
+export const STEP_FIELDS = ['title', 'text', 'run', 'check'] as const;
 const STEP_SHAPE = '{ title, text, run: [LINE, ...], check }';
 
 function readStep(source: Source, item: Field, lines: Lines, setupFile: string | undefined): TutorialStep {
@@ -181,11 +183,14 @@ function readStep(source: Source, item: Field, lines: Lines, setupFile: string |
   return { title, text, run, ...(checkField ? { check: readCheck(source, checkField, lines, setupFile) } : {}) };
 }
 
-const CHECK_KINDS = ['ping', 'http', 'chain', 'command'] as const;
+export const CHECK_KINDS = ['ping', 'http', 'chain', 'command'] as const;
+export const CHECK_FIELDS = [...CHECK_KINDS, 'expect', 'within'] as const;
+export const PING_CHECK_FIELDS = ['from', 'to'] as const;
+export const HTTP_CHECK_FIELDS = ['from', 'url'] as const;
 const CHECK_SHAPE = '{ ping: { from, to } | http: { from, url } | chain: status | command: LINE, expect: ok | fail, within: MS }';
 
 function readCheck(source: Source, field: Field, lines: Lines, setupFile: string | undefined): TutorialCheck {
-  const fields = new Fields(source, field, [...CHECK_KINDS, 'expect', 'within'], CHECK_SHAPE);
+  const fields = new Fields(source, field, CHECK_FIELDS, CHECK_SHAPE);
   const given = CHECK_KINDS.filter((k) => fields.optional(k));
   if (given.length === 0) source.fail(field.node, field.path, `says nothing to check: give one of ${CHECK_KINDS.join(', ')}`);
   if (given[1]) {
@@ -196,14 +201,14 @@ function readCheck(source: Source, field: Field, lines: Lines, setupFile: string
   let kind: CheckKind;
   switch (given[0]!) {
     case 'ping': {
-      const parts = new Fields(source, kindField, ['from', 'to'], '{ from: NODE, to: ADDRESS }');
+      const parts = new Fields(source, kindField, PING_CHECK_FIELDS, '{ from: NODE, to: ADDRESS }');
       const from = readText(source, parts.required('from', 'the node the ping is sent from'), 'a node').trim();
       const to = readText(source, parts.required('to', 'the address to ping'), 'an address').trim();
       kind = { kind: 'ping', from, to };
       break;
     }
     case 'http': {
-      const parts = new Fields(source, kindField, ['from', 'url'], '{ from: NODE, url: URL }');
+      const parts = new Fields(source, kindField, HTTP_CHECK_FIELDS, '{ from: NODE, url: URL }');
       const from = readText(source, parts.required('from', 'the node the request is made from'), 'a node').trim();
       const url = readText(source, parts.required('url', 'the URL to fetch'), 'a URL').trim();
       kind = { kind: 'http', from, url };

@@ -1,10 +1,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ChainmailError, EXIT_USAGE } from '../../src/errors.js';
-import { ChainFileError, loadChainFile, parseChainText } from '../../src/chain/file.js';
+import { ChainFileError, loadChainFile, parseChainText as parseWithLoader } from '../../src/chain/file.js';
 import type { Cidr } from '../../src/parse/values.js';
+import { expectSchemaAgrees, unneededValidatorOnly } from '../support/file-schemas.js';
+
+/** The loader, with the chain file schema held to accept what it accepts. */
+const parseChainText: typeof parseWithLoader = (source, fileName) => {
+  const spec = parseWithLoader(source, fileName);
+  expectSchemaAgrees('chain', source);
+  return spec;
+};
+
+// every refusal the schema cannot express has a case here
+afterAll(() => expect(unneededValidatorOnly('chain')).toEqual([]));
 
 const cidr = (text: string): Cidr => {
   const [address, prefix] = text.split('/') as [string, string];
@@ -34,6 +45,8 @@ function errorOf(source: string): string {
     expect(err).toBeInstanceOf(ChainFileError);
     expect((err as ChainFileError).exitCode).toBe(EXIT_USAGE);
     expect((err as ChainFileError).message).not.toContain('\n');
+    // and the schema refuses it too, unless only the loader can
+    expectSchemaAgrees('chain', source, err as ChainFileError);
     return (err as ChainFileError).message;
   }
   throw new Error('expected a ChainFileError, but the text was accepted');

@@ -20,6 +20,7 @@ import { VERBS } from '../../src/parse/verb-table.js';
 import { parseCommand } from '../../src/parse/verbs.js';
 import { lineProblem, parseTutorialText } from '../../src/tutorial/file.js';
 import { normalizePasted, splitPaste, splitWords, toCommandWords } from '../../src/parse/prompt-line.js';
+import { schemaProblems } from '../support/file-schemas.js';
 
 /** Runs per property: enough to reach the odd corners, a second or so each. */
 const RUNS = 2000;
@@ -544,6 +545,8 @@ function loadChain(text: string): void {
     const spec = parseChainText(text, 'prop.yaml');
     // a chain the loader accepts must also be derivable (addresses, routes, probes)
     deriveChain(spec);
+    // and pass the chain file schema: an editor must not flag a good file
+    expect(schemaProblems('chain', text), text).toEqual([]);
   });
 }
 
@@ -704,7 +707,11 @@ function tutorialMutations(base: unknown): fc.Arbitrary<Mutation[]> {
 }
 
 const loadTutorialText = (text: string) => {
-  onlyOwnErrors(() => parseTutorialText(text, TUTORIAL_FILE));
+  onlyOwnErrors(() => {
+    parseTutorialText(text, TUTORIAL_FILE);
+    // a tutorial the loader accepts passes the tutorial file schema: an editor must not flag a good file
+    expect(schemaProblems('tutorial', text), text).toEqual([]);
+  });
 };
 
 describe('tutorial loader', () => {

@@ -9,13 +9,24 @@ import {
   checkLine,
   lineProblem,
   loadTutorial,
-  parseTutorialText,
+  parseTutorialText as parseWithLoader,
   quoteWord,
   resolveTutorialPath,
   TutorialFileError,
 } from '../../src/tutorial/file.js';
 import { wrapText } from '../../src/tutorial/text.js';
 import { columns } from '../../src/render/columns.js';
+import { expectSchemaAgrees, unneededValidatorOnly } from '../support/file-schemas.js';
+
+/** The loader, with the tutorial file schema held to accept what it accepts. */
+const parseTutorialText: typeof parseWithLoader = (source, fileName) => {
+  const tutorial = parseWithLoader(source, fileName);
+  expectSchemaAgrees('tutorial', source);
+  return tutorial;
+};
+
+// every refusal the schema cannot express has a case here
+afterAll(() => expect(unneededValidatorOnly('tutorial')).toEqual([]));
 
 const dir = mkdtempSync(join(tmpdir(), 'cmt-tutorial-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,6 +54,8 @@ function errorOf(source: string): string {
   } catch (err) {
     expect(err).toBeInstanceOf(TutorialFileError);
     expect((err as TutorialFileError).exitCode).toBe(EXIT_USAGE);
+    // and the schema refuses it too, unless only the loader can
+    expectSchemaAgrees('tutorial', source, err as TutorialFileError);
     const message = (err as TutorialFileError).message;
     expect(message.startsWith(`${FILE}:`)).toBe(true);
     return message.slice(FILE.length + 1);
