@@ -42,7 +42,8 @@ beforeAll(() => {
   expect(pack.code, pack.stderr).toBe(0);
   const tarball = join(tmp, `${pkg.name}-${pkg.version}.tgz`);
   expect(existsSync(tarball), `npm pack wrote ${tarball}`).toBe(true);
-  const install = run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', tarball], tmp, 170_000);
+  // --prefer-offline: what npm's cache holds already need not be fetched again
+  const install = run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], tmp, 170_000);
   expect(install.code, install.stderr).toBe(0);
 }, 180_000);
 

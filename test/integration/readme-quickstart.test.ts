@@ -112,15 +112,16 @@ interface BlockRun {
  * Runs a block with bash in the checkout. An ERR trap, on a line of its own
  * before the block, reports each failing command; the block runs unchanged.
  * Output goes to a file, not a pipe: a server the block starts in the
- * background would hold a pipe open.
+ * background would hold a pipe open. The timeout is spawnSync's, shorter
+ * than the test's: vitest cannot stop a synchronous call.
  */
-function runBlock(name: string, block: string, env: Record<string, string>): BlockRun {
+function runBlock(name: string, block: string, env: Record<string, string>, timeoutMs: number): BlockRun {
   const script = join(work, `${name}.sh`);
   writeFileSync(script, `trap 'echo "quickstart-failed $LINENO $?" >&2' ERR\n${block}`);
   const outFile = join(work, `${name}.out`);
   const fd = openSync(outFile, 'w');
   try {
-    spawnSync('bash', [script], { cwd: REPO, stdio: ['ignore', fd, fd], env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 400_000 });
+    spawnSync('bash', [script], { cwd: REPO, stdio: ['ignore', fd, fd], env: { ...process.env, NO_COLOR: '1', ...env }, timeout: timeoutMs });
   } finally {
     closeSync(fd);
   }
@@ -133,7 +134,7 @@ function runBlock(name: string, block: string, env: Record<string, string>): Blo
  * Runs the block and checks that exactly the lines marked `# fails` failed,
  * with exit 1, and that nothing of the story is left; its output.
  */
-function checkBlock(ctx: TestContext, name: string, env: Record<string, string> = {}): string {
+function checkBlock(ctx: TestContext, name: string, timeoutMs: number, env: Record<string, string> = {}): string {
   const block = quickstartBlock(readme, name);
   const taken = inTheWay();
   if (taken.length) {
@@ -144,7 +145,7 @@ function checkBlock(ctx: TestContext, name: string, env: Record<string, string> 
   let run: BlockRun;
   let left: string[];
   try {
-    run = runBlock(name, block, env);
+    run = runBlock(name, block, env, timeoutMs);
   } finally {
     left = inTheWay();
     if (left.length) removeStory();
@@ -170,7 +171,7 @@ describe('the README quickstart blocks', () => {
 describe.skipIf(!isRoot)('the README quickstart, run as pasted', () => {
   it('on namespaces: the chain answers, breaks, is repaired, and is gone afterwards', (ctx) => {
     const before = observe();
-    const output = checkBlock(ctx, 'netns');
+    const output = checkBlock(ctx, 'netns', 240_000);
     // the page the block wrote, twice: through the chain, and around the dead firewall
     expect(output.match(/HTTP 200 .*"hello from the chain"/g)?.length ?? 0, output).toBe(2);
     expect(observe()).toEqual(before);
@@ -186,7 +187,7 @@ describe.skipIf(!isRoot)('the README quickstart, run as pasted', () => {
       const imageBefore = engineBefore && spawnSync('docker', ['image', 'inspect', 'chainmail-test:busybox'], { stdio: 'ignore' }).status === 0;
       const before = observe();
       try {
-        const output = checkBlock(ctx, 'docker', { CHAINMAIL_TEST_STATE_DIR: state });
+        const output = checkBlock(ctx, 'docker', 360_000, { CHAINMAIL_TEST_STATE_DIR: state });
         // the page the block wrote, twice: through the chain, and around the dead firewall
         expect(output.match(/HTTP 200 .*"hello from the chain"/g)?.length ?? 0, output).toBe(2);
         const after = observe();
