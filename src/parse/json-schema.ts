@@ -57,9 +57,8 @@ export const NOT_BLANK = { pattern: '\\S', message: 'must not be empty' };
 /** The validators take an empty value (`routes:`) as a field left out. */
 export function orNull(schema: JsonSchema): JsonSchema {
   const { type } = schema;
-  if (schema.enum) return { ...schema, enum: [...schema.enum, null], ...(type === undefined ? {} : { type: [...(Array.isArray(type) ? type : [type]), 'null'] }) };
   if (type === undefined) return { anyOf: [schema, { type: 'null' }], ...(schema.description ? { description: schema.description } : {}) };
-  return { ...schema, type: [...(Array.isArray(type) ? type : [type]), 'null'] };
+  return { ...schema, type: [...(Array.isArray(type) ? type : [type]), 'null'], ...(schema.enum ? { enum: [...schema.enum, null] } : {}) };
 }
 
 /**
