@@ -141,7 +141,7 @@ function caseFiles(fx: Fixtures): Record<string, string> {
     'tut-expect.yaml': tutorial('steps:', '  - title: Maybe', `    check: { ping: { from: ${x}, to: 10.78.1.2 }, expect: maybe }`),
     'tut-within.yaml': tutorial('steps:', '  - title: Long', `    check: { ping: { from: ${x}, to: 10.78.1.2 }, within: 60001 }`),
     'tut-setup-word.yaml': tutorial('steps:', '  - title: Where', '    run: ["chain status {setup}"]'),
-    'tut-no-cleanup.yaml': tutorial(`setup: [koko -n ${x},l1 -n ${y},l2]`, ...step),
+    'tut-no-cleanup.yaml': tutorial(`setup: ["koko -n ${x},l1 -n ${y},l2"]`, ...step),
     'tut-empty-step.yaml': tutorial('steps:', '  - title: Nothing'),
     'tut-name.yaml': lines('name: a/b', 'title: T', ...step),
     'tut-demo.yaml': tutorial('steps:', '  - title: Demo', '    run: [demo]'),

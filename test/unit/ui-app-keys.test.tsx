@@ -26,7 +26,25 @@ const KEY = {
 };
 
 // longer than Ink's frame throttle (30 frames a second): a render right after another is written only at its end
-const tick = () => new Promise((resolve) => setTimeout(resolve, 50));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = () => sleep(50);
+
+/**
+ * Waits for the frame an action causes: a new frame (or 400 ms without one,
+ * for a key that changes nothing), then no further frame for 60 ms. A fixed
+ * wait was not enough on a loaded machine, where React renders a long chain
+ * in several slices.
+ */
+async function settle(frames: readonly string[]): Promise<void> {
+  const before = frames.length;
+  await tick();
+  for (const until = Date.now() + 400; frames.length === before && Date.now() < until;) await sleep(20);
+  for (let seen = frames.length, quiet = 0, until = Date.now() + 2000; quiet < 3 && Date.now() < until;) {
+    await sleep(20);
+    if (frames.length === seen) quiet++;
+    else [seen, quiet] = [frames.length, 0];
+  }
+}
 
 const target = (label: string, interfaces: string[] = []): TargetState => ({
   ns: { kind: 'netns', label, path: '', netnsName: label },
@@ -82,17 +100,17 @@ async function setup(state: Partial<SessionState>, size = { columns: 100, rows: 
     async press(...chunks) {
       for (const chunk of chunks) {
         r.stdin.write(chunk);
-        await tick();
+        await settle(r.frames);
       }
     },
     async resize(columns, rows) {
       setSize(columns, rows);
       r.stdout.emit('resize');
-      await tick();
+      await settle(r.frames);
     },
     async update(patch) {
       (session as unknown as { update(p: Partial<SessionState>): void }).update(patch);
-      await tick();
+      await settle(r.frames);
     },
     lines: () => (r.lastFrame() ?? '').split('\n'),
   };
