@@ -9,8 +9,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import globals from 'globals';
 
 export default tseslint.config(
-  // run.mjs and the frame harness are outside the type check (tsconfig.check.json) for now
-  { ignores: ['dist/', 'node_modules/', 'bench/results/', 'bench/run.mjs', 'bench/frames.mjs', 'bench/frames-harness.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'bench/results/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -12,6 +12,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleSettings } from '../scripts/bundle-settings.mjs';
+import { median, parseJson } from './shared.mjs';
+
+/**
+ * What the harness prints for a run: the frames it saw and two medians over them.
+ * @typedef {{ frames: number, key_to_frame_ms: number, ink_render_ms: number }} FrameRun
+ */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'chainmail.js');
@@ -23,8 +29,12 @@ if (process.getuid?.() !== 0) {
   process.exit(4);
 }
 const dir = mkdtempSync(join(tmpdir(), 'cmt-frames-'));
-const variants = { with: true, without: false };
-for (const [name, inkCache] of Object.entries(variants)) {
+/** The harness bundled with the Ink patch and without it. */
+const VARIANTS = /** @type {const} */ ([
+  ['with', true],
+  ['without', false],
+]);
+for (const [name, inkCache] of VARIANTS) {
   const settings = bundleSettings(ROOT, { inkCache });
   await build({ absWorkingDir: ROOT, entryPoints: ['bench/frames-harness.mjs'], outdir: join(dir, name), splitting: true, ...settings.options });
   if (settings.unused().length) throw new Error(settings.unused().join('\n'));
@@ -42,24 +52,20 @@ writeFileSync(
     ...nodes.slice(1).map((n, i) => `  - [${nodes[i]}:a${i}, ${n}:b${i}, 10.${i >> 8}.${i & 255}.0/24]`),
   ].join('\n') + '\n',
 );
-const cm = (args) => {
+const cm = (/** @type {string[]} */ args) => {
   const r = spawnSync(BIN, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`chainmail ${args.join(' ')}: ${r.stderr}`);
 };
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** @type {Record<(typeof VARIANTS)[number][0], FrameRun[]>} */
 const results = { with: [], without: [] };
 cm(['chain', 'up', chain]);
 try {
   for (let rep = 0; rep < REPS; rep++) {
-    for (const name of Object.keys(variants)) {
+    for (const [name] of VARIANTS) {
       const r = spawnSync(process.execPath, [join(dir, name, 'frames-harness.js')], { encoding: 'utf8', env: { ...process.env, HOME: dir } });
       const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
       if (r.status !== 0 || !line) throw new Error(`frames: the ${name} harness failed: ${r.stderr}`);
-      results[name].push(JSON.parse(line));
+      results[name].push(/** @type {FrameRun} */ (parseJson(line)));
       console.error(`frames: ${name} ink-cache, run ${rep + 1}: ${line}`);
     }
   }
@@ -67,13 +73,14 @@ try {
   spawnSync(BIN, ['chain', 'down', chain]);
   rmSync(dir, { recursive: true, force: true });
 }
+/** @param {keyof typeof results} name @param {'key_to_frame_ms' | 'ink_render_ms'} key */
 const of = (name, key) => Math.round(median(results[name].map((r) => r[key])) * 10) / 10;
-console.log(`median of ${REPS} runs (each the median of ~${results.with[0].frames} frames), 160x50, ${NODES}-node chain:`);
+console.log(`median of ${REPS} runs (each the median of ~${results.with[0]?.frames} frames), 160x50, ${NODES}-node chain:`);
 console.log('                   with ink-cache   without   ratio');
-for (const [label, key] of [
+for (const [label, key] of /** @type {const} */ ([
   ['key -> frame ms', 'key_to_frame_ms'],
   ['Ink render ms', 'ink_render_ms'],
-]) {
+])) {
   const a = of('with', key),
     b = of('without', key);
   console.log(`${label.padEnd(19)}${String(a).padStart(14)}${String(b).padStart(10)}${(b / a).toFixed(1).padStart(7)}x`);

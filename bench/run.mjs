@@ -18,6 +18,53 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { median, parseJson } from './shared.mjs';
+
+/**
+ * A chain of nodes in a path, each link with its two ends' interfaces and addresses.
+ * @typedef {{ a: string, b: string, ifa: string, ifb: string, subnet: string, addrA: string, addrB: string }} Link
+ * @typedef {{ name: string, nodes: string[], links: Link[] }} Chain
+ *
+ * A program compared (see binOf).
+ * @typedef {{ name: 'after' | 'before', root: string, bin: string, startsWithoutCa: boolean }} Bin
+ *
+ * What the sections find for one bin: a figure is null when it had no samples (r1).
+ * @typedef {number | null} Figure
+ * @typedef {{
+ *   runs: number, chainmail_ms: Figure, chainmail_own_ms: Figure, ip_script_ms: Figure, batch_floor_ms: Figure,
+ *   ip_commands: number, samples: Record<string, number[]>,
+ * }} SeedResult
+ * @typedef {{
+ *   nodes: number, runs: number, routes: number, up_ms: Figure, up_own_ms: Figure, batch_floor_ms: Figure,
+ *   ls_ms: Figure, ls_loop_ms: Figure, down_ms: Figure, samples: Record<string, number[]>,
+ * }} ScaleResult
+ * @typedef {{ runs: number, koko_ms: Figure, koko_ip_ms: Figure, samples: { koko: number[], ip: number[] } }} KokoResult
+ * @typedef {{ detect_ms: Figure, detect_polls: number, heal_ms: Figure, heal_cmd_ms: Figure, heal_reported_ms: number, runs: number }} DetectHealResult
+ * @typedef {{ detect_model_ms: Figure, samples: number[] }} DetectModelResult
+ * @typedef {{
+ *   nodes: number, first_frame_ms: Figure, first_paint_ms: Figure, idle_cpu_pct: Figure, idle_seconds: number, rss_mb: Figure,
+ *   prompt_samples: number[], prompt_ms: Figure, echo_samples: number[], echo_ms: Figure,
+ * }} TuiRun one run of the UI
+ * @typedef {TuiRun & { runs: number }} TuiResult
+ * @typedef {{
+ *   seed_chain?: SeedResult, scale?: ScaleResult[], koko?: KokoResult, detect_heal?: DetectHealResult,
+ *   detect_model?: DetectModelResult, tui?: TuiResult,
+ * }} Results
+ * @typedef {{
+ *   runs: number, node_start_ms: Figure, node_start_without_extra_ca_ms: Figure,
+ *   samples: { plain: number[], without_extra_ca: number[] },
+ * }} NodeStart
+ * @typedef {{
+ *   what: string, runs: number, before: Figure | undefined, after: Figure | undefined, ratio: number | null,
+ *   includes_node_start: boolean | 'several', before_without_node: Figure, after_without_node: Figure,
+ *   ratio_without_node: number | null,
+ * }} ComparisonRow
+ */
+/**
+ * One result for each bin, by its name.
+ * @template T
+ * @typedef {{ [bin: string]: T }} PerBin
+ */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -38,11 +85,16 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const HEAL_RUNS = 3;
 const TUI_RUNS = Number(process.env.BENCH_TUI_RUNS ?? 2);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
-const want = (section) => !ONLY || ONLY.has(section);
+const want = (/** @type {string} */ section) => !ONLY || ONLY.has(section);
 
 // ---------------------------------------------------------------------------
 // Helpers
 
+/**
+ * @param {string} cmd
+ * @param {readonly string[]} args
+ * @param {{ input?: string, check?: boolean }} [opts]
+ */
 function run(cmd, args, { input, check = true } = {}) {
   const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (check && r.status !== 0) {
@@ -51,6 +103,7 @@ function run(cmd, args, { input, check = true } = {}) {
   return r;
 }
 
+/** @param {string} cmd @param {readonly string[]} args @param {{ input?: string, check?: boolean }} [opts] */
 function timed(cmd, args, opts) {
   const t0 = performance.now();
   const r = run(cmd, args, opts);
@@ -63,36 +116,64 @@ function timed(cmd, args, opts) {
  * startsWithoutCa: that line starts node without NODE_EXTRA_CA_CERTS (the
  * `env -S -u` line chainmail once had), which decides which Node start is
  * taken off its times.
+ * @param {Bin['name']} name
+ * @param {string} root
+ * @returns {Bin}
  */
 function binOf(name, root) {
   const bin = join(root, 'bin', 'chainmail.js');
-  const firstLine = readFileSync(bin, 'utf8').split('\n', 1)[0];
+  const firstLine = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
   return { name, root, bin, startsWithoutCa: /\s-u\s+NODE_EXTRA_CA_CERTS\b/.test(firstLine) };
 }
 const BASELINE = process.env.BENCH_BASELINE;
-const BINS = [binOf('after', ROOT), ...(BASELINE ? [binOf('before', BASELINE)] : [])];
-const AFTER = BINS[0];
-/** The bins in the order run k takes them: alternating, so neither always goes first. */
-const order = (bins, k) => (k % 2 ? [...bins].reverse() : bins);
+const AFTER = binOf('after', ROOT);
+const BEFORE = BASELINE ? binOf('before', BASELINE) : undefined;
+const BINS = BEFORE ? [AFTER, BEFORE] : [AFTER];
+/**
+ * The bins (or what goes with them) in the order run k takes them: alternating, so neither always goes first.
+ * @template T
+ * @param {readonly T[]} bins
+ * @param {number} k
+ */
+function order(bins, k) {
+  return k % 2 ? [...bins].reverse() : bins;
+}
 
-const cmOf = (bin) => (args, opts) => timed(bin.bin, args, opts);
+/**
+ * A bin's result of a section.
+ * @template T
+ * @param {PerBin<T>} results
+ * @param {Bin} bin
+ */
+function ofBin(results, bin) {
+  const r = results[bin.name];
+  if (r === undefined) throw new Error(`bench: no result for ${bin.name}`);
+  return r;
+}
+
+/** @param {Bin} bin */
+const cmOf =
+  (bin) =>
+  (/** @type {readonly string[]} */ args, /** @type {{ check?: boolean } | undefined} */ opts = undefined) =>
+    timed(bin.bin, args, opts);
 const cm = cmOf(AFTER);
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const r1 = (x) => (x === undefined || x === null ? null : Math.round(x * 10) / 10);
+const tenth = (/** @type {number} */ x) => Math.round(x * 10) / 10;
+/**
+ * To a tenth; null for no figure (NaN included, which JSON writes as null anyway).
+ * @param {number | null | undefined} x
+ */
+const r1 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : tenth(x));
 
 function ourNamespaces() {
   const out = run('ip', ['netns', 'list'], { check: false }).stdout || '';
   return out
     .split('\n')
-    .map((l) => l.split(' ')[0])
+    .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.startsWith(PREFIX));
 }
 
+/** @param {readonly string[]} names */
 function delNamespaces(names) {
   if (names.length === 0) return;
   const r = run('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}`).join('\n') + '\n', check: false });
@@ -114,12 +195,23 @@ function cleanupAll() {
 // ---------------------------------------------------------------------------
 // A path chain: node i linked to node i+1, fixed generated data only.
 
+/**
+ * @param {string} name
+ * @param {string[]} nodes
+ * @param {(i: number) => string} ifA link i's interface in its first node
+ * @param {(i: number) => string} ifB the same in its second
+ * @param {(i: number) => string} subnetOf link i's /24, as "10.x.y"
+ * @returns {Chain}
+ */
 function pathChain(name, nodes, ifA, ifB, subnetOf) {
+  /** @type {Link[]} */
   const links = [];
-  for (let i = 0; i < nodes.length - 1; i++) {
+  nodes.forEach((a, i) => {
+    const b = nodes[i + 1];
+    if (b === undefined) return; // the last node: no link from it
     const base = subnetOf(i); // "10.x.y"
-    links.push({ a: nodes[i], b: nodes[i + 1], ifa: ifA(i), ifb: ifB(i), subnet: `${base}.0/24`, addrA: `${base}.1`, addrB: `${base}.2` });
-  }
+    links.push({ a, b, ifa: ifA(i), ifb: ifB(i), subnet: `${base}.0/24`, addrA: `${base}.1`, addrB: `${base}.2` });
+  });
   return { name, nodes, links };
 }
 
@@ -134,6 +226,7 @@ function seedChain() {
   );
 }
 
+/** @param {number} n */
 function scaleChain(n, tag = 's') {
   const names = Array.from({ length: n }, (_, i) => `${PREFIX}-${tag}${i}`);
   // link i: 10.(i/256).(i%256).0/24 — distinct and valid for i < 65536
@@ -146,6 +239,7 @@ function scaleChain(n, tag = 's') {
   );
 }
 
+/** @param {Chain} c @param {readonly string[]} [probes] */
 function chainYaml(c, probes = []) {
   const lines = [`name: ${c.name}`, 'nodes:', ...c.nodes.map((n) => `  - ${n}`), 'links:'];
   for (const l of c.links) lines.push(`  - [${l.a}:${l.ifa}, ${l.b}:${l.ifb}, ${l.subnet}]`);
@@ -153,32 +247,28 @@ function chainYaml(c, probes = []) {
   return lines.join('\n') + '\n';
 }
 
-/** The same routes chainmail derives for a path: defaults at the ends, every non-adjacent subnet in the middle. */
+/** The same routes chainmail derives for a path: defaults at the ends, every non-adjacent subnet in the middle. @param {Chain} c */
 function routes(c) {
-  const out = []; // { ns, cmd }
-  const L = c.links,
-    N = c.nodes.length;
-  for (let i = 0; i < N; i++) {
-    const ns = c.nodes[i];
-    if (i === 0) {
-      out.push({ ns, route: `default via ${L[0].addrB} dev ${L[0].ifa}` });
-      continue;
-    }
-    if (i === N - 1) {
-      out.push({ ns, route: `default via ${L[N - 2].addrA} dev ${L[N - 2].ifb}` });
-      continue;
-    }
+  /** @type {{ ns: string, route: string }[]} */
+  const out = [];
+  const L = c.links;
+  c.nodes.forEach((ns, i) => {
+    // node i's links: L[i - 1] on its left, L[i] on its right; the ends have one each
     const left = L[i - 1],
       right = L[i];
-    for (let j = 0; j < i - 1; j++) out.push({ ns, route: `${L[j].subnet} via ${left.addrA} dev ${left.ifb}` });
-    for (let j = i + 1; j < L.length; j++) out.push({ ns, route: `${L[j].subnet} via ${right.addrB} dev ${right.ifa}` });
-  }
+    if (!left && right) out.push({ ns, route: `default via ${right.addrB} dev ${right.ifa}` });
+    else if (left && !right) out.push({ ns, route: `default via ${left.addrA} dev ${left.ifb}` });
+    else if (left && right) {
+      for (const l of L.slice(0, i - 1)) out.push({ ns, route: `${l.subnet} via ${left.addrA} dev ${left.ifb}` });
+      for (const l of L.slice(i + 1)) out.push({ ns, route: `${l.subnet} via ${right.addrB} dev ${right.ifa}` });
+    }
+  });
   return out;
 }
-const forwarders = (c) => c.nodes.slice(1, -1);
+const forwarders = (/** @type {Chain} */ c) => c.nodes.slice(1, -1);
 const SYSCTL = ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'];
 
-/** (a) one iproute2 process per command, as a bash script. */
+/** (a) one iproute2 process per command, as a bash script. @param {Chain} c */
 function ipScript(c) {
   const s = ['#!/bin/bash', 'set -e'];
   for (const n of c.nodes) s.push(`ip netns add ${n}`, `ip -n ${n} link set lo up`);
@@ -192,26 +282,33 @@ function ipScript(c) {
   return s.join('\n') + '\n';
 }
 
-/** (b) the batch floor: namespaces one process each, links from the host in one batch, the rest one batch per namespace. */
+/** (b) the batch floor: namespaces one process each, links from the host in one batch, the rest one batch per namespace. @param {Chain} c */
 function batchFloor(c) {
   for (const n of c.nodes) run('ip', ['netns', 'add', n]);
   run('ip', ['-batch', '-'], { input: c.links.map((l) => `link add ${l.ifa} netns ${l.a} type veth peer name ${l.ifb} netns ${l.b}`).join('\n') + '\n' });
   const per = new Map(c.nodes.map((n) => [n, ['link set lo up']]));
+  const add = (/** @type {string} */ ns, /** @type {string[]} */ ...cmds) => {
+    const batch = per.get(ns);
+    if (!batch) throw new Error(`batch floor: ${ns} is not a node of ${c.name}`);
+    batch.push(...cmds);
+  };
   for (const l of c.links) {
-    per.get(l.a).push(`addr add ${l.addrA}/24 dev ${l.ifa}`, `link set ${l.ifa} up`);
-    per.get(l.b).push(`addr add ${l.addrB}/24 dev ${l.ifb}`, `link set ${l.ifb} up`);
+    add(l.a, `addr add ${l.addrA}/24 dev ${l.ifa}`, `link set ${l.ifa} up`);
+    add(l.b, `addr add ${l.addrB}/24 dev ${l.ifb}`, `link set ${l.ifb} up`);
   }
-  for (const r of routes(c)) per.get(r.ns).push(`route add ${r.route}`);
+  for (const r of routes(c)) add(r.ns, `route add ${r.route}`);
   for (const [ns, cmds] of per) run('ip', ['-n', ns, '-batch', '-'], { input: cmds.join('\n') + '\n' });
   for (const f of forwarders(c)) run('ip', ['netns', 'exec', f, ...SYSCTL]);
 }
 
+/** @param {Chain} c */
 function timeFloor(c) {
   const t0 = performance.now();
   batchFloor(c);
   return performance.now() - t0;
 }
 
+/** @param {Chain} c */
 function assertClean(c) {
   const left = ourNamespaces().filter((n) => c.nodes.includes(n));
   if (left.length) throw new Error(`namespaces left before a run: ${left.join(', ')}`);
@@ -220,24 +317,40 @@ function assertClean(c) {
 // ---------------------------------------------------------------------------
 // Sections
 
-/** { [bin name]: { key: [samples] } } for the keys given. */
-const perBin = (bins, keys) => Object.fromEntries(bins.map((b) => [b.name, Object.fromEntries(keys.map((k) => [k, []]))]));
-const samplesOf = (x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.map(r1)]));
+/**
+ * Lists of samples, a set of its own (fresh()) for each bin: the function returned gives a bin's.
+ * @template {string} K
+ * @param {readonly Bin[]} bins
+ * @param {() => Record<K, number[]>} fresh
+ * @returns {(bin: Bin) => Record<K, number[]>}
+ */
+function perBin(bins, fresh) {
+  const all = new Map(bins.map((b) => [b, fresh()]));
+  return (bin) => {
+    const samples = all.get(bin);
+    if (!samples) throw new Error(`bench: ${bin.name} is not a bin of this section`);
+    return samples;
+  };
+}
+const samplesOf = (/** @type {Record<string, number[]>} */ x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.map(tenth)]));
+/** What `chain up --json` prints that the bench reads: its own time. */
+const ownMs = (/** @type {string} */ stdout) => /** @type {{ ms: number }} */ (parseJson(stdout)).ms;
 
+/** @param {string} dir @param {readonly Bin[]} bins @returns {PerBin<SeedResult>} */
 function benchSeed(dir, bins) {
   const c = seedChain();
   const file = join(dir, 'seed.yaml');
   writeFileSync(file, chainYaml(c));
   const script = join(dir, 'seed-ip.sh');
   writeFileSync(script, ipScript(c));
-  const res = perBin(bins, ['chainmail', 'own']);
-  const floors = { ip_script: [], batch_floor: [] };
+  const res = perBin(bins, () => ({ chainmail: [], own: [] }));
+  const floors = { ip_script: /** @type {number[]} */ ([]), batch_floor: /** @type {number[]} */ ([]) };
   for (let k = 0; k < SEED_RUNS; k++) {
     for (const b of order(bins, k)) {
       assertClean(c);
       const up = cmOf(b)(['chain', 'up', file, '--json']);
-      res[b.name].chainmail.push(up.ms);
-      res[b.name].own.push(JSON.parse(up.r.stdout).ms);
+      res(b).chainmail.push(up.ms);
+      res(b).own.push(ownMs(up.r.stdout));
       cmOf(b)(['chain', 'down', file]);
     }
     assertClean(c);
@@ -252,15 +365,15 @@ function benchSeed(dir, bins) {
       b.name,
       {
         runs: SEED_RUNS,
-        chainmail_ms: r1(median(res[b.name].chainmail)),
+        chainmail_ms: r1(median(res(b).chainmail)),
         // the time chain up reports for its own work: the CLI's wall time less Node's start and module loading
-        chainmail_own_ms: r1(median(res[b.name].own)),
+        chainmail_own_ms: r1(median(res(b).own)),
         ip_script_ms: r1(median(floors.ip_script)),
         batch_floor_ms: r1(median(floors.batch_floor)),
         ip_commands: ipScript(c)
           .split('\n')
           .filter((l) => l.startsWith('ip ')).length,
-        samples: samplesOf({ ...res[b.name], ...floors }),
+        samples: samplesOf({ ...res(b), ...floors }),
       },
     ]),
   );
@@ -270,21 +383,22 @@ function benchSeed(dir, bins) {
 const LS_LOOP =
   'for ns in $(ip netns list | cut -d" " -f1); do ip -n "$ns" -j addr show >/dev/null; ip -n "$ns" -j route show >/dev/null; ip -n "$ns" -j link show >/dev/null; done';
 
+/** @param {string} dir @param {{ nodes: number, runs: number }} size @param {readonly Bin[]} bins @returns {PerBin<ScaleResult>} */
 function benchScale(dir, { nodes, runs }, bins) {
   const c = scaleChain(nodes);
   const file = join(dir, `scale-${nodes}.yaml`);
   writeFileSync(file, chainYaml(c));
-  const s = perBin(bins, ['up', 'own', 'ls', 'down']);
-  const floors = { floor: [], lsLoop: [] };
+  const s = perBin(bins, () => ({ up: [], own: [], ls: [], down: [] }));
+  const floors = { floor: /** @type {number[]} */ ([]), lsLoop: /** @type {number[]} */ ([]) };
   for (let k = 0; k < runs; k++) {
     for (const b of order(bins, k)) {
       assertClean(c);
       const up = cmOf(b)(['chain', 'up', file, '--json']);
-      s[b.name].up.push(up.ms);
-      s[b.name].own.push(JSON.parse(up.r.stdout).ms);
-      s[b.name].ls.push(cmOf(b)(['ls', '--json']).ms);
+      s(b).up.push(up.ms);
+      s(b).own.push(ownMs(up.r.stdout));
+      s(b).ls.push(cmOf(b)(['ls', '--json']).ms);
       if (b === bins[0]) floors.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
-      s[b.name].down.push(cmOf(b)(['chain', 'down', file]).ms);
+      s(b).down.push(cmOf(b)(['chain', 'down', file]).ms);
     }
     assertClean(c);
     floors.floor.push(timeFloor(c));
@@ -297,13 +411,13 @@ function benchScale(dir, { nodes, runs }, bins) {
         nodes,
         runs,
         routes: routes(c).length,
-        up_ms: r1(median(s[b.name].up)),
-        up_own_ms: r1(median(s[b.name].own)),
+        up_ms: r1(median(s(b).up)),
+        up_own_ms: r1(median(s(b).own)),
         batch_floor_ms: r1(median(floors.floor)),
-        ls_ms: r1(median(s[b.name].ls)),
+        ls_ms: r1(median(s(b).ls)),
         ls_loop_ms: r1(median(floors.lsLoop)),
-        down_ms: r1(median(s[b.name].down)),
-        samples: samplesOf({ ...s[b.name], ...floors }),
+        down_ms: r1(median(s(b).down)),
+        samples: samplesOf({ ...s(b), ...floors }),
       },
     ]),
   );
@@ -316,7 +430,7 @@ function benchScale(dir, { nodes, runs }, bins) {
  * the same host, and taken before every section and at the end, so the
  * medians follow the machine through the whole run.
  */
-const nodeStarts = { plain: [], bare: [] };
+const nodeStarts = { plain: /** @type {number[]} */ ([]), bare: /** @type {number[]} */ ([]) };
 function sampleNodeStart() {
   const { NODE_EXTRA_CA_CERTS: extra, ...withoutCa } = process.env;
   for (let i = 0; i < NODE_START_RUNS; i++) {
@@ -324,18 +438,20 @@ function sampleNodeStart() {
     if (extra) nodeStarts.bare.push(spawnTimed(process.execPath, ['-e', '0'], withoutCa));
   }
 }
+/** @returns {NodeStart} */
 function nodeStartResult() {
   return {
     runs: nodeStarts.plain.length,
     node_start_ms: r1(median(nodeStarts.plain)),
     node_start_without_extra_ca_ms: nodeStarts.bare.length ? r1(median(nodeStarts.bare)) : null,
-    samples: { plain: nodeStarts.plain.map(r1), without_extra_ca: nodeStarts.bare.map(r1) },
+    samples: { plain: nodeStarts.plain.map(tenth), without_extra_ca: nodeStarts.bare.map(tenth) },
   };
 }
 
-/** The median start of Node as this bin starts it. */
+/** The median start of Node as this bin starts it. @param {NodeStart} ns @param {Bin} bin */
 const nodeStartOf = (ns, bin) => (bin.startsWithoutCa && ns.node_start_without_extra_ca_ms !== null ? ns.node_start_without_extra_ca_ms : ns.node_start_ms);
 
+/** @param {string} cmd @param {readonly string[]} args @param {NodeJS.ProcessEnv} env */
 function spawnTimed(cmd, args, env) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
@@ -343,6 +459,7 @@ function spawnTimed(cmd, args, env) {
   return performance.now() - t0;
 }
 
+/** @param {string} dir @param {readonly Bin[]} bins @returns {PerBin<KokoResult>} */
 function benchKoko(dir, bins) {
   const A = `${PREFIX}-ka`,
     B = `${PREFIX}-kb`;
@@ -362,12 +479,13 @@ function benchKoko(dir, bins) {
   );
   run('ip', ['netns', 'add', A]);
   run('ip', ['netns', 'add', B]);
-  const k = perBin(bins, ['koko']);
+  const k = perBin(bins, () => ({ koko: [] }));
+  /** @type {number[]} */
   const p = [];
   try {
     for (let i = 0; i < KOKO_RUNS; i++) {
       for (const b of order(bins, i)) {
-        k[b.name].koko.push(cmOf(b)(['koko', '-n', `${A},x,10.9.0.1/24`, '-n', `${B},y,10.9.0.2/24`]).ms);
+        k(b).koko.push(cmOf(b)(['koko', '-n', `${A},x,10.9.0.1/24`, '-n', `${B},y,10.9.0.2/24`]).ms);
         run('ip', ['-n', A, 'link', 'del', 'x']);
       }
       p.push(timed('bash', [script]).ms);
@@ -381,33 +499,47 @@ function benchKoko(dir, bins) {
       b.name,
       {
         runs: KOKO_RUNS,
-        koko_ms: r1(median(k[b.name].koko)),
+        koko_ms: r1(median(k(b).koko)),
         koko_ip_ms: r1(median(p)),
-        samples: { koko: k[b.name].koko.map(r1), ip: p.map(r1) },
+        samples: { koko: k(b).koko.map(tenth), ip: p.map(tenth) },
       },
     ]),
   );
 }
 
+/**
+ * What `chain status --json` and `chain heal --json` print that the bench reads.
+ * @typedef {{ ok: boolean, items: { what: string, ok: boolean }[] }} ChainStatus
+ * @typedef {{ probesOk: boolean, ms: number }} ChainHeal
+ */
+
+/** @param {Chain} c @param {number} i */
+function nodeOf(c, i) {
+  const node = c.nodes[i];
+  if (node === undefined) throw new Error(`bench: ${c.name} has no node ${i}`);
+  return node;
+}
+
+/** @param {string} dir @param {Bin} bin @returns {DetectHealResult} */
 function benchDetectHeal(dir, bin) {
   const cm = cmOf(bin);
   const c = scaleChain(5, 'h');
-  const first = c.nodes[0],
-    last = c.nodes[4],
-    middle = c.nodes[2];
+  const first = nodeOf(c, 0),
+    last = nodeOf(c, 4),
+    middle = nodeOf(c, 2);
   const file = join(dir, 'heal.yaml');
   writeFileSync(file, chainYaml(c, [`{ from: ${first}, ping: ${last} }`]));
   cm(['chain', 'up', file]);
   try {
-    const before = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
+    const before = /** @type {ChainStatus} */ (parseJson(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout));
     if (!before.ok) throw new Error('5-node chain not ok before the kill');
     const t0 = performance.now();
     run('ip', ['netns', 'del', middle]);
     let polls = 0,
-      detect;
+      detect = NaN;
     for (;;) {
       polls++;
-      const st = JSON.parse(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout);
+      const st = /** @type {ChainStatus} */ (parseJson(cm(['chain', 'status', file, '--json'], { check: false }).r.stdout));
       if (!st.ok && st.items.some((i) => i.what === middle && !i.ok)) {
         detect = performance.now() - t0;
         break;
@@ -416,7 +548,7 @@ function benchDetectHeal(dir, bin) {
     }
     const h = cm(['chain', 'heal', file, '--json'], { check: false });
     const heal = performance.now() - t0;
-    const hj = JSON.parse(h.r.stdout);
+    const hj = /** @type {ChainHeal} */ (parseJson(h.r.stdout));
     if (!hj.probesOk) throw new Error(`heal did not make the probes pass: ${h.r.stdout.slice(0, 500)}`);
     return { detect_ms: r1(detect), detect_polls: polls, heal_ms: r1(heal), heal_cmd_ms: r1(h.ms), heal_reported_ms: hj.ms, runs: 1 };
   } finally {
@@ -424,24 +556,41 @@ function benchDetectHeal(dir, bin) {
   }
 }
 
-/** detect through the UI's model (events, no polling of ours): kill -> the hop drawn broken. Each sample a fresh session, the bins in turn. */
+/**
+ * A module of another checkout, by its file: unknown until the caller says what it exports.
+ * @param {string} file
+ * @returns {Promise<unknown>}
+ */
+function importFile(file) {
+  return import(file);
+}
+
+/**
+ * detect through the UI's model (events, no polling of ours): kill -> the hop drawn broken. Each sample a fresh session, the bins in turn.
+ * @param {string} dir
+ * @param {readonly Bin[]} bins
+ * @returns {Promise<PerBin<DetectModelResult>>}
+ */
 async function benchDetectModel(dir, bins) {
   const c = scaleChain(5, 'd');
   const file = join(dir, 'detect.yaml');
   writeFileSync(file, chainYaml(c));
   cm(['chain', 'up', file]);
   // where tsc puts them, in the layout of either checkout (before and after src/ was rearranged in layers)
-  const first = (root, paths) => paths.map((p) => join(root, 'dist', p)).find((f) => existsSync(f)) ?? join(root, 'dist', paths[0]);
-  const code = {};
+  const first = (/** @type {string} */ root, /** @type {string[]} */ paths) =>
+    paths.map((p) => join(root, 'dist', p)).find((f) => existsSync(f)) ?? join(root, 'dist', paths[0] ?? '');
+  // typed as this checkout's: the bench uses only what both checkouts' have (start, stop, the topology's targets, the broken hops)
+  /** @type {Map<Bin, { Session: typeof import('#dist/ui/session/session.js').Session, createContext: typeof import('#dist/host/context.js').createContext }>} */
+  const code = new Map();
   for (const b of bins) {
-    code[b.name] = {
-      Session: (await import(first(b.root, ['ui/session/session.js', 'ui/session.js']))).Session,
-      createContext: (await import(first(b.root, ['host/context.js', 'commands/context.js']))).createContext,
-    };
+    code.set(b, {
+      Session: /** @type {typeof import('#dist/ui/session/session.js')} */ (await importFile(first(b.root, ['ui/session/session.js', 'ui/session.js']))).Session,
+      createContext: /** @type {typeof import('#dist/host/context.js')} */ (await importFile(first(b.root, ['host/context.js', 'commands/context.js']))).createContext,
+    });
   }
-  const samples = perBin(bins, ['detect']);
-  const middle = c.nodes[2];
-  const until = async (pred, what, ms = 20000) => {
+  const samples = perBin(bins, () => ({ detect: [] }));
+  const middle = nodeOf(c, 2);
+  const until = async (/** @type {() => boolean | undefined} */ pred, /** @type {string} */ what, ms = 20000) => {
     const t0 = performance.now();
     while (!pred()) {
       if (performance.now() - t0 > ms) throw new Error(`detect: timed out waiting for ${what}`);
@@ -451,7 +600,9 @@ async function benchDetectModel(dir, bins) {
   try {
     for (let k = 0; k < 3; k++) {
       for (const b of order(bins, k)) {
-        const session = new code[b.name].Session(code[b.name].createContext());
+        const bc = code.get(b);
+        if (!bc) throw new Error(`detect: ${b.name}'s session not loaded`);
+        const session = new bc.Session(bc.createContext());
         try {
           session.start();
           await until(() => session.state.topology?.targets.some((t) => t.ns.label === middle) && session.state.broken.size === 0, 'the chain whole');
@@ -459,7 +610,7 @@ async function benchDetectModel(dir, bins) {
           const t0 = performance.now();
           run('ip', ['netns', 'del', middle]);
           await until(() => session.state.broken.size > 0, 'the hop broken');
-          samples[b.name].detect.push(performance.now() - t0);
+          samples(b).detect.push(performance.now() - t0);
         } finally {
           session.stop();
         }
@@ -469,16 +620,17 @@ async function benchDetectModel(dir, bins) {
   } finally {
     cm(['chain', 'down', file], { check: false });
   }
-  return Object.fromEntries(bins.map((b) => [b.name, { detect_model_ms: r1(median(samples[b.name].detect)), samples: samples[b.name].detect.map(r1) }]));
+  return Object.fromEntries(bins.map((b) => [b.name, { detect_model_ms: r1(median(samples(b).detect)), samples: samples(b).detect.map(tenth) }]));
 }
 
 // ---------------------------------------------------------------------------
 // The UI in a real terminal (tmux), over a 50-node chain.
 
 const TMUX_SESSION = 'cmt-bench-ui';
-const tmux = (args, opts) => run('tmux', ['-u', ...args], opts);
+const tmux = (/** @type {readonly string[]} */ args, /** @type {{ check?: boolean } | undefined} */ opts = undefined) => run('tmux', ['-u', ...args], opts);
 const capture = () => tmux(['capture-pane', '-p', '-t', `=${TMUX_SESSION}:`], { check: false }).stdout || '';
 
+/** @param {number} pid */
 function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -491,6 +643,7 @@ function procStat(pid) {
   return { ticks, rssKb };
 }
 
+/** @param {(screen: string) => boolean} pred @param {number} ms @param {string} what */
 async function waitScreen(pred, ms, what) {
   const t0 = performance.now();
   for (;;) {
@@ -504,8 +657,9 @@ async function waitScreen(pred, ms, what) {
   }
 }
 
-const headerLinks = (screen) => Number(/ links (\d+)/.exec(screen.split('\n')[0] ?? '')?.[1] ?? NaN);
+const headerLinks = (/** @type {string} */ screen) => Number(/ links (\d+)/.exec(screen.split('\n')[0] ?? '')?.[1] ?? NaN);
 
+/** @param {string} dir @param {{ idleSeconds: number }} opts @param {Bin} bin @returns {Promise<TuiRun>} */
 async function benchTui(dir, { idleSeconds }, bin) {
   const c = scaleChain(50, 'u');
   const file = join(dir, 'tui.yaml');
@@ -560,14 +714,16 @@ async function benchTui(dir, { idleSeconds }, bin) {
 
     // prompt: Enter on a koko line -> the new link drawn. The targets filter shows only pa,
     // whose details panel then lists the new interface, whatever else the host is doing
-    const send = (...keys) => tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ...keys]);
+    const send = (/** @type {string[]} */ ...keys) => tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, ...keys]);
     send('/');
     await waitScreen((s) => s.includes('targets /'), 3000, 'the targets filter');
     send('-l', pa);
     await waitScreen((s) => s.includes(`targets /${pa}`), 3000, 'the filter text');
     send('Enter');
     await waitScreen((s) => s.includes(`▸ ${pa}`) || new RegExp(`details.*\\n.*${pa}`).test(s), 5000, `${pa} selected`);
+    /** @type {number[]} */
     const prompt = [];
+    /** @type {number[]} */
     const echo = [];
     for (let k = 0; k < 5; k++) {
       // a key that arrives while the UI is busy redrawing may be missed: ask again
@@ -603,9 +759,9 @@ async function benchTui(dir, { idleSeconds }, bin) {
       idle_cpu_pct: r1(idleCpuPct),
       idle_seconds: idleSeconds,
       rss_mb: r1(Math.max(...rss) / 1024),
-      prompt_samples: prompt.map(r1),
+      prompt_samples: prompt.map(tenth),
       prompt_ms: r1(median(prompt)),
-      echo_samples: echo.map(r1),
+      echo_samples: echo.map(tenth),
       echo_ms: r1(median(echo)),
     };
   } finally {
@@ -620,18 +776,25 @@ async function benchTui(dir, { idleSeconds }, bin) {
 
 // ---------------------------------------------------------------------------
 
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
+const ratio = (/** @type {Figure | undefined} */ a, /** @type {Figure | undefined} */ b) => (a && b ? `${(a / b).toFixed(1)}x` : '-');
 
-/** A markdown table, its columns padded so it also reads as plain text. */
+/** @typedef {string | number | null | undefined} Cell a table's: empty for null and undefined */
+
+/**
+ * A markdown table, its columns padded so it also reads as plain text.
+ * @param {Cell[][]} rows the first the header
+ */
 function markdown(rows, leftColumns = 1) {
-  const w = rows[0].map((_, i) => Math.max(3, ...rows.map((r) => String(r[i] ?? '').length)));
-  const cell = (c, i) => (i < leftColumns ? String(c ?? '').padEnd(w[i]) : String(c ?? '').padStart(w[i]));
-  const line = (r) => `| ${r.map(cell).join(' | ')} |`;
-  return [line(rows[0]), `|${w.map((n, i) => (i < leftColumns ? `:${'-'.repeat(n + 1)}` : `${'-'.repeat(n + 1)}:`)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  const header = rows[0] ?? [];
+  const w = header.map((_, i) => Math.max(3, ...rows.map((r) => String(r[i] ?? '').length)));
+  const cell = (/** @type {Cell} */ c, /** @type {number} */ i) => (i < leftColumns ? String(c ?? '').padEnd(w[i] ?? 0) : String(c ?? '').padStart(w[i] ?? 0));
+  const line = (/** @type {Cell[]} */ r) => `| ${r.map(cell).join(' | ')} |`;
+  return [line(header), `|${w.map((n, i) => (i < leftColumns ? `:${'-'.repeat(n + 1)}` : `${'-'.repeat(n + 1)}:`)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }
 
-/** chainmail against the floors: this checkout only. */
+/** chainmail against the floors: this checkout only. @param {Results} res @param {NodeStart | undefined} ns */
 function floorTable(res, ns) {
+  /** @type {Cell[][]} */
   const rows = [['what', 'chainmail ms', 'floor ms', 'ratio', 'runs (median of)']];
   const s = res.seed_chain;
   if (s) {
@@ -672,67 +835,81 @@ function floorTable(res, ns) {
  * Every timed case, as [label, value of a bin's results, whether the value
  * includes one start of Node, runs]. A case made of several CLI runs (the
  * status polls) includes several starts: it gets no row without them.
+ * @param {Results} res
  */
 function cases(res) {
+  /** @type {[string, (r: Results) => Figure | undefined, boolean | 'several', number][]} */
   const out = [];
   const s = res.seed_chain;
   if (s) {
-    out.push(['seed chain up', (r) => r.seed_chain.chainmail_ms, true, s.runs]);
-    out.push(['seed chain up, its own time', (r) => r.seed_chain.chainmail_own_ms, false, s.runs]);
+    out.push(['seed chain up', (r) => r.seed_chain?.chainmail_ms, true, s.runs]);
+    out.push(['seed chain up, its own time', (r) => r.seed_chain?.chainmail_own_ms, false, s.runs]);
   }
   (res.scale ?? []).forEach((x, i) => {
-    out.push([`scale ${x.nodes} nodes chain up`, (r) => r.scale[i].up_ms, true, x.runs]);
-    out.push([`scale ${x.nodes} nodes chain up, its own time`, (r) => r.scale[i].up_own_ms, false, x.runs]);
-    out.push([`scale ${x.nodes} nodes ls --json`, (r) => r.scale[i].ls_ms, true, x.runs]);
-    out.push([`scale ${x.nodes} nodes chain down`, (r) => r.scale[i].down_ms, true, x.runs]);
+    out.push([`scale ${x.nodes} nodes chain up`, (r) => r.scale?.[i]?.up_ms, true, x.runs]);
+    out.push([`scale ${x.nodes} nodes chain up, its own time`, (r) => r.scale?.[i]?.up_own_ms, false, x.runs]);
+    out.push([`scale ${x.nodes} nodes ls --json`, (r) => r.scale?.[i]?.ls_ms, true, x.runs]);
+    out.push([`scale ${x.nodes} nodes chain down`, (r) => r.scale?.[i]?.down_ms, true, x.runs]);
   });
-  if (res.koko) out.push(['koko veth + 2 addresses', (r) => r.koko.koko_ms, true, res.koko.runs]);
+  if (res.koko) out.push(['koko veth + 2 addresses', (r) => r.koko?.koko_ms, true, res.koko.runs]);
   if (res.detect_heal) {
     const runs = res.detect_heal.runs;
-    out.push(['detect (kill -> status CLI says broken)', (r) => r.detect_heal.detect_ms, 'several', runs]);
-    out.push(['heal command', (r) => r.detect_heal.heal_cmd_ms, true, runs]);
-    out.push(['heal (kill -> healed)', (r) => r.detect_heal.heal_ms, 'several', runs]);
+    out.push(['detect (kill -> status CLI says broken)', (r) => r.detect_heal?.detect_ms, 'several', runs]);
+    out.push(['heal command', (r) => r.detect_heal?.heal_cmd_ms, true, runs]);
+    out.push(['heal (kill -> healed)', (r) => r.detect_heal?.heal_ms, 'several', runs]);
   }
-  if (res.detect_model) out.push(['detect (kill -> UI model shows it)', (r) => r.detect_model.detect_model_ms, false, res.detect_model.samples.length]);
+  if (res.detect_model) out.push(['detect (kill -> UI model shows it)', (r) => r.detect_model?.detect_model_ms, false, res.detect_model.samples.length]);
   if (res.tui) {
     const runs = res.tui.runs;
-    out.push(['TUI first paint', (r) => r.tui.first_paint_ms, true, runs]);
-    out.push(['TUI first frame, 50-node chain drawn', (r) => r.tui.first_frame_ms, true, runs]);
-    out.push([`TUI idle CPU % over ${res.tui.idle_seconds} s`, (r) => r.tui.idle_cpu_pct, false, runs]);
-    out.push(['TUI RSS MB (max while idle)', (r) => r.tui.rss_mb, false, runs]);
-    out.push(['prompt: Enter on koko -> link drawn', (r) => r.tui.prompt_ms, false, res.tui.prompt_samples.length]);
-    out.push(['a key typed -> drawn (one frame)', (r) => r.tui.echo_ms, false, res.tui.echo_samples.length]);
+    out.push(['TUI first paint', (r) => r.tui?.first_paint_ms, true, runs]);
+    out.push(['TUI first frame, 50-node chain drawn', (r) => r.tui?.first_frame_ms, true, runs]);
+    out.push([`TUI idle CPU % over ${res.tui.idle_seconds} s`, (r) => r.tui?.idle_cpu_pct, false, runs]);
+    out.push(['TUI RSS MB (max while idle)', (r) => r.tui?.rss_mb, false, runs]);
+    out.push(['prompt: Enter on koko -> link drawn', (r) => r.tui?.prompt_ms, false, res.tui.prompt_samples.length]);
+    out.push(['a key typed -> drawn (one frame)', (r) => r.tui?.echo_ms, false, res.tui.echo_samples.length]);
   }
   return out;
 }
 
-/** before/after for every case, and, where a case includes Node's start, both less it (each bin's own Node start). */
-function comparison(res) {
-  const ns = res.node_start;
-  const startOf = (b) => (ns ? nodeStartOf(ns, b) : undefined);
-  const [after, before] = BINS;
+/**
+ * before/after for every case, and, where a case includes Node's start, both less it (each bin's own Node start).
+ * @param {{ after: Results, before: Results, ns: NodeStart | undefined }} res
+ * @param {Bin} before the baseline's bin
+ * @returns {ComparisonRow[]}
+ */
+function comparison(res, before) {
+  const { ns } = res;
+  /** A figure less a bin's Node start: null without both. @param {Figure | undefined} x @param {Bin} bin */
+  const lessNode = (x, bin) => {
+    const start = ns ? nodeStartOf(ns, bin) : null;
+    return typeof x === 'number' && start !== null ? r1(x - start) : null;
+  };
+  /** @type {ComparisonRow[]} */
   const rows = [];
   for (const [what, get, withNode, runs] of cases(res.after)) {
     const a = get(res.after),
       b = get(res.before);
-    const less = withNode === true && ns ? [r1(b - startOf(before)), r1(a - startOf(after))] : [null, null];
+    const lessB = withNode === true ? lessNode(b, before) : null,
+      lessA = withNode === true ? lessNode(a, AFTER) : null;
     rows.push({
       what,
       runs,
       before: b,
       after: a,
-      ratio: b ? Math.round((a / b) * 100) / 100 : null,
+      ratio: a != null && b ? Math.round((a / b) * 100) / 100 : null,
       includes_node_start: withNode,
-      before_without_node: less[0],
-      after_without_node: less[1],
-      ratio_without_node: less[0] && less[1] ? Math.round((less[1] / less[0]) * 100) / 100 : null,
+      before_without_node: lessB,
+      after_without_node: lessA,
+      ratio_without_node: lessB && lessA ? Math.round((lessA / lessB) * 100) / 100 : null,
     });
   }
   return rows;
 }
 
-function comparisonTable(rows, ns) {
-  const [after, before] = BINS;
+/** @param {ComparisonRow[]} rows @param {NodeStart | undefined} ns @param {Bin} before the baseline's bin */
+function comparisonTable(rows, ns, before) {
+  const after = AFTER;
+  /** @type {Cell[][]} */
   const table = [['what', 'before', 'after', 'ratio', 'before - Node', 'after - Node', 'ratio', 'runs']];
   for (const r of rows) {
     table.push([
@@ -762,20 +939,30 @@ function comparisonTable(rows, ns) {
  * per bin: each number the median across the runs, each list of samples
  * joined (and its median, the field named like it, taken again).
  */
+/**
+ * @template {Record<string, Figure | number[]>} T
+ * @param {number} runs
+ * @param {(bin: Bin) => T | Promise<T>} section
+ * @returns {Promise<PerBin<T & { runs: number }>>}
+ */
 async function runsOf(runs, section) {
-  const all = Object.fromEntries(BINS.map((b) => [b.name, []]));
-  for (let k = 0; k < runs; k++) for (const b of order(BINS, k)) all[b.name].push(await section(b));
+  const all = BINS.map((bin) => ({ bin, results: /** @type {T[]} */ ([]) }));
+  for (let k = 0; k < runs; k++) for (const x of order(all, k)) x.results.push(await section(x.bin));
+  /** @type {PerBin<T & { runs: number }>} */
   const merged = {};
-  for (const [name, results] of Object.entries(all)) {
+  for (const { bin, results } of all) {
+    /** @type {Record<string, Figure | number[]>} */
     const m = { runs };
-    for (const key of Object.keys(results[0]).filter((k) => k !== 'runs')) {
+    for (const key of Object.keys(results[0] ?? {}).filter((k) => k !== 'runs')) {
       const values = results.map((r) => r[key]);
-      if (Array.isArray(values[0])) m[key] = values.flat();
-      else if (typeof values[0] === 'number' && key !== 'nodes' && key !== 'idle_seconds') m[key] = r1(median(values));
-      else m[key] = values[0];
+      const first = values[0];
+      if (Array.isArray(first)) m[key] = values.flatMap((v) => (Array.isArray(v) ? v : []));
+      else if (typeof first === 'number' && key !== 'nodes' && key !== 'idle_seconds') m[key] = r1(median(values.filter((v) => typeof v === 'number')));
+      else m[key] = first ?? null;
     }
-    for (const key of Object.keys(m)) if (key.endsWith('_samples')) m[key.replace(/_samples$/, '_ms')] = r1(median(m[key]));
-    merged[name] = m;
+    for (const [key, v] of Object.entries(m)) if (key.endsWith('_samples') && Array.isArray(v)) m[key.replace(/_samples$/, '_ms')] = r1(median(v));
+    // the fields of T, each merged as above, and runs
+    merged[bin.name] = /** @type {T & { runs: number }} */ (m);
   }
   return merged;
 }
@@ -785,11 +972,9 @@ async function main() {
     console.error('bench: needs root (network namespaces)');
     process.exit(4);
   }
-  for (const b of BINS.slice(1)) {
-    if (!existsSync(join(b.root, 'dist', 'bundle', 'main.js'))) {
-      console.error(`bench: ${b.root} is not built (npm ci && npm run build there)`);
-      process.exit(1);
-    }
+  if (BEFORE && !existsSync(join(BEFORE.root, 'dist', 'bundle', 'main.js'))) {
+    console.error(`bench: ${BEFORE.root} is not built (npm ci && npm run build there)`);
+    process.exit(1);
   }
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'cmt-bench-'));
@@ -803,12 +988,20 @@ async function main() {
   process.on('SIGTERM', onSignal);
   try {
     cleanupAll();
-    const byBin = Object.fromEntries(BINS.map((b) => [b.name, {}]));
+    /** @type {{ after: Results, before: Results }} */
+    const byBin = { after: {}, before: {} };
+    /** @template {keyof Results} S @param {S} section @param {PerBin<Results[S]>} results */
     const put = (section, results) => {
-      for (const b of BINS) byBin[b.name][section] = results[b.name];
+      for (const b of BINS) byBin[b.name][section] = ofBin(results, b);
     };
+    /**
+     * @type {{
+     *   when: string, node: string, baseline: string | null, node_start?: NodeStart, after?: Results, before?: Results,
+     *   comparison?: ComparisonRow[], total_ms?: Figure,
+     * }}
+     */
     const res = { when: new Date().toISOString(), node: process.version, baseline: BASELINE ?? null };
-    const step = (what) => {
+    const step = (/** @type {string} */ what) => {
       console.error(`bench: ${what} (${((performance.now() - started) / 1000).toFixed(0)} s) ...`);
       sampleNodeStart();
     };
@@ -821,7 +1014,7 @@ async function main() {
       for (const sc of SCALE) {
         step(`scale ${sc.nodes}`);
         const r = benchScale(dir, sc, BINS);
-        for (const b of BINS) byBin[b.name].scale.push(r[b.name]);
+        for (const b of BINS) byBin[b.name].scale?.push(ofBin(r, b));
       }
     }
     if (want('koko')) {
@@ -841,22 +1034,26 @@ async function main() {
       put('tui', await runsOf(TUI_RUNS, (b) => benchTui(dir, { idleSeconds: IDLE_SECONDS }, b)));
     }
     sampleNodeStart();
-    res.node_start = nodeStartResult();
-    Object.assign(res, byBin);
-    if (BASELINE) res.comparison = comparison(res);
-    res.total_ms = r1(performance.now() - started);
+    const ns = nodeStartResult();
+    res.node_start = ns;
+    res.after = byBin.after;
+    if (BEFORE) res.before = byBin.before;
+    const rows = BEFORE ? comparison({ after: byBin.after, before: byBin.before, ns }, BEFORE) : undefined;
+    if (rows) res.comparison = rows;
+    const totalMs = performance.now() - started;
+    res.total_ms = r1(totalMs);
     const report = [
       `# chainmail bench, ${res.when.slice(0, 10)}, Node ${res.node}`,
       '',
       '## chainmail against the floors',
       '',
-      floorTable(res.after, res.node_start),
+      floorTable(byBin.after, ns),
       '',
       'floor = same work with one `ip -batch` per namespace (veth pairs from one host batch); ip script = one ip process per command via bash.',
       'chainmail times are wall time of the CLI process (including Node start-up) unless they say own time.',
-      ...(BASELINE ? ['', `## before (${BASELINE}) and after (${ROOT})`, '', comparisonTable(res.comparison, res.node_start)] : []),
+      ...(BEFORE && rows ? ['', `## before (${BEFORE.root}) and after (${ROOT})`, '', comparisonTable(rows, ns, BEFORE)] : []),
       '',
-      `total ${(res.total_ms / 1000).toFixed(1)} s`,
+      `total ${(totalMs / 1000).toFixed(1)} s`,
       '',
     ].join('\n');
     mkdirSync(RESULTS, { recursive: true });
@@ -878,7 +1075,7 @@ async function main() {
   if (!ok) process.exitCode = 1;
 }
 
-main().catch((e) => {
-  console.error(`bench: ${e.stack || e}`);
+main().catch((/** @type {unknown} */ e) => {
+  console.error(`bench: ${(e instanceof Error && e.stack) || String(e)}`);
   process.exitCode = 1;
 });

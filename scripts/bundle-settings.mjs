@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 
-const fromInk = (importer) => /[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(importer);
+const fromInk = (/** @type {string} */ importer) => /[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(importer);
 
 /**
  * Ink's imports of these go to src/ui/ink-cache/ (tsc's output of it): the
@@ -17,6 +17,7 @@ const fromInk = (importer) => /[\\/]node_modules[\\/]ink[\\/]build[\\/]/.test(im
  * one Ink version package.json pins; test/unit/ink-patch.test.ts fails when
  * Ink's files that import them change. Only Ink's own files are pointed there.
  */
+/** @type {Record<string, string>} */
 const INK_CACHE = { '@alcalzone/ansi-tokenize': 'ansi-tokenize.js', 'widest-line': 'widest-line.js' };
 
 /**
@@ -30,6 +31,7 @@ const INK_CACHE = { '@alcalzone/ansi-tokenize': 'ansi-tokenize.js', 'widest-line
  *   `define` cannot reach), where it loads React's devtools and reads its own
  *   package.json next to its code, which the bundle does not carry: never.
  */
+/** @type {Record<string, string>} */
 const INK_SETTLED = {
   'is-in-ci': 'export default false;\n',
   './utils.js': 'export const isDev = () => false;\n',
@@ -40,19 +42,26 @@ const INK_SETTLED = {
  * unused(): after the build, what Ink no longer imports of what these settle
  * or replace. The build must stop then: the decision would be back in the
  * environment's hands, or every frame drawn the slow way.
+ * @param {string} root
+ * @param {{ inkCache?: boolean }} [opts]
+ * @returns {{ options: import('esbuild').BuildOptions, unused: () => string[] }}
  */
 export function bundleSettings(root, { inkCache = true } = {}) {
+  /** @type {Set<string>} */
   const used = new Set();
+  /** @type {import('esbuild').Plugin} */
   const cache = {
     name: 'ink-cache',
     setup(b) {
       b.onResolve({ filter: /^(@alcalzone\/ansi-tokenize|widest-line)$/ }, (args) => {
-        if (!fromInk(args.importer)) return undefined;
+        const file = INK_CACHE[args.path];
+        if (!fromInk(args.importer) || file === undefined) return undefined;
         used.add(args.path);
-        return { path: join(root, 'dist/ui/ink-cache', INK_CACHE[args.path]) };
+        return { path: join(root, 'dist/ui/ink-cache', file) };
       });
     },
   };
+  /** @type {import('esbuild').Plugin} */
   const settled = {
     name: 'ink-settled',
     setup(b) {
