@@ -59,24 +59,45 @@ function wantsLiveNames(input: readonly string[]): boolean {
   return input.length > 1 && verb !== undefined && TARGET_VERBS.includes(verb) && !(input.at(-1) ?? '').startsWith('-');
 }
 
-/** Targets and their interfaces as `ls` reads them; none without root, or when the read is slow. */
-async function liveNames(): Promise<CompletionContext> {
+/**
+ * Target names (named namespaces, containers, host) and the interfaces of
+ * the targets the line names already: the part of `ls`'s read a Tab needs,
+ * so that it stays quick on a host with many namespaces. None without root,
+ * or when the read is slow.
+ */
+async function liveNames(input: readonly string[]): Promise<CompletionContext> {
   if (!hasNetworkPrivilege()) return NO_TARGETS;
-  const timeout = new Promise<CompletionContext>((resolve) => setTimeout(() => resolve(NO_TARGETS), 2000).unref());
-  const { discoverTopology } = await import('../topology/discover.js');
-  const read = discoverTopology(createContext().docker).then(
-    (topology) => ({
-      targets: topology.targets.map((t) => t.ns.label),
-      interfaces: Object.fromEntries(topology.targets.map((t) => [t.ns.label, t.interfaces.map((i) => i.name)])),
-    }),
-    () => NO_TARGETS,
-  );
-  return Promise.race([read, timeout]);
+  const [{ listNetnsNames, netnsNamespace, containerNamespace }, { hostNamespace }, { readInterfaces }] = await Promise.all([
+    import('../targets/resolve.js'),
+    import('../targets/namespace.js'),
+    import('../topology/read.js'),
+  ]);
+  const read = async (): Promise<CompletionContext> => {
+    const [names, containers] = await Promise.all([
+      listNetnsNames(),
+      createContext()
+        .docker.list()
+        .catch(() => []),
+    ]);
+    const namespaces = new Map([
+      ['host', hostNamespace()],
+      ...names.map((n) => [n, netnsNamespace(n)] as const),
+      ...containers.filter((c) => c.running).map((c) => [c.name, containerNamespace(c.name, c.id, c.pid)] as const),
+    ]);
+    // the targets named so far: a word of the line, or the part of a koko endpoint before its comma
+    const named = new Set(input.flatMap((w) => [w, w.split(',')[0]!]).filter((w) => namespaces.has(w)));
+    const interfaces = Object.fromEntries(
+      await Promise.all([...named].map(async (n) => [n, (await readInterfaces(namespaces.get(n)!).catch(() => [])).map((i) => i.name)] as const)),
+    );
+    return { targets: [...new Set(['host', ...names, ...containers.map((c) => c.name)])], interfaces };
+  };
+  const timeout = new Promise<CompletionContext>((resolve) => setTimeout(() => resolve(NO_TARGETS), 3000).unref());
+  return Promise.race([read().catch(() => NO_TARGETS), timeout]);
 }
 
 /** `chainmail __complete WORDS...`: the offer, one word a line. */
 export async function runComplete(input: readonly string[]): Promise<number> {
-  const ctx = wantsLiveNames(input) ? await liveNames() : NO_TARGETS;
+  const ctx = wantsLiveNames(input) ? await liveNames(input) : NO_TARGETS;
   const tutorials = input.includes('tutorial') ? await builtinTutorials() : [];
   const offer = shellOffer(input, ctx, tutorials);
   const lines = [...offer.words, ...(offer.files ? [':files'] : [])];
