@@ -196,3 +196,13 @@ function withoutStaleEnds(
   }
   return { observed: copy, stale: stale.map((end) => ({ kind: 'remove-stale-end', node: end.node, ifname: end.ifname })) };
 }
+
+/**
+ * What `chain up` would do on a host where none of the chain exists: the
+ * dry run of a user who may not read namespaces (not root) plans from the
+ * file alone.
+ */
+export function planOnEmptyHost(desired: DesiredChain): string[] {
+  const nothing: ObservedNode = { exists: false, stopped: false, interfaces: [], routes: [], forwarding: false, rules: [], serving: false };
+  return planChainUp(desired, new Map(desired.nodes.map((n) => [n.name, nothing]))).actions.map(describeAction);
+}

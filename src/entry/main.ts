@@ -1,11 +1,12 @@
 import { ChainmailError } from '../errors.js';
-import { HELP_WORDS, parseCommand, type Command } from '../parse/verbs.js';
-import { USAGE, VERBS, verbInfo } from '../parse/verb-table.js';
+import { jsonAsked, needsRoot, parseCommand, type Command } from '../parse/verbs.js';
+import { USAGE, VERBS } from '../parse/verb-table.js';
 import { createContext } from '../host/context.js';
 import { runCommand, wantsJson } from '../verbs/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
-
-const VERSION = '0.1.0';
+import { outputColourLevel, setNoColourFlag } from '../sys/colour.js';
+import { helpText, runProgram } from './program.js';
+import { runComplete } from './completion.js';
 
 /** The two colours the CLI uses. */
 interface Painter {
@@ -15,76 +16,44 @@ interface Painter {
 
 const PLAIN: Painter = { red: (t) => t, green: (t) => t };
 
-/** Colour only for a terminal, and never when NO_COLOR is set; chalk is loaded only then. */
+/** Colour as sys/colour.ts decides for this stream; chalk is loaded only when there is any. */
 async function painter(stream: NodeJS.WriteStream): Promise<Painter> {
-  const colour = stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  if (!colour) return PLAIN;
+  const level = outputColourLevel(stream);
+  if (level === 0) return PLAIN;
   const { Chalk } = await import('chalk');
-  return new Chalk({ level: 1 });
+  return new Chalk({ level });
 }
 
-export function helpText(topic?: string): string {
-  if (topic && Object.hasOwn(USAGE, topic)) {
-    return `chainmail ${topic}: ${verbInfo(topic)!.summary}\n\nusage: chainmail ${USAGE[topic]}\n`;
-  }
-  const width = Math.max(...VERBS.map((v) => v.length));
-  return [
-    'chainmail: wire and watch container networks',
-    '',
-    'usage: chainmail                     the terminal UI (also: chainmail ui)',
-    '       chainmail VERB ARGS...        (chainmail help VERB for its syntax)',
-    '',
-    ...VERBS.map((v) => `  ${v.padEnd(width)}  ${verbInfo(v)!.summary}`),
-    '',
-    'TARGET: NAME | docker NAME | netns NAME | ipnetns NAME | pid PID | /path/to/netns | host',
-    'Most verbs take --json. Exit codes: 0 ok, 1 failed (kernel refusal, failed check), 2 bad syntax,',
-    '3 target not found or unreachable, 4 not enough privilege.',
-    '',
-  ].join('\n');
-}
-
-/** Runs one command line; returns the exit code. */
+/**
+ * Runs one command line; returns the exit code. A line that starts with a
+ * verb goes straight to that verb's parser (koko's and koro's grammars take
+ * their words as they are, errors included), without loading commander,
+ * which would hand every word on unchanged anyway; the rest (help, version,
+ * `--`, completion, anything unknown) goes to the program (program.ts).
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   // a reader that stops early (`chainmail ls | head`) is not a failure of ours
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  const given = argv.slice(2);
+  // --no-color is the program's, wherever it stands before `--`: no verb has an option of that name
+  const end = given.includes('--') ? given.indexOf('--') : given.length;
+  const noColour = given.slice(0, end).includes('--no-color');
+  setNoColourFlag(noColour);
+  const words = noColour ? given.filter((w, i) => i >= end || w !== '--no-color') : given;
+  if (words[0] === '__complete') return runComplete(words.slice(1));
   const [out, err] = await Promise.all([painter(process.stdout), painter(process.stderr)]);
-  const words = argv.slice(2);
-  // a verb (or nothing) goes straight to its own parser: commander would hand every word on
-  // unchanged, and need not be loaded for that
-  if (words.length === 0 || VERBS.includes(words[0]!) || HELP_WORDS.includes(words[0]!) || words[0] === 'ui') return dispatch(words, out, err);
-  const { Command: Program } = await import('commander');
-  let exitCode = 0;
-  const program = new Program('chainmail')
-    .version(VERSION, '-V, --version')
-    .enablePositionalOptions()
-    .helpOption(false)
-    .addHelpCommand(false)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .exitOverride();
-  program
-    .argument('[words...]')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .passThroughOptions()
-    .action(async (words: string[]) => {
-      exitCode = await dispatch(words, out, err);
-    });
-  try {
-    await program.parseAsync([...argv], { from: 'node' });
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode;
-    return typeof code === 'number' ? code : 1;
-  }
-  return exitCode;
+  const run = (line: string[]) => dispatch(line, out, err);
+  if (words.length === 0 || VERBS.includes(words[0]!) || words[0] === 'ui') return run(words);
+  return runProgram(words, run);
 }
 
 async function dispatch(words: string[], out: Painter, err: Painter): Promise<number> {
   // with --json, a failure is reported on stdout as JSON too, so scripts always get a value
   const jsonError = (message: string, exitCode: number) => {
-    if (words.includes('--json')) process.stdout.write(JSON.stringify({ ok: false, error: message, exitCode }) + '\n');
+    if (jsonAsked(words)) process.stdout.write(JSON.stringify({ ok: false, error: message, exitCode }) + '\n');
   };
   try {
     if (words.length === 0 || (words.length === 1 && words[0] === 'ui')) {
@@ -104,10 +73,10 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
       if (cmd.topic !== undefined && cmd.topic !== 'help' && !Object.hasOwn(USAGE, cmd.topic)) {
         throw new ChainmailError(`no help for "${cmd.topic}": verbs are ${VERBS.join(', ')}`, 2);
       }
-      process.stdout.write(helpText(cmd.topic));
+      process.stdout.write(await helpText(cmd.topic));
       return 0;
     }
-    if (verbInfo(cmd.verb)?.needsRoot) requireNetworkPrivilege();
+    if (needsRoot(cmd)) requireNetworkPrivilege();
     const result = await runParsed(cmd);
     if (wantsJson(cmd)) {
       process.stdout.write(JSON.stringify(result.json, null, 2) + '\n');

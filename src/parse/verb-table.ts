@@ -25,6 +25,12 @@ export interface VerbInfo {
   readonly summary: string;
   /** Whether running it touches network state that only root may read or change. */
   readonly needsRoot: boolean;
+  /**
+   * The forms of a verb that needs root which only read files, and so run as
+   * any user: `forms` for help, `when` on the parsed command (needsRoot in
+   * parse/verbs.ts asks it).
+   */
+  readonly rootFree?: { readonly forms: string; readonly when: (cmd: Readonly<Record<string, unknown>>) => boolean };
   /** Long options, offered by completion wherever a word starting with -- is typed. */
   readonly options: readonly string[];
 }
@@ -36,7 +42,7 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     scope: 'both',
     usage: KOKO_USAGE,
     needsRoot: true,
-    options: ['--mtu', '--json'],
+    options: ['--mtu', '--json', '--format'],
     summary: 'connect containers and namespaces with veth, vxlan, vlan or macvlan (koko syntax)',
   },
   {
@@ -45,16 +51,16 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     scope: 'both',
     usage: KORO_USAGE,
     needsRoot: true,
-    options: ['--json'],
+    options: ['--json', '--format'],
     summary: 'add, delete and show addresses and routes inside a target (koro syntax)',
   },
   {
     name: 'forward',
     group: 'links and routes',
     scope: 'both',
-    usage: 'forward TARGET [on|off] [--json]',
+    usage: 'forward TARGET [on|off] [--json|--format json|table]',
     needsRoot: true,
-    options: ['--json'],
+    options: ['--json', '--format'],
     summary: 'turn IPv4 and IPv6 forwarding on or off in a target (set from the host side)',
   },
   {
@@ -62,54 +68,54 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     group: 'links and routes',
     scope: 'both',
     needsRoot: true,
-    options: ['--json'],
+    options: ['--json', '--format'],
     usage:
-      'fw TARGET list [--json] | fw TARGET add RULE... | fw TARGET del NUMBER|RULE...   (RULE: iptables match and target words of the FORWARD chain, e.g. -p icmp -j DROP)',
+      'fw TARGET list [--json|--format json|table] | fw TARGET add RULE... | fw TARGET del NUMBER|RULE...   (RULE: iptables match and target words of the FORWARD chain, e.g. -p icmp -j DROP)',
     summary: "list, add and delete iptables rules of a target's FORWARD chain",
   },
   {
     name: 'ls',
     group: 'inspect and check',
     scope: 'both',
-    usage: 'ls [--json]',
+    usage: 'ls [--json|--format json|table]',
     needsRoot: true,
-    options: ['--json'],
+    options: ['--json', '--format'],
     summary: 'every container and namespace with interfaces, addresses and links',
   },
   {
     name: 'routes',
     group: 'inspect and check',
     scope: 'both',
-    usage: 'routes TARGET [--json]',
+    usage: 'routes TARGET [--json|--format json|table]',
     needsRoot: true,
-    options: ['--json'],
+    options: ['--json', '--format'],
     summary: 'the route table of a target',
   },
   {
     name: 'ping',
     group: 'inspect and check',
     scope: 'both',
-    usage: 'ping TARGET ADDRESS [-c COUNT] [--json]',
+    usage: 'ping TARGET ADDRESS [-c COUNT] [--json|--format json|table]',
     needsRoot: true,
-    options: ['--count', '--json'],
+    options: ['--count', '--json', '--format'],
     summary: 'ICMP echo from inside a target',
   },
   {
     name: 'probe',
     group: 'inspect and check',
     scope: 'both',
-    usage: 'probe TARGET URL [--timeout MS] [--json]',
+    usage: 'probe TARGET URL [--timeout MS] [--json|--format json|table]',
     needsRoot: true,
-    options: ['--timeout', '--json'],
+    options: ['--timeout', '--json', '--format'],
     summary: 'HTTP GET from inside a target: status and latency',
   },
   {
     name: 'kill',
     group: 'links and routes',
     scope: 'both',
-    usage: 'kill TARGET',
+    usage: 'kill TARGET [--json|--format json|table]',
     needsRoot: true,
-    options: [],
+    options: ['--json', '--format'],
     summary: 'kill a container, or stop and delete a named namespace',
   },
   {
@@ -117,8 +123,10 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     group: 'chains',
     scope: 'both',
     needsRoot: true,
-    options: [],
-    usage: 'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE',
+    rootFree: { forms: 'chain up FILE --dry-run', when: (c) => c.action === 'up' && c.dryRun === true },
+    options: ['--dry-run', '--docker', '--image', '--json', '--format', '--watch', '--policy'],
+    usage:
+      'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json|--format json|table] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE',
     summary: 'bring a chain file up, check it, heal it, take it down',
   },
   {
@@ -127,7 +135,8 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     scope: 'both',
     usage: 'export FILE|--live --format containerlab|mermaid|json [--image IMG]',
     needsRoot: true,
-    options: [],
+    rootFree: { forms: 'export FILE', when: (c) => c.live === false },
+    options: ['--live', '--format', '--image'],
     summary: 'write a chain file or the live host as containerlab, Mermaid or JSON',
   },
   {
@@ -145,7 +154,7 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     scope: 'shell',
     usage: 'demo [--docker] [--keep]',
     needsRoot: true,
-    options: [],
+    options: ['--docker', '--keep'],
     summary: "the story's service chain on namespaces, in the terminal UI; removed on exit",
   },
   {
@@ -153,7 +162,8 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     group: 'learn and demo',
     scope: 'shell',
     needsRoot: true,
-    options: [],
+    rootFree: { forms: 'tutorial (the list)', when: (c) => c.tutorial === undefined },
+    options: ['--auto', '--delay', '--keep'],
     usage: 'tutorial [NAME|FILE] [--auto [--delay MS]] [--keep]   (no name: list the built-in tutorials)',
     summary: 'the story in steps (warm-up, service-chain, failure-repair): in the UI, or printed for CI',
   },

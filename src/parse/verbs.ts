@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { ruleWordProblem } from './iptables-rule.js';
 import { parseKoko, type KokoCommand } from './koko.js';
 import { parseKoro, type KoroCommand } from './koro.js';
-import { USAGE, VERBS } from './verb-table.js';
+import { USAGE, VERBS, verbInfo } from './verb-table.js';
 import { nearestWord } from './nearest.js';
 import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
 import { imageProblem, parseInteger, parseIp } from './values.js';
@@ -61,7 +61,7 @@ export function parseCommand(words: readonly string[]): Command {
   if ((rest.includes('-h') && verb !== 'fw') || rest.includes('--help')) return { verb: 'help', topic: verb };
   const sub = (fn: (w: readonly string[]) => Command): Command => {
     try {
-      return fn(rest);
+      return fn(formatAsJson(verb, rest));
     } catch (err) {
       // report positions against the whole line, verb included
       if (err instanceof UsageError && err.location) {
@@ -104,6 +104,44 @@ export function parseCommand(words: readonly string[]): Command {
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
     }
   }
+}
+
+/**
+ * `--format json|table` (containerlab's habit) wherever --json is taken: json
+ * becomes --json, table (the default) goes. Words after `--` are left alone.
+ * export's own --format (containerlab|mermaid|json) is not this one.
+ */
+function formatAsJson(verb: string, words: readonly string[]): readonly string[] {
+  if (!verbInfo(verb)?.options.includes('--json')) return words;
+  const end = words.indexOf('--');
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if ((w !== '--format' && !w.startsWith('--format=')) || (end >= 0 && i > end)) {
+      out.push(w);
+      continue;
+    }
+    const value = w === '--format' ? words[++i] : w.slice('--format='.length);
+    if (value !== 'json' && value !== 'table') {
+      const problem = value === undefined ? '--format needs a value: json or table' : `bad --format "${value}": expected json or table`;
+      throw new UsageError(problem, { words, index: i }, USAGE[verb]);
+    }
+    if (value === 'json') out.push('--json');
+  }
+  return out;
+}
+
+/** Whether a line (verb first) asks for JSON output: --json, or --format json where that means --json. */
+export function jsonAsked(words: readonly string[]): boolean {
+  if (!verbInfo(words[0] ?? '')?.options.includes('--json')) return words.includes('--json');
+  return words.some((w, i) => w === '--json' || w === '--format=json' || (w === '--format' && words[i + 1] === 'json'));
+}
+
+/** Whether a parsed command needs root: its verb does, unless this form only reads files (the verb table's rootFree). */
+export function needsRoot(cmd: Command): boolean {
+  const info = verbInfo(cmd.verb);
+  if (!info?.needsRoot) return false;
+  return !(info.rootFree?.when(cmd) ?? false);
 }
 
 /** The verb at edit distance 1 or 2 (a typo, a swap), if there is exactly one nearest. */
@@ -259,6 +297,11 @@ function takeOptions(
   const values = new Map<string, { value: string; index: number }>();
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
+    // `--` ends the options: a file named -odd.yaml can follow it
+    if (w === '--') {
+      rest.push(...words.slice(i + 1));
+      break;
+    }
     const [name, inline] = w.startsWith('--') ? [w.split('=')[0]!, w.includes('=') ? w.slice(w.indexOf('=') + 1) : undefined] : [w, undefined];
     if (flags.includes(name) && inline === undefined) found.add(name);
     else if (valued.includes(name)) {

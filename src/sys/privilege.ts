@@ -33,3 +33,9 @@ export function requireNetworkPrivilege(): void {
     );
   }
 }
+
+/** Whether this process may read and change network namespaces (requireNetworkPrivilege would pass). */
+export function hasNetworkPrivilege(): boolean {
+  const caps = effectiveCapabilities();
+  return ((caps >> CAP_NET_ADMIN) & 1n) === 1n && ((caps >> CAP_SYS_ADMIN) & 1n) === 1n;
+}

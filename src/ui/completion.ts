@@ -154,6 +154,18 @@ function offerFor(before: readonly string[], partial: string, ctx: CompletionCon
   return RULES[verb]?.(args, partial, ctx) ?? NOTHING;
 }
 
+/**
+ * The whole words that may stand where `partial` is typed after `before`:
+ * the shell's completion (entry/completion.ts) edits no line, it lists. A
+ * word that goes on (`client,` in a koko endpoint) ends in its separator.
+ */
+export function wordsFor(before: readonly string[], partial: string, ctx: CompletionContext): string[] {
+  const { candidates, settled = '', end = ' ' } = offerFor(before, partial, ctx);
+  const typed = partial.slice(settled.length);
+  const tail = end === ' ' ? '' : end;
+  return [...new Set(candidates)].filter((c) => c.startsWith(typed)).map((c) => settled + c + tail);
+}
+
 /** Completes the word that ends at `cursor`. */
 export function complete(line: string, cursor: number, ctx: CompletionContext): Completion {
   const start = wordStart(line, cursor);

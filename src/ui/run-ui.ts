@@ -4,8 +4,8 @@ import { render } from 'ink';
 import { createContext } from '../host/context.js';
 import { prepareLongLived, stopChildren } from '../sys/exec.js';
 import { onFirstSignal } from '../sys/interrupt.js';
+import { uiColourLevel } from '../sys/colour.js';
 import { App } from './components/App.js';
-import { terminalColourLevel } from './colour-level.js';
 import { CommandHistory } from './history.js';
 import { Session } from './session/session.js';
 import type { TutorialPlayer } from '../tutorial/player.js';
@@ -30,7 +30,7 @@ export interface UiOptions {
 }
 
 export async function runUi(options: UiOptions = {}): Promise<number> {
-  chalk.level = terminalColourLevel(process.stdout, process.env);
+  chalk.level = uiColourLevel(process.stdout);
   const session = new Session(createContext(), options.chainFile);
   const history = new CommandHistory();
   const stdout = process.stdout;

@@ -5,6 +5,10 @@ import { healForever, healOnce, type HealReport } from '../chain/heal.js';
 import { readRecord } from '../chain/state-file.js';
 import { interruptibleBetweenSteps, onFirstSignal } from '../sys/interrupt.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
+import { hasNetworkPrivilege } from '../sys/privilege.js';
+import { deriveChain } from '../chain/derive.js';
+import { planOnEmptyHost } from '../chain/plan-up.js';
+import type { ChainSpec } from '../chain/model.js';
 
 export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<CommandResult> {
   const spec = loadChainFile(cmd.file);
@@ -13,6 +17,7 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
   const options = { docker: record ? record.mode === 'docker' : cmd.docker, ...(cmd.image ? { image: cmd.image } : {}) };
   switch (cmd.action) {
     case 'up': {
+      if (cmd.dryRun && !hasNetworkPrivilege()) return dryRunFromFile(spec, options.docker);
       const r = await interruptibleBetweenSteps(() => chainUp(spec, { ...options, dryRun: cmd.dryRun }, ctx));
       const what = options.docker ? 'containers' : 'network namespaces';
       const lines =
@@ -73,4 +78,15 @@ function healLines(r: HealReport): string[] {
     r.probesOk ? `✓ healed: probes pass ${r.ms} ms after the failure was seen` : `✗ changes made, but probes still fail after ${r.ms} ms:`,
     ...(r.failingProbes ?? []).map((p) => `  ✗ ${p}`),
   ];
+}
+
+/** `chain up --dry-run` without root: what is there cannot be read, so the plan is for a host without the chain, and says so. */
+function dryRunFromFile(spec: ChainSpec, docker: boolean): CommandResult {
+  const actions = planOnEmptyHost(deriveChain(spec));
+  const note = 'not root: what exists was not read; this is the plan for a host without the chain';
+  return {
+    ok: true,
+    lines: [`would, on ${docker ? 'containers' : 'network namespaces'} (${note}):`, ...actions.map((a) => `  ${a}`)],
+    json: { name: spec.name, actions, dryRun: true, ms: 0, observed: false },
+  };
 }

@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Bottom first: a module may import from its own directory and from the directories before it. */
 const LAYERS = ['errors.ts', 'sys', 'parse', 'targets', 'net', 'topology', 'health', 'watch', 'host', 'plan', 'render', 'chain', 'tutorial', 'verbs', 'ui', 'entry'];
 /** Inside ui/, bottom first: views and hooks sit on the session, never the other way round. */
-const UI_LAYERS = ['keymap.ts', 'layout.ts', 'colour-level.ts', 'completion.ts', 'history.ts', 'ink-cache', 'session', 'hooks', 'components', 'run-ui.ts'];
+const UI_LAYERS = ['keymap.ts', 'layout.ts', 'completion.ts', 'history.ts', 'ink-cache', 'session', 'hooks', 'components', 'run-ui.ts'];
 
 function sourceFiles(): string[] {
   return readdirSync(SRC, { recursive: true, encoding: 'utf8' })

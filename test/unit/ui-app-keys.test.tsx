@@ -315,9 +315,16 @@ describe('colour', () => {
     { at: new Date(), tone: 'ok', text: 'a success' },
   ];
 
-  it('is used by default', async () => {
+  it.each([
+    ['NO_COLOR', undefined],
+    // no-color.org: set but empty is as unset (the issue that changed this: chainmail took it as set)
+    ['NO_COLOR', ''],
+    ['FORCE_COLOR', '1'],
+  ])('is used by default, and with %s="%s"', async (name, value) => {
     vi.stubEnv('NO_COLOR', undefined);
+    vi.stubEnv('FORCE_COLOR', undefined);
     vi.stubEnv('TERM', 'xterm-256color');
+    vi.stubEnv(name, value);
     await withColours(async () => {
       const v = await setup({ topology: pathTopology(3), log });
       expect(v.lastFrame()).toMatch(colourCode);
@@ -326,9 +333,10 @@ describe('colour', () => {
 
   it.each([
     ['NO_COLOR', '1'],
-    ['NO_COLOR', ''],
     ['TERM', 'dumb'],
+    ['FORCE_COLOR', '0'],
   ])('is not used at all with %s="%s", and focus still shows', async (name, value) => {
+    vi.stubEnv('FORCE_COLOR', undefined);
     vi.stubEnv(name, value);
     await withColours(async () => {
       const v = await setup({ topology: pathTopology(3), log });

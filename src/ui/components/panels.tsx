@@ -4,15 +4,16 @@ import type { TargetState, Topology } from '../../topology/model.js';
 import { assignedAddresses } from '../../topology/ip-json.js';
 import { filterShows } from '../session/selection.js';
 import type { LogEntry, TargetDetails, Watch } from '../session/store.js';
+import { huesWanted } from '../../sys/colour.js';
 import { columns, fitColumns, padColumns, pieceColumns } from '../../render/columns.js';
 
 /**
- * Whether the UI colours anything: as the CLI's output, not when NO_COLOR is
- * set or the terminal is dumb. Styles that are not colour (bold, dim,
- * inverse) stay: the prompt's cursor is drawn inverse.
+ * Whether the UI colours anything: as the CLI's output (sys/colour.ts).
+ * Styles that are not colour (bold, dim, inverse) stay: the prompt's cursor
+ * is drawn inverse.
  */
 export function coloursWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  return huesWanted(env);
 }
 
 /** The colour, or none when colours are off. */
