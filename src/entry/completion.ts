@@ -114,18 +114,18 @@ async function builtinTutorials(): Promise<string[]> {
 }
 
 /** `chainmail completion SHELL`. */
-export function printCompletionScript(shell: string | undefined): number {
-  if (shell === undefined || !(SHELLS as readonly string[]).includes(shell)) {
-    const got = shell === undefined ? 'missing the shell' : `no completion for "${shell}"`;
+export function printCompletionScript(shellName: string | undefined): number {
+  if (shellName === undefined || !(SHELLS as readonly string[]).includes(shellName)) {
+    const got = shellName === undefined ? 'missing the shell' : `no completion for "${shellName}"`;
     process.stderr.write(`chainmail: ${got}: chainmail completion bash|zsh|fish\n`);
     return 2;
   }
-  process.stdout.write(completionScript(shell as (typeof SHELLS)[number]));
+  process.stdout.write(completionScript(shellName as (typeof SHELLS)[number]));
   return 0;
 }
 
-export function completionScript(shell: (typeof SHELLS)[number]): string {
-  return { bash: BASH, zsh: ZSH, fish: FISH }[shell];
+export function completionScript(shellName: (typeof SHELLS)[number]): string {
+  return { bash: BASH, zsh: ZSH, fish: FISH }[shellName];
 }
 
 // The scripts run the program the user typed (a path or a name on PATH) with the words so far.

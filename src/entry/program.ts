@@ -13,16 +13,10 @@ type Commander = typeof import('commander');
 async function commander(): Promise<Commander> {
   return import('commander');
 }
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { USAGE, VERB_TABLE, VERBS, type VerbInfo } from '../parse/verb-table.js';
 import { printCompletionScript } from './completion.js';
-
-/** The version in package.json, two levels above this file as above the bundle's (scripts/bundle.mjs). */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
-}
+import { version } from '../sys/version.js';
 
 /** Runs a line of words (verb first) and returns its exit code: main.ts's dispatch. */
 export type RunWords = (words: string[]) => Promise<number>;

@@ -57,7 +57,9 @@ export const NOT_BLANK = { pattern: '\\S', message: 'must not be empty' };
 /** The validators take an empty value (`routes:`) as a field left out. */
 export function orNull(schema: JsonSchema): JsonSchema {
   const { type } = schema;
-  if (type === undefined) return { anyOf: [schema, { type: 'null' }], ...(schema.description ? { description: schema.description } : {}) };
+  // a null passes every branch of a oneOf (their `required` only binds objects), so it fails "exactly one": keep null outside
+  const combined = ['oneOf', 'anyOf', 'allOf', 'not'].some((key) => key in schema);
+  if (type === undefined || combined) return { anyOf: [schema, { type: 'null' }], ...(schema.description ? { description: schema.description } : {}) };
   return { ...schema, type: [...(Array.isArray(type) ? type : [type]), 'null'], ...(schema.enum ? { enum: [...schema.enum, null] } : {}) };
 }
 

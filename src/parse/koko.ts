@@ -29,11 +29,16 @@ export type KokoCommand =
   | { verb: 'koko'; action: 'vxlan'; end: KokoEndpoint; parent: string; remote: string; vni: number; port?: number; mtu?: number; json: boolean }
   | { verb: 'koko'; action: 'vlan'; end: KokoEndpoint; parent: string; vlanId: number; mtu?: number; json: boolean }
   | { verb: 'koko'; action: 'macvlan'; end: KokoEndpoint; parent: string; mode: MacvlanMode; mtu?: number; json: boolean }
-  | { verb: 'koko'; action: 'delete'; target: TargetSpec; ifname: string; json: boolean };
+  | { verb: 'koko'; action: 'delete'; target: TargetSpec; ifname: string; json: boolean }
+  /** `-v`: koko prints its version and stops there; chainmail prints its own. */
+  | { verb: 'koko'; action: 'version'; json: boolean };
+
+/** A koko line that makes a link. */
+export type KokoCreateCommand = Exclude<KokoCommand, { action: 'delete' | 'version' }>;
 
 export const KOKO_USAGE = [
   'koko END END [--mtu N]  |  koko END -x PARENT,REMOTE,VNI[,port=N][,mtu=N]  |  koko END -V PARENT,VLANID  |  koko END -M PARENT,MODE',
-  '         koko -D CONTAINER,IF | -N NETNS,IF | -P PID,IF | -A NSPATH,IF | -C IF',
+  '         koko -D CONTAINER,IF | -N NETNS,IF | -P PID,IF | -A NSPATH,IF | -C IF  |  koko -v',
   '         END = -d CONTAINER,IF[,ADDR...] | -n NETNS,IF[,ADDR...] | -p PID,IF[,ADDR...] | -a NSPATH,IF[,ADDR...] | -c IF[,ADDR...]',
   '         ADDR = CIDR | mirror:ingress|egress|both:IF',
 ].join('\n');
@@ -75,6 +80,8 @@ export function parseKoko(words: readonly string[]): KokoCommand {
 
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
+    // koko stops at -v as getopt reaches it: words before it are still checked, later ones are not
+    if (word === '-v') return { verb: 'koko', action: 'version', json: json || words.slice(i + 1).includes('--json') };
     // getopt style: "-d value" or "-dvalue"; long options: "--mtu N" or "--mtu=N"
     if (word === '--json') {
       json = true;

@@ -1,5 +1,5 @@
 import { ChainmailError } from '../errors.js';
-import { VXLAN_DEFAULT_PORT, type KokoCommand, type KokoEndpoint, type Mirror } from '../parse/koko.js';
+import { VXLAN_DEFAULT_PORT, type KokoCreateCommand, type KokoEndpoint, type Mirror } from '../parse/koko.js';
 import { formatCidr, type Cidr } from '../parse/values.js';
 import type { Step } from '../net/executor.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
@@ -46,12 +46,7 @@ function conflict(message: string): never {
  * the peer's namespace path can be one word of a batch line, the first line
  * of that batch makes the pair.
  */
-export function planKokoCreate(
-  cmd: Exclude<KokoCommand, { action: 'delete' }>,
-  ends: readonly PlannedEnd[],
-  host: { ns: Namespace; interfaces: readonly Interface[] },
-  tag: string,
-): KokoPlan {
+export function planKokoCreate(cmd: KokoCreateCommand, ends: readonly PlannedEnd[], host: { ns: Namespace; interfaces: readonly Interface[] }, tag: string): KokoPlan {
   for (const e of ends) checkEndpoint(e);
   const [first, second] = ends;
   if (first && second && first.nsIdentity === second.nsIdentity && first.end.ifname === second.end.ifname) {
@@ -164,7 +159,7 @@ export function addressLine(ifname: string, address: Cidr): string {
  * parent's less the vxlan headers: 50 bytes over IPv4, 70 over IPv6); a
  * larger mtu= is refused instead of being ignored.
  */
-function checkVxlanMtu(cmd: Extract<KokoCommand, { action: 'vxlan' }>, parent: Interface): void {
+function checkVxlanMtu(cmd: Extract<KokoCreateCommand, { action: 'vxlan' }>, parent: Interface): void {
   const overhead = cmd.remote.includes(':') ? 70 : 50;
   const most = parent.mtu - overhead;
   if (cmd.mtu !== undefined && cmd.mtu > most) {
@@ -174,7 +169,7 @@ function checkVxlanMtu(cmd: Extract<KokoCommand, { action: 'vxlan' }>, parent: I
   }
 }
 
-function createArgs(cmd: Exclude<KokoCommand, { action: 'delete' | 'veth' }>, name: string, mtu: string[]): string[] {
+function createArgs(cmd: Exclude<KokoCreateCommand, { action: 'veth' }>, name: string, mtu: string[]): string[] {
   switch (cmd.action) {
     case 'vxlan': {
       const cmdMtu = cmd.mtu !== undefined ? ['mtu', String(cmd.mtu)] : mtu;
@@ -249,7 +244,7 @@ function checkEndpoint({ end, ns, interfaces }: PlannedEnd): void {
   }
 }
 
-function summarize(cmd: Exclude<KokoCommand, { action: 'delete' }>, ends: readonly PlannedEnd[]): string {
+function summarize(cmd: KokoCreateCommand, ends: readonly PlannedEnd[]): string {
   const show = ({ end, ns }: PlannedEnd): string => {
     const addrs = end.addresses.map(formatCidr).join(',');
     return `${ns.label}:${end.ifname}${addrs ? ` (${addrs})` : ''}`;

@@ -1,13 +1,15 @@
-import type { KokoCommand, KokoEndpoint } from '../parse/koko.js';
+import type { KokoCommand, KokoCreateCommand, KokoEndpoint } from '../parse/koko.js';
 import { readInterfaces, readMirrorsOnto } from '../topology/read.js';
 import { planKokoCreate, planKokoDelete } from '../plan/koko.js';
 import { hostNamespace, namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import type { Interface } from '../topology/model.js';
 import { withTargetLocks } from '../targets/target-lock.js';
 import { KernelError } from '../errors.js';
+import { version } from '../sys/version.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 
 export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<CommandResult> {
+  if (cmd.action === 'version') return { ok: true, lines: [`chainmail ${version()} (koko syntax)`], json: { ok: true, action: 'version', version: version() } };
   const started = performance.now();
   if (cmd.action === 'delete') {
     const ns = await ctx.resolve(cmd.target);
@@ -25,13 +27,7 @@ export async function runKoko(cmd: KokoCommand, ctx: CommandContext): Promise<Co
   return withTargetLocks(namespaces, () => createLink(cmd, specs, namespaces, ctx, started));
 }
 
-async function createLink(
-  cmd: Exclude<KokoCommand, { action: 'delete' }>,
-  specs: readonly KokoEndpoint[],
-  namespaces: Namespace[],
-  ctx: CommandContext,
-  started: number,
-): Promise<CommandResult> {
+async function createLink(cmd: KokoCreateCommand, specs: readonly KokoEndpoint[], namespaces: Namespace[], ctx: CommandContext, started: number): Promise<CommandResult> {
   const host = hostNamespace();
   const all = [host, ...namespaces];
   const identities = await Promise.all(all.map(async (ns) => (await namespaceIdentity(ns.path)) ?? ns.path));

@@ -93,6 +93,13 @@ describe('version, --, errors', () => {
     expect(r).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
+  it("koko -v (koko's version flag) prints chainmail's version, as any user", () => {
+    for (const user of [undefined, NOBODY]) {
+      expect(run(['koko', '-v'], user === undefined ? {} : { user })).toEqual({ code: 0, stdout: `chainmail ${VERSION} (koko syntax)\n`, stderr: '' });
+    }
+    expect(JSON.parse(run(['koko', '-v', '--json']).stdout)).toMatchObject({ ok: true, version: VERSION });
+  });
+
   it('-- ends the options: what follows is the line', () => {
     const plain = run(['export', CHAIN, '--format', 'mermaid']);
     expect(plain.code).toBe(0);

@@ -288,6 +288,13 @@ describe('parseKoko: vlan, macvlan, vxlan options, mirrors, --mtu', () => {
     expect(parse('-D a,l1 --json')).toEqual({ verb: 'koko', action: 'delete', target: docker('a'), ifname: 'l1', json: true });
   });
 
+  it("-v asks for the version, as koko's does: words before it are still checked, later ones are not", () => {
+    expect(parse('-v')).toEqual({ verb: 'koko', action: 'version', json: false });
+    expect(parse('-d a,l1 -v -d b')).toEqual({ verb: 'koko', action: 'version', json: false });
+    expect(parse('-v --json')).toEqual({ verb: 'koko', action: 'version', json: true });
+    expectUsageError(() => parse('-q -v'), { message: 'unknown option "-q"', index: 0, word: '-q', names: '"-q"' });
+  });
+
   it('a pid value that looks like a negative number is still taken as the value', () => {
     // "-p -5,l1" is a value, not an option: the pid check then refuses it
     expectUsageError(() => parse('-p -5,l1 -c l2'), {

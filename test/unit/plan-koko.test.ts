@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ChainmailError } from '../../src/errors.js';
 import type { Step } from '../../src/net/executor.js';
-import { parseKoko, type KokoCommand } from '../../src/parse/koko.js';
+import { parseKoko, type KokoCreateCommand } from '../../src/parse/koko.js';
 import { planKokoCreate, planKokoDelete, type PlannedEnd } from '../../src/plan/koko.js';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { Interface } from '../../src/topology/model.js';
 import { clientNs, hostNs, iface, pidNs, redNs, words } from './helpers.js';
 
-type CreateCommand = Exclude<KokoCommand, { action: 'delete' }>;
+type CreateCommand = KokoCreateCommand;
 
 const NSENTER = ['nsenter', '--net=/proc/4121/ns/net', '--'];
 
 function create(line: string): CreateCommand {
   const cmd = parseKoko(words(line));
-  if (cmd.action === 'delete') throw new Error('expected a create command');
+  if (cmd.action === 'delete' || cmd.action === 'version') throw new Error('expected a create command');
   return cmd;
 }
 
