@@ -9,7 +9,7 @@
 // before/after table. Node's own start (`node -e 0`) is a row of its own, and
 // rows that include it are also given without it: less the median start of
 // Node as that bin starts it.
-// BENCH_ONLY=seed,scale,koko,heal,detect,tui runs those sections only (written
+// BENCH_ONLY=seed,scale,koko,batch,heal,detect,tui runs those sections only (written
 // to results/partial.json and partial.md). BENCH_IDLE_SECONDS (30) is how long
 // each TUI run watches the idle UI; BENCH_TUI_RUNS (2) how many it makes per bin.
 import { spawnSync } from 'node:child_process';
@@ -39,6 +39,10 @@ import { median, parseJson } from './shared.mjs';
  *   ls_ms: Figure, ls_loop_ms: Figure, down_ms: Figure, samples: Record<string, number[]>,
  * }} ScaleResult
  * @typedef {{ runs: number, koko_ms: Figure, koko_ip_ms: Figure, samples: { koko: number[], ip: number[] } }} KokoResult
+ * @typedef {{
+ *   runs: number, lines: number, batch_ms: Figure, batch_own_ms: Figure, ip_script_ms: Figure, ip_commands: number,
+ *   samples: { batch: number[], own: number[], ip: number[] },
+ * }} BatchResult
  * @typedef {{ detect_ms: Figure, detect_polls: number, heal_ms: Figure, heal_cmd_ms: Figure, heal_reported_ms: number, runs: number }} DetectHealResult
  * @typedef {{ detect_model_ms: Figure, samples: number[] }} DetectModelResult
  * @typedef {{
@@ -47,7 +51,7 @@ import { median, parseJson } from './shared.mjs';
  * }} TuiRun one run of the UI
  * @typedef {TuiRun & { runs: number }} TuiResult
  * @typedef {{
- *   seed_chain?: SeedResult, scale?: ScaleResult[], koko?: KokoResult, detect_heal?: DetectHealResult,
+ *   seed_chain?: SeedResult, scale?: ScaleResult[], koko?: KokoResult, batch?: BatchResult, detect_heal?: DetectHealResult,
  *   detect_model?: DetectModelResult, tui?: TuiResult,
  * }} Results
  * @typedef {{
@@ -507,6 +511,79 @@ function benchKoko(dir, bins) {
   );
 }
 
+/** The seed story's links, addresses, routes and forwarding as prompt lines (koko, koro, forward), as a user replays it. @param {Chain} c */
+function storyBatch(c) {
+  const lines = ['# the seed story, by hand'];
+  for (const l of c.links) lines.push(`koko -n ${l.a},${l.ifa},${l.addrA}/24 -n ${l.b},${l.ifb},${l.addrB}/24`);
+  for (const r of routes(c)) lines.push(`koro netns ${r.ns} route add ${r.route}`);
+  for (const f of forwarders(c)) lines.push(`forward ${f} on`);
+  return lines.join('\n') + '\n';
+}
+
+/** The same kernel work as storyBatch, one ip process per command via bash (the namespaces exist). @param {Chain} c */
+function storyIpScript(c) {
+  return ipScript(c)
+    .split('\n')
+    .filter((l) => !l.startsWith('ip netns add ') && !/ link set lo up$/.test(l))
+    .join('\n');
+}
+
+/**
+ * The seed story replayed as one `batch` (one Node start for all its lines)
+ * against a bash script of ip commands doing the same, in namespaces made
+ * beforehand for both. Only this checkout's bin: the baseline may have no batch.
+ * @param {string} dir
+ * @returns {BatchResult}
+ */
+function benchBatch(dir) {
+  const c = seedChain();
+  const file = join(dir, 'story.batch');
+  writeFileSync(file, storyBatch(c));
+  const script = join(dir, 'story-ip.sh');
+  writeFileSync(script, storyIpScript(c));
+  /** @type {number[]} */
+  const batch = [];
+  /** @type {number[]} */
+  const own = [];
+  /** @type {number[]} */
+  const ip = [];
+  const replay = () => {
+    const r = cm(['batch', file, '--json']);
+    batch.push(r.ms);
+    own.push(ownMs(r.r.stdout));
+  };
+  const fresh = () => {
+    delNamespaces(c.nodes);
+    for (const n of c.nodes) run('ip', ['netns', 'add', n]);
+  };
+  try {
+    for (let k = 0; k < SEED_RUNS; k++) {
+      // alternate which goes first, so both see the same machine
+      const pair = [replay, () => ip.push(timed('bash', [script]).ms)];
+      for (const go of k % 2 ? pair.reverse() : pair) {
+        fresh();
+        go();
+      }
+    }
+  } finally {
+    delNamespaces(c.nodes);
+  }
+  return {
+    runs: SEED_RUNS,
+    lines: storyBatch(c)
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#')).length,
+    batch_ms: r1(median(batch)),
+    // the time batch reports for its lines: the CLI's wall time less Node's start and module loading
+    batch_own_ms: r1(median(own)),
+    ip_script_ms: r1(median(ip)),
+    ip_commands: storyIpScript(c)
+      .split('\n')
+      .filter((l) => l.startsWith('ip ')).length,
+    samples: { batch: batch.map(tenth), own: own.map(tenth), ip: ip.map(tenth) },
+  };
+}
+
 /**
  * What `chain status --json` and `chain heal --json` print that the bench reads.
  * @typedef {{ ok: boolean, items: { what: string, ok: boolean }[] }} ChainStatus
@@ -809,6 +886,12 @@ function floorTable(res, ns) {
     rows.push([`scale ${x.nodes} nodes ls --json vs shell loop`, x.ls_ms, x.ls_loop_ms, ratio(x.ls_ms, x.ls_loop_ms), runs]);
     rows.push([`scale ${x.nodes} nodes chain down`, x.down_ms, '', '', runs]);
   }
+  const b = res.batch;
+  if (b) {
+    const what = `seed story as one batch (${b.lines} lines) vs ip script (${b.ip_commands} commands)`;
+    rows.push([what, b.batch_ms, b.ip_script_ms, ratio(b.batch_ms, b.ip_script_ms), `${b.runs}`]);
+    rows.push(["  same, batch's own time (no Node start)", b.batch_own_ms, b.ip_script_ms, ratio(b.batch_own_ms, b.ip_script_ms), `${b.runs}`]);
+  }
   if (res.koko) rows.push(['koko veth+2 addrs vs ip script', res.koko.koko_ms, res.koko.koko_ip_ms, ratio(res.koko.koko_ms, res.koko.koko_ip_ms), `${res.koko.runs}`]);
   if (ns) {
     rows.push(["node -e 0 (any Node CLI's floor; as this bin starts it)", ns.node_start_ms, '', '', `${ns.runs}`]);
@@ -1020,6 +1103,10 @@ async function main() {
     if (want('koko')) {
       step('koko');
       put('koko', benchKoko(dir, BINS));
+    }
+    if (want('batch')) {
+      step('seed story as one batch');
+      byBin.after.batch = benchBatch(dir);
     }
     if (want('heal')) {
       step('detect/heal');
