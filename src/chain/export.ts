@@ -11,6 +11,9 @@
  *   its web server (docs/containerlab.md).
  * - mermaid: a `graph LR` flowchart, one node per target and one edge per link.
  * - json: a stable shape, described at ChainJson and TopologyJson.
+ * - kubernetes (chain files only): meshnet-cni Topology resources and a Pod
+ *   per node, and a Job that runs the probes (export-kubernetes.ts,
+ *   docs/kubernetes.md).
  *
  * Names are made safe for the format they go into (mermaid ids, container
  * names); wherever that changes a name, the original is still shown (mermaid
@@ -23,11 +26,13 @@
 import type { Topology } from '../topology/model.js';
 import { chainLab, containerlabText, liveLab, type ExportOptions, type TopologyExportOptions } from './export-containerlab.js';
 import { chainJson, jsonText, liveJson } from './export-json.js';
+import { chainManifests, kubernetesText } from './export-kubernetes.js';
 import { liveView } from './export-live.js';
 import { chainGraph, liveGraph, mermaidText } from './export-mermaid.js';
 import type { DesiredChain } from './model.js';
+import { ChainmailError, EXIT_USAGE } from '../errors.js';
 
-export const EXPORT_FORMATS = ['containerlab', 'mermaid', 'json'] as const;
+export const EXPORT_FORMATS = ['containerlab', 'mermaid', 'json', 'kubernetes'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 // ---------------------------------------------------------------------------
@@ -41,6 +46,8 @@ export function exportChain(chain: DesiredChain, format: ExportFormat, options: 
       return mermaidText(chainGraph(chain));
     case 'json':
       return jsonText(chainJson(chain));
+    case 'kubernetes':
+      return kubernetesText(chainManifests(chain, options));
   }
 }
 
@@ -53,5 +60,8 @@ export function exportTopology(topology: Topology, format: ExportFormat, options
       return mermaidText(liveGraph(view));
     case 'json':
       return jsonText(liveJson(view));
+    case 'kubernetes':
+      // what the host has is links, not pods to make: the parser refuses --live with it
+      throw new ChainmailError('--format kubernetes exports a chain file, not --live', EXIT_USAGE);
   }
 }

@@ -41,7 +41,7 @@ export function shellOffer(input: readonly string[], ctx: CompletionContext, tut
   if (verb === 'completion') return starting(args.length === 0 ? SHELLS : []);
   if (!Object.hasOwn(USAGE, verb)) return starting([]);
   const options = verbInfo(verb)!.options;
-  if (previous === '--format') return starting(verb === 'export' ? ['containerlab', 'mermaid', 'json'] : ['json', 'table']);
+  if (previous === '--format') return starting(verb === 'export' ? ['containerlab', 'mermaid', 'json', 'kubernetes'] : ['json', 'table']);
   if (previous === '--policy') return starting(['bypass', 'reattach']);
   if (previous === '--image' || previous === '--delay' || previous === '--timeout' || previous === '--count') return starting([]);
   if (partial.startsWith('--')) return starting(options);

@@ -134,11 +134,11 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     name: 'export',
     group: 'chains',
     scope: 'both',
-    usage: 'export FILE|--live --format containerlab|mermaid|json [--image IMG]',
+    usage: 'export FILE|--live --format containerlab|mermaid|json|kubernetes [--image IMG]',
     needsRoot: true,
     rootFree: { forms: 'export FILE', when: (c) => c.live === false },
     options: ['--live', '--format', '--image'],
-    summary: 'write a chain file or the live host as containerlab, Mermaid or JSON',
+    summary: 'write a chain file or the live host as containerlab, Mermaid or JSON; a chain file as Kubernetes manifests',
   },
   {
     name: 'batch',

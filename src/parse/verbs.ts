@@ -26,7 +26,7 @@ export type ChainCommand = {
   watch: boolean;
   json: boolean;
 };
-export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json'; image?: string };
+export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes'; image?: string };
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
 /** `batch FILE|-`: prompt lines run in one process; file is "-" for standard input. */
 export type BatchCommand = { verb: 'batch'; file: string; force: boolean; json: boolean };
@@ -109,7 +109,7 @@ export function parseCommand(words: readonly string[]): Command {
 /**
  * `--format json|table` (containerlab's habit) wherever --json is taken: json
  * becomes --json, table (the default) goes. Words after `--` are left alone.
- * export's own --format (containerlab|mermaid|json) is not this one.
+ * export's own --format (containerlab|mermaid|json|kubernetes) is not this one.
  */
 function formatAsJson(verb: string, words: readonly string[]): readonly string[] {
   if (!verbInfo(verb)?.options.includes('--json')) return words;
@@ -363,9 +363,9 @@ function parseExport(input: readonly string[]): ExportCommand {
   const usage = USAGE.export!;
   const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image']);
   const format = values.get('--format')?.value;
-  if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json') {
+  if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json' && format !== 'kubernetes') {
     throw new UsageError(
-      format === undefined ? 'missing --format containerlab|mermaid|json' : `bad --format "${format}": expected containerlab, mermaid or json`,
+      format === undefined ? 'missing --format containerlab|mermaid|json|kubernetes' : `bad --format "${format}": expected containerlab, mermaid, json or kubernetes`,
       { words: input, index: format === undefined ? input.length : values.get('--format')!.index + 1 },
       usage,
     );
@@ -373,11 +373,16 @@ function parseExport(input: readonly string[]): ExportCommand {
   const live = flags.has('--live');
   if (live === rest.length > 0) throw new UsageError('give a chain file or --live (one of them)', { words: input, index: 0 }, usage);
   if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}"`, { words: input, index: input.indexOf(rest[1]!) }, usage);
+  // pods are made from a chain's nodes; the live host has links, not pods to make
+  if (live && format === 'kubernetes')
+    throw new UsageError('--format kubernetes exports a chain file, not --live', { words: input, index: input.indexOf('--live') }, usage);
   const image = values.get('--image');
   if (image !== undefined) {
-    // only containerlab names images; a flag another format would drop is refused, not ignored
+    // only containerlab and kubernetes name images; a flag another format would drop is refused, not ignored
     const index = input.findIndex((w) => w === '--image' || w.startsWith('--image='));
-    if (format !== 'containerlab') throw new UsageError(`--image is for --format containerlab only, not ${format}`, { words: input, index }, usage);
+    if (format !== 'containerlab' && format !== 'kubernetes') {
+      throw new UsageError(`--image is for --format containerlab or kubernetes only, not ${format}`, { words: input, index }, usage);
+    }
     const problem = imageProblem(image.value);
     if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: image.index }, usage);
   }
