@@ -366,7 +366,7 @@ function parseExport(input: readonly string[]): ExportCommand {
   if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json' && format !== 'kubernetes') {
     throw new UsageError(
       format === undefined ? 'missing --format containerlab|mermaid|json|kubernetes' : `bad --format "${format}": expected containerlab, mermaid, json or kubernetes`,
-      { words: input, index: format === undefined ? input.length : values.get('--format')!.index + 1 },
+      { words: input, index: format === undefined ? input.length : values.get('--format')!.index },
       usage,
     );
   }

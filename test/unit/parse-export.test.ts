@@ -22,18 +22,29 @@ describe('parseCommand: export', () => {
     expect(parse('export --image=registry:5000/team/app:1.2 --live --format containerlab')).toMatchObject({ live: true, image: 'registry:5000/team/app:1.2' });
   });
 
+  it('kubernetes: from a chain file, with or without --image; refused with --live', () => {
+    expect(parse('export chain.yaml --format kubernetes')).toEqual({ verb: 'export', live: false, format: 'kubernetes', file: 'chain.yaml' });
+    expect(parse('export chain.yaml --format=kubernetes --image alpine:3.20')).toMatchObject({ format: 'kubernetes', image: 'alpine:3.20' });
+    expectUsageError(() => parse('export --live --format kubernetes'), { message: '--format kubernetes exports a chain file, not --live', index: 1, word: '--live' });
+    expectUsageError(() => parse('export chain.yaml --format yaml'), {
+      message: 'bad --format "yaml": expected containerlab, mermaid, json or kubernetes',
+      index: 3,
+      word: 'yaml',
+    });
+  });
+
   it('shows --image in its usage line', () => {
     expect(USAGE.export).toContain('[--image IMG]');
   });
 
   it.each(['mermaid', 'json'])('refuses --image with --format %s, marking the --image token', (format) => {
     expectUsageError(() => parse(`export chain.yaml --format ${format} --image alpine`), {
-      message: `--image is for --format containerlab only, not ${format}`,
+      message: `--image is for --format containerlab or kubernetes only, not ${format}`,
       index: 4,
       word: '--image',
     });
     expectUsageError(() => parse(`export --image=alpine chain.yaml --format ${format}`), {
-      message: `--image is for --format containerlab only, not ${format}`,
+      message: `--image is for --format containerlab or kubernetes only, not ${format}`,
       index: 1,
       word: '--image=alpine',
     });
