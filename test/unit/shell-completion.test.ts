@@ -37,7 +37,7 @@ describe('shellOffer', () => {
     expect(offer('export x.yaml --').words).toEqual(['--live', '--format', '--image']);
     expect(offer('chain up x.yaml --d').words).toEqual(['--dry-run', '--docker']);
     expect(offer('ls --format ').words).toEqual(['json', 'table']);
-    expect(offer('export x.yaml --format ').words).toEqual(['containerlab', 'mermaid', 'json']);
+    expect(offer('export x.yaml --format ').words).toEqual(['containerlab', 'mermaid', 'json', 'kubernetes']);
     expect(offer('chain heal x.yaml --policy ').words).toEqual(['bypass', 'reattach']);
     expect(offer('export x.yaml --format containerlab --image ').words).toEqual([]);
   });
