@@ -299,9 +299,10 @@ function probeWhat(probe: DesiredProbe, pod: (node: string) => string): string {
 }
 
 /**
- * One probe as a script for the pod's shell (busybox ping and wget will
- * do). What must pass is tried up to PROBE_TRIES times, a second apart; what
- * must fail is tried once.
+ * One probe as a script for the pod's shell (busybox ping, wget and timeout
+ * will do; wget is bounded by timeout, as busybox 1.35's `wget -T`
+ * crashes). What must pass is tried up to PROBE_TRIES times, a second
+ * apart; what must fail is tried once.
  */
 function probeScript(probe: DesiredProbe, what: string): string {
   const target = shQuote(probe.target);
@@ -309,8 +310,8 @@ function probeScript(probe: DesiredProbe, what: string): string {
     probe.kind === 'ping'
       ? `ping -c 1 -W 2 ${target} >/dev/null 2>&1`
       : typeof probe.expect === 'number'
-        ? `[ "$(wget -S -T 3 -O /dev/null ${target} 2>&1 | sed -n 's/^ *HTTP\\/[0-9.]* \\([0-9]*\\).*/\\1/p' | head -n 1)" = ${probe.expect} ]`
-        : `wget -q -T 3 -O /dev/null ${target} 2>/dev/null`;
+        ? `[ "$(timeout 5 wget -S -O /dev/null ${target} 2>&1 | sed -n 's/^ *HTTP\\/[0-9.]* \\([0-9]*\\).*/\\1/p' | head -n 1)" = ${probe.expect} ]`
+        : `timeout 5 wget -q -O /dev/null ${target} 2>/dev/null`;
   const say = (verdict: string) => `echo ${shQuote(`${verdict}: ${what}`)}`;
   if (probe.expect === 'fail') return `if ${check}; then ${say('FAIL (it answered)')}; exit 1; fi; ${say('ok')}\n`;
   return ['n=0', `until ${check}; do`, `  n=$((n+1)); if [ "$n" -ge ${PROBE_TRIES} ]; then ${say('FAIL')}; exit 1; fi; sleep 1`, 'done', say('ok'), ''].join('\n');
