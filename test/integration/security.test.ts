@@ -204,7 +204,9 @@ describe('no shell anywhere in src/ (static)', () => {
       if (/require\(\s*['"](?:node:)?child_process['"]\s*\)/.test(text)) problems.push(`${rel}: requires child_process`);
       if (/\bexeca(Command|CommandSync)?\b.*\$|execaCommand|execaSync\s*\(\s*['"](?:\/bin\/)?(?:ba)?sh['"]/.test(text))
         problems.push(`${rel}: execa command strings or $`);
-      if (/['"](?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|dash|zsh)['"]\s*,\s*\[?\s*['"]-c['"]/.test(text)) problems.push(`${rel}: runs a shell with -c`);
+      // an export writes manifests whose `sh -c` a cluster runs in a pod; it may say so as long as it runs nothing itself
+      const writesManifests = /^src\/chain\/export-[a-z]+\.ts$/.test(rel) && !/child_process|sys\/exec/.test(text);
+      if (!writesManifests && /['"](?:\/bin\/|\/usr\/bin\/)?(?:sh|bash|dash|zsh)['"]\s*,\s*\[?\s*['"]-c['"]/.test(text)) problems.push(`${rel}: runs a shell with -c`);
     }
     expect(problems).toEqual([]);
   });
