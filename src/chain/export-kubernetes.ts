@@ -317,7 +317,7 @@ function probeScript(probe: DesiredProbe, what: string): string {
   return ['n=0', `until ${check}; do`, `  n=$((n+1)); if [ "$n" -ge ${PROBE_TRIES} ]; then ${say('FAIL')}; exit 1; fi; sleep 1`, 'done', say('ok'), ''].join('\n');
 }
 
-/** A word for a POSIX shell: as it is when it has nothing the shell would read, else single-quoted. */
+/** A word for a POSIX shell, as it is when it has nothing the shell would read, else single-quoted. */
 function shQuote(word: string): string {
   return /^[A-Za-z0-9_.,:/=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
