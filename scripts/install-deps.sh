@@ -9,9 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # docker.io: dockerd; iptables: dockerd needs it; busybox-static: the offline
 # test image; util-linux: nsenter, flock; findutils: xargs (several locks at
 # once); procps: ps, pgrep; openssl: a test CA for the TLS engine test;
-# zsh, fish: the completion scripts are syntax-checked with them.
-packages=(docker.io iptables iputils-ping busybox-static iproute2 procps tmux util-linux findutils openssl zsh fish)
-commands=(dockerd docker iptables ping busybox ip pgrep tmux nsenter flock xargs openssl zsh fish)
+# zsh, fish: the completion scripts are syntax-checked with them; tcpdump:
+# chainmail capture runs the host's.
+packages=(docker.io iptables iputils-ping busybox-static iproute2 procps tmux util-linux findutils openssl zsh fish tcpdump)
+commands=(dockerd docker iptables ping busybox ip pgrep tmux nsenter flock xargs openssl zsh fish tcpdump)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -82,7 +82,8 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
       process.stdout.write(JSON.stringify(result.json, null, 2) + '\n');
     } else {
       const lines = result.lines.map((l) => (l.startsWith('✗') ? out.red(l) : l.startsWith('✓') ? out.green(l) : l));
-      process.stdout.write(lines.join('\n') + '\n');
+      // a verb that printed as it went (capture) has no lines left: no blank line after its output
+      if (lines.length) process.stdout.write(lines.join('\n') + '\n');
     }
     return result.exitCode ?? (result.ok ? 0 : 1);
   } catch (e) {

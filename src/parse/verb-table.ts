@@ -111,6 +111,15 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     summary: 'HTTP GET from inside a target: status and latency',
   },
   {
+    name: 'capture',
+    group: 'inspect and check',
+    scope: 'both',
+    usage: 'capture TARGET IF [-c N] [-w FILE.pcap] [FILTER...]   (FILTER: tcpdump filter words, e.g. icmp, tcp port 80; words starting with - after --)',
+    needsRoot: true,
+    options: ['--count', '--write'],
+    summary: "tcpdump on a target's interface: a line per packet, or a pcap file; Ctrl-C or -c N stops",
+  },
+  {
     name: 'kill',
     group: 'links and routes',
     scope: 'both',

@@ -1,4 +1,6 @@
 import { UsageError } from '../errors.js';
+import { parseCapture, type CaptureCommand } from './capture.js';
+export type { CaptureCommand } from './capture.js';
 import { ruleWordProblem } from './iptables-rule.js';
 import { parseKoko, type KokoCommand } from './koko.js';
 import { parseKoro, type KoroCommand } from './koro.js';
@@ -48,7 +50,8 @@ export type Command =
   | ExportCommand
   | DemoCommand
   | TutorialCommand
-  | BatchCommand;
+  | BatchCommand
+  | CaptureCommand;
 
 /** First words that ask for help. */
 export const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];
@@ -99,6 +102,8 @@ export function parseCommand(words: readonly string[]): Command {
       return sub(parseTutorial);
     case 'batch':
       return sub(parseBatch);
+    case 'capture':
+      return sub(parseCapture);
     default: {
       const near = nearestVerb(verb);
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });

@@ -79,6 +79,15 @@ export function stopChildren(): void {
   for (const child of [...stoppable]) child.stop();
 }
 
+/**
+ * Adds a child started in another module of sys/ (sys/stream.ts) to those
+ * that stopChildren stops; returns what takes it off again.
+ */
+export function stopOnQuit(entry: { stop(): void }): () => void {
+  stoppable.add(entry);
+  return () => stoppable.delete(entry);
+}
+
 let execaModule: Promise<typeof import('execa')> | undefined;
 /** execa, loaded on first use: one-shot verbs never load it. */
 const loadExeca = () => (execaModule ??= import('execa'));
@@ -143,7 +152,7 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
 }
 
 /** SIGTERM, and SIGKILL after the grace period if it has not ended by then. */
-function terminate(child: ChildProcess): void {
+export function terminate(child: ChildProcess): void {
   const ended = () => child.exitCode !== null || child.signalCode !== null;
   if (ended()) return;
   child.kill('SIGTERM');

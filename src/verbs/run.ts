@@ -31,6 +31,8 @@ export async function runCommand(cmd: LineCommand, ctx: CommandContext): Promise
       return (await import('./chain.js')).runChain(cmd, ctx);
     case 'export':
       return (await import('./export.js')).runExport(cmd, ctx);
+    case 'capture':
+      return (await import('./capture.js')).runCapture(cmd, ctx);
     case 'batch':
       return (await import('./batch.js')).runBatch(cmd, ctx, runCommand);
   }
