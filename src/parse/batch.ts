@@ -38,7 +38,7 @@ export function planBatch(text: string): BatchPlan {
     const command = parsed.command;
     if (!command) continue;
     if (command.kind === 'quit') return { lines, endsAt: lineNo };
-    if (command.kind === 'run') {
+    if (command.kind === 'run' || command.kind === 'capture') {
       lines.push({ lineNo, text: all[i]!, command: command.command });
     } else {
       const verb = command.kind === 'help' ? 'help' : command.kind;

@@ -7,7 +7,7 @@
 import { ChainmailError, EXIT_USAGE, UsageError } from '../errors.js';
 import { toCommandWords } from './prompt-line.js';
 import { parseTargetWords, type TargetSpec } from './target.js';
-import { parseCommand, type Command } from './verbs.js';
+import { parseCommand, type CaptureCommand, type Command } from './verbs.js';
 import { usageOf, verbInfo } from './verb-table.js';
 
 /** A command that runs in this process and reports lines (demo and tutorial open a UI of their own). */
@@ -19,7 +19,9 @@ export type PromptCommand =
   | { kind: 'quit' }
   | { kind: 'clear' }
   | { kind: 'watch'; check: 'ping' | 'http'; target: string; destination: string }
-  | { kind: 'unwatch'; which: string };
+  | { kind: 'unwatch'; which: string }
+  /** `capture TARGET IF ...`: the UI streams it into a pane rather than running it to its end. */
+  | { kind: 'capture'; command: CaptureCommand };
 
 export interface PromptParse {
   /** The line as the log shows it: its words, or the text as typed when it was refused before that. */
@@ -72,6 +74,7 @@ function promptCommand(words: string[]): PromptCommand {
   if (command.verb === 'help') return { kind: 'help', ...(command.topic !== undefined ? { topic: command.topic } : {}) };
   // refused above: the table says they run from a shell only
   if (command.verb === 'demo' || command.verb === 'tutorial') throw new ChainmailError(`"${command.verb}" runs from a shell`, EXIT_USAGE);
+  if (command.verb === 'capture') return { kind: 'capture', command };
   return { kind: 'run', command };
 }
 

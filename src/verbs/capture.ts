@@ -41,9 +41,9 @@ export interface RunningCapture {
 
 export const TCPDUMP_MISSING = "tcpdump is not installed: install it to capture (apt-get install tcpdump, or your system's package)";
 
-/** Checks, then starts tcpdump; throws a ChainmailError (exit 2 for what the user typed) and starts nothing when a check fails. */
-export async function startCapture(cmd: CaptureCommand, ctx: CommandContext, sink: CaptureSink): Promise<RunningCapture> {
-  const ns = await ctx.resolve(cmd.target);
+/** Checks, then starts tcpdump (in `resolved` when the caller knows the namespace already); throws a ChainmailError (exit 2 for what the user typed) and starts nothing when a check fails. */
+export async function startCapture(cmd: CaptureCommand, ctx: CommandContext, sink: CaptureSink, resolved?: Namespace): Promise<RunningCapture> {
+  const ns = resolved ?? (await ctx.resolve(cmd.target));
   if (onPath('tcpdump') === undefined) throw new ChainmailError(TCPDUMP_MISSING, EXIT_FAILED);
   if (cmd.ifname !== 'any') {
     const names = (await readInterfaces(ns)).map((i) => i.name);
@@ -55,7 +55,7 @@ export async function startCapture(cmd: CaptureCommand, ctx: CommandContext, sin
   let stopped = false;
   let error: string | undefined;
   const child = startStreaming(tcpdumpArgv(ns, cmd), {
-    onLine: sink.packet,
+    onLine: (line) => sink.packet(line),
     ...(out ? { stdoutTo: out.stream } : {}),
     onErrorLine: (line) => {
       if (/^\d+ packets? /.test(line)) sink.note(line);

@@ -11,6 +11,7 @@ import { usageOf } from '../../parse/verb-table.js';
 import type { Namespace } from '../../targets/namespace.js';
 import { runCommand } from '../../verbs/run.js';
 import type { BrokenLinks } from './broken-links.js';
+import type { CapturePane } from './capture-pane.js';
 import type { RefreshScheduler } from './refresh.js';
 import type { SessionStore } from './store.js';
 import type { Watches } from './watches.js';
@@ -33,6 +34,7 @@ export interface PromptRunnerParts {
   refresh: RefreshScheduler;
   broken: BrokenLinks;
   watches: Watches;
+  captures: CapturePane;
 }
 
 export class PromptRunner {
@@ -72,6 +74,8 @@ export class PromptRunner {
           return await this.runVerb(command.command, shown);
         case 'watch':
           return { ok: true, lines: [watches.add(command.check, command.target, command.destination)] };
+        case 'capture':
+          return await this.parts.captures.open(command.command);
         case 'unwatch':
           return { ok: true, lines: [watches.remove(command.which)] };
         case 'clear':

@@ -20,6 +20,7 @@ import { DockerEvents, type EngineStatus } from '../../watch/docker-events.js';
 import { NamespaceMonitors } from '../../watch/namespace-monitor.js';
 import { NetnsDirWatcher } from '../../watch/netns-dir-watcher.js';
 import { BrokenLinks } from './broken-links.js';
+import { CapturePane } from './capture-pane.js';
 import { HopHealth } from './hop-health.js';
 import { PromptRunner, type LineOutcome } from './prompt-runner.js';
 import { RefreshScheduler, type ReadRequest } from './refresh.js';
@@ -61,6 +62,7 @@ export class Session {
   private readonly broken = new BrokenLinks(this.store);
   private readonly watches = new Watches(this.store, (label) => this.namespaceOf(label));
   private readonly runner: PromptRunner;
+  private readonly captures: CapturePane;
   private timers: NodeJS.Timeout[] = [];
   /** After stop(), late results (a read in flight) must not start monitors again. */
   private stopped = false;
@@ -71,7 +73,8 @@ export class Session {
     /** The chain the UI was opened on: `heal` at the prompt means `chain heal` of it. */
     readonly chainFile?: string,
   ) {
-    this.runner = new PromptRunner(ctx, { store: this.store, refresh: this.refresh, broken: this.broken, watches: this.watches });
+    this.captures = new CapturePane(this.store, ctx);
+    this.runner = new PromptRunner(ctx, { store: this.store, refresh: this.refresh, broken: this.broken, watches: this.watches, captures: this.captures });
   }
 
   get state(): SessionState {
@@ -98,6 +101,7 @@ export class Session {
 
   stop(): void {
     this.stopped = true;
+    this.captures.close();
     for (const t of this.timers) clearInterval(t);
     this.refresh.stop();
     this.monitors.stop();
@@ -124,6 +128,30 @@ export class Session {
   /** Runs a line already parsed (the prompt parses once, and acts on some lines itself). */
   runParsed(parsed: PromptParse): Promise<LineOutcome> {
     return this.runner.run(parsed);
+  }
+
+  /**
+   * `c`: a capture on the selected target's first link (the end of a chain
+   * hop, a veth, a vlan...), in the capture pane.
+   */
+  captureSelected(): void {
+    const label = this.state.selected;
+    const target = this.state.topology?.targets.find((t) => t.ns.label === label);
+    if (!label || !target) return this.log('bad', 'select a target first (↑ ↓), then c captures on its first link');
+    const end = this.state.topology!.links.flatMap((l) => [l.a, ...(l.b ? [l.b] : [])]).find((e) => e.target === label);
+    const ifname = end?.ifname ?? target.interfaces.find((i) => i.name !== 'lo')?.name;
+    if (!ifname) return this.log('bad', `${label} has no link to capture on`);
+    const command = { verb: 'capture' as const, target: { kind: 'auto' as const, name: label }, ifname, filter: [] };
+    this.captures
+      .open(command, target.ns)
+      .catch((err: unknown) => this.log('bad', `capture on ${ifname} in ${label}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** Esc: stops the capture and closes its pane; false when none was open. */
+  closeCapture(): boolean {
+    if (!this.captures.isOpen) return false;
+    this.captures.close();
+    return true;
   }
 
   /** Forgets links remembered as broken: what is drawn is what exists now. */

@@ -35,6 +35,14 @@ export interface TargetDetails {
   error?: string;
 }
 
+/** The capture pane: what is captured, the newest summary lines, and whether tcpdump still runs. */
+export interface CaptureView {
+  title: string;
+  lines: string[];
+  state: 'starting' | 'running' | 'ended' | 'failed';
+  message?: string;
+}
+
 export interface SessionState {
   topology?: Topology;
   engine: EngineStatus;
@@ -48,6 +56,8 @@ export interface SessionState {
   /** A `chain heal` is running: broken hops are drawn as being repaired. */
   healing: boolean;
   refreshedAt?: Date;
+  /** Open while a capture pane shows (until Esc). */
+  capture?: CaptureView;
 }
 
 const LOG_LIMIT = 500;
