@@ -7,7 +7,21 @@ import type { Key } from 'ink';
 
 /** What a key does while the panels have the keys. */
 export type ScreenAction =
-  'openPrompt' | 'help' | 'quit' | 'filter' | 'refresh' | 'nextPanel' | 'previousPanel' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
+  | 'openPrompt'
+  | 'help'
+  | 'quit'
+  | 'filter'
+  | 'refresh'
+  | 'nextPanel'
+  | 'previousPanel'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'capture'
+  | 'closePane';
 
 /** What a key does in the prompt's line. */
 export type PromptAction =
@@ -49,6 +63,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
     action: 'leave prompt / close',
     inPrompt: (_, key) => (key.escape ? 'leave' : undefined),
     inFilter: (_, key) => (key.escape ? 'cancel' : undefined),
+    onScreen: (_, key) => (key.escape ? 'closePane' : undefined),
   },
   {
     keys: '↑ ↓ j k',
@@ -71,6 +86,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   },
   { keys: 'Shift-Tab', action: 'previous panel', onScreen: (_, key) => (key.tab && key.shift ? 'previousPanel' : undefined) },
   { keys: '/', action: 'filter targets', onScreen: (input) => (input === '/' ? 'filter' : undefined) },
+  { keys: 'c', action: 'capture a link', onScreen: (input) => (input === 'c' ? 'capture' : undefined) },
   { keys: 'r', action: 'refresh', onScreen: (input) => (input === 'r' ? 'refresh' : undefined) },
   { keys: '?', action: 'help', onScreen: (input) => (input === '?' ? 'help' : undefined) },
   { keys: 'q  Ctrl-C', action: 'quit', onScreen: (input, key) => (input === 'q' || ctrl('c')(input, key) ? 'quit' : undefined) },

@@ -16,10 +16,10 @@ function frameOf(width: number, height: number): string[] {
 const cells = (line: string) => [...line].length;
 
 describe('HelpOverlay', () => {
-  it('lists every key and every verb with its usage at 100x32', () => {
-    const lines = frameOf(100, 32);
+  it('lists every key and every verb with its usage at 100x36', () => {
+    const lines = frameOf(100, 36);
     const text = lines.join('\n');
-    expect(lines).toHaveLength(32);
+    expect(lines).toHaveLength(36);
     for (const line of lines) expect(cells(line)).toBeLessThanOrEqual(100);
     expect(lines[0]!.startsWith('╭')).toBe(true);
     expect(lines.at(-1)!.startsWith('╰')).toBe(true);
@@ -41,7 +41,7 @@ describe('HelpOverlay', () => {
   });
 
   it("shows koko's and koro's continuation lines when there is room", () => {
-    const text = frameOf(100, 40).join('\n');
+    const text = frameOf(100, 41).join('\n');
     expect(text).toContain('END = -d CONTAINER,IF');
     expect(text).toContain('TARGET = docker NAME');
   });
@@ -84,12 +84,12 @@ describe('helpRows', () => {
 
   it('puts keys side by side when wide enough', () => {
     const wide = helpRows(96, 40);
-    const narrow = helpRows(40, 40);
+    const narrow = helpRows(40, 44);
     const keyRowCount = (rows: ReturnType<typeof helpRows>) => rows.findIndex((r) => r.text === 'commands') - 1;
     expect(keyRowCount(wide)).toBe(Math.ceil(KEY_BINDINGS.length / 2));
     expect(keyRowCount(narrow)).toBe(KEY_BINDINGS.length);
     // the inside of the overlay on the app's smallest screen (80x24, the frame a row shorter) still has two columns
-    expect(helpRows(76, 21).find((r) => r.style !== 'heading')!.text).toMatch(/^: +command prompt +Shift-Tab +previous panel$/);
+    expect(helpRows(76, 21).find((r) => r.style !== 'heading')!.text).toMatch(/^: +command prompt +\/ +filter targets$/);
   });
 
   it('is empty when there is no inside at all', () => {

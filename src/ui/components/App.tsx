@@ -14,6 +14,7 @@ import { useScreenKeys, type Focus, type MoveAction } from '../hooks/use-screen-
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { clamp, MIN_COLUMNS, MIN_ROWS, screenLayout } from '../layout.js';
 import type { Session } from '../session/session.js';
+import { CapturePane } from './CapturePane.js';
 import { chainScrollLimit, ChainView } from './ChainView.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -81,6 +82,8 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
       session.log('info', 'refreshed');
     },
     move,
+    capture: () => session.captureSelected(),
+    closePane: () => session.closeCapture(),
   });
 
   const targets = visibleTargets(state.topology, keys.filter);
@@ -140,7 +143,9 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
       </Box>
       <Box>
         <DetailPanel target={selectedTarget} lines={details} scroll={detailScroll} width={layout.detailWidth} height={layout.bottomHeight} focused={focused('details')} />
-        {props.tutorial ? (
+        {state.capture ? (
+          <CapturePane view={state.capture} width={layout.logWidth} height={layout.bottomHeight} />
+        ) : props.tutorial ? (
           <StepPane player={props.tutorial} width={layout.logWidth} height={layout.bottomHeight} active={!keys.prompting && !keys.filtering} focused={focused('log')} />
         ) : (
           <LogPanel

@@ -19,6 +19,10 @@ export interface ScreenKeyOptions {
   quit: () => void;
   refresh: () => void;
   move: (focus: Focus, action: MoveAction) => void;
+  /** `c`: a capture on the selected target's first link. */
+  capture: () => void;
+  /** Esc outside the prompt and the filter: closes the capture pane. */
+  closePane: () => void;
 }
 
 export interface ScreenModes {
@@ -36,7 +40,7 @@ export interface ScreenModes {
   typeAheadUsed: () => void;
 }
 
-export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): ScreenModes {
+export function useScreenKeys({ quit, refresh, move, capture, closePane }: ScreenKeyOptions): ScreenModes {
   const [focus, setFocus, focusRef] = useLatestState<Focus>('targets');
   const [prompting, setPrompting, promptingRef] = useLatestState(false);
   const [filtering, setFiltering, filteringRef] = useLatestState(false);
@@ -85,6 +89,12 @@ export function useScreenKeys({ quit, refresh, move }: ScreenKeyOptions): Screen
         return;
       case 'refresh':
         refresh();
+        return;
+      case 'capture':
+        capture();
+        return;
+      case 'closePane':
+        closePane();
         return;
       case 'nextPanel':
       case 'previousPanel': {
