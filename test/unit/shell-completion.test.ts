@@ -21,7 +21,7 @@ describe('shellOffer', () => {
   it('the first word: the verbs, help, version, completion; options after a dash', () => {
     expect(offer('').words).toEqual([...VERBS, 'help', 'version', 'completion']);
     expect(offer('ko').words).toEqual(['koko', 'koro']);
-    expect(offer('c').words).toEqual(['chain', 'completion']);
+    expect(offer('c').words).toEqual(['capture', 'chain', 'completion']);
     expect(offer('--').words).toEqual(['--help', '--version', '--no-color']);
     expect(offer('--no-color ko').words).toEqual(['koko', 'koro']);
   });
