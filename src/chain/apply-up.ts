@@ -25,8 +25,9 @@ const PARALLEL = 16;
 /**
  * Carries out `chain up`'s actions in batches (see up-batches.ts). What the
  * chain creates is on record before it is created and taken off again if it
- * was not, so an interrupted or failed run leaves a state that `chain up`
- * completes and `chain down` removes.
+ * was not, so an interrupted run leaves a state that `chain up` completes and
+ * `chain down` removes, and a failed one a record of what to remove again
+ * (apply.ts does, unless --keep-partial).
  */
 export async function applyUpActions(
   actions: readonly UpAction[],
@@ -37,7 +38,16 @@ export async function applyUpActions(
   locate: NodeLocator,
   /** Above every interface index the nodes read before hold (net/ifindex.ts). */
   firstFreeIndex: number,
+  /** Set once anything was changed, for the failure's message. */
+  progress: { changed: boolean } = { changed: false },
 ): Promise<void> {
+  const changed = () => {
+    progress.changed = true;
+  };
+  /** A batch that failed changed something unless it failed at its first line. */
+  const partly = (failure: BatchFailure) => {
+    if (failure.done !== 0) changed();
+  };
   const batches = batchUpActions(actions, options.docker ? 'docker' : 'netns');
   const checkpoint = () => throwIfInterrupted('stopped between two steps; what was made is on record: chain up completes it, chain down removes it');
 
@@ -50,12 +60,14 @@ export async function applyUpActions(
       names.map((n) => `netns add ${n}`),
     );
     if (failure) {
+      partly(failure);
       // not knowing how far it got, everything stays on record: down takes what is there
       const made = new Set(names.slice(0, failure.done ?? names.length));
       record.createdNodes = record.createdNodes.filter((n) => !names.includes(n) || made.has(n));
       await writeRecord(record);
       throw batchError(failure.done === undefined ? 'create the network namespaces' : `create network namespace ${names[failure.done] ?? ''}`.trim(), failure);
     }
+    changed();
   }
   checkpoint();
   try {
@@ -64,9 +76,11 @@ export async function applyUpActions(
         await ctx.docker.start(node).catch((err: unknown) => {
           throw new ChainmailError(`cannot start container ${node}: ${engineReason(err)}`);
         });
+        changed();
         return;
       }
       await createContainer(node, desired, options, ctx.docker);
+      changed();
       record.createdNodes.push(node);
       await writeRecord(record);
     });
@@ -101,6 +115,7 @@ export async function applyUpActions(
     if (r.exitCode !== 0 && !isAlreadyGone(r.stderr)) {
       throw new KernelError(`cannot remove ${node}:${ifname}, left from a link whose other end is gone: ${explainFailure(r.stderr)}`, r.stderr);
     }
+    changed();
   });
 
   if (batches.links.length) {
@@ -116,6 +131,7 @@ export async function applyUpActions(
       batches.links.map((l, i) => linkAddLine(l, (node) => nsOf(node).path, [firstIndex + 2 * i, firstIndex + 2 * i + 1])),
     );
     if (failure) {
+      partly(failure);
       const failed = failure.done ?? ends.length;
       const made = new Set(ends.slice(0, failed));
       record.createdLinks = record.createdLinks.filter((e) => !ends.includes(e) || made.has(e));
@@ -123,6 +139,7 @@ export async function applyUpActions(
       const link = batches.links[failed];
       throw batchError(link ? `link ${link.a.node}:${link.a.ifname} <-> ${link.b.node}:${link.b.ifname}` : 'create the links', failure);
     }
+    changed();
   }
 
   checkpoint();
@@ -130,16 +147,20 @@ export async function applyUpActions(
     // Docker turns IPv6 off in containers without an IPv6 network
     const keys = ifnames.map((i) => `net/ipv6/conf/${i}/disable_ipv6=0`);
     await ctx.execute([{ describe: `enable IPv6 on ${ifnames.join(', ')} in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-q', '-w', ...keys]) }]);
+    changed();
   });
 
   const forwarding = forEachLimit(batches.forwarding, PARALLEL, async (node) => {
     await ctx.execute([
       { describe: `turn forwarding on in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) },
     ]);
+    changed();
     if (!record.createdNodes.includes(node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), node];
   });
   const perNode = forEachLimit([...batches.perNode], PARALLEL, async ([node, lines]) => {
     const failure = await runBatch(ipIn(nsOf(node), ['-batch', '-']), lines);
+    if (failure) partly(failure);
+    else changed();
     if (failure) throw batchError(`${(failure.done !== undefined && lines[failure.done]) || 'make the changes'} in ${node}`, failure);
   });
   const settled = await Promise.allSettled([forwarding, perNode]);
@@ -160,6 +181,7 @@ export async function applyUpActions(
         await ctx.execute([
           { describe: `add firewall rule in ${node}: ${rule.join(' ')}`, argv: commandIn(nsOf(node), ['iptables', '-w', '5', '-A', 'FORWARD', ...rule]) },
         ]);
+        changed();
         record.addedRules.push({ node, rule });
       }
     });
@@ -171,6 +193,7 @@ export async function applyUpActions(
   for (const serve of batches.serves) {
     try {
       await startServer(serve, nsOf(serve.node), options, record, ctx.docker);
+      changed();
     } finally {
       await writeRecord(record);
     }
@@ -197,10 +220,7 @@ function batchError(what: string, failure: BatchFailure): KernelError {
     .map((l) => l.trim())
     .filter((l) => l && !/^Command failed -:/.test(l))
     .join(' / ');
-  return new KernelError(`failed to ${what}: ${explainFailure(failure.stderr)}`, failure.stderr, [
-    `  kernel said: ${said}`,
-    '  what was made before it is on record: chain up completes it, chain down removes it',
-  ]);
+  return new KernelError(`failed to ${what}: ${explainFailure(failure.stderr)}`, failure.stderr, [`  kernel said: ${said}`]);
 }
 
 async function createContainer(name: string, desired: DesiredChain, options: ChainOptions, docker: DockerEngine): Promise<void> {

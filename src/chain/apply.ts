@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { ChainmailError } from '../errors.js';
+import { ChainmailError, KernelError } from '../errors.js';
 import type { CommandContext } from '../host/context.js';
 import { readNodeState } from '../topology/read.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
@@ -19,6 +19,11 @@ import { describeAction, describeRoute, planChainUp, type ObservedNode, type UpA
 import { applyUpActions } from './apply-up.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
 import { emptyRecord, readRecord, removeRecord, writeRecord, type ChainRecord } from './state-file.js';
+import { firstRefusedRule } from '../net/rule-check.js';
+import { EXIT_INTERRUPTED } from '../sys/interrupt.js';
+import { ChainFileError } from './file.js';
+import { ruleLocation } from './file-forwarding.js';
+import { madeSince, mergeRecords, partialOutcome, thingsOf } from './partial.js';
 
 /** A node's namespace, if it exists and runs. */
 async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandContext): Promise<Namespace | undefined> {
@@ -101,6 +106,9 @@ async function dockerServing(name: string, ctx: CommandContext): Promise<boolean
   return ctx.docker.execSucceeds(name, ['pidof', 'httpd']).catch(() => false);
 }
 
+/** How `chain up` runs: a dry run plans only; keepPartial keeps what a failed run made instead of removing it. */
+export type UpOptions = ChainOptions & { dryRun?: boolean; keepPartial?: boolean };
+
 export interface UpReport {
   name: string;
   actions: string[];
@@ -114,7 +122,7 @@ export interface UpReport {
  * interrupted run leaves a state that `chain up` completes and `chain down`
  * removes.
  */
-export async function chainUp(spec: ChainSpec, options: ChainOptions & { dryRun?: boolean }, ctx: CommandContext): Promise<UpReport> {
+export async function chainUp(spec: ChainSpec, options: UpOptions, ctx: CommandContext): Promise<UpReport> {
   return withChainLock(spec.name, async () => {
     const started = performance.now();
     const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
@@ -135,7 +143,7 @@ async function bringUp(
   spec: ChainSpec,
   desired: DesiredChain,
   record: ChainRecord,
-  options: ChainOptions & { dryRun?: boolean },
+  options: UpOptions,
   ctx: CommandContext,
   started: number,
   located: ReadonlyMap<string, Namespace | undefined>,
@@ -160,12 +168,82 @@ async function bringUp(
       conflicts.slice(1).map((c) => `  also: ${c.message}`),
     );
   }
+  // what the file makes certain to fail is found before the first change
+  await checkRulesFirst(spec, actions);
   if (!options.dryRun) {
     const inUse = [...observed.values()].flatMap((o) => o.interfaces);
-    // nodes running before are known; those made or started now are looked up when needed
-    await applyUpActions(actions, desired, options, ctx, record, async (node) => namespaces.get(node) ?? nodeNamespace(node, options, ctx), firstFreeIfindex(inUse));
+    const before = structuredClone(record);
+    const progress = { changed: false };
+    try {
+      // nodes running before are known; those made or started now are looked up when needed
+      await applyUpActions(
+        actions,
+        desired,
+        options,
+        ctx,
+        record,
+        async (node) => namespaces.get(node) ?? nodeNamespace(node, options, ctx),
+        firstFreeIfindex(inUse),
+        progress,
+      );
+    } catch (err) {
+      throw await afterFailure(err, spec, before, record, progress.changed, options, ctx);
+    }
   }
   return { name: spec.name, actions: actions.map(describeAction), dryRun: options.dryRun === true, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * The firewall rules up is about to add, given to iptables first (in a
+ * namespace of its own, net/rule-check.ts): a rule it refuses is the file's
+ * mistake, named by its line, and nothing has been changed yet.
+ */
+async function checkRulesFirst(spec: ChainSpec, actions: readonly UpAction[]): Promise<void> {
+  const rules = actions.filter((a): a is Extract<UpAction, { kind: 'add-rule' }> => a.kind === 'add-rule');
+  const refused = await firstRefusedRule(rules.map((r) => r.rule));
+  if (!refused) return;
+  const rule = rules[refused.index]!;
+  const text = rule.rule.join(' ');
+  const index = spec.firewall.findIndex((r) => r.node === rule.node && r.rule.join(' ') === text);
+  const at = index >= 0 ? ruleLocation(spec.firewall[index]!) : undefined;
+  const problem = `iptables refuses "${text}": ${refused.said}; nothing was changed`;
+  if (spec.file !== undefined) throw new ChainFileError(spec.file, at?.line ?? 1, at?.field ?? `firewall[${Math.max(index, 0)}].rule`, problem);
+  throw new ChainmailError(`firewall rule for ${rule.node}: ${problem}`, 2);
+}
+
+/**
+ * After a step of up failed: what this run made is removed again, in the
+ * reverse order of making it (unless --keep-partial), and the error says
+ * what failed and what became of it. What was there before is not touched.
+ * An interrupt keeps everything on record, as it says.
+ */
+async function afterFailure(
+  err: unknown,
+  spec: ChainSpec,
+  before: ChainRecord,
+  after: ChainRecord,
+  changed: boolean,
+  options: UpOptions,
+  ctx: CommandContext,
+): Promise<unknown> {
+  if (err instanceof ChainmailError && err.exitCode === EXIT_INTERRUPTED) return err;
+  const made = madeSince(before, after);
+  const file = spec.file ?? `${spec.name}.yaml`;
+  let outcome: Parameters<typeof partialOutcome>[1] = { kind: 'kept' };
+  if (!options.keepPartial && thingsOf(made).length > 0) {
+    const { failed, remaining } = await removeRecorded(made, spec, ctx);
+    const record = mergeRecords(before, remaining);
+    if (thingsOf(record).length === 0 && record.healed === undefined) await removeRecord(spec.name);
+    else await writeRecord(record);
+    Object.assign(after, record);
+    outcome = { kind: 'removed', left: remaining, failed };
+  }
+  if (!(err instanceof ChainmailError)) return err;
+  const { clause, context } = partialOutcome(made, outcome, changed, file);
+  // the step's own words ("nothing was changed") speak of that step alone
+  const message = `${err.message.replace(/; (nothing was changed|the \d+ changes? before it (was|were) undone)$/, '')}; ${clause}`;
+  const lines = [...err.context.filter((l) => !/is on record: chain up completes it/.test(l)), ...context];
+  return err instanceof KernelError ? new KernelError(message, err.raw, lines) : new ChainmailError(message, err.exitCode, lines);
 }
 
 export interface StatusItem {
@@ -258,6 +336,24 @@ export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<D
 async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<DownReport> {
   const record = await readRecord(spec.name);
   if (!record) return { name: spec.name, removed: [], kept: [], failed: [] };
+  const { removed, failed, remaining } = await removeRecorded(record, spec, ctx);
+  if (failed.length) await writeRecord(remaining);
+  else await removeRecord(spec.name);
+  // left alone: nodes of the file that exist and that the chain did not make
+  const options: ChainOptions = { docker: record.mode === 'docker' };
+  const created = new Set(record.createdNodes);
+  const notMade = spec.nodes.map((n) => n.name).filter((n) => !created.has(n));
+  const kept = (await Promise.all(notMade.map(async (n) => ((await nodeExists(n, options, ctx)) ? [n] : [])))).flat();
+  return { name: spec.name, removed, kept, failed };
+}
+
+/**
+ * Removes what a record says the chain made, in the reverse order of making
+ * it: web servers, links and rules on nodes it did not make, forwarding,
+ * then its nodes (with all they hold). What could not be removed is in
+ * `remaining`, a record of its own.
+ */
+async function removeRecorded(record: ChainRecord, spec: ChainSpec, ctx: CommandContext): Promise<{ removed: string[]; failed: string[]; remaining: ChainRecord }> {
   const options: ChainOptions = { docker: record.mode === 'docker' };
   const removed: string[] = [];
   // what could not be removed stays on record, so a later down can try again
@@ -325,12 +421,7 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
       remaining.createdNodes.push(node);
     }
   }
-  if (failed.length) await writeRecord(remaining);
-  else await removeRecord(spec.name);
-  // left alone: nodes of the file that exist and that the chain did not make
-  const notMade = spec.nodes.map((n) => n.name).filter((n) => !created.has(n));
-  const kept = (await Promise.all(notMade.map(async (n) => ((await nodeExists(n, options, ctx)) ? [n] : [])))).flat();
-  return { name: spec.name, removed, kept, failed };
+  return { removed, failed, remaining };
 }
 
 /**

@@ -19,6 +19,14 @@ export function readForwarding(source: Source, field: Field, known: KnownNodes):
 
 export const FIREWALL_FIELDS = ['node', 'rule'] as const;
 
+/** Where each rule read from a file stands in it, for what only iptables can find wrong (chain up checks it). */
+const ruleLines = new WeakMap<FirewallRuleSpec, { line: number; field: string }>();
+
+/** The line and field of a rule as the loader read it; undefined for a rule not read from a file. */
+export function ruleLocation(rule: FirewallRuleSpec): { line: number; field: string } | undefined {
+  return ruleLines.get(rule);
+}
+
 export function readFirewall(source: Source, field: Field, known: KnownNodes): FirewallRuleSpec[] {
   const shape = '{ node, rule: "-p icmp -j DROP" }';
   return readList(source, field, `rules, each ${shape}`).map((item) => {
@@ -30,6 +38,8 @@ export function readFirewall(source: Source, field: Field, known: KnownNodes): F
       const problem = ruleWordProblem(word);
       if (problem) source.fail(ruleField.node, ruleField.path, problem);
     }
-    return { node, rule };
+    const spec = { node, rule };
+    ruleLines.set(spec, { line: source.lineOf(ruleField.node), field: ruleField.path });
+    return spec;
   });
 }

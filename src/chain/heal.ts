@@ -4,7 +4,7 @@ import { NETNS_DIR } from '../targets/namespace.js';
 import { deriveChain, linkSubnet } from './derive.js';
 import { planBypass } from './heal-plan.js';
 import type { ChainSpec } from './model.js';
-import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions } from './apply.js';
+import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions, type UpOptions } from './apply.js';
 import { ChainmailError } from '../errors.js';
 import { withChainLock } from '../targets/target-lock.js';
 
@@ -49,7 +49,7 @@ export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: Com
  * nodes of the same names to come back and re-links them with their original
  * addresses. Returns when the probes pass again (or after ten seconds).
  */
-export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: ChainOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
+export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: UpOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
   const before = await readRecord(spec.name);
   if (!before) throw new ChainmailError(`chain "${spec.name}" is not up: bring it up first (chain up FILE)`);
   const dead = await deadNodes(before.healed ?? spec, options, ctx);
@@ -64,6 +64,8 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Cha
   const up = await withChainLock(spec.name, async () => {
     const record = await readRecord(spec.name);
     if (!record) throw new ChainmailError(`chain "${spec.name}" was taken down while heal waited`);
+    const healedBefore = record.healed;
+    let bypassRemoved: string[] = [];
     if (policy === 'bypass') {
       const plan = planBypass(record.healed ?? spec, dead, spec.links.map(linkSubnet));
       notes.push(...plan.notes);
@@ -76,9 +78,29 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Cha
       delete record.healed;
       await writeRecord(record);
       const removed = await removeChainLinks(record, bypass, options, ctx);
+      bypassRemoved = removed;
       if (removed.length) notes.push(`removed the bypass ${removed.length === 1 ? 'link' : 'links'} ${removed.join(', ')}: the original chain is back`);
     }
-    return chainUp(spec, options, ctx);
+    try {
+      return await chainUp(spec, options, ctx);
+    } catch (err) {
+      // up removed what it made (or kept it, --keep-partial); unless kept, the chain is again the one it was
+      if (policy === 'bypass' && !options.keepPartial) {
+        const now = await readRecord(spec.name);
+        if (now) {
+          if (healedBefore) now.healed = healedBefore;
+          else delete now.healed;
+          await writeRecord(now);
+        }
+      }
+      // the bypass went before up ran: the error says so, whatever up says of its own run
+      if (bypassRemoved.length && err instanceof ChainmailError) {
+        const removed = `before it, heal removed the bypass ${bypassRemoved.length === 1 ? 'link' : 'links'} ${bypassRemoved.join(', ')}`;
+        const message = /; nothing was changed$/.test(err.message) ? err.message.replace(/; nothing was changed$/, `; ${removed}`) : `${err.message}; ${removed}`;
+        throw new ChainmailError(message, err.exitCode, err.context);
+      }
+      throw err;
+    }
   });
   const failing = await waitForProbes(spec, options, ctx);
   return {
@@ -106,7 +128,7 @@ async function waitForProbes(spec: ChainSpec, options: ChainOptions, ctx: Comman
 export async function healForever(
   spec: ChainSpec,
   policy: HealPolicy,
-  options: ChainOptions,
+  options: UpOptions,
   ctx: CommandContext,
   report: (r: HealReport) => void,
   stopped: () => boolean,

@@ -26,6 +26,8 @@ export type ChainCommand = {
   image?: string;
   policy: 'bypass' | 'reattach';
   watch: boolean;
+  /** up, heal: on a failure part-way, keep what this run made (chain down removes it) instead of removing it. */
+  keepPartial: boolean;
   json: boolean;
 };
 export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes'; image?: string };
@@ -333,9 +335,9 @@ function parseChain(input: readonly string[]): ChainCommand {
     );
   }
   const allowed: Record<typeof action, [string[], string[]]> = {
-    up: [['--dry-run', '--docker', '--json'], ['--image']],
+    up: [['--dry-run', '--docker', '--keep-partial', '--json'], ['--image']],
     status: [['--json', '--docker'], []],
-    heal: [['--watch', '--docker', '--json'], ['--policy']],
+    heal: [['--watch', '--docker', '--keep-partial', '--json'], ['--policy']],
     down: [['--json'], []],
   };
   const [flags, valued] = allowed[action];
@@ -360,6 +362,7 @@ function parseChain(input: readonly string[]): ChainCommand {
     ...(image !== undefined ? { image } : {}),
     policy,
     watch: found.has('--watch'),
+    keepPartial: found.has('--keep-partial'),
     json: found.has('--json'),
   };
 }

@@ -69,7 +69,8 @@ export class Source {
     throw new this.format.error(this.file, this.lineOf(node), field, problem);
   }
 
-  private lineOf(node: unknown): number {
+  /** The line a node of the file starts on (1 when not known). */
+  lineOf(node: unknown): number {
     const range = isNode(node) ? node.range : undefined;
     return range ? this.lines.linePos(range[0]).line : 1;
   }

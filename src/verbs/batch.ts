@@ -46,7 +46,7 @@ export async function runBatch(cmd: BatchCommand, ctx: CommandContext, run: Line
   const started = performance.now();
   const reports: LineReport[] = [];
   for (const line of plan.lines) {
-    const report = await runLine(name, line, ctx, run, output, cmd.json);
+    const report = await runLine(name, line, ctx, run, output, cmd.json, reports.filter((r) => r.ok).length);
     reports.push(report);
     if (!report.ok && !cmd.force) break;
   }
@@ -67,7 +67,7 @@ export async function runBatch(cmd: BatchCommand, ctx: CommandContext, run: Line
   };
 }
 
-async function runLine(name: string, line: BatchLine, ctx: CommandContext, run: LineRun, output: BatchOutput, json: boolean): Promise<LineReport> {
+async function runLine(name: string, line: BatchLine, ctx: CommandContext, run: LineRun, output: BatchOutput, json: boolean, ranBefore: number): Promise<LineReport> {
   const base = { line: line.lineNo, text: line.text.trim() };
   try {
     if (line.error) throw line.error;
@@ -82,11 +82,18 @@ async function runLine(name: string, line: BatchLine, ctx: CommandContext, run: 
     return { ...base, ok: true, exitCode: 0, result: result.json };
   } catch (err) {
     const e = err instanceof ChainmailError ? err : new ChainmailError(`internal error: ${err instanceof Error ? err.message : String(err)}`, 70);
-    const shown = located(name, line, e);
+    const shown = located(name, line, ranBefore > 0 ? ofThisLine(e, ranBefore) : e);
     output.err(`chainmail: ${shown.message}`);
     for (const c of shown.context) output.err(c);
     return { ...base, ok: false, exitCode: e.exitCode, error: shown.message };
   }
+}
+
+/** A line's "nothing was changed" speaks of that line: the lines before it ran, and a batch does not undo them. */
+function ofThisLine(err: ChainmailError, ranBefore: number): ChainmailError {
+  if (!/nothing was changed/.test(err.message)) return err;
+  const rest = `${ranBefore} line${ranBefore === 1 ? '' : 's'} before it ran and stay`;
+  return new ChainmailError(err.message.replace(/nothing was changed/, `this line changed nothing (the ${rest})`), err.exitCode, err.context);
 }
 
 /** The error of a line, led by FILE:LINE: as compilers and chain files do. */

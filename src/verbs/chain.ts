@@ -14,7 +14,7 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
   const spec = loadChainFile(cmd.file);
   const record = await readRecord(spec.name);
   // once up, a chain stays on what it was brought up on
-  const options = { docker: record ? record.mode === 'docker' : cmd.docker, ...(cmd.image ? { image: cmd.image } : {}) };
+  const options = { docker: record ? record.mode === 'docker' : cmd.docker, ...(cmd.image ? { image: cmd.image } : {}), keepPartial: cmd.keepPartial };
   switch (cmd.action) {
     case 'up': {
       if (cmd.dryRun && !hasNetworkPrivilege()) return dryRunFromFile(spec, options.docker);
