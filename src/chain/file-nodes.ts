@@ -12,6 +12,14 @@ export const NODE_FIELDS = ['name', 'image', 'command', 'serve'] as const;
 export const SERVE_FIELDS = ['port', 'body'] as const;
 const NODE_SHAPE = '{ name, image, command, serve }, or just a name';
 
+/** Where each node's image stands in its file, for what only Docker can find wrong (chain up --docker asks it). */
+const imageLines = new WeakMap<NodeSpec, { line: number; field: string }>();
+
+/** The line and field of a node's image as the loader read it; undefined when the node has none from a file. */
+export function imageLocation(node: NodeSpec): { line: number; field: string } | undefined {
+  return imageLines.get(node);
+}
+
 export function readNodes(source: Source, field: Field): NodeSpec[] {
   const items = readList(source, field, `nodes, each ${NODE_SHAPE}`);
   if (items.length === 0) source.fail(field.node, field.path, 'is empty; a chain needs nodes');
@@ -33,7 +41,10 @@ function readNode(source: Source, item: Field): { node: NodeSpec; nameField: Fie
   const nameField = fields.required('name', "the node's name");
   const node: NodeSpec = { name: readNodeName(source, nameField) };
   const image = fields.optional('image');
-  if (image) node.image = readImage(source, image);
+  if (image) {
+    node.image = readImage(source, image);
+    imageLines.set(node, { line: source.lineOf(image.node), field: image.path });
+  }
   const command = fields.optional('command');
   if (command) node.command = readWords(source, command, 'the command the container runs');
   const serve = fields.optional('serve');

@@ -147,6 +147,25 @@ export class DockerEngine {
     await container.start({ abortSignal });
   }
 
+  /**
+   * Makes sure the engine has an image, pulling it if not, before anything
+   * is created from it (chain up asks first, so that a refused image
+   * changes nothing). Throws with the engine's reason.
+   */
+  async ensureImage(image: string): Promise<void> {
+    const docker = await this.docker();
+    const abortSignal = AbortSignal.timeout(OPERATION_MS);
+    try {
+      await docker.getImage(image).inspect();
+      return;
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+    await pull(docker, image, abortSignal).catch((pullErr: unknown) => {
+      throw new EngineStatusError(statusCode(pullErr) ?? 500, `no such image here, and pulling it failed: ${engineReason(pullErr)}`);
+    });
+  }
+
   /** Starts a stopped container (`docker start`); one already running is left as it is. */
   async start(name: string): Promise<void> {
     try {
