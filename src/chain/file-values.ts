@@ -24,7 +24,8 @@ export function readInteger(source: Source, field: Field, min: number, max: numb
   return value;
 }
 
-export const quote = (text: string) => JSON.stringify(text);
+/** A value in a message, quoted; a long one cut short (the line number says where the rest is). */
+export const quote = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 60)}...` : text);
 
 /** The longest prefix of each address family: a single address. */
 export const MAX_PREFIX = { 4: 32, 6: 128 } as const;

@@ -3,8 +3,10 @@
  * every mistake is a `FILE:LINE: field: problem` error.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
+
+const MAX_PROBLEM = 300;
 
 export class YamlFileError extends ChainmailError {
   constructor(
@@ -14,7 +16,8 @@ export class YamlFileError extends ChainmailError {
     readonly field: string,
     readonly problem: string,
   ) {
-    super(`${file}:${line}: ${field ? `${field}: ` : ''}${problem}`, EXIT_USAGE);
+    // a message is one readable line: a problem that quotes a huge value is cut short
+    super(`${file}:${line}: ${field ? `${field}: ` : ''}${problem.length > MAX_PROBLEM ? `${problem.slice(0, MAX_PROBLEM - 3)}...` : problem}`, EXIT_USAGE);
   }
 }
 
@@ -80,7 +83,29 @@ export function parseYamlFile(text: string, fileName: string, format: YamlFileFo
     const problem = yamlError.code === 'MULTIPLE_DOCS' ? `a ${format.kind} file is one YAML document; this is a second one` : yamlError.message.split('\n')[0];
     throw new format.error(fileName, lines.linePos(yamlError.pos[0]).line, '', `not valid YAML: ${problem}`);
   }
-  return { source: new Source(fileName, lines, format), root: doc.contents };
+  const source = new Source(fileName, lines, format);
+  refuseAliases(doc, source);
+  return { source, root: doc.contents };
+}
+
+/**
+ * An alias (`*name`) stands for a value written elsewhere; expanded, a few
+ * lines can stand for billions of values. These files have no use for them:
+ * the first one is refused, at its line and field.
+ */
+function refuseAliases(doc: Document, source: Source): void {
+  visit(doc, {
+    Alias(_key, alias, path) {
+      let field = '';
+      const chain = [...path, alias];
+      chain.forEach((node, i) => {
+        const next = chain[i + 1];
+        if (isSeq(node) && next !== undefined) field = fieldPath(field, node.items.indexOf(next as never));
+        if (isPair(node) && next === node.value) field = fieldPath(field, isScalar(node.key) ? String(node.key.value) : '?');
+      });
+      source.fail(alias, field, `a YAML alias (*${alias.source}): a ${source.format.kind} file does not use them; write the value out`);
+    },
+  });
 }
 
 export class Source {

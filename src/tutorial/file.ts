@@ -123,7 +123,12 @@ function readTutorial(source: Source, root: unknown): Tutorial {
   const nameField = fields.required('name', "the tutorial's name");
   const name = readText(source, nameField, "the tutorial's name");
   const valid = checkNetnsName(name);
-  if (!valid.ok) source.fail(nameField.node, nameField.path, `${JSON.stringify(name)} is not a valid name: ${valid.reason.replace('namespace name', 'a name')}`);
+  if (!valid.ok)
+    source.fail(
+      nameField.node,
+      nameField.path,
+      `${JSON.stringify(name.length > 80 ? `${name.slice(0, 60)}...` : name)} is not a valid name: ${valid.reason.replace('namespace name', 'a name')}`,
+    );
   const titleField = fields.required('title', 'one line saying what the tutorial shows');
   const title = readText(source, titleField, 'one line of text');
   if (title.trim().includes('\n')) source.fail(titleField.node, titleField.path, 'must be one line');

@@ -42,6 +42,10 @@ export interface BadInputCase {
   cliOnly?: string;
   /** Needs the stopped containers. */
   docker?: boolean;
+  /** A file's mistake: the message names FILE:LINE: (line undefined: some line). */
+  at?: { file: string; line?: number };
+  /** Time allowed when more than the usual second (a Docker image asked about). */
+  limitMs?: number;
 }
 
 /** Lines only the TUI prompt knows (docker NAME, watch, unwatch, heal, quotes). */
@@ -53,7 +57,205 @@ export interface PromptOnlyCase {
 
 /** The files the chain, export and tutorial cases read, written into fx.dir. */
 export function writeCaseFiles(fx: Fixtures): void {
-  for (const [name, text] of Object.entries(caseFiles(fx))) writeFileSync(join(fx.dir, name), text);
+  for (const [name, text] of Object.entries({ ...caseFiles(fx), ...corpusFiles(fx) })) writeFileSync(join(fx.dir, name), text);
+}
+
+/**
+ * A malformed chain or tutorial file of the corpus (issue 17): its mistake,
+ * what the message names, and the line it names. `via`: the loader refuses
+ * it, or only `chain up` does (iptables or Docker asked before the first
+ * change; the loader takes it).
+ */
+export interface CorpusFile {
+  file: string;
+  kind: 'chain' | 'tutorial';
+  what: string;
+  names: string;
+  line?: number;
+  via: 'loader' | 'up' | 'docker';
+}
+
+/** The corpus, beyond the files of the chain and tutorial cases above. */
+export function corpusFiles(fx: Fixtures): Record<string, string | Buffer> {
+  const [x, y, z] = ['x', 'y', 'z'].map((s) => nodeName(fx, s)) as [string, string, string];
+  const chainName = `cmt-in${fx.tag}`;
+  const lines = (...l: string[]) => l.join('\n') + '\n';
+  const good = (...more: string[]) =>
+    lines(`name: ${chainName}`, `nodes: [${x}, ${y}, ${z}]`, 'links:', `  - [${x}:l1, ${y}:l2, 10.78.1.0/24]`, `  - [${y}:l3, ${z}:l4, 10.78.2.0/24]`, ...more);
+  const withLinks = (...links: string[]) => lines(`name: ${chainName}`, `nodes: [${x}, ${y}, ${z}]`, 'links:', ...links.map((l) => `  - ${l}`));
+  const withNodes = (...nodes: string[]) => lines(`name: ${chainName}`, 'nodes:', ...nodes.map((n) => `  - ${n}`), 'links:', `  - [${x}:l1, ${y}:l2, 10.78.1.0/24]`);
+  const tutorial = (...more: string[]) => lines(`name: cmt-in${fx.tag}-tut`, 'title: A tutorial', ...more);
+  const step = ['steps:', '  - title: Ping', `    run: [ping ${x} 10.78.1.2 -c 1]`];
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1]);
+  let seed = 17;
+  const noise = Buffer.alloc(4096);
+  for (let i = 0; i < noise.length; i++) noise[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16;
+  // nine levels of nine aliases: a billion items if expanded
+  const laughs = ['nodes:', '  - &a [x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) {
+    const [me, prev] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+    laughs.push(`  - &${me} [${Array<string>(9).fill(`*${prev}`).join(', ')}]`);
+  }
+  const comments = ('# ' + 'padding '.repeat(9) + '\n').repeat(Math.ceil((1.1 * 1024 * 1024) / 75));
+  return {
+    // wrong types
+    'c-name-list.yaml': lines(`name: [${chainName}]`, `nodes: [${x}, ${y}]`, 'links: []'),
+    'c-nodes-string.yaml': lines(`name: ${chainName}`, `nodes: ${x}`, 'links: []'),
+    'c-nodes-empty.yaml': lines(`name: ${chainName}`, 'nodes: []', 'links: []'),
+    'c-links-map.yaml': lines(`name: ${chainName}`, `nodes: [${x}, ${y}]`, `links: { a: ${x}:l1 }`),
+    'c-link-number.yaml': withLinks('5'),
+    'c-subnet-bool.yaml': withLinks(`{ a: ${x}:l1, b: ${y}:l2, subnet: true }`),
+    'c-serve-bool.yaml': withNodes(`{ name: ${x}, serve: yes }`, y),
+    'c-port-text.yaml': withNodes(`{ name: ${x}, serve: { port: eighty } }`, y),
+    'c-port-zero.yaml': withNodes(`{ name: ${x}, serve: { port: 0 } }`, y),
+    'c-command-map.yaml': withNodes(`{ name: ${x}, command: { run: sh } }`, y),
+    'c-firewall-string.yaml': good('firewall: "-j DROP"'),
+    'c-firewall-list.yaml': good('firewall:', `  - [${y}, "-j DROP"]`),
+    'c-rule-empty.yaml': good('firewall:', `  - { node: ${y}, rule: [] }`),
+    'c-probes-number.yaml': good('probes: 5'),
+    'c-routes-string.yaml': good('routes: default'),
+    'c-forwarding-bool.yaml': good('forwarding: yes'),
+    'c-expect-700.yaml': good('probes:', `  - { from: ${x}, http: ${z}, expect: 700 }`),
+    // unknown and misspelt fields
+    'c-typo-links.yaml': lines(`name: ${chainName}`, `nodes: [${x}, ${y}]`, 'linsk: []'),
+    'c-typo-firewall.yaml': good('firewal:', `  - { node: ${y}, rule: "-j DROP" }`),
+    'c-typo-probes.yaml': good('porbes:', `  - { from: ${x}, ping: ${z} }`),
+    'c-typo-via.yaml': good('routes:', `  - { node: ${x}, to: default, vai: 10.78.1.2 }`),
+    'c-typo-rule.yaml': good('firewall:', `  - { node: ${y}, rules: "-j DROP" }`),
+    'c-typo-port.yaml': withNodes(`{ name: ${x}, serve: { prot: 80 } }`, y),
+    'c-typo-from.yaml': good('probes:', `  - { form: ${x}, ping: ${z} }`),
+    'c-typo-case.yaml': lines(`Name: ${chainName}`, `nodes: [${x}, ${y}]`, 'links: []'),
+    // anchors and aliases
+    'c-laughs.yaml': lines(`name: ${chainName}`, ...laughs, 'links: []'),
+    'c-alias-link.yaml': withLinks(`&l [${x}:l1, ${y}:l2, 10.78.1.0/24]`, '*l'),
+    'c-merge-key.yaml': lines(`name: ${chainName}`, 'nodes:', '  - { <<: *nowhere }', 'links: []'),
+    'c-deep.yaml': lines(`name: ${chainName}`, `nodes: ${'['.repeat(5000)}${']'.repeat(5000)}`, 'links: []'),
+    // binary content
+    'c-nul.yaml': lines(`name: ${chainName}\0x`, `nodes: [${x}, ${y}]`, 'links: []'),
+    'c-png.yaml': png,
+    'c-utf16.yaml': Buffer.from(`\ufeffname: ${chainName}\n`, 'utf16le'),
+    'c-noise.yaml': noise,
+    'c-bad-utf8.yaml': Buffer.concat([Buffer.from('name: '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`\nnodes: [${x}]\nlinks: []\n`)]),
+    // very large
+    'c-huge.yaml': good() + comments,
+    'c-long-name.yaml': lines(`name: ${'n'.repeat(300_000)}`, `nodes: [${x}, ${y}]`, 'links: []'),
+    'c-many-nodes.yaml': lines(
+      `name: ${chainName}`,
+      'nodes:',
+      ...Array.from({ length: 3000 }, (_, i) => `  - ${nodeName(fx, `n${i}`)}`),
+      `  - ${nodeName(fx, 'n7')}`,
+      'links: []',
+    ),
+    // names that escape paths or collide
+    'c-chain-dot.yaml': lines('name: .', `nodes: [${x}, ${y}]`, 'links: []'),
+    'c-chain-abs.yaml': lines('name: /etc/passwd', `nodes: [${x}, ${y}]`, 'links: []'),
+    'c-node-abs.yaml': withNodes('/etc/passwd', y),
+    'c-node-two-forms.yaml': withNodes(x, `{ name: ${x} }`),
+    'c-node-long.yaml': withNodes(nodeName(fx, 'l'.repeat(250)), y),
+    'c-end-twice.yaml': withLinks(`[${x}:l1, ${x}:l1, 10.78.1.0/24]`),
+    // rules only iptables refuses: the loader takes them, chain up asks iptables first
+    'c-rule-reboot.yaml': good('firewall:', `  - { node: ${y}, rule: "-j DROP; reboot" }`),
+    'c-rule-nope.yaml': good('firewall:', `  - { node: ${y}, rule: [-j, NOPE] }`),
+    'c-rule-port.yaml': good('firewall:', `  - { node: ${y}, rule: "-p tcp --dport 99999 -j DROP" }`),
+    'c-rule-match.yaml': good('firewall:', `  - { node: ${y}, rule: "-m nosuchmatch -j DROP" }`),
+    'c-rule-address.yaml': good('firewall:', `  - { node: ${y}, rule: "-s 10.78.1.300 -j DROP" }`),
+    'c-rule-proto.yaml': good('firewall:', `  - { node: ${y}, rule: "-p nosuchproto -j DROP" }`),
+    'c-rule-second.yaml': good('firewall:', `  - { node: ${y}, rule: "-p icmp -j DROP" }`, `  - { node: ${x}, rule: "-j" }`),
+    // images only Docker refuses: chain up --docker asks the engine first
+    'c-image-upper.yaml': withNodes(`{ name: ${x}, image: Busybox }`, y),
+    'c-image-unreachable.yaml': withNodes(x, `{ name: ${y}, image: "127.0.0.1:9/cmt-none:1" }`),
+    // tutorials
+    'tut-c-steps-number.yaml': tutorial('steps: 5'),
+    'tut-c-title-list.yaml': lines(`name: cmt-in${fx.tag}-tut`, 'title: [a, b]', ...step),
+    'tut-c-typo-steps.yaml': tutorial('stpes:', '  - title: Ping', '    run: [ls]'),
+    'tut-c-typo-run.yaml': tutorial('steps:', '  - title: Ping', '    rnu: [ls]'),
+    'tut-c-typo-check.yaml': tutorial('steps:', '  - title: Ping', `    check: { pign: { from: ${x}, to: 10.78.1.2 } }`),
+    'tut-c-run-number.yaml': tutorial('steps:', '  - title: Ping', '    run: 5'),
+    'tut-c-alias.yaml': tutorial('steps:', '  - &s { title: Ping, run: [ls] }', '  - *s'),
+    'tut-c-png.yaml': png,
+    'tut-c-nul.yaml': lines(`name: cmt-in${fx.tag}\0tut`, 'title: T', ...step),
+    'tut-c-huge.yaml': tutorial(...step) + comments,
+    'tut-c-setup-escape.yaml': tutorial('setup: ../../../../../../etc/passwd', ...step),
+    'tut-c-setup-rule.yaml': tutorial('setup: c-typo-rule.yaml', ...step),
+  };
+}
+
+/** What each corpus file is refused for, and where. */
+export function corpusCases(): CorpusFile[] {
+  const c = (file: string, what: string, names: string, line: number | undefined, via: CorpusFile['via'] = 'loader'): CorpusFile => ({
+    file,
+    kind: file.startsWith('tut-') ? 'tutorial' : 'chain',
+    what,
+    names,
+    ...(line !== undefined ? { line } : {}),
+    via,
+  });
+  return [
+    c('c-name-list.yaml', 'a list as the name', 'name', 1),
+    c('c-nodes-string.yaml', 'a word as the nodes', 'nodes', 2),
+    c('c-nodes-empty.yaml', 'no nodes', 'a chain needs nodes', 2),
+    c('c-links-map.yaml', 'a mapping as the links', 'links', 3),
+    c('c-link-number.yaml', 'a number as a link', 'links[0]', 4),
+    c('c-subnet-bool.yaml', 'a boolean as a subnet', 'links[0].subnet', 4),
+    c('c-serve-bool.yaml', 'a boolean as serve', 'nodes[0].serve', 3),
+    c('c-port-text.yaml', 'a word as a port', 'eighty', 3),
+    c('c-port-zero.yaml', 'port 0', 'nodes[0].serve.port', 3),
+    c('c-command-map.yaml', 'a mapping as a command', 'nodes[0].command', 3),
+    c('c-firewall-string.yaml', 'a word as the firewall', 'firewall', 6),
+    c('c-firewall-list.yaml', 'a list as a firewall rule', 'firewall[0]', 7),
+    c('c-rule-empty.yaml', 'an empty rule', 'firewall[0].rule', 7),
+    c('c-probes-number.yaml', 'a number as the probes', 'probes', 6),
+    c('c-routes-string.yaml', 'a word as the routes', 'routes', 6),
+    c('c-forwarding-bool.yaml', 'a boolean as forwarding', 'forwarding', 6),
+    c('c-expect-700.yaml', 'a probe expecting HTTP 700', '700', 7),
+    c('c-typo-links.yaml', 'links misspelt', 'linsk', 3),
+    c('c-typo-firewall.yaml', 'firewall misspelt', 'firewal', 6),
+    c('c-typo-probes.yaml', 'probes misspelt', 'porbes', 6),
+    c('c-typo-via.yaml', 'via misspelt', 'vai', 7),
+    c('c-typo-rule.yaml', 'rule misspelt', 'rules', 7),
+    c('c-typo-port.yaml', 'port misspelt', 'prot', 3),
+    c('c-typo-from.yaml', 'from misspelt', 'form', 7),
+    c('c-typo-case.yaml', 'Name in capitals', 'Name', 1),
+    c('c-laughs.yaml', 'anchors that expand a billion times', 'nodes[1][0]: a YAML alias', 4),
+    c('c-alias-link.yaml', 'a link that is an alias of another', 'links[1]: a YAML alias', 5),
+    c('c-merge-key.yaml', 'a merge key of an undefined anchor', 'a YAML alias (*nowhere)', 3),
+    c('c-deep.yaml', 'lists nested 5000 deep', 'not valid YAML', 2),
+    c('c-nul.yaml', 'a NUL byte in the name', '\\u0000', 1),
+    c('c-png.yaml', 'a PNG image', 'must be a mapping', undefined),
+    c('c-utf16.yaml', 'UTF-16 text', 'must be a mapping', undefined),
+    c('c-noise.yaml', 'four KiB of noise', 'not valid YAML', undefined),
+    c('c-bad-utf8.yaml', 'bytes that are not UTF-8', 'name', 1),
+    c('c-huge.yaml', 'a file over 1 MiB', 'larger than 1 MiB', 1),
+    c('c-long-name.yaml', 'a name of 300000 characters', 'name', 1),
+    c('c-many-nodes.yaml', '3000 nodes, one twice', 'is already a node', 3003),
+    c('c-chain-dot.yaml', 'chain named .', '"."', 1),
+    c('c-chain-abs.yaml', 'chain named /etc/passwd', '/etc/passwd', 1),
+    c('c-node-abs.yaml', 'node named /etc/passwd', '/etc/passwd', 3),
+    c('c-node-two-forms.yaml', 'a node named twice, plain and as a mapping', 'is already a node', 4),
+    c('c-node-long.yaml', 'a node name of 260 characters', 'nodes[0]', 3),
+    c('c-end-twice.yaml', 'a link from an interface to itself', 'both ends are on', 4),
+    c('c-rule-reboot.yaml', 'a rule with "; reboot"', 'firewall[0].rule: iptables refuses', 7, 'up'),
+    c('c-rule-nope.yaml', 'a rule jumping to a chain there is not', 'NOPE', 7, 'up'),
+    c('c-rule-port.yaml', 'a rule on port 99999', '99999', 7, 'up'),
+    c('c-rule-match.yaml', 'a rule with a match iptables lacks', 'nosuchmatch', 7, 'up'),
+    c('c-rule-address.yaml', 'a rule with address octet 300', '10.78.1.300', 7, 'up'),
+    c('c-rule-proto.yaml', 'a rule with an unknown protocol', 'nosuchproto', 7, 'up'),
+    c('c-rule-second.yaml', 'a second rule with a bare -j', 'firewall[1].rule', 8, 'up'),
+    c('c-image-upper.yaml', 'an image name in capitals', 'Busybox', 3, 'docker'),
+    c('c-image-unreachable.yaml', 'an image of a registry that is not there', '127.0.0.1:9/cmt-none:1', 4, 'docker'),
+    c('tut-c-steps-number.yaml', 'a number as the steps', 'steps', 3),
+    c('tut-c-title-list.yaml', 'a list as the title', 'title', 2),
+    c('tut-c-typo-steps.yaml', 'steps misspelt', 'stpes', 3),
+    c('tut-c-typo-run.yaml', 'run misspelt', 'rnu', 5),
+    c('tut-c-typo-check.yaml', 'ping misspelt in a check', 'pign', 5),
+    c('tut-c-run-number.yaml', 'a number as run', 'steps[0].run', 5),
+    c('tut-c-alias.yaml', 'a step that is an alias', 'steps[1]: a YAML alias', 5),
+    c('tut-c-png.yaml', 'a PNG image', 'must be a mapping', undefined),
+    c('tut-c-nul.yaml', 'a NUL byte in the name', '\\u0000', 1),
+    c('tut-c-huge.yaml', 'a file over 1 MiB', 'larger than 1 MiB', 1),
+    c('tut-c-setup-escape.yaml', 'a setup file up the tree', 'etc/passwd', 3),
+    c('tut-c-setup-rule.yaml', 'a setup chain file with a misspelt field', 'rules', 3),
+  ];
 }
 
 /** Node names of the chain files: cmt-in<tag>-<suffix>, so nothing they could make is anyone else's. */
@@ -414,7 +616,7 @@ export function badInputCases(fx: Fixtures): BadInputCase[] {
     ['two-docs.yaml', 'two YAML documents', 'second one'],
     ['empty.yaml', 'empty file', 'empty'],
     ['list.yaml', 'a list, not a mapping', 'must be a mapping'],
-    ['alias-cycle.yaml', 'a YAML alias cycle in nodes', 'nodes[1]'],
+    ['alias-cycle.yaml', 'a YAML alias cycle in nodes', 'nodes[1]: a YAML alias'],
     ['binary.yaml', 'a binary name', 'name'],
     ['unknown-top.yaml', 'unknown top-level field', 'colour'],
     ['typo-top.yaml', 'misspelt field', 'nodse'],
@@ -468,6 +670,19 @@ export function badInputCases(fx: Fixtures): BadInputCase[] {
     if (action === 'export') add('export', `export: ${what}`, ['export', f(file), '--format', 'mermaid'], names, 2);
     else add('chain', `${action}: ${what}`, ['chain', action, f(file)], names, 2);
   });
+  // the corpus (issue 17): every file names FILE:LINE:; chain files through chain up (a few also status and export), tutorials through tutorial
+  corpusCases()
+    .filter((k) => k.via !== 'docker')
+    .forEach((k, i) => {
+      const at = { file: f(k.file), ...(k.line !== undefined ? { line: k.line } : {}) };
+      const prompt = k.kind === 'tutorial' ? { promptNames: '"tutorial" opens its own UI', cliOnly: 'the prompt refuses "tutorial" before it reads the file' } : {};
+      if (k.kind === 'tutorial') add('tutorial', `corpus: ${k.what}`, ['tutorial', f(k.file)], k.names, 2, { ...prompt, at });
+      else add('chain', `corpus up: ${k.what}`, ['chain', 'up', f(k.file)], k.names, 2, { at });
+      if (k.kind === 'chain' && k.via === 'loader' && i % 5 === 0) {
+        if (i % 10 === 0) add('chain', `corpus status: ${k.what}`, ['chain', 'status', f(k.file)], k.names, 2, { at });
+        else add('export', `corpus export: ${k.what}`, ['export', f(k.file), '--format', 'json'], k.names, 2, { at });
+      }
+    });
   add('chain', 'up --dry-run of a loop', ['chain', 'up', f('route-loop.yaml'), '--dry-run'], 'goes round in a loop', 2);
   add('chain', 'heal --watch of a bad file', ['chain', 'heal', f('overlap.yaml'), '--watch'], '10.78.0.0/16', 2, { promptNames: '--watch' });
   add('chain', 'heal --policy reattach of a bad file', ['chain', 'heal', f('overlap.yaml'), '--policy', 'reattach'], '10.78.0.0/16', 2, { promptNames: 'reattach' });
@@ -556,6 +771,14 @@ export function badInputCases(fx: Fixtures): BadInputCase[] {
     d('routes', 'a name that is a container and a namespace', ['routes', twin], twin);
     d('forward', 'a name that is a container and a namespace', ['forward', twin, 'on'], twin);
     d('koro', 'a bare name that is a container and a namespace', ['koro', twin, 'address', 'del', '10.77.1.1/24', 'dev', 'link1'], twin);
+    // the corpus's images: chain up --docker asks the engine before the first container
+    for (const k of corpusCases().filter((k) => k.via === 'docker')) {
+      add('chain', `corpus up --docker: ${k.what}`, ['chain', 'up', f(k.file), '--docker'], k.names, 2, {
+        docker: true,
+        at: { file: f(k.file), ...(k.line !== undefined ? { line: k.line } : {}) },
+        limitMs: 3000,
+      });
+    }
   }
   return cases;
 }

@@ -70,8 +70,10 @@ export const VALIDATOR_ONLY: Record<FileKind, ValidatorOnly[]> = {
     },
     { problem: /is not a valid URL$/, reason: 'URL syntax is left to the URL parser' },
     { problem: /is on no link, so it has no address to probe$/, reason: 'whether a node is on a link only links: says' },
+    { problem: /^a YAML alias \(/, reason: 'the schema sees the value an alias stands for, not the alias' },
   ],
   tutorial: [
+    { problem: /^a YAML alias \(/, reason: 'the schema sees the value an alias stands for, not the alias' },
     { problem: /no such chain file|is not a good chain file/, reason: 'the setup chain file is read and checked by the chain loader' },
     {
       problem: /names the setup chain file, but this tutorial's setup is not one|checks the setup chain file, but this tutorial has none/,
@@ -102,7 +104,15 @@ const where = (e: ErrorObject) => {
 export function schemaProblems(kind: FileKind, text: string): SchemaProblem[] {
   const docs = parseAllDocuments(text);
   const validate = validators[kind];
-  const values = docs.length === 0 ? [null] : docs.map((doc) => doc.errors[0] ?? (doc.toJS() as unknown));
+  // an alias may stand for more than the parser will expand (or for nothing): that is an error an editor shows too
+  const toJS = (doc: (typeof docs)[number]): unknown => {
+    try {
+      return doc.toJS() as unknown;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  };
+  const values = docs.length === 0 ? [null] : docs.map((doc) => doc.errors[0] ?? toJS(doc));
   return values.flatMap((value) => {
     if (value instanceof Error) return [{ at: '', message: `not YAML: ${value.message}` }];
     if (validate(value)) return [];

@@ -515,6 +515,29 @@ describe('parseChainText: probes', () => {
   });
 });
 
+describe('parseChainText: YAML aliases', () => {
+  it('refuses an alias at its line and field, even one that stands for a good value', () => {
+    const base = [...BASE];
+    base[2] = '  - name: &c client';
+    expect(errorOf(text(...base, 'probes:', '  - { from: *c, ping: 10.0.2.2 }'))).toBe(
+      'x.yaml:10: probes[0].from: a YAML alias (*c): a chain file does not use them; write the value out',
+    );
+  });
+
+  it('refuses anchors that would expand a billion times at the first alias, at once', () => {
+    const laughs = ['name: test-chain', 'nodes:', '  - &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `  - &${'abcdefghi'[i]} [${Array<string>(9)
+          .fill(`*${'abcdefghi'[i - 1]}`)
+          .join(', ')}]`,
+      );
+    const started = performance.now();
+    expect(() => parseChainText(text(...laughs, 'links: []'), 'x.yaml')).toThrow(/^x\.yaml:4: nodes\[1\]\[0\]: a YAML alias \(\*a\)/);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
 describe('loadChainFile', () => {
   it('loads the three examples', () => {
     const chain = loadChainFile('examples/service-chain.yaml');

@@ -66,6 +66,14 @@ function errorOf(source: string): string {
 /** BASE with line n (1-based) replaced by the given lines. */
 const replacing = (n: number, ...lines: string[]) => text(...BASE.slice(0, n - 1), ...lines, ...BASE.slice(n));
 
+describe('parseTutorialText: YAML aliases', () => {
+  it('refuses an alias at its line and field', () => {
+    expect(errorOf(text('name: cmt-t', 'title: T', 'steps:', '  - &s { title: Ping, run: [ls] }', '  - *s'))).toBe(
+      '5: steps[1]: a YAML alias (*s): a tutorial file does not use them; write the value out',
+    );
+  });
+});
+
 describe('parseTutorialText: what it reads', () => {
   it('reads a tutorial with a setup chain file, defaulting cleanup to its chain down', () => {
     const t = parseTutorialText(text(...BASE), FILE);
