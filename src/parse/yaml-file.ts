@@ -100,7 +100,7 @@ function refuseAliases(doc: Document, source: Source): void {
       const chain = [...path, alias];
       chain.forEach((node, i) => {
         const next = chain[i + 1];
-        if (isSeq(node) && next !== undefined) field = fieldPath(field, node.items.indexOf(next as never));
+        if (isSeq(node) && next !== undefined) field = fieldPath(field, node.items.indexOf(next));
         if (isPair(node) && next === node.value) field = fieldPath(field, isScalar(node.key) ? String(node.key.value) : '?');
       });
       source.fail(alias, field, `a YAML alias (*${alias.source}): a ${source.format.kind} file does not use them; write the value out`);
