@@ -13,6 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ChainmailError } from '../../src/errors.js';
 import { parseChainText } from '../../src/chain/file.js';
+import { YamlFileError } from '../../src/parse/yaml-file.js';
+import { restoreScript, restoreWord, ruleAtLine } from '../../src/net/rule-check.js';
 import { deriveChain } from '../../src/chain/derive.js';
 import { parseKoko } from '../../src/parse/koko.js';
 import { parseKoro } from '../../src/parse/koro.js';
@@ -541,13 +543,21 @@ const yamlish = fc
   .map((parts) => parts.join(''));
 
 function loadChain(text: string): void {
-  onlyOwnErrors(() => {
+  const outcome = onlyOwnErrors(() => {
     const spec = parseChainText(text, 'prop.yaml');
     // a chain the loader accepts must also be derivable (addresses, routes, probes)
     deriveChain(spec);
     // and pass the chain file schema: an editor must not flag a good file
     expect(schemaProblems('chain', text), text).toEqual([]);
   });
+  // a refusal says where in the file: FILE:LINE:, a line the file has (or the one after its end)
+  if (outcome instanceof ChainmailError) {
+    expect(outcome, text).toBeInstanceOf(YamlFileError);
+    const m = /^prop\.yaml:(\d+): /.exec(outcome.message);
+    expect(m, outcome.message).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(1);
+    expect(Number(m![1])).toBeLessThanOrEqual(text.split(/\r\n|\r|\n/).length + 1);
+  }
 }
 
 describe('chain file loader', () => {
@@ -612,6 +622,69 @@ describe('chain file loader', () => {
     fc.assert(
       fc.property(chain, (value) => loadChain(stringify(value))),
       params,
+    );
+  });
+});
+
+describe('chain files with anchors and aliases (billion laughs)', () => {
+  const FIELDS = ['nodes', 'links', 'routes', 'firewall', 'probes', 'forwarding'];
+  const laughs = fc.record({
+    depth: fc.integer({ min: 1, max: 12 }),
+    width: fc.integer({ min: 1, max: 12 }),
+    field: fc.constantFrom(...FIELDS),
+    flow: fc.boolean(),
+  });
+  it('are refused at the first alias, with its line and field, before anything expands', () => {
+    fc.assert(
+      fc.property(laughs, ({ depth, width, field, flow }) => {
+        const anchors = ['  - &a0 [lol, lol]'];
+        for (let i = 1; i < depth; i++) {
+          const items = Array<string>(width).fill(`*a${i - 1}`);
+          anchors.push(flow ? `  - &a${i} [${items.join(', ')}]` : `  - &a${i}\n${items.map((x) => `    - ${x}`).join('\n')}`);
+        }
+        const text =
+          ['name: cmt-laughs', `${field}:`, ...anchors, ...(field === 'nodes' ? [] : ['nodes: [a, b]']), ...(field === 'links' ? [] : ['links: []'])].join('\n') + '\n';
+        const started = performance.now();
+        let error: unknown;
+        try {
+          parseChainText(text, 'prop.yaml');
+        } catch (err) {
+          error = err;
+        }
+        expect(performance.now() - started).toBeLessThan(200);
+        expect(error).toBeInstanceOf(YamlFileError);
+        if (depth > 1) expect((error as YamlFileError).message).toMatch(new RegExp(`^prop\\.yaml:${flow ? 4 : 5}: ${field}\\[1\\]\\[0\\]: a YAML alias \\(\\*a0\\)`));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('firewall rules as iptables-restore reads them (net/rule-check.ts)', () => {
+  const word = fc.oneof(
+    fc.constantFrom('-p', 'icmp', '-j', 'DROP', '--comment', '-m', 'comment', '#x', 'a b', '"q"', "it's", 'back\\slash', '-s', '10.0.0.1/24'),
+    fc.string({ unit: fc.constantFrom('a', ' ', '"', '\\', "'", '#', '-', '1'), minLength: 1, maxLength: 8 }),
+  );
+  it('one rule per section of three lines, each word one token, and every line of a section points back at its rule', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }), (rules) => {
+        const lines = restoreScript(rules).split('\n');
+        expect(lines.at(-1)).toBe('');
+        expect(lines.length - 1).toBe(3 * rules.length);
+        rules.forEach((rule, i) => {
+          expect(lines[3 * i]).toBe('*filter');
+          expect(lines[3 * i + 1]).toBe(`-A FORWARD ${rule.map(restoreWord).join(' ')}`);
+          expect(lines[3 * i + 2]).toBe('COMMIT');
+          for (let l = 3 * i + 1; l <= 3 * i + 3; l++) expect(ruleAtLine(l, rules.length)).toBe(i);
+        });
+        expect(ruleAtLine(3 * rules.length + 1, rules.length)).toBeUndefined();
+        // a quoted word holds no bare quote: the tokenizer cannot be made to end it early
+        for (const w of rules.flat().map(restoreWord)) {
+          if (w.startsWith('"')) expect(w.slice(1, -1).replace(/\\./g, '')).not.toMatch(/["\\]/);
+          else expect(w).not.toMatch(/[\s"'\\#]/);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
