@@ -136,6 +136,17 @@ describe.skipIf(!isRoot)('chain up with a step the kernel refuses part-way', () 
     expect(snapshot([A])).toBe(before);
   });
 
+  it.skipIf(!dockerReady())('on Docker: the containers this run made are removed again', () => {
+    const file = refusedLink();
+    const r = chainmail(['chain', 'up', file, '--docker']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(firstLine(r)).toBe(
+      `chainmail: failed to link ${B}:all <-> ${C}:l4: the kernel rejected a value as invalid; removed the 4 things this run made (3 containers, 1 link)`,
+    );
+    expect(docker(['ps', '-a', '--filter', `name=${chainName}`, '--format', '{{.Names}}']).stdout.trim()).toBe('');
+    expect(existsSync(stateFileOf(chainName))).toBe(false);
+  });
+
   it('a failure after namespaces, links, addresses and routes (injected at the first single step) removes them all', () => {
     // b forwards (two links): turning that on is the first single step, after every batch
     const file = chainFile('inject.yaml', undefined, 'firewall:', `  - { node: ${B}, rule: "-p icmp -j DROP" }`);
