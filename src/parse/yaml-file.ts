@@ -80,7 +80,13 @@ export function parseYamlFile(text: string, fileName: string, format: YamlFileFo
   const yamlError = doc.errors[0];
   if (yamlError) {
     // the parser's own wording for this one talks about its API
-    const problem = yamlError.code === 'MULTIPLE_DOCS' ? `a ${format.kind} file is one YAML document; this is a second one` : yamlError.message.split('\n')[0];
+    const first = yamlError.message.split('\n')[0] ?? '';
+    const problem =
+      yamlError.code === 'MULTIPLE_DOCS'
+        ? `a ${format.kind} file is one YAML document; this is a second one`
+        : /call stack/i.test(first)
+          ? 'nested too deep to read'
+          : first;
     throw new format.error(fileName, lines.linePos(yamlError.pos[0]).line, '', `not valid YAML: ${problem}`);
   }
   const source = new Source(fileName, lines, format);
