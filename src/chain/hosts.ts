@@ -109,3 +109,20 @@ export function hostPart(desired: DesiredChain, host: string): DesiredChain {
 
 /** The key a host's part of a chain is recorded and locked under: `NAME@HOST`, or the chain's name. */
 export const recordKey = (chain: string, host: string | undefined) => (host === undefined ? chain : `${chain}@${host}`);
+
+/**
+ * Which host of a chain this is: the one named (--as), or the one whose
+ * underlay address is on one of this host's interfaces. A message when it
+ * cannot be told.
+ */
+export function pickHost(spec: Pick<ChainSpec, 'hosts' | 'name'>, named: string | undefined, localAddresses: readonly string[]): { host?: string } | { problem: string } {
+  const hosts = spec.hosts;
+  if (!hosts) return named === undefined ? {} : { problem: `--as ${named}: chain ${spec.name} names no hosts (it runs on one host; leave --as out)` };
+  const names = hosts.map((h) => h.name).join(', ');
+  if (named !== undefined)
+    return hosts.some((h) => h.name === named) ? { host: named } : { problem: `--as ${named}: not a host of chain ${spec.name} (hosts: ${names})` };
+  const here = hosts.filter((h) => localAddresses.includes(h.address));
+  if (here.length === 1) return { host: here[0]!.name };
+  const why = here.length === 0 ? 'none of their underlay addresses is on this host' : `${here.map((h) => h.name).join(' and ')} all have their address here`;
+  return { problem: `chain ${spec.name} spans hosts (${names}) and ${why}: say which this is with --as HOST` };
+}

@@ -134,9 +134,9 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     scope: 'both',
     needsRoot: true,
     rootFree: { forms: 'chain up FILE --dry-run', when: (c) => c.action === 'up' && c.dryRun === true },
-    options: ['--dry-run', '--docker', '--image', '--json', '--format', '--watch', '--policy'],
+    options: ['--dry-run', '--docker', '--image', '--json', '--format', '--watch', '--policy', '--as', '--dead'],
     usage:
-      'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json|--format json|table] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE',
+      'chain up FILE [--dry-run] [--docker] [--image IMG] | chain status FILE [--json|--format json|table] | chain heal FILE [--watch] [--policy bypass|reattach] | chain down FILE   (a file with hosts: [--as HOST], heal [--dead NODE,...])',
     summary: 'bring a chain file up, check it, heal it, take it down',
   },
   {

@@ -7,7 +7,7 @@ import { parseKoro, type KoroCommand } from './koro.js';
 import { USAGE, VERBS, verbInfo } from './verb-table.js';
 import { nearestWord } from './nearest.js';
 import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
-import { imageProblem, parseInteger, parseIp } from './values.js';
+import { checkNetnsName, imageProblem, parseInteger, parseIp } from './values.js';
 
 export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
 export type FwCommand = { verb: 'fw'; target: TargetSpec; action: 'list' | 'add' | 'del'; rule: string[]; json: boolean };
@@ -27,6 +27,10 @@ export type ChainCommand = {
   policy: 'bypass' | 'reattach';
   watch: boolean;
   json: boolean;
+  /** A chain file with hosts: the host whose part this is (`--as HOST`). */
+  as?: string;
+  /** heal across hosts: nodes on other hosts that died (`--dead NODE,...`). */
+  dead?: string[];
 };
 export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes'; image?: string };
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
@@ -333,10 +337,16 @@ function parseChain(input: readonly string[]): ChainCommand {
     );
   }
   const allowed: Record<typeof action, [string[], string[]]> = {
-    up: [['--dry-run', '--docker', '--json'], ['--image']],
-    status: [['--json', '--docker'], []],
-    heal: [['--watch', '--docker', '--json'], ['--policy']],
-    down: [['--json'], []],
+    up: [
+      ['--dry-run', '--docker', '--json'],
+      ['--image', '--as'],
+    ],
+    status: [['--json', '--docker'], ['--as']],
+    heal: [
+      ['--watch', '--docker', '--json'],
+      ['--policy', '--as', '--dead'],
+    ],
+    down: [['--json'], ['--as']],
   };
   const [flags, valued] = allowed[action];
   const { rest, flags: found, values } = takeOptions(input.slice(1), usage, flags, valued);
@@ -351,10 +361,18 @@ function parseChain(input: readonly string[]): ChainCommand {
     const problem = imageProblem(image);
     if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: values.get('--image')!.index }, usage);
   }
+  const as = values.get('--as')?.value;
+  if (as !== undefined) {
+    const valid = checkNetnsName(as);
+    if (!valid.ok)
+      throw new UsageError(`bad --as "${as}": ${valid.reason.replace('namespace name', 'host name')}`, { words: input, index: values.get('--as')!.index + 1 }, usage);
+  }
   return {
     verb: 'chain',
     action,
     file: rest[0]!,
+    ...(as !== undefined ? { as } : {}),
+    ...(values.has('--dead') ? { dead: values.get('--dead')!.value.split(',').filter(Boolean) } : {}),
     dryRun: found.has('--dry-run'),
     docker: found.has('--docker') || image !== undefined,
     ...(image !== undefined ? { image } : {}),
