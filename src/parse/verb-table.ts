@@ -143,10 +143,10 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     name: 'export',
     group: 'chains',
     scope: 'both',
-    usage: 'export FILE|--live --format containerlab|mermaid|json|kubernetes [--image IMG]',
+    usage: 'export FILE|--live --format containerlab|mermaid|json|kubernetes [--image IMG] [--as HOST]',
     needsRoot: true,
     rootFree: { forms: 'export FILE', when: (c) => c.live === false },
-    options: ['--live', '--format', '--image'],
+    options: ['--live', '--format', '--image', '--as'],
     summary: 'write a chain file or the live host as containerlab, Mermaid or JSON; a chain file as Kubernetes manifests',
   },
   {

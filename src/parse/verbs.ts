@@ -32,7 +32,15 @@ export type ChainCommand = {
   /** heal across hosts: nodes on other hosts that died (`--dead NODE,...`). */
   dead?: string[];
 };
-export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes'; image?: string };
+export type ExportCommand = {
+  verb: 'export';
+  file?: string;
+  live: boolean;
+  format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes';
+  image?: string;
+  /** A chain across hosts, for containerlab: only this host's lab. */
+  as?: string;
+};
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
 /** `batch FILE|-`: prompt lines run in one process; file is "-" for standard input. */
 export type BatchCommand = { verb: 'batch'; file: string; force: boolean; json: boolean };
@@ -384,7 +392,7 @@ function parseChain(input: readonly string[]): ChainCommand {
 
 function parseExport(input: readonly string[]): ExportCommand {
   const usage = USAGE.export!;
-  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image']);
+  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image', '--as']);
   const format = values.get('--format')?.value;
   if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json' && format !== 'kubernetes') {
     throw new UsageError(
@@ -409,7 +417,18 @@ function parseExport(input: readonly string[]): ExportCommand {
     const problem = imageProblem(image.value);
     if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: image.index }, usage);
   }
-  return { verb: 'export', live, format, ...(rest[0] ? { file: rest[0] } : {}), ...(image !== undefined ? { image: image.value } : {}) };
+  const as = values.get('--as');
+  if (as !== undefined && (live || format !== 'containerlab')) {
+    throw new UsageError('--as is for a chain file across hosts, with --format containerlab', { words: input, index: as.index }, usage);
+  }
+  return {
+    verb: 'export',
+    live,
+    format,
+    ...(rest[0] ? { file: rest[0] } : {}),
+    ...(image !== undefined ? { image: image.value } : {}),
+    ...(as !== undefined ? { as: as.value } : {}),
+  };
 }
 
 function parseDemo(input: readonly string[]): DemoCommand {

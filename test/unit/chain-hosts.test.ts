@@ -3,6 +3,11 @@ import { deriveChain } from '../../src/chain/derive.js';
 import { parseChainText } from '../../src/chain/file.js';
 import { derivedVni, hostPart, recordKey } from '../../src/chain/hosts.js';
 import { formatDestination } from '../../src/parse/koro.js';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+import { exportChain } from '../../src/chain/export.js';
+import { parseCommand } from '../../src/parse/verbs.js';
 
 const SPLIT = [
   'name: split',
@@ -146,5 +151,55 @@ describe('deriving a chain across hosts', () => {
   it('records each host part under NAME@HOST', () => {
     expect(recordKey('split', 'hostA')).toBe('split@hostA');
     expect(recordKey('split', undefined)).toBe('split');
+  });
+});
+
+describe('containerlab export of a chain across hosts', () => {
+  const desired = deriveChain(parse(SPLIT));
+  const labs = ['hostA', 'hostB'].map((host) => exportChain(hostPart(desired, host), 'containerlab', { host }));
+  const docs = labs.map(
+    (text) => parseAllDocuments(text)[0]!.toJS() as { name: string; topology: { nodes: Record<string, unknown>; links: Array<Record<string, unknown>> } },
+  );
+
+  it("writes one lab per host, NAME-HOST, with that host's nodes", () => {
+    expect(docs.map((d) => d.name)).toEqual(['split-hostA', 'split-hostB']);
+    expect(docs.map((d) => Object.keys(d.topology.nodes))).toEqual([
+      ['client', 'firewall'],
+      ['router', 'webserver'],
+    ]);
+  });
+
+  it("makes the link between hosts containerlab's vxlan link on each side: endpoint, remote, vni, udp-port 4789, mtu", () => {
+    const vni = desired.links[1]!.vxlan!.vni;
+    expect(docs[0]!.topology.links).toEqual([
+      { endpoints: ['client:link1', 'firewall:link2'] },
+      { type: 'vxlan', endpoint: { node: 'firewall', interface: 'link3' }, remote: '10.240.0.2', vni, 'udp-port': 4789, mtu: 1450 },
+    ]);
+    expect(docs[1]!.topology.links[1]).toEqual({
+      type: 'vxlan',
+      endpoint: { node: 'router', interface: 'link4' },
+      remote: '10.240.0.1',
+      vni,
+      'udp-port': 4789,
+      mtu: 1450,
+    });
+    expect(labs[1]).toContain('- ip addr add 10.0.2.2/24 dev link4');
+  });
+
+  it("is valid against containerlab's schema, but for the port's name (its schema says dst-port; its code reads udp-port)", () => {
+    const schema = JSON.parse(readFileSync('test/fixtures/containerlab/clab.schema.json', 'utf8')) as object;
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    for (const doc of docs) {
+      const asSchemaSays = JSON.parse(JSON.stringify(doc).replace(/"udp-port"/g, '"dst-port"')) as unknown;
+      expect(validate(asSchemaSays), JSON.stringify(validate.errors)).toBe(true);
+    }
+  });
+
+  it('parses --as on chain verbs and on export (containerlab only)', () => {
+    expect(parseCommand(['chain', 'up', 'f.yaml', '--as', 'hostA'])).toMatchObject({ action: 'up', as: 'hostA' });
+    expect(parseCommand(['chain', 'heal', 'f.yaml', '--as', 'hostB', '--dead', 'fw,fw2'])).toMatchObject({ as: 'hostB', dead: ['fw', 'fw2'] });
+    expect(parseCommand(['export', 'f.yaml', '--format', 'containerlab', '--as', 'hostA'])).toMatchObject({ as: 'hostA' });
+    expect(() => parseCommand(['export', 'f.yaml', '--format', 'mermaid', '--as', 'hostA'])).toThrow('--as is for a chain file across hosts, with --format containerlab');
+    expect(() => parseCommand(['chain', 'up', 'f.yaml', '--as', 'bad/name'])).toThrow('bad --as "bad/name"');
   });
 });
