@@ -8,8 +8,8 @@ import { NODE_CHILD_ENV, run, startDetached } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
 import { engineReason, type DockerEngine } from '../targets/docker.js';
-import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
-import type { ChainOptions, DesiredChain } from './model.js';
+import { commandIn, hostNamespace, ipIn, type Namespace } from '../targets/namespace.js';
+import type { ChainOptions, DesiredChain, DesiredVxlanEnd } from './model.js';
 import type { UpAction } from './plan-up.js';
 import { writeRecord, type ChainRecord } from './state-file.js';
 import { batchUpActions, linesDoneBeforeFailure, linkAddLine } from './up-batches.js';
@@ -95,6 +95,7 @@ export async function applyUpActions(
   const nodes = new Set([
     ...batches.staleEnds.map((e) => e.node),
     ...batches.links.flatMap((l) => [l.a.node, l.b.node]),
+    ...batches.vxlans.map((v) => v.node),
     ...batches.perNode.keys(),
     ...batches.ipv6.keys(),
     ...batches.forwarding,
@@ -141,6 +142,8 @@ export async function applyUpActions(
     }
     changed();
   }
+
+  if (batches.vxlans.length) await createVxlans(batches.vxlans, record, nsOf);
 
   checkpoint();
   await forEachLimit([...batches.ipv6], PARALLEL, async ([node, ifnames]) => {
@@ -196,6 +199,43 @@ export async function applyUpActions(
       changed();
     } finally {
       await writeRecord(record);
+    }
+  }
+}
+
+/**
+ * This host's ends of links to other hosts: each a vxlan made in this host's
+ * network namespace (the process's own: under `nsenter --net` that is the
+ * simulated host) on the underlay interface, then moved into its node under
+ * its name by one request. On record before it is made, off again if not.
+ */
+async function createVxlans(ends: readonly DesiredVxlanEnd[], record: ChainRecord, nsOf: (node: string) => Namespace): Promise<void> {
+  const host = hostNamespace();
+  const interfaces = await readInterfaces(host);
+  for (const [i, end] of ends.entries()) {
+    const parent = end.local.interface ?? interfaces.find((iface) => iface.addresses.some((a) => a.address === end.local.address))?.name;
+    if (!parent) {
+      throw new ChainmailError(
+        `no interface here holds ${end.local.name}'s underlay address ${end.local.address}: is this host ${end.local.name}? (run chain up --as the host this is, or give the interface in hosts:)`,
+      );
+    }
+    if (!interfaces.some((iface) => iface.name === parent)) throw new ChainmailError(`${end.local.name}'s underlay interface "${parent}" does not exist here`);
+    const key = `${end.node}:${end.ifname}`;
+    record.createdLinks.push(key);
+    await writeRecord(record);
+    // unique to this run: two chains coming up at once do not meet on a name in the host
+    const temp = `cmvx${process.pid % 100000}x${i}`.slice(0, 15);
+    const steps = [
+      ['link', 'add', 'name', temp, 'mtu', String(end.mtu), 'type', 'vxlan', 'id', String(end.vni), 'remote', end.remote, 'dstport', String(end.port), 'dev', parent],
+      ['link', 'set', 'dev', temp, 'netns', nsOf(end.node).path, 'name', end.ifname],
+    ];
+    for (const [n, args] of steps.entries()) {
+      const r = await run(ipIn(host, args));
+      if (r.exitCode === 0) continue;
+      if (n > 0) await run(ipIn(host, ['link', 'del', 'dev', temp]));
+      record.createdLinks = record.createdLinks.filter((e) => e !== key);
+      await writeRecord(record);
+      throw new KernelError(`cannot make the vxlan ${key} (vni ${end.vni} to ${end.remote} on ${parent}): ${explainFailure(r.stderr)}`, r.stderr);
     }
   }
 }

@@ -14,6 +14,7 @@ import { containerNamespace, netnsNamespace } from '../targets/resolve.js';
 import { pingFrom } from '../health/ping.js';
 import { probeFrom } from '../health/http-probe.js';
 import { deriveChain } from './derive.js';
+import { hostPart, recordKey } from './hosts.js';
 import type { ChainOptions, ChainSpec, DesiredChain, DesiredProbe } from './model.js';
 import { describeAction, describeRoute, planChainUp, type ObservedNode, type UpAction } from './plan-up.js';
 import { applyUpActions } from './apply-up.js';
@@ -22,6 +23,12 @@ import { emptyRecord, readRecord, removeRecord, writeRecord, type ChainRecord } 
 import { EXIT_INTERRUPTED } from '../sys/interrupt.js';
 import { checkImagesFirst, checkRulesFirst } from './up-checks.js';
 import { madeSince, mergeRecords, partialOutcome, thingsOf } from './partial.js';
+
+/** What the chain means, whole, or (for a chain across hosts) the part of one host. */
+export function desiredFor(spec: ChainSpec, host: string | undefined): DesiredChain {
+  const whole = deriveChain(spec);
+  return host === undefined ? whole : hostPart(whole, host);
+}
 
 /** A node's namespace, if it exists and runs. */
 async function nodeNamespace(name: string, options: ChainOptions, ctx: CommandContext): Promise<Namespace | undefined> {
@@ -121,13 +128,14 @@ export interface UpReport {
  * removes.
  */
 export async function chainUp(spec: ChainSpec, options: UpOptions, ctx: CommandContext): Promise<UpReport> {
-  return withChainLock(spec.name, async () => {
+  const key = recordKey(spec.name, options.host);
+  return withChainLock(key, async () => {
     const started = performance.now();
-    const record = (await readRecord(spec.name)) ?? emptyRecord(spec.name, options.docker ? 'docker' : 'netns');
+    const record = (await readRecord(key)) ?? emptyRecord(key, options.docker ? 'docker' : 'netns');
     if (record.mode !== (options.docker ? 'docker' : 'netns')) {
       throw new ChainmailError(`chain "${spec.name}" is up on ${record.mode === 'docker' ? 'Docker' : 'namespaces'}; take it down first (chain down) to switch`);
     }
-    const desired = deriveChain(record.healed ?? spec);
+    const desired = desiredFor(record.healed ?? spec, options.host);
     // nodes that exist already are locked from the read to the last change (targets/target-lock.ts);
     // nodes made now are new namespaces or containers that nobody else can be changing yet
     const located = new Map(await Promise.all(desired.nodes.map(async (n) => [n.name, await nodeNamespace(n.name, options, ctx)] as const)));
@@ -212,9 +220,9 @@ async function afterFailure(
   const file = spec.file ?? `${spec.name}.yaml`;
   let outcome: Parameters<typeof partialOutcome>[1] = { kind: 'kept' };
   if (!options.keepPartial && thingsOf(made).length > 0) {
-    const { failed, remaining } = await removeRecorded(made, spec, ctx);
+    const { failed, remaining } = await removeRecorded(made, spec, ctx, options.host);
     const record = mergeRecords(before, remaining);
-    if (thingsOf(record).length === 0 && record.healed === undefined) await removeRecord(spec.name);
+    if (thingsOf(record).length === 0 && record.healed === undefined) await removeRecord(recordKey(spec.name, options.host));
     else await writeRecord(record);
     Object.assign(after, record);
     outcome = { kind: 'removed', left: remaining, failed };
@@ -236,9 +244,9 @@ export interface StatusItem {
 
 /** `chain status`: every node, link, address, route, rule and probe, each ok or not. */
 export async function chainStatus(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<StatusItem[]> {
-  const record = await readRecord(spec.name);
+  const record = await readRecord(recordKey(spec.name, options.host));
   const effective = record?.healed ?? spec;
-  const desired = deriveChain(effective);
+  const desired = desiredFor(effective, options.host);
   const mode = record ? { ...options, docker: record.mode === 'docker' } : options;
   const { observed, namespaces } = await observeChain(desired, mode, ctx, record);
   const { actions } = planChainUp(desired, observed);
@@ -256,6 +264,18 @@ export async function chainStatus(spec: ChainSpec, options: ChainOptions, ctx: C
       const what = `add ${formatCidr(end.address)} to ${end.node}:${end.ifname}`;
       items.push({ kind: 'address', what: `${end.node}:${end.ifname} ${formatCidr(end.address)}`, ok: !missing.has(what) && !!(end === link.a ? a : b) });
     }
+  }
+  for (const end of desired.vxlans ?? []) {
+    const iface = observed.get(end.node)?.interfaces.find((i) => i.name === end.ifname);
+    const ok = iface?.kind === 'vxlan' && iface.vxlan?.vni === end.vni;
+    items.push({
+      kind: 'link',
+      what: `${end.node}:${end.ifname} ~ vxlan ${end.vni} to ${end.remote} (${end.peer.node}:${end.peer.ifname})`,
+      ok,
+      ...(ok ? {} : { detail: iface ? `not vxlan ${end.vni}` : 'gone' }),
+    });
+    const what = `add ${formatCidr(end.address)} to ${end.node}:${end.ifname}`;
+    items.push({ kind: 'address', what: `${end.node}:${end.ifname} ${formatCidr(end.address)}`, ok: !missing.has(what) && !!iface });
   }
   for (const name of desired.forwarding) {
     items.push({ kind: 'forwarding', what: name, ok: observed.get(name)?.forwarding === true });
@@ -310,20 +330,25 @@ export interface DownReport {
 }
 
 /** `chain down`: removes everything the chain made, and only that. */
-export async function chainDown(spec: ChainSpec, ctx: CommandContext): Promise<DownReport> {
-  return withChainLock(spec.name, () => chainDownUnlocked(spec, ctx));
+export async function chainDown(spec: ChainSpec, ctx: CommandContext, host?: string): Promise<DownReport> {
+  const key = recordKey(spec.name, host);
+  return withChainLock(key, () => chainDownUnlocked(spec, ctx, host));
 }
 
-async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<DownReport> {
-  const record = await readRecord(spec.name);
+async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext, host: string | undefined): Promise<DownReport> {
+  const key = recordKey(spec.name, host);
+  const record = await readRecord(key);
   if (!record) return { name: spec.name, removed: [], kept: [], failed: [] };
-  const { removed, failed, remaining } = await removeRecorded(record, spec, ctx);
+  const { removed, failed, remaining } = await removeRecorded(record, spec, ctx, host);
   if (failed.length) await writeRecord(remaining);
-  else await removeRecord(spec.name);
-  // left alone: nodes of the file that exist and that the chain did not make
+  else await removeRecord(key);
+  // left alone: nodes of the file (on this host) that exist and that the chain did not make
   const options: ChainOptions = { docker: record.mode === 'docker' };
   const created = new Set(record.createdNodes);
-  const notMade = spec.nodes.map((n) => n.name).filter((n) => !created.has(n));
+  const notMade = spec.nodes
+    .filter((n) => host === undefined || n.host === host)
+    .map((n) => n.name)
+    .filter((n) => !created.has(n));
   const kept = (await Promise.all(notMade.map(async (n) => ((await nodeExists(n, options, ctx)) ? [n] : [])))).flat();
   return { name: spec.name, removed, kept, failed };
 }
@@ -334,7 +359,12 @@ async function chainDownUnlocked(spec: ChainSpec, ctx: CommandContext): Promise<
  * then its nodes (with all they hold). What could not be removed is in
  * `remaining`, a record of its own.
  */
-async function removeRecorded(record: ChainRecord, spec: ChainSpec, ctx: CommandContext): Promise<{ removed: string[]; failed: string[]; remaining: ChainRecord }> {
+async function removeRecorded(
+  record: ChainRecord,
+  spec: ChainSpec,
+  ctx: CommandContext,
+  host: string | undefined,
+): Promise<{ removed: string[]; failed: string[]; remaining: ChainRecord }> {
   const options: ChainOptions = { docker: record.mode === 'docker' };
   const removed: string[] = [];
   // what could not be removed stays on record, so a later down can try again
@@ -353,7 +383,8 @@ async function removeRecorded(record: ChainRecord, spec: ChainSpec, ctx: Command
   const created = new Set(record.createdNodes);
   // links and rules on nodes the chain did not create go one by one; the rest go with their node
   // a link is on record by its end a; its end b is found in the chain the record was made from
-  const endB = new Map(deriveChain(record.healed ?? spec).links.map((l) => [`${l.a.node}:${l.a.ifname}`, `${l.b.node}:${l.b.ifname}`]));
+  // (of this host's links only: a vxlan's far end is another host's)
+  const endB = new Map(desiredFor(record.healed ?? spec, host).links.map((l) => [`${l.a.node}:${l.a.ifname}`, `${l.b.node}:${l.b.ifname}`]));
   for (const end of record.createdLinks) {
     // a namespace's interfaces go with it, but its veth peers elsewhere only once the kernel has
     // cleaned it up, later: a link to a node the chain did not create is deleted from that side

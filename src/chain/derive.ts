@@ -11,10 +11,11 @@
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import type { RouteDestination } from '../parse/koro.js';
 import { networkOf, parseIp, type Cidr } from '../parse/values.js';
+import { withVxlans } from './hosts.js';
 import type { ChainSpec, DesiredChain, DesiredLink, DesiredLinkEnd, DesiredProbe, DesiredRoute, LinkSpec, NodeSpec, ProbeSpec, RouteSpec } from './model.js';
 
 export function deriveChain(spec: ChainSpec): DesiredChain {
-  const links = spec.links.map(deriveLink);
+  const links = withVxlans(spec, spec.links.map(deriveLink));
   return {
     name: spec.name,
     nodes: spec.nodes,

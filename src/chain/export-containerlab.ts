@@ -23,6 +23,8 @@ export const SERVE_ROOT = '/var/www/chainmail';
 export interface ExportOptions {
   /** containerlab: the image of every node, over the chain file's (as with `chain up --image`). */
   image?: string;
+  /** containerlab, a chain across hosts: the host whose lab this is (the chain given is its part, chain/hosts.ts). */
+  host?: string;
 }
 
 export interface TopologyExportOptions extends ExportOptions {
@@ -37,13 +39,20 @@ export function chainLab(chain: DesiredChain, options: ExportOptions): Lab {
     CLAB_RESERVED,
     '-',
   );
-  const notes = [`chainmail chain ${JSON.stringify(chain.name)}, for containerlab deploy`, ...names.renamedNotes()];
+  const notes = [
+    options.host === undefined
+      ? `chainmail chain ${JSON.stringify(chain.name)}, for containerlab deploy`
+      : `chainmail chain ${JSON.stringify(chain.name)}, host ${options.host}'s part, for containerlab deploy on that host`,
+    ...names.renamedNotes(),
+  ];
+  const vxlans = chain.vxlans ?? [];
+  if (vxlans.length > 0) notes.push('links to nodes on other hosts are vxlan links: each host deploys its own lab, and the vxlans meet on udp-port 4789');
   const hasIpv6 = chain.links.some((link) => link.a.address.family === 6);
   if (chain.firewall.length > 0) notes.push('the firewall rules are iptables exec lines: the image needs iptables');
   if (chain.probes.length > 0) notes.push("probes are chainmail's own (chain status); containerlab does not run them");
   const nodes = chain.nodes.map((node): LabNode => {
     const exec: string[] = [];
-    const ends = chain.links.flatMap((link) => [link.a, link.b]).filter((e) => e.node === node.name);
+    const ends = [...chain.links.flatMap((link) => [link.a, link.b]), ...vxlans].filter((e) => e.node === node.name);
     for (const e of ends) exec.push(`ip addr add ${formatCidr(e.address)} dev ${e.ifname}`);
     for (const route of chain.routes.filter((r) => r.node === node.name)) exec.push(routeCommand(route));
     for (const rule of chain.firewall.filter((r) => r.node === node.name)) {
@@ -62,7 +71,13 @@ export function chainLab(chain: DesiredChain, options: ExportOptions): Lab {
     };
   });
   const endpoint = (e: { node: string; ifname: string }) => `${names.of(e.node)}:${e.ifname}`;
-  return { name: clabName(chain.name), notes, nodes, links: chain.links.map((link) => [endpoint(link.a), endpoint(link.b)]) };
+  return {
+    name: clabName(options.host === undefined ? chain.name : `${chain.name}-${options.host}`),
+    notes,
+    nodes,
+    links: chain.links.map((link) => [endpoint(link.a), endpoint(link.b)]),
+    vxlans: vxlans.map((v) => ({ node: names.of(v.node), interface: v.ifname, remote: v.remote, vni: v.vni, port: v.port, mtu: v.mtu })),
+  };
 }
 
 /** Set when containerlab creates the container, as `docker run --sysctl` does: no writable /proc/sys needed. */
@@ -144,6 +159,17 @@ interface Lab {
   nodes: LabNode[];
   /** Endpoints `node:ifname`. */
   links: Array<[string, string]>;
+  /** Ends of links to other hosts: containerlab's vxlan link type. */
+  vxlans?: LabVxlan[];
+}
+
+interface LabVxlan {
+  node: string;
+  interface: string;
+  remote: string;
+  vni: number;
+  port: number;
+  mtu: number;
 }
 
 /** Endpoint node names containerlab gives a meaning of its own. */
@@ -168,7 +194,17 @@ export function containerlabText(lab: Lab): string {
       ...(node.exec.length > 0 ? { exec: node.exec.map(clabText) } : {}),
     };
   }
-  const topology = { defaults, nodes, ...(lab.links.length > 0 ? { links: lab.links.map((endpoints) => ({ endpoints })) } : {}) };
+  // containerlab reads a vxlan's port as udp-port (its own default is 14789, not koko's 4789)
+  const vxlanLinks = (lab.vxlans ?? []).map((v) => ({
+    type: 'vxlan',
+    endpoint: { node: v.node, interface: v.interface },
+    remote: v.remote,
+    vni: v.vni,
+    'udp-port': v.port,
+    mtu: v.mtu,
+  }));
+  const links = [...lab.links.map((endpoints) => ({ endpoints })), ...vxlanLinks];
+  const topology = { defaults, nodes, ...(links.length > 0 ? { links } : {}) };
   // YAML 1.1 rules for quoting, so that `no`, `on`, `yes` stay strings for any reader
   const doc = new Document({ name: lab.name, topology }, { version: '1.1' });
   lab.links.forEach((_, i) => {

@@ -6,10 +6,10 @@ import { isSeq } from 'yaml';
 import { checkInterfaceName, formatCidr, networkOf, parseCidr, type Cidr } from '../parse/values.js';
 import { Fields, fieldPath, readList, readText, type Field, type Source } from '../parse/yaml-file.js';
 import { addressValue, isNetworkOrBroadcast, linkSubnet, subnetContains, subnetsOverlap } from './derive.js';
-import { KnownNodes, MAX_PREFIX, quote } from './file-values.js';
+import { KnownNodes, MAX_PREFIX, quote, readInteger } from './file-values.js';
 import type { LinkEndSpec, LinkSpec, NodeSpec } from './model.js';
 
-export const LINK_FIELDS = ['a', 'b', 'subnet', 'addresses'] as const;
+export const LINK_FIELDS = ['a', 'b', 'subnet', 'addresses', 'vni', 'mtu'] as const;
 const LINK_SHAPE = '[A-NODE:IF, B-NODE:IF, SUBNET], [A-NODE:IF, B-NODE:IF, A-ADDRESS, B-ADDRESS] or { a, b, subnet | addresses }';
 
 /** Where a link came from, for messages about later links. */
@@ -48,13 +48,26 @@ export function readLinks(source: Source, field: Field, nodes: readonly NodeSpec
     if (overlapped) {
       source.fail(subnetField.node, subnetField.path, `${formatCidr(subnet)} overlaps ${formatCidr(overlapped.subnet)} of ${overlapped.path}`);
     }
+    for (const key of ['vni', 'mtu'] as const) {
+      const f = parts.vxlan?.[key];
+      if (!f) continue;
+      const [hostA, hostB] = [a, b].map((end) => nodes.find((n) => n.name === end.node)?.host);
+      if (hostA === hostB)
+        source.fail(f.node, f.path, `is for links between two hosts (a vxlan); ${a.node} and ${b.node} are ${hostA ? `both on ${hostA}` : 'on one host'}`);
+      spec[key] = key === 'vni' ? readInteger(source, f, 1, VNI_MAX, 'a VNI') : readInteger(source, f, 68, 65535, 'an MTU');
+    }
+    const vniTaken = spec.vni !== undefined ? links.find((earlier) => earlier.spec.vni === spec.vni) : undefined;
+    if (vniTaken) source.fail(parts.vxlan!.vni!.node, parts.vxlan!.vni!.path, `VNI ${spec.vni} is already the VNI of ${vniTaken.path}`);
     links.push({ spec, path: item.path, subnet });
   }
   return links.map((link) => link.spec);
 }
 
 /** A link's fields, whichever form it was written in; addresses as the pair and each one. */
-type LinkParts = { a: Field; b: Field } & ({ subnet: Field } | { addresses: Field; addressFields: [Field, Field] });
+type LinkParts = { a: Field; b: Field; vxlan?: { vni?: Field; mtu?: Field } } & ({ subnet: Field } | { addresses: Field; addressFields: [Field, Field] });
+
+/** The largest VNI: 24 bits. */
+export const VNI_MAX = 16_777_215;
 
 /** The short form [a, b, subnet] / [a, b, addrA, addrB], or the mapping form, as the same parts. */
 function linkParts(source: Source, item: Field): LinkParts {
@@ -71,12 +84,14 @@ function linkParts(source: Source, item: Field): LinkParts {
   const b = fields.required('b', 'the other end, NODE:INTERFACE');
   const subnet = fields.optional('subnet');
   const addresses = fields.optional('addresses');
+  const [vni, mtu] = [fields.optional('vni'), fields.optional('mtu')];
+  const vxlan = { ...(vni ? { vni } : {}), ...(mtu ? { mtu } : {}) };
   if (subnet && addresses) source.fail(addresses.node, addresses.path, 'give subnet or addresses, not both');
-  if (subnet) return { a, b, subnet };
+  if (subnet) return { a, b, subnet, vxlan };
   if (!addresses) source.fail(item.node, fieldPath(item.path, 'subnet'), "missing (the link's subnet, e.g. 10.0.1.0/24, or addresses: [A, B])");
   const pair = readList(source, addresses, 'two addresses [A, B]');
   if (pair.length !== 2) source.fail(addresses.node, addresses.path, `has ${pair.length} addresses; it must be two, [A's, B's]`);
-  return { a, b, addresses, addressFields: [pair[0]!, pair[1]!] };
+  return { a, b, addresses, addressFields: [pair[0]!, pair[1]!], vxlan };
 }
 
 function readLinkEnd(source: Source, field: Field, known: KnownNodes): LinkEndSpec {

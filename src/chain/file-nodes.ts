@@ -6,11 +6,12 @@ import { isScalar } from 'yaml';
 import { checkContainerName, checkNetnsName, imageProblem, parseIp } from '../parse/values.js';
 import { Fields, readList, readText, type Field, type Source } from '../parse/yaml-file.js';
 import { quote, readInteger, readWords } from './file-values.js';
-import type { NodeSpec } from './model.js';
+import { readNodeHost } from './file-hosts.js';
+import type { HostSpec, NodeSpec } from './model.js';
 
-export const NODE_FIELDS = ['name', 'image', 'command', 'serve'] as const;
+export const NODE_FIELDS = ['name', 'image', 'command', 'serve', 'host'] as const;
 export const SERVE_FIELDS = ['port', 'body'] as const;
-const NODE_SHAPE = '{ name, image, command, serve }, or just a name';
+const NODE_SHAPE = '{ name, image, command, serve, host }, or just a name';
 
 /** Where each node's image stands in its file, for what only Docker can find wrong (chain up --docker asks it). */
 const imageLines = new WeakMap<NodeSpec, { line: number; field: string }>();
@@ -20,13 +21,14 @@ export function imageLocation(node: NodeSpec): { line: number; field: string } |
   return imageLines.get(node);
 }
 
-export function readNodes(source: Source, field: Field): NodeSpec[] {
+/** `hosts`: the file's hosts section, when it has one: then every node names its host. */
+export function readNodes(source: Source, field: Field, hosts?: readonly HostSpec[]): NodeSpec[] {
   const items = readList(source, field, `nodes, each ${NODE_SHAPE}`);
   if (items.length === 0) source.fail(field.node, field.path, 'is empty; a chain needs nodes');
   const nodes: NodeSpec[] = [];
   const seen = new Map<string, string>();
   for (const item of items) {
-    const { node, nameField } = readNode(source, item);
+    const { node, nameField } = readNode(source, item, hosts);
     const earlier = seen.get(node.name);
     if (earlier) source.fail(nameField.node, nameField.path, `${quote(node.name)} is already a node (${earlier})`);
     seen.set(node.name, item.path);
@@ -35,8 +37,12 @@ export function readNodes(source: Source, field: Field): NodeSpec[] {
   return nodes;
 }
 
-function readNode(source: Source, item: Field): { node: NodeSpec; nameField: Field } {
-  if (isScalar(item.node)) return { node: { name: readNodeName(source, item) }, nameField: item };
+function readNode(source: Source, item: Field, hosts: readonly HostSpec[] | undefined): { node: NodeSpec; nameField: Field } {
+  if (isScalar(item.node)) {
+    const name = readNodeName(source, item);
+    if (hosts) source.fail(item.node, item.path, `${quote(name)} needs its host: { name: ${name}, host: ${hosts.map((h) => h.name).join(' | ')} }`);
+    return { node: { name }, nameField: item };
+  }
   const fields = new Fields(source, item, NODE_FIELDS, NODE_SHAPE);
   const nameField = fields.required('name', "the node's name");
   const node: NodeSpec = { name: readNodeName(source, nameField) };
@@ -49,6 +55,8 @@ function readNode(source: Source, item: Field): { node: NodeSpec; nameField: Fie
   if (command) node.command = readWords(source, command, 'the command the container runs');
   const serve = fields.optional('serve');
   if (serve) node.serve = readServe(source, serve);
+  const host = hosts ? fields.required('host', `the host it runs on: ${hosts.map((h) => h.name).join(', ')}`) : fields.optional('host');
+  if (host) node.host = readNodeHost(source, host, hosts);
   return { node, nameField };
 }
 

@@ -9,8 +9,9 @@
  * loader checks; test/support/file-schemas.ts lists those cases.
  */
 import { DRAFT_07, given, mapping, NOT_BLANK, orNull, text, TEXT, whole, type JsonSchema } from '../parse/json-schema.js';
-import { ADDRESS, IMAGE, LINK_CIDR, LINK_END, NETNS_NAME, NODE_NAME, ROUTE_DESTINATION } from '../parse/value-patterns.js';
+import { ADDRESS, IMAGE, INTERFACE_NAME, LINK_CIDR, LINK_END, NETNS_NAME, NODE_NAME, ROUTE_DESTINATION } from '../parse/value-patterns.js';
 import { CHAIN_FIELDS } from './file.js';
+import { HOST_FIELDS } from './file-hosts.js';
 import { LINK_FIELDS } from './file-links.js';
 import { NODE_FIELDS, SERVE_FIELDS } from './file-nodes.js';
 import { FIREWALL_FIELDS } from './file-forwarding.js';
@@ -47,7 +48,7 @@ const linkEnd = (description: string): JsonSchema => ({
 });
 
 const node: JsonSchema = {
-  description: 'A network namespace (or, with --docker, a container): a bare name or { name, image, command, serve }',
+  description: 'A network namespace (or, with --docker, a container): a bare name or { name, image, command, serve, host }',
   oneOf: [
     nodeName('The node: a network namespace (or, with --docker, a container) of this name'),
     mapping(
@@ -64,11 +65,39 @@ const node: JsonSchema = {
           },
           { description: 'An HTTP server inside the node, started by chain up: { port: 80, body: "<title>...</title>" }' },
         ),
+        host: text('With hosts: the host the node runs on (one of hosts:)', { pattern: whole(NETNS_NAME), message: 'a host name: letters, digits, _ . -' }),
       },
       { required: ['name'] },
     ),
   ],
 };
+
+/** A whole number, written as a number or as digits (readInteger). */
+const wholeNumber = (description: string, minimum: number, maximum: number): JsonSchema => ({
+  type: ['integer', 'string'],
+  description,
+  minimum,
+  maximum,
+  pattern: '^\\d+$',
+});
+
+const host = mapping(
+  HOST_FIELDS,
+  {
+    name: text('The host: a name its nodes use in host:, and chain up --as NAME', { pattern: whole(NETNS_NAME), message: 'letters, digits, _ . -' }),
+    address: {
+      type: 'string',
+      description: "The host's underlay address: the other hosts send their vxlan traffic to it",
+      pattern: whole(ADDRESS),
+      patternErrorMessage: 'an address',
+    },
+    interface: text('The interface holding the address (found by the address when absent)', {
+      pattern: whole(INTERFACE_NAME),
+      message: 'an interface name: 1-15 of letters, digits, _ . @ + -',
+    }),
+  },
+  { required: ['name', 'address'] },
+);
 
 const link: JsonSchema = {
   description: '[A-NODE:IF, B-NODE:IF, SUBNET], [A-NODE:IF, B-NODE:IF, A-ADDRESS, B-ADDRESS] or { a, b, subnet | addresses }',
@@ -99,6 +128,8 @@ const link: JsonSchema = {
           minItems: 2,
           maxItems: 2,
         },
+        vni: wholeNumber('Across hosts: the vxlan VNI (1-16777215); derived from the chain name and end a when absent', 1, 16_777_215),
+        mtu: wholeNumber('Across hosts: the vxlan MTU (68-65535); the underlay 1500 less the vxlan headers (50 over IPv4, 70 over IPv6) when absent', 68, 65535),
       },
       { required: ['a', 'b'], oneOf: [given('subnet'), given('addresses')] },
     ),
@@ -176,6 +207,9 @@ export const CHAIN_FILE_SCHEMA: JsonSchema = {
     CHAIN_FIELDS,
     {
       name: text("The chain's name: letters, digits, _ . -", { pattern: whole(NETNS_NAME), message: 'letters, digits, _ . - (up to 200, not starting with -)' }),
+      hosts: list(host, 'The machines the chain spans: { name, address, interface }; then every node names its host, and links between hosts are vxlans', {
+        minItems: 1,
+      }),
       nodes: list(node, 'The nodes: each a bare name or { name, image, command, serve }', { minItems: 1 }),
       links: list(link, 'veth pairs between two nodes, NODE:INTERFACE at each end, with a subnet or two addresses', { minItems: 1 }),
       routes: list(route, 'Extra routes, beside the derived ones: { node, to, via, dev }'),

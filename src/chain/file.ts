@@ -2,17 +2,21 @@
  * Chain files: nodes, the veth links between them and what to check, in YAML.
  *
  *   name: service-chain                 # letters, digits, _ . -
+ *   hosts:                              # optional: the machines the chain spans (then every node names its host)
+ *     - { name: hostA, address: 192.168.1.10 }        # the underlay address; interface: optional (found by the address)
  *   nodes:                              # each a network namespace (or a Docker container)
  *     - client                          # a bare name, or a mapping:
  *     - name: webserver
  *       serve: { port: 80, body: "<title>hi</title>" }   # an HTTP server in the node; port defaults to 80
  *       image: chainmail-test:busybox   # Docker only
  *       command: [sleep, "2000000"]     # Docker only; a list of words, or one string split on spaces
+ *       host: hostA                     # with hosts: the host it runs on
  *   links:                              # veth pairs, NODE:INTERFACE at each end
  *     - [client:link1, firewall:link2, 10.0.1.0/24]                # [A, B, SUBNET]: A gets .1, B .2
  *     - [router:link5, webserver:link6, 10.0.3.1/24, 10.0.3.2/24]  # [A, B, A's ADDRESS, B's ADDRESS]
  *     - { a: firewall:link3, b: router:link4, subnet: 10.0.2.0/24 }
  *     - { a: x:eth1, b: y:eth1, addresses: [2001:db8::1/64, 2001:db8::2/64] }
+ *     - { a: x:eth2, b: z:eth1, subnet: 10.0.4.0/24, vni: 100, mtu: 1400 }  # across hosts: a vxlan; vni, mtu optional
  *   routes:                             # optional: extra to the derived ones (replacing one to the same place)
  *     - { node: client, to: default, via: 10.0.1.2 }   # to: default | PREFIX | ADDRESS; dev: optional
  *   forwarding: [firewall, router]      # optional: by default every node on two or more links forwards
@@ -34,6 +38,7 @@ import { nearestWord } from '../parse/nearest.js';
 import { checkNetnsName } from '../parse/values.js';
 import { Fields, isAbsent, parseYamlFile, readText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
 import { readFirewall, readForwarding } from './file-forwarding.js';
+import { readHosts } from './file-hosts.js';
 import { readLinks } from './file-links.js';
 import { readNodes } from './file-nodes.js';
 import { readProbes } from './file-probes.js';
@@ -62,14 +67,16 @@ export function parseChainText(text: string, fileName: string): ChainSpec {
 // ---------------------------------------------------------------------------
 // The chain
 
-export const CHAIN_FIELDS = ['name', 'nodes', 'links', 'routes', 'forwarding', 'firewall', 'probes'] as const;
-const CHAIN_SHAPE = 'name, nodes, links (and optionally routes, forwarding, firewall, probes)';
+export const CHAIN_FIELDS = ['name', 'hosts', 'nodes', 'links', 'routes', 'forwarding', 'firewall', 'probes'] as const;
+const CHAIN_SHAPE = 'name, nodes, links (and optionally hosts, routes, forwarding, firewall, probes)';
 
 function readChain(source: Source, root: unknown): ChainSpec {
   if (isAbsent(root)) source.fail(root, '', `the file is empty; a chain file has ${CHAIN_SHAPE}`);
   const top = new Fields(source, { node: root, path: '' }, CHAIN_FIELDS, CHAIN_SHAPE);
   const name = readChainName(source, top.required('name', "the chain's name"));
-  const nodes = readNodes(source, top.required('nodes', 'the list of nodes'));
+  const hostsField = top.optional('hosts');
+  const hosts = hostsField ? readHosts(source, hostsField) : undefined;
+  const nodes = readNodes(source, top.required('nodes', 'the list of nodes'), hosts);
   const links = readLinks(source, top.required('links', 'the list of links, e.g. - [client:link1, firewall:link2, 10.0.1.0/24]'), nodes);
   const known = new KnownNodes(nodes, links);
   const routesField = top.optional('routes');
@@ -87,6 +94,7 @@ function readChain(source: Source, root: unknown): ChainSpec {
     ...(forwardingField ? { forwarding: readForwarding(source, forwardingField, known) } : {}),
     firewall: firewallField ? readFirewall(source, firewallField, known) : [],
     probes: probesField ? readProbes(source, probesField, known) : [],
+    ...(hosts ? { hosts } : {}),
   };
 }
 

@@ -7,8 +7,16 @@ import type { ChainSpec } from './model.js';
 import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions, type UpOptions } from './apply.js';
 import { ChainmailError } from '../errors.js';
 import { withChainLock } from '../targets/target-lock.js';
+import { recordKey } from './hosts.js';
 
 export type HealPolicy = 'bypass' | 'reattach';
+
+/**
+ * Across hosts, one host sees only its own nodes die: `deadElsewhere` names
+ * nodes of other hosts that died (chain heal --dead), so that this host
+ * makes its part of the same bypass (planBypass is the same on every host).
+ */
+export type HealOptions = UpOptions & { deadElsewhere?: string[] };
 
 export interface HealReport {
   dead: string[];
@@ -28,8 +36,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Nodes of the chain that are not running now (namespace gone, container stopped). */
 export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<string[]> {
+  // across hosts, this host sees only its own nodes
+  const nodes = spec.nodes.filter((n) => options.host === undefined || n.host === options.host);
   const alive = await Promise.all(
-    spec.nodes.map(async (n) => {
+    nodes.map(async (n) => {
       if (!options.docker) {
         return access(`${NETNS_DIR}/${n.name}`).then(
           () => true,
@@ -40,7 +50,7 @@ export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: Com
       return c?.running === true;
     }),
   );
-  return spec.nodes.filter((_, i) => !alive[i]).map((n) => n.name);
+  return nodes.filter((_, i) => !alive[i]).map((n) => n.name);
 }
 
 /**
@@ -49,10 +59,14 @@ export async function deadNodes(spec: ChainSpec, options: ChainOptions, ctx: Com
  * nodes of the same names to come back and re-links them with their original
  * addresses. Returns when the probes pass again (or after ten seconds).
  */
-export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: UpOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
-  const before = await readRecord(spec.name);
+export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: HealOptions, ctx: CommandContext, seenAt = performance.now()): Promise<HealReport> {
+  const key = recordKey(spec.name, options.host);
+  const before = await readRecord(key);
   if (!before) throw new ChainmailError(`chain "${spec.name}" is not up: bring it up first (chain up FILE)`);
-  const dead = await deadNodes(before.healed ?? spec, options, ctx);
+  const current = before.healed ?? spec;
+  const elsewhere = (options.deadElsewhere ?? []).filter((n) => current.nodes.some((node) => node.name === n));
+  const localDead = await deadNodes(current, options, ctx);
+  const dead = [...localDead, ...elsewhere.filter((n) => !localDead.includes(n))];
   const notes: string[] = [];
   if (policy === 'bypass' && dead.length === 0) return { dead, actions: [], notes: ['nothing to heal: every node runs'], ms: 0, probesOk: true };
   if (policy === 'reattach') {
@@ -61,8 +75,8 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: UpO
     while ((await deadNodes(spec, options, ctx)).length) await sleep(POLL_MS);
   }
   // the record is read again and changed under the chain's lock: a down or up may have run meanwhile
-  const up = await withChainLock(spec.name, async () => {
-    const record = await readRecord(spec.name);
+  const up = await withChainLock(key, async () => {
+    const record = await readRecord(key);
     if (!record) throw new ChainmailError(`chain "${spec.name}" was taken down while heal waited`);
     const healedBefore = record.healed;
     let bypassRemoved: string[] = [];
@@ -86,7 +100,7 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: UpO
     } catch (err) {
       // up removed what it made (or kept it, --keep-partial); unless kept, the chain is again the one it was
       if (policy === 'bypass' && !options.keepPartial) {
-        const now = await readRecord(spec.name);
+        const now = await readRecord(key);
         if (now) {
           if (healedBefore) now.healed = healedBefore;
           else delete now.healed;
@@ -134,7 +148,7 @@ export async function healForever(
   stopped: () => boolean,
 ): Promise<void> {
   while (!stopped()) {
-    const record = await readRecord(spec.name);
+    const record = await readRecord(recordKey(spec.name, options.host));
     const current = record?.healed ?? spec;
     const dead = await deadNodes(policy === 'bypass' ? current : spec, options, ctx);
     if (dead.length) report(await healOnce(spec, policy, options, ctx, performance.now()));

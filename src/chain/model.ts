@@ -18,6 +18,17 @@ export interface ChainSpec {
   forwarding?: string[];
   firewall: FirewallRuleSpec[];
   probes: ProbeSpec[];
+  /** The machines the chain spans; when given, every node names its host. */
+  hosts?: HostSpec[];
+}
+
+/** A machine of a chain that spans several, joined by its underlay network. */
+export interface HostSpec {
+  name: string;
+  /** Its address on the underlay: where the other hosts send its vxlan traffic. */
+  address: string;
+  /** The interface holding that address; found by the address when absent. */
+  interface?: string;
 }
 
 export interface NodeSpec {
@@ -27,6 +38,8 @@ export interface NodeSpec {
   command?: string[];
   /** Serve HTTP from inside the node: chainmail starts a small server there. */
   serve?: { port: number; body?: string };
+  /** The host it runs on (chain files with hosts:). */
+  host?: string;
 }
 
 export interface LinkEndSpec {
@@ -41,6 +54,9 @@ export interface LinkSpec {
   subnet?: Cidr;
   /** Explicit addresses, instead of a subnet: [a's, b's]. */
   addresses?: [Cidr, Cidr];
+  /** Across hosts only: the vxlan's VNI (derived from the chain when absent) and MTU. */
+  vni?: number;
+  mtu?: number;
 }
 
 export interface RouteSpec {
@@ -74,6 +90,8 @@ export interface DesiredChain {
   forwarding: string[];
   firewall: FirewallRuleSpec[];
   probes: DesiredProbe[];
+  /** The ends of links to other hosts, when the chain is one host's part (chain/hosts.ts). */
+  vxlans?: DesiredVxlanEnd[];
 }
 
 export interface DesiredLinkEnd extends LinkEndSpec {
@@ -83,6 +101,30 @@ export interface DesiredLinkEnd extends LinkEndSpec {
 export interface DesiredLink {
   a: DesiredLinkEnd;
   b: DesiredLinkEnd;
+  /** A link between nodes on two hosts: a vxlan at each end. */
+  vxlan?: VxlanSpec;
+}
+
+/** How a link between two hosts crosses the underlay. */
+export interface VxlanSpec {
+  vni: number;
+  /** UDP destination port: koko's (and the IANA) 4789. */
+  port: number;
+  mtu: number;
+  /** The hosts of end a and end b. */
+  hosts: [HostSpec, HostSpec];
+}
+
+/** One host's end of a link to another host: a vxlan in its node, on the host's underlay. */
+export interface DesiredVxlanEnd extends DesiredLinkEnd {
+  vni: number;
+  port: number;
+  mtu: number;
+  /** This host (its underlay address and interface) and the far one's address. */
+  local: HostSpec;
+  remote: string;
+  /** The node at the far end, for messages. */
+  peer: LinkEndSpec;
 }
 
 export interface DesiredRoute {
@@ -107,4 +149,6 @@ export interface ChainOptions {
   docker: boolean;
   /** Docker: the image of every node, overriding the file. */
   image?: string;
+  /** A chain spanning hosts: the host whose part this is (chain up --as). */
+  host?: string;
 }

@@ -2,7 +2,7 @@ import { formatCidr, networkOf, parseCidr, type Cidr } from '../parse/values.js'
 import { formatDestination } from '../parse/koro.js';
 import type { Route } from '../topology/read.js';
 import type { Interface } from '../topology/model.js';
-import type { DesiredChain, DesiredLink, DesiredRoute } from './model.js';
+import type { DesiredChain, DesiredLink, DesiredRoute, DesiredVxlanEnd } from './model.js';
 
 /** What one node holds now, as read from the kernel. */
 export interface ObservedNode {
@@ -23,6 +23,7 @@ export type UpAction =
   | { kind: 'start-node'; node: string }
   | { kind: 'remove-stale-end'; node: string; ifname: string }
   | { kind: 'create-link'; link: DesiredLink }
+  | { kind: 'create-vxlan'; end: DesiredVxlanEnd }
   | { kind: 'add-address'; node: string; ifname: string; address: Cidr }
   | { kind: 'set-up'; node: string; ifname: string }
   | { kind: 'forwarding-on'; node: string }
@@ -46,6 +47,8 @@ export function describeAction(a: UpAction): string {
       return `remove ${a.node}:${a.ifname}, left from this chain's link whose other end is gone`;
     case 'create-link':
       return `link ${a.link.a.node}:${a.link.a.ifname} ${formatCidr(a.link.a.address)} <-> ${a.link.b.node}:${a.link.b.ifname} ${formatCidr(a.link.b.address)}`;
+    case 'create-vxlan':
+      return `vxlan ${a.end.node}:${a.end.ifname} ${formatCidr(a.end.address)} vni ${a.end.vni} to ${a.end.remote} port ${a.end.port} mtu ${a.end.mtu} (its other end: ${a.end.peer.node}:${a.end.peer.ifname} on the host at ${a.end.remote})`;
     case 'add-address':
       return `add ${formatCidr(a.address)} to ${a.node}:${a.ifname}`;
     case 'set-up':
@@ -128,6 +131,17 @@ export function planChainUp(
       // an up interrupted between making a link and setting it up leaves it down
       if (!iface.adminUp) actions.push({ kind: 'set-up', node: end.node, ifname: end.ifname });
     }
+  }
+
+  // a link to another host: this host's end, a vxlan (the other end is the other host's business)
+  for (const end of desired.vxlans ?? []) {
+    const iface = node(end.node)?.interfaces.find((i) => i.name === end.ifname);
+    if (!iface) {
+      actions.push({ kind: 'create-vxlan', end });
+      continue;
+    }
+    if (!hasAddress(iface, end.address)) actions.push({ kind: 'add-address', node: end.node, ifname: end.ifname, address: end.address });
+    if (!iface.adminUp) actions.push({ kind: 'set-up', node: end.node, ifname: end.ifname });
   }
 
   for (const name of desired.forwarding) {

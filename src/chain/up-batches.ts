@@ -1,7 +1,7 @@
 import { addressLine } from '../plan/koko.js';
 import { formatCidr } from '../parse/values.js';
 import type { Cidr } from '../parse/values.js';
-import type { DesiredLink } from './model.js';
+import type { DesiredLink, DesiredVxlanEnd } from './model.js';
 import type { UpAction } from './plan-up.js';
 
 /**
@@ -24,6 +24,8 @@ export interface UpBatches {
   staleEnds: Array<{ node: string; ifname: string }>;
   /** Veth pairs to create and the `link add` line of each, in the same order. */
   links: DesiredLink[];
+  /** This host's ends of links to other hosts: vxlans made in the host and moved into their node. */
+  vxlans: DesiredVxlanEnd[];
   /** Lines of each node's batch, for nodes that have any. */
   perNode: Map<string, string[]>;
   /** Interfaces that carry IPv6 addresses, per node: Docker turns IPv6 off in containers. */
@@ -34,7 +36,18 @@ export interface UpBatches {
 }
 
 export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'docker'): UpBatches {
-  const batches: UpBatches = { namespaces: [], containers: [], staleEnds: [], links: [], perNode: new Map(), ipv6: new Map(), forwarding: [], rules: [], serves: [] };
+  const batches: UpBatches = {
+    namespaces: [],
+    containers: [],
+    staleEnds: [],
+    links: [],
+    vxlans: [],
+    perNode: new Map(),
+    ipv6: new Map(),
+    forwarding: [],
+    rules: [],
+    serves: [],
+  };
   // lines are kept in three groups per node and joined at the end: addresses, then ups, then routes
   const addresses = new Map<string, string[]>();
   const ups = new Map<string, string[]>();
@@ -67,6 +80,11 @@ export function batchUpActions(actions: readonly UpAction[], mode: 'netns' | 'do
           addAddress(end.node, end.ifname, end.address);
           push(ups, end.node, `link set dev ${end.ifname} up`);
         }
+        break;
+      case 'create-vxlan':
+        batches.vxlans.push(action.end);
+        addAddress(action.end.node, action.end.ifname, action.end.address);
+        push(ups, action.end.node, `link set dev ${action.end.ifname} up`);
         break;
       case 'add-address':
         addAddress(action.node, action.ifname, action.address);

@@ -43,7 +43,8 @@ export function shellOffer(input: readonly string[], ctx: CompletionContext, tut
   const options = verbInfo(verb)!.options;
   if (previous === '--format') return starting(verb === 'export' ? ['containerlab', 'mermaid', 'json', 'kubernetes'] : ['json', 'table']);
   if (previous === '--policy') return starting(['bypass', 'reattach']);
-  if (previous === '--image' || previous === '--delay' || previous === '--timeout' || previous === '--count') return starting([]);
+  if (previous === '--image' || previous === '--delay' || previous === '--timeout' || previous === '--count' || previous === '--as' || previous === '--dead')
+    return starting([]);
   if (partial.startsWith('--')) return starting(options);
   // a FILE (or, for tutorial, a name) once the verb's other words are there
   const operands = args.filter((w) => !w.startsWith('-'));

@@ -134,19 +134,19 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     scope: 'both',
     needsRoot: true,
     rootFree: { forms: 'chain up FILE --dry-run', when: (c) => c.action === 'up' && c.dryRun === true },
-    options: ['--dry-run', '--docker', '--image', '--json', '--format', '--watch', '--policy', '--keep-partial'],
+    options: ['--dry-run', '--docker', '--image', '--json', '--format', '--watch', '--policy', '--keep-partial', '--as', '--dead'],
     usage:
-      'chain up FILE [--dry-run] [--docker] [--image IMG] [--keep-partial] | chain status FILE [--json|--format json|table] | chain heal FILE [--watch] [--policy bypass|reattach] [--keep-partial] | chain down FILE',
+      'chain up FILE [--dry-run] [--docker] [--image IMG] [--keep-partial] | chain status FILE [--json|--format json|table] | chain heal FILE [--watch] [--policy bypass|reattach] [--keep-partial] | chain down FILE   (a file with hosts: [--as HOST], heal [--dead NODE,...])',
     summary: 'bring a chain file up, check it, heal it, take it down',
   },
   {
     name: 'export',
     group: 'chains',
     scope: 'both',
-    usage: 'export FILE|--live --format containerlab|mermaid|json|kubernetes [--image IMG]',
+    usage: 'export FILE|--live --format containerlab|mermaid|json|kubernetes [--image IMG] [--as HOST]',
     needsRoot: true,
     rootFree: { forms: 'export FILE', when: (c) => c.live === false },
-    options: ['--live', '--format', '--image'],
+    options: ['--live', '--format', '--image', '--as'],
     summary: 'write a chain file or the live host as containerlab, Mermaid or JSON; a chain file as Kubernetes manifests',
   },
   {

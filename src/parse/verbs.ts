@@ -7,7 +7,7 @@ import { parseKoro, type KoroCommand } from './koro.js';
 import { USAGE, VERBS, verbInfo } from './verb-table.js';
 import { nearestWord } from './nearest.js';
 import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
-import { imageProblem, parseInteger, parseIp } from './values.js';
+import { checkNetnsName, imageProblem, parseInteger, parseIp } from './values.js';
 
 export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
 export type FwCommand = { verb: 'fw'; target: TargetSpec; action: 'list' | 'add' | 'del'; rule: string[]; json: boolean };
@@ -29,8 +29,20 @@ export type ChainCommand = {
   /** up, heal: on a failure part-way, keep what this run made (chain down removes it) instead of removing it. */
   keepPartial: boolean;
   json: boolean;
+  /** A chain file with hosts: the host whose part this is (`--as HOST`). */
+  as?: string;
+  /** heal across hosts: nodes on other hosts that died (`--dead NODE,...`). */
+  dead?: string[];
 };
-export type ExportCommand = { verb: 'export'; file?: string; live: boolean; format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes'; image?: string };
+export type ExportCommand = {
+  verb: 'export';
+  file?: string;
+  live: boolean;
+  format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes';
+  image?: string;
+  /** A chain across hosts, for containerlab: only this host's lab. */
+  as?: string;
+};
 export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
 /** `batch FILE|-`: prompt lines run in one process; file is "-" for standard input. */
 export type BatchCommand = { verb: 'batch'; file: string; force: boolean; json: boolean };
@@ -335,10 +347,16 @@ function parseChain(input: readonly string[]): ChainCommand {
     );
   }
   const allowed: Record<typeof action, [string[], string[]]> = {
-    up: [['--dry-run', '--docker', '--keep-partial', '--json'], ['--image']],
-    status: [['--json', '--docker'], []],
-    heal: [['--watch', '--docker', '--keep-partial', '--json'], ['--policy']],
-    down: [['--json'], []],
+    up: [
+      ['--dry-run', '--docker', '--keep-partial', '--json'],
+      ['--image', '--as'],
+    ],
+    status: [['--json', '--docker'], ['--as']],
+    heal: [
+      ['--watch', '--docker', '--keep-partial', '--json'],
+      ['--policy', '--as', '--dead'],
+    ],
+    down: [['--json'], ['--as']],
   };
   const [flags, valued] = allowed[action];
   const { rest, flags: found, values } = takeOptions(input.slice(1), usage, flags, valued);
@@ -353,10 +371,18 @@ function parseChain(input: readonly string[]): ChainCommand {
     const problem = imageProblem(image);
     if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: values.get('--image')!.index }, usage);
   }
+  const as = values.get('--as')?.value;
+  if (as !== undefined) {
+    const valid = checkNetnsName(as);
+    if (!valid.ok)
+      throw new UsageError(`bad --as "${as}": ${valid.reason.replace('namespace name', 'host name')}`, { words: input, index: values.get('--as')!.index + 1 }, usage);
+  }
   return {
     verb: 'chain',
     action,
     file: rest[0]!,
+    ...(as !== undefined ? { as } : {}),
+    ...(values.has('--dead') ? { dead: values.get('--dead')!.value.split(',').filter(Boolean) } : {}),
     dryRun: found.has('--dry-run'),
     docker: found.has('--docker') || image !== undefined,
     ...(image !== undefined ? { image } : {}),
@@ -369,7 +395,7 @@ function parseChain(input: readonly string[]): ChainCommand {
 
 function parseExport(input: readonly string[]): ExportCommand {
   const usage = USAGE.export!;
-  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image']);
+  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image', '--as']);
   const format = values.get('--format')?.value;
   if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json' && format !== 'kubernetes') {
     throw new UsageError(
@@ -394,7 +420,18 @@ function parseExport(input: readonly string[]): ExportCommand {
     const problem = imageProblem(image.value);
     if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: image.index }, usage);
   }
-  return { verb: 'export', live, format, ...(rest[0] ? { file: rest[0] } : {}), ...(image !== undefined ? { image: image.value } : {}) };
+  const as = values.get('--as');
+  if (as !== undefined && (live || format !== 'containerlab')) {
+    throw new UsageError('--as is for a chain file across hosts, with --format containerlab', { words: input, index: as.index }, usage);
+  }
+  return {
+    verb: 'export',
+    live,
+    format,
+    ...(rest[0] ? { file: rest[0] } : {}),
+    ...(image !== undefined ? { image: image.value } : {}),
+    ...(as !== undefined ? { as: as.value } : {}),
+  };
 }
 
 function parseDemo(input: readonly string[]): DemoCommand {

@@ -166,15 +166,15 @@ describe('parseChainText: malformed YAML and the file as a whole', () => {
   });
 
   it('refuses an empty file and one that is not a mapping', () => {
-    expect(errorOf('')).toBe('x.yaml:1: the file is empty; a chain file has name, nodes, links (and optionally routes, forwarding, firewall, probes)');
+    expect(errorOf('')).toBe('x.yaml:1: the file is empty; a chain file has name, nodes, links (and optionally hosts, routes, forwarding, firewall, probes)');
     expect(errorOf('# only a comment\n')).toMatch(/^x\.yaml:1: the file is empty;/);
-    expect(errorOf(text('- a', '- b'))).toBe('x.yaml:1: the file must be a mapping: name, nodes, links (and optionally routes, forwarding, firewall, probes)');
+    expect(errorOf(text('- a', '- b'))).toBe('x.yaml:1: the file must be a mapping: name, nodes, links (and optionally hosts, routes, forwarding, firewall, probes)');
   });
 
   it('names unknown top-level fields, suggesting the nearest known one', () => {
     expect(errorOf(text('name: x', 'nodse: [a, b]'))).toBe('x.yaml:2: nodse: unknown field; did you mean "nodes"?');
     expect(errorOf(withBase('route:'))).toBe('x.yaml:9: route: unknown field; did you mean "routes"?');
-    expect(errorOf(withBase('colour: blue'))).toBe('x.yaml:9: colour: unknown field (fields: name, nodes, links, routes, forwarding, firewall, probes)');
+    expect(errorOf(withBase('colour: blue'))).toBe('x.yaml:9: colour: unknown field (fields: name, hosts, nodes, links, routes, forwarding, firewall, probes)');
   });
 
   it('says which required field is missing', () => {
@@ -188,7 +188,7 @@ describe('parseChainText: malformed YAML and the file as a whole', () => {
     expect(errorOf(text('name: x', 'nodes: []', 'links: []'))).toBe('x.yaml:2: nodes: is empty; a chain needs nodes');
     expect(errorOf(text(...BASE.slice(0, 5), 'links: []'))).toBe('x.yaml:6: links: is empty; a chain needs at least one link');
     expect(errorOf(text(...BASE.slice(0, 1), 'nodes: client', ...BASE.slice(5)))).toBe(
-      'x.yaml:2: nodes: must be a list of nodes, each { name, image, command, serve }, or just a name',
+      'x.yaml:2: nodes: must be a list of nodes, each { name, image, command, serve, host }, or just a name',
     );
   });
 
@@ -221,7 +221,7 @@ describe('parseChainText: nodes', () => {
   it('names unknown node fields, suggesting the nearest', () => {
     expect(errorOf(nodes('  - name: client', '    imag: busybox'))).toBe('x.yaml:4: nodes[0].imag: unknown field; did you mean "image"?');
     expect(errorOf(nodes('  - { name: client, serve: { prot: 80 } }'))).toBe('x.yaml:3: nodes[0].serve.prot: unknown field; did you mean "port"?');
-    expect(errorOf(nodes('  - { name: client, ports: [80] }'))).toBe('x.yaml:3: nodes[0].ports: unknown field (fields: name, image, command, serve)');
+    expect(errorOf(nodes('  - { name: client, ports: [80] }'))).toBe('x.yaml:3: nodes[0].ports: unknown field (fields: name, image, command, serve, host)');
   });
 
   it('requires a name in the mapping form', () => {

@@ -34,8 +34,8 @@ describe('shellOffer', () => {
 
   it("each verb's long options, from the verb table", () => {
     expect(offer('ls --').words).toEqual(['--json', '--format']);
-    expect(offer('export x.yaml --').words).toEqual(['--live', '--format', '--image']);
-    expect(offer('chain up x.yaml --d').words).toEqual(['--dry-run', '--docker']);
+    expect(offer('export x.yaml --').words).toEqual(['--live', '--format', '--image', '--as']);
+    expect(offer('chain up x.yaml --d').words).toEqual(['--dry-run', '--docker', '--dead']);
     expect(offer('ls --format ').words).toEqual(['json', 'table']);
     expect(offer('export x.yaml --format ').words).toEqual(['containerlab', 'mermaid', 'json', 'kubernetes']);
     expect(offer('chain heal x.yaml --policy ').words).toEqual(['bypass', 'reattach']);
