@@ -9,7 +9,7 @@
 // before/after table. Node's own start (`node -e 0`) is a row of its own, and
 // rows that include it are also given without it: less the median start of
 // Node as that bin starts it.
-// BENCH_ONLY=seed,scale,koko,batch,heal,detect,tui runs those sections only (written
+// BENCH_ONLY=seed,scale,koko,batch,heal,detect,tui,traffic runs those sections only (written
 // to results/partial.json and partial.md). BENCH_IDLE_SECONDS (30) is how long
 // each TUI run watches the idle UI; BENCH_TUI_RUNS (2) how many it makes per bin.
 import { spawnSync } from 'node:child_process';
@@ -51,8 +51,12 @@ import { median, parseJson } from './shared.mjs';
  * }} TuiRun one run of the UI
  * @typedef {TuiRun & { runs: number }} TuiResult
  * @typedef {{
+ *   namespaces: number, hops: number, seconds: number, idle_cpu_ms_per_s: Figure, traffic_cpu_ms_per_s: Figure,
+ *   cost_ms_per_s: Figure, cost_ms_per_read: Figure, reads: number, processes_started: number,
+ * }} TrafficResult
+ * @typedef {{
  *   seed_chain?: SeedResult, scale?: ScaleResult[], koko?: KokoResult, batch?: BatchResult, detect_heal?: DetectHealResult,
- *   detect_model?: DetectModelResult, tui?: TuiResult,
+ *   detect_model?: DetectModelResult, tui?: TuiResult, traffic?: TrafficResult,
  * }} Results
  * @typedef {{
  *   runs: number, node_start_ms: Figure, node_start_without_extra_ca_ms: Figure,
@@ -88,6 +92,8 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 /** Each a whole run of its own (a chain made, the UI started), per bin: the medians are taken across them. */
 const HEAL_RUNS = 3;
 const TUI_RUNS = Number(process.env.BENCH_TUI_RUNS ?? 2);
+/** How long the traffic section measures the CPU with and without the UI's counter reads. */
+const TRAFFIC_SECONDS = Number(process.env.BENCH_TRAFFIC_SECONDS ?? 10);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const want = (/** @type {string} */ section) => !ONLY || ONLY.has(section);
 
@@ -1050,6 +1056,109 @@ async function runsOf(runs, section) {
   return merged;
 }
 
+// ---------------------------------------------------------------------------
+// The UI's traffic reads (packets per second on every hop) over 50 namespaces.
+
+/**
+ * This process's CPU time (user and system) and the children it started, over `seconds`.
+ * @param {number} seconds
+ */
+async function cpuOver(seconds) {
+  const before = process.cpuUsage();
+  const children = childCount();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000, started: Math.max(0, childCount() - children) };
+}
+
+/** How many child processes this process has now (a new one per read would show). */
+function childCount() {
+  let n = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) n++;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return n;
+}
+
+/**
+ * The UI's traffic meter in this process over a 50-node chain: its netlink monitors run either way
+ * (the UI has them anyway); the CPU with the meter reading every hop's counters once a second,
+ * against the monitors alone.
+ * @param {string} dir
+ * @returns {Promise<TrafficResult>}
+ */
+async function benchTraffic(dir) {
+  const c = scaleChain(50, 't');
+  const file = join(dir, 'traffic.yaml');
+  writeFileSync(file, chainYaml(c));
+  cm(['chain', 'up', file]);
+  const load = async (/** @type {string} */ path) => importFile(join(ROOT, 'dist', path));
+  const { NamespaceMonitors } = /** @type {typeof import('#dist/watch/namespace-monitor.js')} */ (await load('watch/namespace-monitor.js'));
+  const { TrafficMeter } = /** @type {typeof import('#dist/ui/session/traffic.js')} */ (await load('ui/session/traffic.js'));
+  const { SessionStore } = /** @type {typeof import('#dist/ui/session/store.js')} */ (await load('ui/session/store.js'));
+  const { readNamespace } = /** @type {typeof import('#dist/topology/read.js')} */ (await load('topology/read.js'));
+  const { resolveLinks } = /** @type {typeof import('#dist/topology/links.js')} */ (await load('topology/links.js'));
+  const { prepareLongLived } = /** @type {typeof import('#dist/sys/exec.js')} */ (await load('sys/exec.js'));
+  await prepareLongLived();
+  /** @type {import('#dist/targets/namespace.js').Namespace[]} */
+  const namespaces = c.nodes.map((n) => ({ kind: 'netns', label: n, path: `/var/run/netns/${n}`, netnsName: n }));
+  const targets = await Promise.all(namespaces.map(async (ns) => ({ ns, status: 'present', ...(await readNamespace(ns)) })));
+  const store = new SessionStore();
+  store.update({ topology: { targets, links: resolveLinks(targets), warnings: [] } });
+  const monitors = new NamespaceMonitors(() => {});
+  monitors.sync(namespaces);
+  const meter = new TrafficMeter(store, (path) => monitors.processIn(path));
+  try {
+    // the monitors started and inside their namespaces: every hop measured
+    const t0 = performance.now();
+    while (store.state.traffic.size < c.links.length) {
+      if (performance.now() - t0 > 20_000) throw new Error(`traffic: ${store.state.traffic.size} of ${c.links.length} hops measured`);
+      await meter.tick();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const idle = await cpuOver(TRAFFIC_SECONDS);
+    let reads = 0;
+    const timer = setInterval(() => {
+      reads++;
+      void meter.tick();
+    }, 1000);
+    const measured = await cpuOver(TRAFFIC_SECONDS);
+    clearInterval(timer);
+    const cost = (measured.ms - idle.ms) / TRAFFIC_SECONDS;
+    return {
+      namespaces: namespaces.length,
+      hops: store.state.traffic.size,
+      seconds: TRAFFIC_SECONDS,
+      idle_cpu_ms_per_s: r1(idle.ms / TRAFFIC_SECONDS),
+      traffic_cpu_ms_per_s: r1(measured.ms / TRAFFIC_SECONDS),
+      cost_ms_per_s: r1(cost),
+      cost_ms_per_read: r1(reads ? (measured.ms - idle.ms) / reads : NaN),
+      reads,
+      processes_started: measured.started,
+    };
+  } finally {
+    meter.stop();
+    monitors.stop();
+    cm(['chain', 'down', file], { check: false });
+  }
+}
+
+/** @param {TrafficResult} t */
+function trafficTable(t) {
+  return markdown([
+    ['case', 'CPU ms per second'],
+    [`${t.namespaces} namespaces, their netlink monitors only`, String(t.idle_cpu_ms_per_s)],
+    [`the same, with every hop's counters read once a second (${t.hops} hops)`, String(t.traffic_cpu_ms_per_s)],
+    ['cost of the traffic reads', `${t.cost_ms_per_s} (${t.cost_ms_per_read} ms per read, ${t.processes_started} processes started)`],
+  ]);
+}
+
 async function main() {
   if (process.getuid?.() !== 0) {
     console.error('bench: needs root (network namespaces)');
@@ -1120,6 +1229,10 @@ async function main() {
       step(`TUI over 50 namespaces (${TUI_RUNS} runs per bin, ${IDLE_SECONDS} s idle each)`);
       put('tui', await runsOf(TUI_RUNS, (b) => benchTui(dir, { idleSeconds: IDLE_SECONDS }, b)));
     }
+    if (want('traffic')) {
+      step(`traffic reads over 50 namespaces (${TRAFFIC_SECONDS} s with and without)`);
+      byBin.after.traffic = await benchTraffic(dir);
+    }
     sampleNodeStart();
     const ns = nodeStartResult();
     res.node_start = ns;
@@ -1138,6 +1251,7 @@ async function main() {
       '',
       'floor = same work with one `ip -batch` per namespace (veth pairs from one host batch); ip script = one ip process per command via bash.',
       'chainmail times are wall time of the CLI process (including Node start-up) unless they say own time.',
+      ...(byBin.after.traffic ? ['', '## traffic reads (packets per second on every hop)', '', trafficTable(byBin.after.traffic)] : []),
       ...(BEFORE && rows ? ['', `## before (${BEFORE.root}) and after (${ROOT})`, '', comparisonTable(rows, ns, BEFORE)] : []),
       '',
       `total ${(totalMs / 1000).toFixed(1)} s`,

@@ -6,6 +6,8 @@ import { deriveChain } from '../chain/derive.js';
 import { readRecord } from '../chain/state-file.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 
+const DEMO_WATCH_EVERY_MS = 1000;
+
 export const DEMO_CHAIN = fileURLToPath(new URL('../../examples/service-chain.yaml', import.meta.url));
 
 /**
@@ -26,7 +28,8 @@ export async function runDemo(cmd: DemoCommand, ctx: CommandContext): Promise<Co
       const { runUi } = await import('../ui/run-ui.js');
       const probes = deriveChain(spec).probes;
       const watchLines = probes.map((p) => `watch ${p.kind === 'http' ? 'http' : 'ping'} ${p.from} ${p.target}`);
-      await runUi({ startLines: [...watchLines], chainFile: DEMO_CHAIN });
+      // its watches every second: the HTTP requests then show as traffic on every hop they cross
+      await runUi({ startLines: [...watchLines], chainFile: DEMO_CHAIN, watchEveryMs: DEMO_WATCH_EVERY_MS });
     } else {
       const { chainStatus } = await import('../chain/apply.js');
       const items = await chainStatus(spec, options, ctx);

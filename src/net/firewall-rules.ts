@@ -1,6 +1,8 @@
 /** The iptables FORWARD chain of a target, as chainmail reads it (fw, the UI's details). */
 import { commandIn, type Namespace } from '../targets/namespace.js';
+import { run } from '../sys/exec.js';
 import { query } from './executor.js';
+import { iptablesBackend, parseForwardCounters, type ForwardCounters } from './forward-counters.js';
 
 export interface FirewallRules {
   policy: string;
@@ -23,4 +25,15 @@ export function parseForwardRules(text: string): FirewallRules {
 
 export async function readForwardRules(ns: Namespace): Promise<FirewallRules> {
   return parseForwardRules(await query(commandIn(ns, ['iptables', '-w', '5', '-S', 'FORWARD']), `read the firewall of ${ns.label}`));
+}
+
+/** The FORWARD chain's counters (what it dropped), in one iptables process in the namespace. */
+export async function readForwardCounters(ns: Namespace): Promise<ForwardCounters> {
+  return parseForwardCounters(await query(commandIn(ns, ['iptables', '-w', '5', '-L', 'FORWARD', '-v', '-n', '-x']), `read the firewall counters of ${ns.label}`));
+}
+
+/** Which back end the host's iptables uses (nf_tables or legacy), once: `iptables -V`. */
+export async function readIptablesBackend(): Promise<'nf_tables' | 'legacy' | undefined> {
+  const r = await run(['iptables', '-V']);
+  return iptablesBackend(`${r.stdout}\n${r.stderr}`);
 }

@@ -8,7 +8,10 @@ import { segment, type Piece } from './chain-rows.js';
 
 export function nodeBox(graph: Graph, name: string): Piece {
   const node = graph.nodes.get(name) ?? { name, state: 'gone' };
-  return node.state === 'up' ? [segment(`[${name}]`, 'node')] : [segment(`[${name} ✗ ${node.state}]`, 'node-down')];
+  if (node.state !== 'up') return [segment(`[${name} ✗ ${node.state}]`, 'node-down')];
+  if (node.dropped === undefined) return [segment(`[${name}]`, 'node')];
+  // a firewall's box counts what its FORWARD chain dropped: `[wu-firewall · 12 dropped]`
+  return [segment(`[${name}`, 'node'), segment(` · ${node.dropped} dropped`, node.dropped > 0 ? 'bad' : 'dim'), segment(']', 'node')];
 }
 
 const HEALTH_MARK: Record<HopHealth, Segment> = {
@@ -18,13 +21,14 @@ const HEALTH_MARK: Record<HopHealth, Segment> = {
   broken: { text: '╳', tone: 'bad' },
 };
 
-/** `─link1 10.0.1.1 ═✓ 0.08ms═ 10.0.1.2 link2─` (the round trip of the reply that made the hop healthy), read from the end at `from`. */
+/** `─link1 10.0.1.1 ═✓ 0.08ms 12pps═ 10.0.1.2 link2─` (the round trip of the reply that made the hop healthy, the packets per second through it), read from the end at `from`. */
 export function linkPiece(hop: ChainHop, from: string): Piece {
   const [left, right] = hop.a.node === from ? [hop.a, hop.b] : [hop.b, hop.a];
   return [
     segment(`─${endLabel(left).join(' ')} ═`, 'link'),
     { ...HEALTH_MARK[hop.health] },
     ...(hop.health === 'ok' && hop.latencyMs !== undefined ? [segment(` ${formatLatency(hop.latencyMs)}`, 'dim')] : []),
+    ...(hop.pps !== undefined ? [segment(` ${formatRate(hop.pps)}`, hop.pps > 0 ? 'plain' : 'dim')] : []),
     ...(hop.healing ? [segment('⟳', 'healing')] : []),
     segment(`═ ${endLabel(right).reverse().join(' ')}─`, 'link'),
   ];
@@ -35,6 +39,13 @@ export function formatLatency(ms: number): string {
   if (ms < 1) return `${ms.toFixed(2)}ms`;
   if (ms < 10) return `${ms.toFixed(1)}ms`;
   return `${Math.round(ms)}ms`;
+}
+
+/** Packets per second, short: 0pps, 12pps, 3.4kpps, 1.2Mpps. */
+export function formatRate(pps: number): string {
+  if (pps < 1000) return `${Math.round(pps)}pps`;
+  if (pps < 1_000_000) return `${(pps / 1000).toFixed(pps < 10_000 ? 1 : 0)}kpps`;
+  return `${(pps / 1_000_000).toFixed(1)}Mpps`;
 }
 
 /** Interface name then address; `(gone)` when the interface went with its namespace. */

@@ -2,6 +2,12 @@ import { isKokoTemporaryName } from '../net/temporary-name.js';
 import type { Topology, TopologyLink } from '../topology/model.js';
 import type { ChainHop, ChainNode, HopHealth } from './chain-model.js';
 
+/** Live figures drawn on the chain: packets per second by link key, packets dropped by target label. */
+export interface ChainTraffic {
+  pps?: ReadonlyMap<string, number>;
+  dropped?: ReadonlyMap<string, number>;
+}
+
 export interface HopCheck {
   ok: boolean;
   latencyMs?: number;
@@ -34,6 +40,7 @@ export function chainFromTopology(
   topology: Topology,
   broken: ReadonlyMap<string, TopologyLink>,
   checks: ReadonlyMap<string, HopCheck>,
+  traffic: ChainTraffic = {},
 ): { nodes: ChainNode[]; hops: ChainHop[] } {
   const state = new Map<string, ChainNode['state']>();
   for (const t of topology.targets) {
@@ -41,19 +48,24 @@ export function chainFromTopology(
   }
   const nodes = new Map<string, ChainNode>();
   const addNode = (name: string) => {
-    if (!nodes.has(name)) nodes.set(name, { name, state: state.get(name) ?? 'gone' });
+    if (nodes.has(name)) return;
+    const nodeState = state.get(name) ?? 'gone';
+    const dropped = nodeState === 'up' ? traffic.dropped?.get(name) : undefined;
+    nodes.set(name, { name, state: nodeState, ...(dropped !== undefined ? { dropped } : {}) });
   };
   const hops: ChainHop[] = [];
   for (const link of topology.links.filter(isChainLink)) {
     addNode(link.a.target);
     addNode(link.b!.target);
     const check = checks.get(linkKey(link));
+    const pps = traffic.pps?.get(linkKey(link));
     const health: HopHealth = !check ? 'unknown' : check.ok ? 'ok' : 'failing';
     hops.push({
       a: end(link.a),
       b: end(link.b!),
       health,
       ...(check?.ok && check.latencyMs !== undefined ? { latencyMs: check.latencyMs } : {}),
+      ...(pps !== undefined ? { pps } : {}),
     });
   }
   for (const link of broken.values()) {

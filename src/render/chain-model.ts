@@ -10,6 +10,8 @@ export interface ChainNode {
   /** Target label: `client`, `netns red`, `host`. Unique within a drawing. */
   name: string;
   state: NodeState;
+  /** Packets its firewall's FORWARD chain dropped so far (only for a target whose chain filters). */
+  dropped?: number;
 }
 
 export type HopHealth =
@@ -38,6 +40,8 @@ export interface ChainHop {
   latencyMs?: number;
   /** A repair is in progress on this hop (chain heal). */
   healing?: boolean;
+  /** Packets per second through the hop, both ways (absent until measured). */
+  pps?: number;
 }
 
 /** How a piece of a drawn line should look; the UI maps tones to colours. */

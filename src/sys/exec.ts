@@ -166,6 +166,8 @@ export function terminate(child: ChildProcess): void {
 export interface LongLivedChild {
   /** SIGTERM now, SIGKILL after a grace period if it is still there; nothing is reported after it. */
   stop(): void;
+  /** Its process id once started (the UI reads a namespace's counters through a process inside it). */
+  pid(): number | undefined;
 }
 
 export interface LongLivedOptions {
@@ -195,6 +197,7 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
       stoppable.delete(entry);
       subprocess?.kill();
     },
+    pid: () => (stopped ? undefined : subprocess?.pid),
   };
   stoppable.add(entry);
   let reported = false;

@@ -27,11 +27,13 @@ export interface UiOptions {
   chainFile?: string;
   /** A tutorial, made once the session exists: its step pane takes the log panel's place. */
   tutorial?: (session: Session) => TutorialPlayer;
+  /** How often the prompt's watches are checked (the demo: about once a second, so traffic shows on its hops). */
+  watchEveryMs?: number;
 }
 
 export async function runUi(options: UiOptions = {}): Promise<number> {
   chalk.level = uiColourLevel(process.stdout);
-  const session = new Session(createContext(), options.chainFile);
+  const session = new Session(createContext(), options.chainFile, options.watchEveryMs !== undefined ? { watchEveryMs: options.watchEveryMs } : {});
   const history = new CommandHistory();
   const stdout = process.stdout;
   stdout.write(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);

@@ -51,6 +51,17 @@ export class NamespaceMonitors {
     return [...this.running.keys()];
   }
 
+  /**
+   * A process inside the namespace at `path`: its monitor, with the
+   * namespace's identity to check it against (nsenter enters the namespace
+   * and then becomes `ip`, so until then the process is still outside it).
+   */
+  processIn(path: string): { pid: number; identity: string } | undefined {
+    const entry = this.running.get(path);
+    const pid = entry?.child.pid();
+    return entry && pid !== undefined ? { pid, identity: entry.identity } : undefined;
+  }
+
   get count(): number {
     return this.running.size;
   }

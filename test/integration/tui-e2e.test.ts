@@ -149,12 +149,18 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
       (s) => {
         const chain = chainText(s);
         return (
-          new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chain) &&
-          new RegExp(`\\[${re(B)}\\]─link3 10\\.0\\.2\\.1 ═✓( [\\d.]+ms)?═ 10\\.0\\.2\\.2 link4─\\[${re(C)}\\]`).test(chain)
+          new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓( [\\d.]+ms)?( \\d+pps)?═ 10\\.0\\.1\\.2 link2─\\[${re(B)}\\]`).test(chain) &&
+          new RegExp(`\\[${re(B)}\\]─link3 10\\.0\\.2\\.1 ═✓( [\\d.]+ms)?( \\d+pps)?═ 10\\.0\\.2\\.2 link4─\\[${re(C)}\\]`).test(chain)
         );
       },
       6000,
       'both hops drawn with addresses and health ✓',
+    );
+    // the packets through a hop, from the kernel's counters (the hop's own pings are traffic too)
+    await t.waitFor(
+      (s) => new RegExp(`\\[${re(A)}\\]─link1 10\\.0\\.1\\.1 ═✓( [\\d.]+ms)? \\d+pps═`).test(chainText(s)),
+      6000,
+      'the hop A-B to show its packets per second',
     );
     // the header counts them (with whatever else the host has)
     const [, links = '0', healthy = '0'] = /links (\d+) .*health (\d+)\/\d+ ok/.exec(screen.split('\n')[0]!) ?? [];
@@ -178,7 +184,11 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
     // ---- a veth made outside the UI shows up by itself ------------------------
     const before = Date.now();
     ip(B, ['link', 'add', 'name', 'hand1', 'type', 'veth', 'peer', 'name', 'hand2', 'netns', C]);
-    await t.waitFor((s) => /─hand1 ═.═ hand2─|─hand2 ═.═ hand1─/.test(chainText(s)), 2000, 'the veth hand1/hand2 made with plain ip to appear in the chain within 2 s');
+    await t.waitFor(
+      (s) => /─hand1 ═.( \d+pps)?═ hand2─|─hand2 ═.( \d+pps)?═ hand1─/.test(chainText(s)),
+      2000,
+      'the veth hand1/hand2 made with plain ip to appear in the chain within 2 s',
+    );
     const appearedMs = Date.now() - before;
 
     // ---- a namespace's link killed from outside, both namespaces alive: the hop is drawn broken ----
@@ -324,7 +334,12 @@ describe.skipIf(!isRoot)('terminal UI in a real terminal (tmux)', () => {
 
     const t = TmuxTerminal.start({ width: 80, height: 50 });
     term = t;
-    await t.waitFor((s) => chainText(s).includes(`[${A}]─x1 ═?═ x2─[${B}]`) && names.every((n) => chainText(s).includes(`[${n}]`)), 10_000, 'the whole drawing at 80x50');
+    // the hop's rate shows from the counters' second reading on: waiting for it keeps the two drawings compared below alike
+    await t.waitFor(
+      (s) => new RegExp(`\\[${re(A)}\\]─x1 ═\\? \\d+pps═ x2─\\[${re(B)}\\]`).test(chainText(s)) && names.every((n) => chainText(s).includes(`[${n}]`)),
+      10_000,
+      'the whole drawing at 80x50',
+    );
     const full = panel(await t.waitForQuiet(), 'chain')!.rows;
     while (full.at(-1) === '') full.pop();
 

@@ -38,7 +38,11 @@ function leftovers(prefix: string, chainName: string): string[] {
 
 describe.skipIf(!isRoot)('built-in tutorials, headless', () => {
   it.each([
-    ['warm-up', 'wu-', ['step 4/5: Block ICMP', '  $ fw wu-firewall add -p icmp -j DROP', '  check: ping wu-test1 → 10.0.2.2 gets no answer: ok']],
+    [
+      'warm-up',
+      'wu-',
+      ['step 4/5: Block ICMP', '  $ fw wu-firewall add -p icmp -j DROP', '  $ ping wu-test1 10.0.2.2 -c 10', '  check: ping wu-test1 → 10.0.2.2 gets no answer: ok'],
+    ],
     ['service-chain', 'sc-', ['step 5/5: Fetch the page through the chain', '  check: http sc-client → http://10.0.3.2/ answers: ok']],
     ['failure-repair', 'fr-', ['  $ kill fr-firewall', '  check: chain status is not all ok: ok', '  check: http fr-client → http://10.0.3.2/ answers: ok']],
   ])('%s passes every check and leaves nothing behind', (name, prefix, expected) => {

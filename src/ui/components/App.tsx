@@ -34,13 +34,13 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
 
   // session.chain() reads these parts of the state: it is drawn anew when one of them changes
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const chain = useMemo(() => session.chain(), [session, state.topology, state.broken, state.checks, state.healing]);
+  const chain = useMemo(() => session.chain(), [session, state.topology, state.broken, state.checks, state.healing, state.traffic, state.drops]);
   const chainLines = useMemo(() => renderChains(chain.nodes, chain.hops, layout.chainWidth), [chain, layout.chainWidth]);
   const [chainScroll, setChainScroll] = useClampedScroll(chainScrollLimit(chainLines.length, layout.chainRows));
 
   const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
   const peers = useMemo(() => peersOf(state.topology?.links ?? []), [state.topology]);
-  const details = detailLines(selectedTarget, state.details, peers);
+  const details = detailLines(selectedTarget, state.details, peers, selectedTarget ? state.drops.get(selectedTarget.ns.label) : undefined);
   const [detailScroll, setDetailScroll] = useClampedScroll(panelScrollLimit(details.length, layout.bottomHeight));
 
   // scrolling is of the whole rows (Tab then Up in one read scrolls those too)

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { TargetState, Topology } from '../../topology/model.js';
 import { assignedAddresses } from '../../topology/ip-json.js';
 import { filterShows } from '../session/selection.js';
-import type { LogEntry, TargetDetails, Watch } from '../session/store.js';
+import type { FirewallDropState, LogEntry, TargetDetails, Watch } from '../session/store.js';
 import { huesWanted } from '../../sys/colour.js';
 import { columns, fitColumns, padColumns, pieceColumns } from '../../render/columns.js';
 
@@ -118,7 +118,7 @@ export interface DetailLine {
 }
 
 /** The detail panel's lines for a target: its interfaces, routes, forwarding. */
-export function detailLines(t: TargetState | undefined, d: TargetDetails | undefined, peers: ReadonlyMap<string, string>): DetailLine[] {
+export function detailLines(t: TargetState | undefined, d: TargetDetails | undefined, peers: ReadonlyMap<string, string>, drops?: FirewallDropState): DetailLine[] {
   const lines: DetailLine[] = [];
   if (!t) return [{ text: 'select a target', dim: true }];
   if (t.error) lines.push({ text: t.error, dim: true });
@@ -143,6 +143,7 @@ export function detailLines(t: TargetState | undefined, d: TargetDetails | undef
       text: `forwarding ${d.forwarding.ipv4 ? 'on' : 'off'}${d.forwarding.ipv6 !== d.forwarding.ipv4 ? ` (ipv6 ${d.forwarding.ipv6 ? 'on' : 'off'})` : ''} · firewall rules ${d.firewallRules ?? '?'}`,
     });
   }
+  if (drops) lines.push({ text: `dropped ${drops.dropped} packet${drops.dropped === 1 ? '' : 's'} (FORWARD, iptables${drops.backend ? ` ${drops.backend}` : ''})` });
   return lines;
 }
 

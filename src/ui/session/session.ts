@@ -21,14 +21,21 @@ import { NamespaceMonitors } from '../../watch/namespace-monitor.js';
 import { NetnsDirWatcher } from '../../watch/netns-dir-watcher.js';
 import { BrokenLinks } from './broken-links.js';
 import { CapturePane } from './capture-pane.js';
+import { FirewallDrops } from './firewall-drops.js';
 import { HopHealth } from './hop-health.js';
 import { PromptRunner, type LineOutcome } from './prompt-runner.js';
 import { RefreshScheduler, type ReadRequest } from './refresh.js';
 import { nextSelection } from './selection.js';
 import { SessionStore, type LogTone, type SessionState } from './store.js';
+import { TrafficMeter } from './traffic.js';
 import { Watches } from './watches.js';
 
 const WATCHES_EVERY_MS = 2000;
+
+export interface SessionOptions {
+  /** How often the prompt's watches are checked (the demo checks often, so that its traffic shows on the hops). */
+  watchEveryMs?: number;
+}
 /** A full read now and then, for what no event reports; events do the rest. */
 const SAFETY_REFRESH_MS = 60_000;
 /** Time given to Ink to draw the first full frame before the watchers start. */
@@ -61,6 +68,8 @@ export class Session {
   private readonly hops = new HopHealth(this.store);
   private readonly broken = new BrokenLinks(this.store);
   private readonly watches = new Watches(this.store, (label) => this.namespaceOf(label));
+  private readonly traffic = new TrafficMeter(this.store, (path) => this.monitors.processIn(path));
+  private readonly firewalls = new FirewallDrops(this.store);
   private readonly runner: PromptRunner;
   private readonly captures: CapturePane;
   private timers: NodeJS.Timeout[] = [];
@@ -72,6 +81,7 @@ export class Session {
     ctx: CommandContext,
     /** The chain the UI was opened on: `heal` at the prompt means `chain heal` of it. */
     readonly chainFile?: string,
+    private readonly options: SessionOptions = {},
   ) {
     this.captures = new CapturePane(this.store, ctx);
     this.runner = new PromptRunner(ctx, { store: this.store, refresh: this.refresh, broken: this.broken, watches: this.watches, captures: this.captures });
@@ -92,7 +102,9 @@ export class Session {
   start(): void {
     this.netnsDir.start();
     this.events.start();
-    this.timers.push(setInterval(() => void this.watches.checkAll(), WATCHES_EVERY_MS));
+    this.timers.push(setInterval(() => void this.watches.checkAll(), this.options.watchEveryMs ?? WATCHES_EVERY_MS));
+    this.traffic.start();
+    this.firewalls.start();
     this.timers.push(setInterval(() => this.refresh.request(), SAFETY_REFRESH_MS));
     void this.refresh.now();
     // the verbs load on first use; here the first prompt line should not wait for that
@@ -106,6 +118,8 @@ export class Session {
     this.refresh.stop();
     this.monitors.stop();
     this.hops.stop();
+    this.traffic.stop();
+    this.firewalls.stop();
     this.netnsDir.stop();
     this.events.stop();
   }
@@ -187,7 +201,8 @@ export class Session {
   /** The chain drawing's input. */
   chain(): { nodes: ChainNode[]; hops: ChainHop[] } {
     if (!this.state.topology) return { nodes: [], hops: [] };
-    const drawn = chainFromTopology(this.state.topology, this.state.broken, this.state.checks);
+    const dropped = new Map([...this.state.drops].map(([label, d]) => [label, d.dropped]));
+    const drawn = chainFromTopology(this.state.topology, this.state.broken, this.state.checks, { pps: this.state.traffic, dropped });
     if (!this.state.healing) return drawn;
     return { ...drawn, hops: drawn.hops.map((h) => (h.health === 'broken' ? { ...h, healing: true } : h)) };
   }
@@ -229,6 +244,8 @@ export class Session {
     // what changed in a new namespace between this read and its monitor's start reached no one: read it again
     if (!first) for (const ns of started) this.refresh.request(ns);
     this.hops.sync(current.links.filter(isChainLink), (label) => this.namespaceOf(label));
+    // a command's change (fw ... add) is looked at now; the rest as the firewalls' own timer comes round
+    void this.firewalls.afterRead(current, full ? [] : changed);
     await this.readDetails();
   }
 

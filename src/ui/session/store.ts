@@ -43,6 +43,13 @@ export interface CaptureView {
   message?: string;
 }
 
+/** What the chain's firewalls dropped, live: by target label (only targets whose FORWARD chain filters). */
+export interface FirewallDropState {
+  dropped: number;
+  /** The host's iptables back end: nf_tables (iptables-nft) or legacy. */
+  backend?: string;
+}
+
 export interface SessionState {
   topology?: Topology;
   engine: EngineStatus;
@@ -58,12 +65,26 @@ export interface SessionState {
   refreshedAt?: Date;
   /** Open while a capture pane shows (until Esc). */
   capture?: CaptureView;
+  /** Packets per second through each chain hop, by its link key (ui/session/traffic.ts). */
+  traffic: Map<string, number>;
+  /** Packets dropped by each firewalled target's FORWARD chain, by label (ui/session/firewall-drops.ts). */
+  drops: Map<string, FirewallDropState>;
 }
 
 const LOG_LIMIT = 500;
 
 export class SessionStore {
-  state: SessionState = { engine: { state: 'connecting' }, checks: new Map(), broken: new Map(), watches: [], log: [], busy: false, healing: false };
+  state: SessionState = {
+    engine: { state: 'connecting' },
+    checks: new Map(),
+    broken: new Map(),
+    watches: [],
+    log: [],
+    busy: false,
+    healing: false,
+    traffic: new Map(),
+    drops: new Map(),
+  };
   private readonly listeners = new Set<() => void>();
   private holds = 0;
   private changedWhileHeld = false;

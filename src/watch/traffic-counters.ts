@@ -1,0 +1,36 @@
+/**
+ * A namespace's interface counters, read as a plain file: /proc/N/net/dev of
+ * a process N inside it. No process is started for it: containers and
+ * `pid` targets name their process, and a named namespace has the UI's own
+ * long-lived netlink monitor in it (watch/namespace-monitor.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
+import { parseNetDev, type InterfaceCounters } from '../topology/net-dev.js';
+
+/** A process believed to be inside a namespace, and that namespace's identity. */
+export interface ProcessInside {
+  pid: number;
+  identity: string;
+}
+
+/**
+ * The process whose /proc entry shows the namespace's counters: the one its
+ * path names (`/proc/N/ns/net`), else `inside` once it is really there.
+ */
+export function counterProcess(ns: Namespace, inside: ProcessInside | undefined): number | undefined {
+  const own = /^\/proc\/(\d+)\/ns\/net$/.exec(ns.path);
+  if (own) return Number(own[1]);
+  if (!inside) return undefined;
+  // until nsenter has entered the namespace, the process's counters are its parent's
+  return namespaceIdentitySync(`/proc/${inside.pid}/ns/net`) === inside.identity ? inside.pid : undefined;
+}
+
+/** The counters of every interface of the namespace process `pid` is in; undefined when it has gone. */
+export async function readCounters(pid: number): Promise<Map<string, InterfaceCounters> | undefined> {
+  try {
+    return parseNetDev(await readFile(`/proc/${pid}/net/dev`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
