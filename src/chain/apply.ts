@@ -240,6 +240,18 @@ export interface StatusItem {
   what: string;
   ok: boolean;
   detail?: string;
+  /** Links only: both ends there and up, an end set administratively down, or an end gone. */
+  state?: 'up' | 'down' | 'gone';
+}
+
+/** The ends of the chain's links that exist but are set administratively down, as "node:ifname". */
+export async function downLinkEnds(spec: ChainSpec, options: ChainOptions, ctx: CommandContext): Promise<string[]> {
+  const desired = deriveChain(spec);
+  const { observed } = await observeChain(desired, options, ctx);
+  return desired.links
+    .flatMap((l) => [l.a, l.b])
+    .filter((end) => observed.get(end.node)?.interfaces.find((i) => i.name === end.ifname)?.adminUp === false)
+    .map((end) => `${end.node}:${end.ifname}`);
 }
 
 /** `chain status`: every node, link, address, route, rule and probe, each ok or not. */
@@ -259,7 +271,11 @@ export async function chainStatus(spec: ChainSpec, options: ChainOptions, ctx: C
   for (const link of desired.links) {
     const a = observed.get(link.a.node)?.interfaces.find((i) => i.name === link.a.ifname);
     const b = observed.get(link.b.node)?.interfaces.find((i) => i.name === link.b.ifname);
-    items.push({ kind: 'link', what: `${link.a.node}:${link.a.ifname} <-> ${link.b.node}:${link.b.ifname}`, ok: !!a && !!b, ...(!a || !b ? { detail: 'gone' } : {}) });
+    // an end set down (link TARGET IF down) is there but carries nothing: down, not gone
+    const down = [a && !a.adminUp ? `${link.a.node}:${link.a.ifname}` : undefined, b && !b.adminUp ? `${link.b.node}:${link.b.ifname}` : undefined].filter(Boolean);
+    const state = !a || !b ? 'gone' : down.length ? 'down' : 'up';
+    const linkDetail = state === 'gone' ? 'gone' : state === 'down' ? `down: ${down.join(' and ')} set down` : undefined;
+    items.push({ kind: 'link', what: `${link.a.node}:${link.a.ifname} <-> ${link.b.node}:${link.b.ifname}`, ok: state === 'up', state, ...(linkDetail ? { detail: linkDetail } : {}) });
     for (const end of [link.a, link.b]) {
       const what = `add ${formatCidr(end.address)} to ${end.node}:${end.ifname}`;
       items.push({ kind: 'address', what: `${end.node}:${end.ifname} ${formatCidr(end.address)}`, ok: !missing.has(what) && !!(end === link.a ? a : b) });

@@ -4,7 +4,7 @@ import { NETNS_DIR } from '../targets/namespace.js';
 import { deriveChain, linkSubnet } from './derive.js';
 import { planBypass } from './heal-plan.js';
 import type { ChainSpec } from './model.js';
-import { chainStatus, chainUp, readRecord, removeChainLinks, writeRecord, type ChainOptions, type UpOptions } from './apply.js';
+import { chainStatus, chainUp, downLinkEnds, readRecord, removeChainLinks, writeRecord, type ChainOptions, type UpOptions } from './apply.js';
 import { ChainmailError } from '../errors.js';
 import { withChainLock } from '../targets/target-lock.js';
 import { recordKey } from './hosts.js';
@@ -68,7 +68,7 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Hea
   const localDead = await deadNodes(current, options, ctx);
   const dead = [...localDead, ...elsewhere.filter((n) => !localDead.includes(n))];
   const notes: string[] = [];
-  if (policy === 'bypass' && dead.length === 0) return { dead, actions: [], notes: ['nothing to heal: every node runs'], ms: 0, probesOk: true };
+  if (policy === 'bypass' && dead.length === 0) return bringUpDownLinks(spec, before.healed ?? spec, options, ctx, seenAt);
   if (policy === 'reattach') {
     const missing = await deadNodes(spec, options, ctx);
     if (missing.length) notes.push(`waiting for ${missing.join(', ')} to come back`);
@@ -121,6 +121,26 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Hea
     dead,
     actions: up.actions,
     notes,
+    ms: Math.round(performance.now() - seenAt),
+    probesOk: failing.length === 0,
+    ...(failing.length ? { failingProbes: failing } : {}),
+  };
+}
+
+/**
+ * Every node runs: a link with an end set down (`link TARGET IF down`) is
+ * not broken, only down, so it is set up again and the routes the kernel
+ * dropped with it are restored (chain up does both), with no bypass.
+ */
+async function bringUpDownLinks(spec: ChainSpec, current: ChainSpec, options: UpOptions, ctx: CommandContext, seenAt: number): Promise<HealReport> {
+  const down = await downLinkEnds(current, options, ctx);
+  if (down.length === 0) return { dead: [], actions: [], notes: ['nothing to heal: every node runs and every link is up'], ms: 0, probesOk: true };
+  const up = await chainUp(spec, options, ctx);
+  const failing = await waitForProbes(spec, options, ctx);
+  return {
+    dead: [],
+    actions: up.actions,
+    notes: [`${down.join(', ')} ${down.length === 1 ? 'was' : 'were'} set down, not dead: brought up again, no bypass needed`],
     ms: Math.round(performance.now() - seenAt),
     probesOk: failing.length === 0,
     ...(failing.length ? { failingProbes: failing } : {}),

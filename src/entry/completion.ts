@@ -18,7 +18,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 const PROGRAM_OPTIONS = ['--help', '--version', '--no-color'];
 const FIRST_WORDS = [...VERBS, 'help', 'version', 'completion'];
 /** The verbs whose words name targets (and their interfaces). */
-const TARGET_VERBS = ['koko', 'koro', 'forward', 'fw', 'routes', 'ping', 'probe', 'kill'];
+const TARGET_VERBS = ['koko', 'koro', 'forward', 'fw', 'routes', 'ping', 'probe', 'kill', 'link'];
 const NO_TARGETS: CompletionContext = { targets: [], interfaces: {} };
 
 export interface ShellOffer {
@@ -50,6 +50,7 @@ export function shellOffer(input: readonly string[], ctx: CompletionContext, tut
   const operands = args.filter((w) => !w.startsWith('-'));
   if (verb === 'chain') return operands.length === 0 ? starting(['up', 'status', 'heal', 'down']) : starting([], operands.length === 1);
   if (verb === 'export') return starting([], operands.length === 0 && !args.includes('--live'));
+  if (verb === 'pingall') return starting([], operands.length === 0 && !args.includes('--live'));
   if (verb === 'tutorial') return operands.length === 0 ? starting(tutorials, true) : starting([]);
   return { words: wordsFor(words, partial, ctx), files: false };
 }

@@ -120,6 +120,15 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     summary: "tcpdump on a target's interface: a line per packet, or a pcap file; Ctrl-C or -c N stops",
   },
   {
+    name: 'link',
+    group: 'links and routes',
+    scope: 'both',
+    usage: 'link TARGET IF down|up [--json|--format json|table]',
+    needsRoot: true,
+    options: ['--json', '--format'],
+    summary: "set one end of a link administratively down or up (ip link set in the target's namespace)",
+  },
+  {
     name: 'kill',
     group: 'links and routes',
     scope: 'both',
@@ -127,6 +136,15 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     needsRoot: true,
     options: ['--json', '--format'],
     summary: 'kill a container, or stop and delete a named namespace',
+  },
+  {
+    name: 'pingall',
+    group: 'inspect and check',
+    scope: 'both',
+    usage: 'pingall [FILE|--live] [--json|--format json|table]   (FILE: the nodes of a chain file; --live, or nothing: every live target with an address)',
+    needsRoot: true,
+    options: ['--live', '--json', '--format'],
+    summary: 'ping every ordered pair of addressed targets from inside each: a reachability matrix',
   },
   {
     name: 'chain',

@@ -7,7 +7,7 @@ import { parseKoro, type KoroCommand } from './koro.js';
 import { USAGE, VERBS, verbInfo } from './verb-table.js';
 import { nearestWord } from './nearest.js';
 import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
-import { checkNetnsName, imageProblem, parseInteger, parseIp } from './values.js';
+import { checkInterfaceName, checkNetnsName, imageProblem, parseInteger, parseIp } from './values.js';
 
 export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
 export type FwCommand = { verb: 'fw'; target: TargetSpec; action: 'list' | 'add' | 'del'; rule: string[]; json: boolean };
@@ -17,6 +17,10 @@ export type PingCommand = { verb: 'ping'; target: TargetSpec; address: string; c
 export type ProbeCommand = { verb: 'probe'; target: TargetSpec; url: string; timeoutMs: number; json: boolean };
 export type KillCommand = { verb: 'kill'; target: TargetSpec; json: boolean };
 export type HelpCommand = { verb: 'help'; topic?: string };
+/** `link TARGET IF down|up`: one end set administratively down or up. */
+export type LinkCommand = { verb: 'link'; target: TargetSpec; ifname: string; state: 'down' | 'up'; json: boolean };
+/** `pingall [FILE|--live]`: file absent means the live targets. */
+export type PingallCommand = { verb: 'pingall'; file?: string; json: boolean };
 export type ChainCommand = {
   verb: 'chain';
   action: 'up' | 'status' | 'heal' | 'down';
@@ -65,7 +69,9 @@ export type Command =
   | DemoCommand
   | TutorialCommand
   | BatchCommand
-  | CaptureCommand;
+  | CaptureCommand
+  | LinkCommand
+  | PingallCommand;
 
 /** First words that ask for help. */
 export const HELP_WORDS: readonly string[] = ['help', '--help', '-h'];
@@ -118,6 +124,10 @@ export function parseCommand(words: readonly string[]): Command {
       return sub(parseBatch);
     case 'capture':
       return sub(parseCapture);
+    case 'link':
+      return sub(parseLink);
+    case 'pingall':
+      return sub(parsePingall);
     default: {
       const near = nearestVerb(verb);
       throw new UsageError(`unknown verb "${verb}"${near ? ` (did you mean ${near}?)` : ''}; verbs: ${VERBS.join(', ')}`, { words, index: 0 });
@@ -465,4 +475,31 @@ function parseTutorial(input: readonly string[]): TutorialCommand {
     ...(delayMs !== undefined ? { delayMs } : {}),
     keep: flags.has('--keep'),
   };
+}
+
+function parseLink(input: readonly string[]): LinkCommand {
+  const usage = USAGE.link!;
+  const { words, json } = takeJson(input, usage);
+  const { spec, next } = parseTargetWords(words, 0, usage);
+  const ifname = words[next];
+  if (ifname === undefined || ifname === 'down' || ifname === 'up') {
+    throw new UsageError(`missing the interface: link ${describeTarget(spec)} IF down|up`, { words, index: next }, usage);
+  }
+  expect(checkInterfaceName(ifname), words, next, 'bad interface', usage);
+  const state = words[next + 1];
+  if (state !== 'down' && state !== 'up') {
+    const problem = state === undefined ? 'missing the state: down or up' : `expected "down" or "up", got "${state}"`;
+    throw new UsageError(problem, { words, index: next + 1 }, usage);
+  }
+  noMore(words, next + 2, usage);
+  if (spec.kind === 'host') throw new UsageError('link sets an end inside a container or namespace, not on the host', { words, index: 0 }, usage);
+  return { verb: 'link', target: spec, ifname, state, json };
+}
+
+function parsePingall(input: readonly string[]): PingallCommand {
+  const usage = USAGE.pingall!;
+  const { rest, flags } = takeOptions(input, usage, ['--live', '--json'], []);
+  if (flags.has('--live') && rest.length > 0) throw new UsageError('give a chain file or --live, not both', { words: input, index: input.indexOf(rest[0]!) }, usage);
+  noMore(rest, 1, usage);
+  return { verb: 'pingall', ...(rest[0] !== undefined ? { file: rest[0] } : {}), json: flags.has('--json') };
 }

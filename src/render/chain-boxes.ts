@@ -19,15 +19,21 @@ const HEALTH_MARK: Record<HopHealth, Segment> = {
   failing: { text: '✗', tone: 'bad' },
   unknown: { text: '?', tone: 'dim' },
   broken: { text: '╳', tone: 'bad' },
+  down: { text: '⇣', tone: 'down' },
 };
 
-/** `─link1 10.0.1.1 ═✓ 0.08ms 12pps═ 10.0.1.2 link2─` (the round trip of the reply that made the hop healthy, the packets per second through it), read from the end at `from`. */
+/**
+ * `─link1 10.0.1.1 ═✓ 0.08ms 12pps═ 10.0.1.2 link2─` (the round trip of the reply that made the hop
+ * healthy, the packets per second through it), or `═⇣ down═` for a hop with an end set down, read
+ * from the end at `from`.
+ */
 export function linkPiece(hop: ChainHop, from: string): Piece {
   const [left, right] = hop.a.node === from ? [hop.a, hop.b] : [hop.b, hop.a];
   return [
     segment(`─${endLabel(left).join(' ')} ═`, 'link'),
     { ...HEALTH_MARK[hop.health] },
     ...(hop.health === 'ok' && hop.latencyMs !== undefined ? [segment(` ${formatLatency(hop.latencyMs)}`, 'dim')] : []),
+    ...(hop.health === 'down' ? [segment(' down', 'down')] : []),
     ...(hop.pps !== undefined ? [segment(` ${formatRate(hop.pps)}`, hop.pps > 0 ? 'plain' : 'dim')] : []),
     ...(hop.healing ? [segment('⟳', 'healing')] : []),
     segment(`═ ${endLabel(right).reverse().join(' ')}─`, 'link'),

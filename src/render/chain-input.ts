@@ -34,7 +34,8 @@ const firstAddress = (addresses: readonly string[]): string | undefined => {
 /**
  * Pure: what the chain view draws. Links seen earlier that have vanished
  * while one of their targets died (`broken`) are drawn broken, with the dead
- * end marked; live links carry the health of their last check.
+ * end marked; a live link with an end set administratively down is `down`;
+ * the other live links carry the health of their last check.
  */
 export function chainFromTopology(
   topology: Topology,
@@ -43,6 +44,8 @@ export function chainFromTopology(
   traffic: ChainTraffic = {},
 ): { nodes: ChainNode[]; hops: ChainHop[] } {
   const state = new Map<string, ChainNode['state']>();
+  // ends set administratively down, as "target:ifname"
+  const downEnds = new Set(topology.targets.flatMap((t) => t.interfaces.filter((i) => !i.adminUp).map((i) => `${t.ns.label}:${i.name}`)));
   for (const t of topology.targets) {
     state.set(t.ns.label, t.ns.kind === 'docker' && t.status !== 'running' ? 'stopped' : 'up');
   }
@@ -59,7 +62,8 @@ export function chainFromTopology(
     addNode(link.b!.target);
     const check = checks.get(linkKey(link));
     const pps = traffic.pps?.get(linkKey(link));
-    const health: HopHealth = !check ? 'unknown' : check.ok ? 'ok' : 'failing';
+    const down = downEnds.has(`${link.a.target}:${link.a.ifname}`) || downEnds.has(`${link.b!.target}:${link.b!.ifname}`);
+    const health: HopHealth = down ? 'down' : !check ? 'unknown' : check.ok ? 'ok' : 'failing';
     hops.push({
       a: end(link.a),
       b: end(link.b!),

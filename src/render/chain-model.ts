@@ -22,7 +22,9 @@ export type HopHealth =
   /** No addresses to ping with, or not checked yet. */
   | 'unknown'
   /** The link vanished or an end's target died: drawn broken. */
-  | 'broken';
+  | 'broken'
+  /** An end is set administratively down (`link TARGET IF down`): drawn down, not broken. */
+  | 'down';
 
 export interface HopEnd {
   node: string;
@@ -45,7 +47,7 @@ export interface ChainHop {
 }
 
 /** How a piece of a drawn line should look; the UI maps tones to colours. */
-export type Tone = 'plain' | 'node' | 'node-down' | 'link' | 'ok' | 'bad' | 'dim' | 'healing';
+export type Tone = 'plain' | 'node' | 'node-down' | 'link' | 'ok' | 'bad' | 'dim' | 'healing' | 'down';
 
 export interface Segment {
   text: string;

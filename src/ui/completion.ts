@@ -127,6 +127,17 @@ function kokoEndpoint(partial: string, ctx: CompletionContext): Offer {
   return { candidates: interfacesOf(ctx, pieces[0]!), settled: pieces[0] + ',' };
 }
 
+// ---- link TARGET IF down|up ----
+
+const link: Rule = (args, _partial, ctx) => {
+  if (args.length === 0) return offer(ctx.targets);
+  const keyword = TARGET_KEYWORDS.includes(args[0]!);
+  if (keyword && args.length === 1) return args[0] === 'pid' ? NOTHING : offer(ctx.targets);
+  const rest = args.slice(keyword ? 2 : 1);
+  if (rest.length === 0) return offer(interfacesOf(ctx, keyword ? args[1]! : args[0]!));
+  return rest.length === 1 ? offer(['down', 'up']) : NOTHING;
+};
+
 // ---- the table ----
 
 const RULES: Record<string, Rule> = {
@@ -138,6 +149,7 @@ const RULES: Record<string, Rule> = {
   ping: slots(TARGET),
   probe: slots(TARGET),
   kill: slots(TARGET),
+  link,
   watch: slots(['ping', 'http'], TARGET),
   unwatch: slots(['all']),
   docker: slots(['kill'], TARGET),

@@ -43,9 +43,11 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
     case 'status': {
       const items = await chainStatus(spec, options, ctx);
       const broken = items.filter((i) => !i.ok);
+      const down = items.filter((i) => i.state === 'down').length;
+      const downNote = down ? ` (${down} link${down === 1 ? '' : 's'} set down: chain heal brings ${down === 1 ? 'it' : 'them'} up)` : '';
       const lines = [
         ...items.map((i) => `${i.ok ? '✓' : '✗'} ${i.kind.padEnd(10)} ${i.what}${i.detail ? `  (${i.detail})` : ''}`),
-        broken.length ? `chain ${spec.name}${part}: ${broken.length} of ${items.length} not ok` : `chain ${spec.name}${part}: all ${items.length} ok`,
+        broken.length ? `chain ${spec.name}${part}: ${broken.length} of ${items.length} not ok${downNote}` : `chain ${spec.name}${part}: all ${items.length} ok`,
       ];
       return { ok: broken.length === 0, lines, json: { name: spec.name, ...(host !== undefined ? { host } : {}), ok: broken.length === 0, items } };
     }

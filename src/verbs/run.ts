@@ -33,6 +33,10 @@ export async function runCommand(cmd: LineCommand, ctx: CommandContext): Promise
       return (await import('./export.js')).runExport(cmd, ctx);
     case 'capture':
       return (await import('./capture.js')).runCapture(cmd, ctx);
+    case 'link':
+      return (await import('./link.js')).runLink(cmd, ctx);
+    case 'pingall':
+      return (await import('./pingall.js')).runPingall(cmd, ctx);
     case 'batch':
       return (await import('./batch.js')).runBatch(cmd, ctx, runCommand);
   }

@@ -22,6 +22,7 @@ const TONE_STYLES: Record<Tone, ToneStyle> = {
   bad: { color: 'red' },
   dim: { color: 'gray', dimColor: true },
   healing: { color: 'yellow' },
+  down: { color: 'yellow', bold: true },
 };
 
 /** A tone's style, without its colour when colours are off (dim and bold stay). */

@@ -204,7 +204,7 @@ export class Session {
     const dropped = new Map([...this.state.drops].map(([label, d]) => [label, d.dropped]));
     const drawn = chainFromTopology(this.state.topology, this.state.broken, this.state.checks, { pps: this.state.traffic, dropped });
     if (!this.state.healing) return drawn;
-    return { ...drawn, hops: drawn.hops.map((h) => (h.health === 'broken' ? { ...h, healing: true } : h)) };
+    return { ...drawn, hops: drawn.hops.map((h) => (h.health === 'broken' || h.health === 'down' ? { ...h, healing: true } : h)) };
   }
 
   private update(patch: Partial<SessionState>): void {
