@@ -275,7 +275,13 @@ export async function chainStatus(spec: ChainSpec, options: ChainOptions, ctx: C
     const down = [a && !a.adminUp ? `${link.a.node}:${link.a.ifname}` : undefined, b && !b.adminUp ? `${link.b.node}:${link.b.ifname}` : undefined].filter(Boolean);
     const state = !a || !b ? 'gone' : down.length ? 'down' : 'up';
     const linkDetail = state === 'gone' ? 'gone' : state === 'down' ? `down: ${down.join(' and ')} set down` : undefined;
-    items.push({ kind: 'link', what: `${link.a.node}:${link.a.ifname} <-> ${link.b.node}:${link.b.ifname}`, ok: state === 'up', state, ...(linkDetail ? { detail: linkDetail } : {}) });
+    items.push({
+      kind: 'link',
+      what: `${link.a.node}:${link.a.ifname} <-> ${link.b.node}:${link.b.ifname}`,
+      ok: state === 'up',
+      state,
+      ...(linkDetail ? { detail: linkDetail } : {}),
+    });
     for (const end of [link.a, link.b]) {
       const what = `add ${formatCidr(end.address)} to ${end.node}:${end.ifname}`;
       items.push({ kind: 'address', what: `${end.node}:${end.ifname} ${formatCidr(end.address)}`, ok: !missing.has(what) && !!(end === link.a ? a : b) });

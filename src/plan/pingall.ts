@@ -26,7 +26,9 @@ export const pairKey = (from: string, to: string): string => `${from}→${to}`;
 export function planPingPairs(targets: readonly PingallTarget[], expected: ReadonlySet<string> = new Set()): PingallPair[] {
   const addressed = targets.filter((t): t is Required<PingallTarget> => t.address !== undefined);
   return addressed.flatMap((from) =>
-    addressed.filter((to) => to.name !== from.name).map((to) => ({ from: from.name, to: to.name, address: to.address, expected: expected.has(pairKey(from.name, to.name)) })),
+    addressed
+      .filter((to) => to.name !== from.name)
+      .map((to) => ({ from: from.name, to: to.name, address: to.address, expected: expected.has(pairKey(from.name, to.name)) })),
   );
 }
 

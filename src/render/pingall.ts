@@ -22,7 +22,8 @@ export function renderPingall(names: readonly string[], results: readonly Pingal
   const summary = summarizePingall(results);
   const lines = renderTable(['from \\ to', ...names], rows);
   const expectedAll = results.filter((r) => r.expected).length;
-  const tail = expectedAll === 0 ? '' : summary.missed.length ? `; ${summary.missed.length} of ${expectedAll} expected pairs do not` : `; all ${expectedAll} expected pairs do`;
+  const tail =
+    expectedAll === 0 ? '' : summary.missed.length ? `; ${summary.missed.length} of ${expectedAll} expected pairs do not` : `; all ${expectedAll} expected pairs do`;
   lines.push(`${summary.reachable}/${summary.total} reachable${tail}`);
   for (const r of summary.missed) lines.push(`✗ ${r.from} → ${r.to} (${r.address}): expected to reach${r.detail ? `, ${r.detail}` : ', no reply'}`);
   return lines;

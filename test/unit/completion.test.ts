@@ -33,7 +33,7 @@ const cases: Record<string, Case[]> = {
     ['hel|', 'help |'],
     ['f|', 'f|', ['forward', 'fw']],
     ['fo|', 'forward |'],
-    ['p|', 'p|', ['ping', 'probe']],
+    ['p|', 'p|', ['ping', 'probe', 'pingall']],
     ['zz|', 'zz|'],
   ],
   'koro keywords': [

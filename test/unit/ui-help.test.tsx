@@ -16,10 +16,13 @@ function frameOf(width: number, height: number): string[] {
 const cells = (line: string) => [...line].length;
 
 describe('HelpOverlay', () => {
-  it('lists every key and every verb with its usage at 100x36', () => {
-    const lines = frameOf(100, 36);
+  // the heights grow with the verbs: a row each, and the keys, headings and frame around them
+  const oneRowEach = PROMPT_VERBS.length + 13;
+
+  it('lists every key and every verb with its usage at 100 columns, one row a verb', () => {
+    const lines = frameOf(100, oneRowEach);
     const text = lines.join('\n');
-    expect(lines).toHaveLength(36);
+    expect(lines).toHaveLength(oneRowEach);
     for (const line of lines) expect(cells(line)).toBeLessThanOrEqual(100);
     expect(lines[0]!.startsWith('╭')).toBe(true);
     expect(lines.at(-1)!.startsWith('╰')).toBe(true);
@@ -41,7 +44,7 @@ describe('HelpOverlay', () => {
   });
 
   it("shows koko's and koro's continuation lines when there is room", () => {
-    const text = frameOf(100, 41).join('\n');
+    const text = frameOf(100, oneRowEach + 5).join('\n');
     expect(text).toContain('END = -d CONTAINER,IF');
     expect(text).toContain('TARGET = docker NAME');
   });
@@ -83,8 +86,8 @@ describe('helpRows', () => {
   });
 
   it('puts keys side by side when wide enough', () => {
-    const wide = helpRows(96, 40);
-    const narrow = helpRows(40, 44);
+    const wide = helpRows(96, PROMPT_VERBS.length + 17);
+    const narrow = helpRows(40, PROMPT_VERBS.length + 30);
     const keyRowCount = (rows: ReturnType<typeof helpRows>) => rows.findIndex((r) => r.text === 'commands') - 1;
     expect(keyRowCount(wide)).toBe(Math.ceil(KEY_BINDINGS.length / 2));
     expect(keyRowCount(narrow)).toBe(KEY_BINDINGS.length);
