@@ -1,0 +1,176 @@
+/**
+ * `link TARGET IF down|up` and `pingall` on the real kernel, through the real
+ * program: the seed's service chain from a chain file on namespaces (cmt-
+ * names, 10.247.0.0/16 inside them). A link end set down is down in `ip -j
+ * link`, `chain status` calls the link down (not gone) and exits 1, and
+ * `chain heal` brings it up with its routes, without a bypass. pingall pings
+ * every pair of the chain's nodes: all reach (exit 0), and once the firewall
+ * is killed the chain's ends no longer do (exit 1). `pingall --live` runs in a
+ * mount namespace of its own, where it sees only the namespaces it makes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, chainmail, ipJson, isRoot, stableSnapshot, type CliRun } from '../support/kernel.js';
+import { removeChain, routeText, writeSeedChain, type SeedChain } from '../support/chain.js';
+
+const d = isRoot ? describe : describe.skip;
+
+function run(args: readonly string[], code: number): CliRun {
+  const r = chainmail(args);
+  expect(r.code, `chainmail ${args.join(' ')} should exit ${code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(code);
+  return r;
+}
+
+type LinkJson = { ifname: string; flags: string[]; operstate: string };
+const linkOf = (ns: string, ifname: string) => ipJson<LinkJson[]>(ns, ['link', 'show', 'dev', ifname])[0]!;
+const adminUp = (ns: string, ifname: string) => linkOf(ns, ifname).flags.includes('UP');
+type RouteJson = { dst: string; gateway?: string; dev?: string; protocol?: string };
+const gatewayRoutes = (ns: string) =>
+  ipJson<RouteJson[]>(ns, ['-4', 'route', 'show', 'table', 'main'])
+    .filter((r) => r.protocol !== 'kernel')
+    .map(routeText);
+
+d('link down|up, chain status and chain heal of a link set down', () => {
+  let chain: SeedChain;
+
+  beforeAll(() => {
+    chain = writeSeedChain({ net: '10.247' });
+    run(['chain', 'up', chain.file], 0);
+  });
+  afterAll(() => {
+    if (chain) removeChain(chain);
+  });
+
+  it('refuses bad input with exit 2 and changes nothing', () => {
+    const before = stableSnapshot(chain.nodes);
+    let r = run(['link', chain.client, 'nosuch0', 'down'], 2);
+    expect(r.stderr).toContain(`${chain.client} has no interface "nosuch0" (it has link1); nothing was changed`);
+    r = run(['link', chain.client, 'link1'], 2);
+    expect(r.stderr).toContain('missing the state: down or up');
+    r = run(['link', chain.client, 'link1', 'sideways'], 2);
+    expect(r.stderr).toContain('expected "down" or "up", got "sideways"');
+    r = run(['link', chain.client, 'down'], 2);
+    expect(r.stderr).toContain('missing the interface');
+    expect(stableSnapshot(chain.nodes)).toBe(before);
+  });
+
+  it('link TARGET IF down sets the end down: ip -j link shows it, the peer loses its carrier', () => {
+    const r = run(['link', chain.client, 'link1', 'down'], 0);
+    expect(r.stdout).toContain(`✓ ${chain.client}:link1 is down (was up)`);
+    expect(adminUp(chain.client, 'link1')).toBe(false);
+    expect(linkOf(chain.client, 'link1').operstate).toBe('DOWN');
+    expect(adminUp(chain.firewall, 'link2')).toBe(true);
+    expect(linkOf(chain.firewall, 'link2').operstate).toBe('LOWERLAYERDOWN');
+    // the kernel drops the routes over an interface set down
+    expect(gatewayRoutes(chain.client)).toEqual([]);
+    // again: nothing to change, and it says so
+    expect(run(['link', chain.client, 'link1', 'down', '--json'], 0).stdout).toContain('"was": "down"');
+  });
+
+  it('chain status reports the link down, not gone, and exits 1', () => {
+    const r = run(['chain', 'status', chain.file], 1);
+    expect(r.stdout).toContain(`✗ link       ${chain.client}:link1 <-> ${chain.firewall}:link2  (down: ${chain.client}:link1 set down)`);
+    expect(r.stdout).not.toContain('gone');
+    expect(r.stdout).toMatch(/link set down: chain heal brings it up\)/);
+    const json = JSON.parse(run(['chain', 'status', chain.file, '--json'], 1).stdout) as { items: Array<{ kind: string; state?: string }> };
+    expect(json.items.filter((i) => i.kind === 'link').map((i) => i.state)).toEqual(['down', 'up', 'up']);
+  });
+
+  it('chain heal brings the link up and its routes back, without a bypass', () => {
+    const r = run(['chain', 'heal', chain.file], 0);
+    expect(r.stdout).toContain(`${chain.client}:link1 was set down, not dead: brought up again, no bypass needed`);
+    expect(r.stdout).toContain(`set ${chain.client}:link1 up`);
+    expect(r.stdout).toContain('✓ healed');
+    expect(adminUp(chain.client, 'link1')).toBe(true);
+    expect(gatewayRoutes(chain.client)).toEqual(['default via 10.247.1.2 dev link1']);
+    expect(run(['chain', 'status', chain.file], 0).stdout).toContain('all');
+    expect(run(['chain', 'heal', chain.file], 0).stdout).toContain('nothing to heal');
+  });
+
+  it('link TARGET IF up sets a down end up again', () => {
+    run(['link', chain.router, 'link5', 'down'], 0);
+    expect(adminUp(chain.router, 'link5')).toBe(false);
+    const r = run(['link', chain.router, 'link5', 'up'], 0);
+    expect(r.stdout).toContain(`✓ ${chain.router}:link5 is up (was down)`);
+    expect(adminUp(chain.router, 'link5')).toBe(true);
+  });
+});
+
+d('pingall on the service chain, before and after the firewall dies', () => {
+  let chain: SeedChain;
+
+  beforeAll(() => {
+    chain = writeSeedChain({ net: '10.247' });
+    run(['chain', 'up', chain.file], 0);
+  });
+  afterAll(() => {
+    if (chain) removeChain(chain);
+  });
+
+  it('every pair reaches: a full matrix of ✓, 12/12, exit 0', () => {
+    const r = run(['pingall', chain.file], 0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^from \\\\ to +${chain.client} +${chain.firewall} +${chain.router} +${chain.webserver}$`));
+    expect(lines[1]).toMatch(new RegExp(`^${chain.client} +· +✓ [\\d.]+ms +✓ [\\d.]+ms +✓ [\\d.]+ms$`));
+    expect(lines.slice(1, 5).join('\n')).not.toContain('✗');
+    expect(lines[5]).toBe('12/12 reachable; all 2 expected pairs do');
+    const json = JSON.parse(run(['pingall', chain.file, '--format', 'json'], 0).stdout) as { ok: boolean; reachable: number; total: number; pairs: unknown[] };
+    expect(json).toMatchObject({ ok: true, reachable: 12, total: 12 });
+  });
+
+  it('with the firewall killed the ends do not reach: ✗ in the matrix, the missed pairs named, exit 1', () => {
+    run(['kill', chain.firewall], 0);
+    const r = run(['pingall', chain.file], 1);
+    const lines = r.stdout.trimEnd().split('\n');
+    const row = (name: string) => lines.find((l) => l.startsWith(name + ' '))!;
+    expect(row(chain.firewall)).toMatch(/^\S+ +✗ +· +✗ +✗$/);
+    expect(row(chain.client)).toMatch(/^\S+ +· +✗ +✗ +✗$/);
+    // the router still reaches the web server on its own link; everything else went with the firewall's links
+    expect(row(chain.router)).toMatch(/^\S+ +✗ +✗ +· +✓ [\d.]+ms$/);
+    expect(r.stdout).toContain(`✗ ${chain.client} → ${chain.webserver} (10.247.3.2): expected to reach`);
+    expect(r.stdout).toContain(`✗ ${chain.webserver} → ${chain.client} (10.247.1.1): expected to reach`);
+    expect(r.stdout).toMatch(/^1\/12 reachable; 2 of 2 expected pairs do not$/m);
+  });
+});
+
+d('pingall --live', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmt-pingall-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports every live namespace pair and exits 0 though some do not reach; it sees only this test`s namespaces', () => {
+    // a private /var/run/netns in a mount namespace of its own, and no Docker engine: the
+    // live targets are the three namespaces made here, which go away with it
+    const script = join(dir, 'live.sh');
+    writeFileSync(
+      script,
+      [
+        'set -e',
+        'mount -t tmpfs tmpfs /var/run/netns',
+        'for n in a b c; do ip netns add cmt-live-$n; ip -n cmt-live-$n link set lo up; done',
+        'ip link add lv1 netns cmt-live-a type veth peer name lv2 netns cmt-live-b',
+        'ip -n cmt-live-a addr add 10.246.1.1/24 dev lv1; ip -n cmt-live-a link set lv1 up',
+        'ip -n cmt-live-b addr add 10.246.1.2/24 dev lv2; ip -n cmt-live-b link set lv2 up',
+        // c has an address on a link of its own, which nothing else reaches
+        'ip -n cmt-live-c link add lv3 type veth peer name lv4',
+        'ip -n cmt-live-c addr add 10.246.9.1/24 dev lv3; ip -n cmt-live-c link set lv3 up; ip -n cmt-live-c link set lv4 up',
+        `DOCKER_HOST=unix://${dir}/no-engine.sock "${process.execPath}" "${BIN}" pingall --live || echo "exit $?"`,
+        '',
+      ].join('\n'),
+    );
+    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'bash', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^from \\ to +cmt-live-a +cmt-live-b +cmt-live-c$/);
+    expect(lines[1]).toMatch(/^cmt-live-a +· +✓ [\d.]+ms +✗$/);
+    expect(lines[2]).toMatch(/^cmt-live-b +✓ [\d.]+ms +· +✗$/);
+    expect(lines[3]).toMatch(/^cmt-live-c +✗ +✗ +·$/);
+    expect(lines[4]).toBe('2/6 reachable');
+    expect(r.stdout).not.toContain('exit ');
+  });
+});
