@@ -83,13 +83,18 @@ describe('pingall at the prompt', () => {
     Object.defineProperty(r.stdout, 'rows', { configurable: true, get: () => 40 });
     r.rerender(<App session={session} history={history} />);
     r.stdout.emit('resize');
-    await sleep(50);
+    // each step waits for the frame it causes: on a loaded machine a fixed pause is not enough
+    const frameWith = async (test: (frame: string) => boolean, ms = 10_000) => {
+      for (const until = Date.now() + ms; Date.now() < until && !test(r.lastFrame() ?? '');) await sleep(20);
+    };
+    await frameWith((f) => f.includes('[client]'));
+    const before = r.lastFrame();
     r.stdin.write(':');
-    await sleep(50);
+    await frameWith((f) => f !== before);
     r.stdin.write('pingall');
-    await sleep(50);
+    await frameWith((f) => f.includes('pingall'));
     r.stdin.write('\r');
-    for (let until = Date.now() + 3000; Date.now() < until && !(r.lastFrame() ?? '').includes('1/2 reachable');) await sleep(20);
+    await frameWith((f) => f.includes('1/2 reachable'));
     const frame = r.lastFrame() ?? '';
     expect(frame).toContain('pingall');
     expect(frame).toMatch(/from \\ to +client +firewall/);
