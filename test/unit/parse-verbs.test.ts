@@ -145,7 +145,25 @@ describe('parseCommand: unknown or missing verb', () => {
   });
 
   it('every verb has a usage line', () => {
-    expect(VERBS).toEqual(['koko', 'koro', 'forward', 'fw', 'ls', 'routes', 'ping', 'probe', 'capture', 'link', 'kill', 'pingall', 'chain', 'export', 'batch', 'demo', 'tutorial']);
+    expect(VERBS).toEqual([
+      'koko',
+      'koro',
+      'forward',
+      'fw',
+      'ls',
+      'routes',
+      'ping',
+      'probe',
+      'capture',
+      'link',
+      'kill',
+      'pingall',
+      'chain',
+      'export',
+      'batch',
+      'demo',
+      'tutorial',
+    ]);
     for (const v of VERBS) expect(USAGE[v], v).toMatch(/\S/);
   });
 });

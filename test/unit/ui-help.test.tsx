@@ -17,7 +17,7 @@ const cells = (line: string) => [...line].length;
 
 describe('HelpOverlay', () => {
   // the heights grow with the verbs: a row each, and the keys, headings and frame around them
-  const oneRowEach = PROMPT_VERBS.length + 13;
+  const oneRowEach = PROMPT_VERBS.length + Math.ceil(KEY_BINDINGS.length / 2) + 5;
 
   it('lists every key and every verb with its usage at 100 columns, one row a verb', () => {
     const lines = frameOf(100, oneRowEach);
@@ -86,8 +86,8 @@ describe('helpRows', () => {
   });
 
   it('puts keys side by side when wide enough', () => {
-    const wide = helpRows(96, PROMPT_VERBS.length + 17);
-    const narrow = helpRows(40, PROMPT_VERBS.length + 30);
+    const wide = helpRows(96, PROMPT_VERBS.length + Math.ceil(KEY_BINDINGS.length / 2) + 9);
+    const narrow = helpRows(40, PROMPT_VERBS.length + KEY_BINDINGS.length + 14);
     const keyRowCount = (rows: ReturnType<typeof helpRows>) => rows.findIndex((r) => r.text === 'commands') - 1;
     expect(keyRowCount(wide)).toBe(Math.ceil(KEY_BINDINGS.length / 2));
     expect(keyRowCount(narrow)).toBe(KEY_BINDINGS.length);
