@@ -41,7 +41,7 @@ describe('HelpOverlay', () => {
   });
 
   it("shows koko's and koro's continuation lines when there is room", () => {
-    const text = frameOf(100, 41).join('\n');
+    const text = frameOf(100, 43).join('\n');
     expect(text).toContain('END = -d CONTAINER,IF');
     expect(text).toContain('TARGET = docker NAME');
   });
@@ -74,8 +74,8 @@ describe('HelpOverlay', () => {
 
 describe('helpRows', () => {
   it('fits rows to the inside, truncating long usage lines with an ellipsis', () => {
-    const rows = helpRows(60, 40);
-    expect(rows.length).toBeLessThanOrEqual(40);
+    const rows = helpRows(60, 41);
+    expect(rows.length).toBeLessThanOrEqual(41);
     for (const row of rows) expect(cells(row.text)).toBeLessThanOrEqual(60);
     const fw = rows.find((r) => r.text.startsWith('fw '));
     expect(fw?.text.endsWith('…')).toBe(true);
@@ -84,7 +84,7 @@ describe('helpRows', () => {
 
   it('puts keys side by side when wide enough', () => {
     const wide = helpRows(96, 40);
-    const narrow = helpRows(40, 44);
+    const narrow = helpRows(40, 45);
     const keyRowCount = (rows: ReturnType<typeof helpRows>) => rows.findIndex((r) => r.text === 'commands') - 1;
     expect(keyRowCount(wide)).toBe(Math.ceil(KEY_BINDINGS.length / 2));
     expect(keyRowCount(narrow)).toBe(KEY_BINDINGS.length);
