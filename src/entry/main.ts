@@ -77,6 +77,9 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
       return 0;
     }
     if (needsRoot(cmd)) requireNetworkPrivilege();
+    // these hand the terminal to another program, whose exit code is chainmail's
+    if (cmd.verb === 'exec') return await (await import('../verbs/exec.js')).runExecAttached(cmd, createContext());
+    if (cmd.verb === 'shell') return await (await import('../verbs/shell.js')).runShell(cmd, createContext());
     const result = await runParsed(cmd);
     if (wantsJson(cmd)) {
       process.stdout.write(JSON.stringify(result.json, null, 2) + '\n');
@@ -102,7 +105,7 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
 }
 
 /** demo and tutorial may open the UI, so the entry runs them; every other verb runs in verbs/. */
-async function runParsed(cmd: Exclude<Command, { verb: 'help' }>) {
+async function runParsed(cmd: Exclude<Command, { verb: 'help' | 'shell' }>) {
   const ctx = createContext();
   if (cmd.verb === 'demo') return (await import('./demo.js')).runDemo(cmd, ctx);
   if (cmd.verb === 'tutorial') return (await import('./tutorial.js')).runTutorial(cmd, ctx);

@@ -10,14 +10,16 @@ import { parseTargetWords, type TargetSpec } from './target.js';
 import { parseCommand, type CaptureCommand, type Command } from './verbs.js';
 import { usageOf, verbInfo } from './verb-table.js';
 
-/** A command that runs in this process and reports lines (demo and tutorial open a UI of their own). */
-export type LineCommand = Exclude<Command, { verb: 'help' | 'demo' | 'tutorial' }>;
+/** A command that runs in this process and reports lines (demo and tutorial open a UI of their own; shell takes the terminal). */
+export type LineCommand = Exclude<Command, { verb: 'help' | 'demo' | 'tutorial' | 'shell' }>;
 
 export type PromptCommand =
   | { kind: 'run'; command: LineCommand }
   | { kind: 'help'; topic?: string }
   | { kind: 'quit' }
   | { kind: 'clear' }
+  /** An interactive shell in a target: the UI hands it the terminal (its s key). */
+  | { kind: 'shell'; target: TargetSpec }
   | { kind: 'watch'; check: 'ping' | 'http'; target: string; destination: string }
   | { kind: 'unwatch'; which: string }
   /** `capture TARGET IF ...`: the UI streams it into a pane rather than running it to its end. */
@@ -73,6 +75,7 @@ function promptCommand(words: string[]): PromptCommand {
   const command = parseCommand(words);
   if (command.verb === 'help') return { kind: 'help', ...(command.topic !== undefined ? { topic: command.topic } : {}) };
   // refused above: the table says they run from a shell only
+  if (command.verb === 'shell') return { kind: 'shell', target: command.target };
   if (command.verb === 'demo' || command.verb === 'tutorial') throw new ChainmailError(`"${command.verb}" runs from a shell`, EXIT_USAGE);
   if (command.verb === 'capture') return { kind: 'capture', command };
   return { kind: 'run', command };

@@ -133,6 +133,9 @@ function verbFor(name: string, command: readonly string[]): string | undefined {
   if (/(^|\s)ip\s+(-\S+\s+)*a(ddr(ess)?)?(\s|$)/.test(text)) return `koro docker ${name} address show`;
   if (/(^|\s)(curl|wget)(\s|$)/.test(text)) return `probe ${name} URL`;
   if (/(^|\s)ping(\s|$)/.test(text)) return `ping ${name} ADDRESS`;
+  if (/^(\/bin\/)?(sh|ash|bash)$/.test(text)) return `shell ${name}`;
+  // not the same program: exec runs the host's, which sees the host's files; said so, not offered as the same line
+  if (command.length > 0) return `shell ${name} (the container's own shell), or exec ${name} -- CMD... (a program of the host in its network namespace)`;
   return undefined;
 }
 

@@ -15,6 +15,10 @@ export type LsCommand = { verb: 'ls'; json: boolean };
 export type RoutesCommand = { verb: 'routes'; target: TargetSpec; json: boolean };
 export type PingCommand = { verb: 'ping'; target: TargetSpec; address: string; count: number; json: boolean };
 export type ProbeCommand = { verb: 'probe'; target: TargetSpec; url: string; timeoutMs: number; json: boolean };
+/** `exec TARGET -- CMD [ARG...]`: argv is the user's program and its arguments, as given. */
+export type ExecCommand = { verb: 'exec'; target: TargetSpec; argv: string[] };
+/** `shell TARGET`: an interactive shell there (a terminal's: the UI's s key, or chainmail shell). */
+export type ShellCommand = { verb: 'shell'; target: TargetSpec };
 export type KillCommand = { verb: 'kill'; target: TargetSpec; json: boolean };
 export type HelpCommand = { verb: 'help'; topic?: string };
 /** `link TARGET IF down|up`: one end set administratively down or up. */
@@ -62,6 +66,8 @@ export type Command =
   | RoutesCommand
   | PingCommand
   | ProbeCommand
+  | ExecCommand
+  | ShellCommand
   | KillCommand
   | HelpCommand
   | ChainCommand
@@ -81,7 +87,9 @@ export function parseCommand(words: readonly string[]): Command {
   const [verb, ...rest] = words;
   if (verb === undefined) throw new UsageError(`missing verb: one of ${VERBS.join(', ')}`, { words, index: 0 });
   if (HELP_WORDS.includes(verb)) return { verb: 'help', ...(rest[0] ? { topic: rest[0] } : {}) };
-  if ((rest.includes('-h') && verb !== 'fw') || rest.includes('--help')) return { verb: 'help', topic: verb };
+  // the words after `--` are another program's (exec TARGET -- ls --help)
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if ((own.includes('-h') && verb !== 'fw') || own.includes('--help')) return { verb: 'help', topic: verb };
   const sub = (fn: (w: readonly string[]) => Command): Command => {
     try {
       return fn(formatAsJson(verb, rest));
@@ -110,6 +118,10 @@ export function parseCommand(words: readonly string[]): Command {
       return sub(parsePing);
     case 'probe':
       return sub(parseProbe);
+    case 'exec':
+      return sub(parseExec);
+    case 'shell':
+      return sub(parseShell);
     case 'kill':
       return sub(parseKill);
     case 'chain':
@@ -302,6 +314,28 @@ function checkUrl(text: string, words: readonly string[], index: number, usage: 
     throw new UsageError(`bad URL "${text}": only http and https are supported`, { words, index }, usage);
   }
   return url.toString();
+}
+
+function parseExec(words: readonly string[]): ExecCommand {
+  const usage = USAGE.exec!;
+  const end = words.indexOf('--');
+  const { spec, next } = parseTargetWords(end < 0 ? words : words.slice(0, end), 0, usage);
+  if (end < 0) {
+    const problem = next < words.length ? `expected "--" before the command, got "${words[next]}"` : 'missing "--" and the command to run';
+    throw new UsageError(problem, { words, index: next }, usage);
+  }
+  if (next < end) throw new UsageError(`unexpected "${words[next]}": "--" comes right after the target`, { words, index: next }, usage);
+  const argv = words.slice(end + 1);
+  if (argv.length === 0 || argv[0] === '') throw new UsageError('missing the command to run after "--"', { words, index: end + 1 }, usage);
+  return { verb: 'exec', target: spec, argv };
+}
+
+function parseShell(words: readonly string[]): ShellCommand {
+  const usage = USAGE.shell!;
+  const { spec, next } = parseTargetWords(words, 0, usage);
+  if (words[next] === '--') throw new UsageError('shell takes no command: to run one, exec TARGET -- CMD [ARG...]', { words, index: next }, usage);
+  noMore(words, next, usage);
+  return { verb: 'shell', target: spec };
 }
 
 function parseKill(input: readonly string[]): KillCommand {

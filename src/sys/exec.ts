@@ -12,10 +12,14 @@
  *   process exits, its SIGKILL after a grace period (forceKillAfterDelay),
  *   its timeout and its line-by-line output do what would otherwise be
  *   written by hand;
+ * - programs given this terminal (`chainmail exec`, a shell): `runAttached`,
+ *   which waits for them with the event loop stopped;
  * - children meant to outlive chainmail (a chain's web servers):
  *   `startDetached`, in a process group of their own and never stopped here.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { ChainmailError } from '../errors.js';
 import type { Result, ResultPromise } from 'execa';
 
 export interface ExecResult {
@@ -279,6 +283,34 @@ export function startDetached(argv: readonly string[], env: NodeJS.ProcessEnv = 
   child.on('error', () => {});
   child.unref();
   return child.pid;
+}
+
+/**
+ * Runs a program on this process's terminal: its standard input, output and
+ * error are ours. It is waited for synchronously, so that nothing of this
+ * process (the UI's reads of the keyboard, its timers) touches the terminal
+ * while the program has it. Ctrl-C and Ctrl-\ at the terminal are the
+ * program's to act on: this process waits on. Returns its exit code, or
+ * 128 + N when signal N ended it, as shells report it.
+ */
+export function runAttached(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('runAttached: empty argv');
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  try {
+    const r = spawnSync(file, args, { stdio: 'inherit', env, shell: false });
+    if (r.error && r.pid === 0) throw new ChainmailError(startFailure(file, r.error), CANNOT_START);
+    if (r.status !== null) return r.status;
+    return 128 + (r.signal ? (constants.signals[r.signal] ?? 0) : 0);
+  } finally {
+    // a signal the terminal sent meanwhile is delivered on the next turn of the loop: it must still find a listener
+    setImmediate(() => {
+      process.off('SIGINT', ignore);
+      process.off('SIGQUIT', ignore);
+    });
+  }
 }
 
 function startFailure(file: string, cause: unknown): string {

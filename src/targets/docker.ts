@@ -208,6 +208,52 @@ export class DockerEngine {
     await drain(await exec.start({ abortSignal }));
     return (await exec.inspect({ abortSignal })).ExitCode === 0;
   }
+
+  /**
+   * `docker exec -it NAME CMD` on this terminal: a TTY in the container,
+   * the keyboard sent to it raw, its output written here, sized as the
+   * terminal is and resized with it. Returns the program's exit code.
+   */
+  async execOnTerminal(name: string, cmd: readonly string[], env: readonly string[], terminal: Terminal): Promise<number> {
+    // a client of its own, with no idle timeout: a shell may sit waiting for a key for hours
+    const exec = await (await dockerClient()).getContainer(name).exec({
+      Cmd: [...cmd],
+      Env: [...env],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    const { input, output } = terminal;
+    const resize = () => void exec.resize({ h: output.rows, w: output.columns }).catch(() => {});
+    const raw = input.isTTY;
+    if (raw) input.setRawMode(true);
+    input.pipe(stream);
+    stream.on('data', (b: Buffer) => output.write(b));
+    output.on('resize', resize);
+    resize();
+    try {
+      await new Promise<void>((resolve) => {
+        stream.once('end', resolve);
+        stream.once('close', resolve);
+        stream.once('error', () => resolve());
+      });
+    } finally {
+      output.off('resize', resize);
+      input.unpipe(stream);
+      if (raw) input.setRawMode(false);
+      input.pause();
+      stream.destroy();
+    }
+    return (await exec.inspect()).ExitCode ?? 0;
+  }
+}
+
+/** The terminal a program in a container is given. */
+export interface Terminal {
+  input: NodeJS.ReadStream;
+  output: NodeJS.WriteStream;
 }
 
 /** Reads a stream to its end, throwing it away. */

@@ -36,6 +36,33 @@ export function commandIn(ns: Namespace, argv: readonly string[]): string[] {
 }
 
 /**
+ * argv of a user's program run inside the namespace, as `ip netns exec` runs
+ * it: for a named namespace through ip netns exec itself (which also shows
+ * the namespace's own /sys and /etc/netns/NAME files), elsewhere through
+ * nsenter into the network namespace.
+ */
+export function programIn(ns: Namespace, argv: readonly string[]): string[] {
+  if (ns.netnsName !== undefined) return ['ip', 'netns', 'exec', ns.netnsName, ...argv];
+  return commandIn(ns, argv);
+}
+
+/** The words that name this namespace again as a target (`docker NAME`, `netns NAME`, `pid N`, a path, `host`). */
+export function targetWordsOf(ns: Namespace): string[] {
+  switch (ns.kind) {
+    case 'docker':
+      return ['docker', ns.containerName ?? ns.containerId ?? ns.label];
+    case 'netns':
+      return ['netns', ns.netnsName ?? ns.label];
+    case 'pid':
+      return ns.pid !== undefined ? ['pid', String(ns.pid)] : [ns.path];
+    case 'path':
+      return [ns.path];
+    case 'host':
+      return ['host'];
+  }
+}
+
+/**
  * A namespace's identity: namespace files are nsfs inodes, so equal device
  * and inode mean the same namespace however it was named. Undefined when the
  * file cannot be read (the namespace is gone).

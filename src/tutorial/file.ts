@@ -289,6 +289,7 @@ export function lineProblem(line: string): string | undefined {
   }
   if (cmd.verb === 'help') return '"help" is not a step; say it in the text';
   if (cmd.verb === 'demo' || cmd.verb === 'tutorial') return `"${cmd.verb}" cannot run inside a tutorial`;
+  if (cmd.verb === 'shell') return '"shell" waits for a person at the terminal; a step can run exec TARGET -- CMD instead';
   if (cmd.verb === 'chain' && cmd.action === 'heal' && cmd.watch) return '"chain heal --watch" never ends; use chain heal without --watch';
   return undefined;
 }

@@ -12,6 +12,7 @@ export type ScreenAction =
   | 'quit'
   | 'filter'
   | 'refresh'
+  | 'shell'
   | 'nextPanel'
   | 'previousPanel'
   | 'up'
@@ -88,6 +89,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: '/', action: 'filter targets', onScreen: (input) => (input === '/' ? 'filter' : undefined) },
   { keys: 'c', action: 'capture a link', onScreen: (input) => (input === 'c' ? 'capture' : undefined) },
   { keys: 'r', action: 'refresh', onScreen: (input) => (input === 'r' ? 'refresh' : undefined) },
+  { keys: 's', action: 'shell in the target', onScreen: (input) => (input === 's' ? 'shell' : undefined) },
   { keys: '?', action: 'help', onScreen: (input) => (input === '?' ? 'help' : undefined) },
   { keys: 'q  Ctrl-C', action: 'quit', onScreen: (input, key) => (input === 'q' || ctrl('c')(input, key) ? 'quit' : undefined) },
   {

@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import React from 'react';
 import { render } from 'ink';
 import { createContext } from '../host/context.js';
-import { prepareLongLived, stopChildren } from '../sys/exec.js';
+import { prepareLongLived, runAttached, stopChildren } from '../sys/exec.js';
 import { onFirstSignal } from '../sys/interrupt.js';
 import { uiColourLevel } from '../sys/colour.js';
 import { App } from './components/App.js';
@@ -49,7 +49,12 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
   if (history.error) session.log('bad', `history: ${history.error}`);
   for (const line of options.startLines ?? []) void session.runLine(line);
   const tutorial = options.tutorial?.(session);
-  const app = render(React.createElement(App, { session, history, ...(tutorial ? { tutorial } : {}) }), { exitOnCtrlC: false, patchConsole: true, maxFps: 20 });
+  const openShell = (targetWords: readonly string[]) => handTerminalOver([...process.execArgv, process.argv[1]!, 'shell', ...targetWords]);
+  const app = render(React.createElement(App, { session, history, openShell, ...(tutorial ? { tutorial } : {}) }), {
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 20,
+  });
   // a closed terminal or a kill ends the UI like q does, so callers still clean up (the demo's chain down)
   const stopListening = onFirstSignal(['SIGHUP', 'SIGTERM', 'SIGINT'], () => app.unmount());
   try {
@@ -67,4 +72,23 @@ export async function runUi(options: UiOptions = {}): Promise<number> {
     process.off('exit', restore);
   }
   return 0;
+}
+
+/**
+ * Runs this program again (`chainmail shell TARGET`) with the terminal as it
+ * was before the UI: the normal screen, the cursor shown, the keyboard in
+ * line mode; the UI's screen and raw mode come back when it exits (the App
+ * draws its frame again). Returns its exit code.
+ */
+function handTerminalOver(args: readonly string[]): number {
+  const { stdin, stdout } = process;
+  const raw = stdin.isTTY && stdin.isRaw;
+  if (raw) stdin.setRawMode(false);
+  stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+  try {
+    return runAttached([process.execPath, ...args]);
+  } finally {
+    stdout.write(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
+    if (raw) stdin.setRawMode(true);
+  }
 }

@@ -25,6 +25,8 @@ export async function runCommand(cmd: LineCommand, ctx: CommandContext): Promise
       return (await import('./health.js')).runPing(cmd, ctx);
     case 'probe':
       return (await import('./health.js')).runProbe(cmd, ctx);
+    case 'exec':
+      return (await import('./exec.js')).runExec(cmd, ctx);
     case 'kill':
       return (await import('./kill.js')).runKill(cmd, ctx);
     case 'chain':

@@ -156,6 +156,8 @@ describe('parseCommand: unknown or missing verb', () => {
       'probe',
       'capture',
       'link',
+      'exec',
+      'shell',
       'kill',
       'pingall',
       'chain',
@@ -422,6 +424,40 @@ describe('parseCommand: kill', () => {
   it('bad forms', () => {
     expectUsageError(() => parse('kill'), { message: `missing target (${TARGET_FORM})`, index: 1, word: undefined });
     expectUsageError(() => parse('kill client extra'), { message: 'unexpected "extra"', index: 2, word: 'extra' });
+  });
+});
+
+describe('parseCommand: exec and shell', () => {
+  it('exec takes the target, --, and the program with its arguments as they are', () => {
+    expect(parse('exec t -- ip -br a')).toEqual({ verb: 'exec', target: auto('t'), argv: ['ip', '-br', 'a'] });
+    expect(parse('exec docker web -- ping -c 1 10.0.0.1')).toEqual({ verb: 'exec', target: docker('web'), argv: ['ping', '-c', '1', '10.0.0.1'] });
+    expect(parse('exec pid:42 -- true')).toEqual({ verb: 'exec', target: pid(42), argv: ['true'] });
+    // words after -- are the program's: spaces, shell characters, options of ours, another --
+    expect(parseCommand(['exec', 'netns', 'red', '--', 'printf', '%s', 'a b;|$x', '--help', '-h', '--json', '--'])).toEqual({
+      verb: 'exec',
+      target: netns('red'),
+      argv: ['printf', '%s', 'a b;|$x', '--help', '-h', '--json', '--'],
+    });
+  });
+
+  it('exec: --help before -- is help; missing --, missing command, junk before --', () => {
+    expect(parse('exec --help')).toEqual({ verb: 'help', topic: 'exec' });
+    expectUsageError(() => parse('exec t ip -br a'), { message: 'expected "--" before the command, got "ip"', index: 2, word: 'ip' });
+    expectUsageError(() => parse('exec t'), { message: 'missing "--" and the command to run', index: 2, word: undefined });
+    expectUsageError(() => parse('exec t --'), { message: 'missing the command to run after "--"', index: 3, word: undefined });
+    expectUsageError(() => parse('exec t x -- ls'), { message: 'unexpected "x": "--" comes right after the target', index: 2, word: 'x' });
+    expectUsageError(() => parse('exec -- ls'), { message: `missing target (${TARGET_FORM})`, index: 1 });
+    const err = expectUsageError(() => parse('exec t ls'), { message: 'expected "--" before the command, got "ls"', index: 2 });
+    expect(err.expected).toBe(USAGE.exec);
+    expect(USAGE.exec).toMatch(/^exec TARGET -- CMD \[ARG\.\.\.\]/);
+  });
+
+  it('shell takes one target and nothing else', () => {
+    expect(parse('shell client')).toEqual({ verb: 'shell', target: auto('client') });
+    expect(parse('shell docker:web')).toEqual({ verb: 'shell', target: docker('web') });
+    expectUsageError(() => parse('shell'), { message: `missing target (${TARGET_FORM})`, index: 1, word: undefined });
+    expectUsageError(() => parse('shell t extra'), { message: 'unexpected "extra"', index: 2, word: 'extra' });
+    expectUsageError(() => parse('shell t -- ls'), { message: 'shell takes no command: to run one, exec TARGET -- CMD [ARG...]', index: 2, word: '--' });
   });
 });
 

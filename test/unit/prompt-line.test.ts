@@ -79,7 +79,11 @@ describe('toCommandWords: the seed story as pasted', () => {
     expect(hint('docker exec -it firewall iptables -A FORWARD -p icmp -j DROP')).toBe('here that is: fw firewall list|add|del RULE...');
     expect(hint('docker exec client ip addr')).toBe('here that is: koro docker client address show');
     expect(hint('docker exec -e A=1 client curl -s 10.0.3.2')).toBe('here that is: probe client URL');
-    expect(hint('docker exec -it client /bin/sh')).toBe("use a shell for it (the prompt runs chainmail's verbs: press ? for them)");
+    expect(hint('docker exec -it client /bin/sh')).toBe('here that is: shell client');
+    expect(hint('docker exec client cat /etc/hosts')).toBe(
+      "here that is: shell client (the container's own shell), or exec client -- CMD... (a program of the host in its network namespace)",
+    );
+    expect(hint('docker exec -it client')).toBe("use a shell for it (the prompt runs chainmail's verbs: press ? for them)");
     // typed inside the container's shell, as the story does
     expect(usageErrorOf(() => toCommandWords('/ # echo 1 > /proc/sys/net/ipv4/ip_forward')).message).toBe(
       'the story turns on forwarding inside the container; here that is: forward NAME on',

@@ -27,7 +27,7 @@ describe('shellOffer', () => {
   });
 
   it('help VERB and completion SHELL', () => {
-    expect(offer('help ex').words).toEqual(['export']);
+    expect(offer('help exp').words).toEqual(['export']);
     expect(offer('completion ').words).toEqual(['bash', 'zsh', 'fish']);
     expect(offer('completion bash ').words).toEqual([]);
   });

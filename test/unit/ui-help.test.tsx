@@ -77,8 +77,8 @@ describe('HelpOverlay', () => {
 
 describe('helpRows', () => {
   it('fits rows to the inside, truncating long usage lines with an ellipsis', () => {
-    const rows = helpRows(60, 40);
-    expect(rows.length).toBeLessThanOrEqual(40);
+    const rows = helpRows(60, 41);
+    expect(rows.length).toBeLessThanOrEqual(41);
     for (const row of rows) expect(cells(row.text)).toBeLessThanOrEqual(60);
     const fw = rows.find((r) => r.text.startsWith('fw '));
     expect(fw?.text.endsWith('…')).toBe(true);

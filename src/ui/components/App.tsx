@@ -4,7 +4,9 @@
  * session; keys are looked up in the keymap (hooks/use-screen-keys.ts).
  */
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { Text, Box, useApp } from 'ink';
+import { Text, Box, useApp, useStdout } from 'ink';
+import { ChainmailError } from '../../errors.js';
+import { targetWordsOf } from '../../targets/namespace.js';
 import { isChainLink } from '../../render/chain-input.js';
 import { renderChains } from '../../render/chain.js';
 import type { TutorialPlayer } from '../../tutorial/player.js';
@@ -22,7 +24,18 @@ import { DetailPanel, detailLines, LogPanel, logRows, Panel, panelScrollLimit, T
 import { Prompt } from './Prompt.js';
 import { StepPane } from './StepPane.js';
 
-export function App(props: { session: Session; history: CommandHistory; tutorial?: TutorialPlayer }) {
+export interface AppProps {
+  session: Session;
+  history: CommandHistory;
+  tutorial?: TutorialPlayer;
+  /**
+   * Hands the terminal to `chainmail shell TARGET-WORDS` until it exits and
+   * takes it back (run-ui.ts); returns the shell's exit code.
+   */
+  openShell?: (targetWords: readonly string[]) => number;
+}
+
+export function App(props: AppProps) {
   const { session } = props;
   const state = useSyncExternalStore(
     (l) => session.subscribe(l),
@@ -30,6 +43,7 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
   );
   const { columns, rows } = useTerminalSize();
   const { exit } = useApp();
+  const { write } = useStdout();
   const layout = screenLayout(columns, rows, state.watches.length, props.tutorial !== undefined);
 
   // session.chain() reads these parts of the state: it is drawn anew when one of them changes
@@ -75,8 +89,28 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
     else (focused === 'details' ? setDetailScroll : setChainScroll)((s) => clamp(Math.min(s, limit) + by, 0, limit));
   };
 
+  /** A shell in a target on the whole terminal; the UI is drawn again, as it was, when it exits. */
+  const shellIn = (words: readonly string[], label: string) => {
+    if (!props.openShell) return session.log('bad', 'this UI cannot hand its terminal over to a shell');
+    let code: number;
+    try {
+      code = props.openShell(words);
+    } catch (err) {
+      session.log('bad', `shell in ${label}: ${err instanceof ChainmailError || err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    // the screen was given away: an empty write makes Ink draw its whole frame again, not only what changed
+    write('');
+    session.log(code === 0 ? 'ok' : 'bad', `shell in ${label}: exit ${code}`);
+  };
+
   const keys = useScreenKeys({
     quit,
+    openShell: () => {
+      const target = session.state.topology?.targets.find((t) => t.ns.label === session.state.selected);
+      if (target) shellIn(targetWordsOf(target.ns), target.ns.label);
+      else session.log('bad', 'select a target first, then s opens a shell in it');
+    },
     refresh: () => {
       session.forgetBroken();
       session.log('info', 'refreshed');
@@ -167,6 +201,13 @@ export function App(props: { session: Session; history: CommandHistory; tutorial
           const command = parsed.command;
           if (command?.kind === 'quit') return quit();
           if (command?.kind === 'help' && command.topic === undefined) return keys.openHelp();
+          if (command?.kind === 'shell') {
+            session.resolve(command.target).then(
+              (ns) => shellIn(targetWordsOf(ns), ns.label),
+              (err: unknown) => session.log('bad', `${parsed.shown}: ${err instanceof Error ? err.message : String(err)}`),
+            );
+            return;
+          }
           if (command?.kind === 'clear') {
             session.clearLog();
             setLogBack(0);

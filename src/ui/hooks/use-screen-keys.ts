@@ -18,6 +18,8 @@ const MOVES: readonly ScreenAction[] = ['up', 'down', 'pageUp', 'pageDown', 'top
 export interface ScreenKeyOptions {
   quit: () => void;
   refresh: () => void;
+  /** A shell in the selected target, on the terminal the UI hands over until it exits. */
+  openShell: () => void;
   move: (focus: Focus, action: MoveAction) => void;
   /** `c`: a capture on the selected target's first link. */
   capture: () => void;
@@ -40,7 +42,7 @@ export interface ScreenModes {
   typeAheadUsed: () => void;
 }
 
-export function useScreenKeys({ quit, refresh, move, capture, closePane }: ScreenKeyOptions): ScreenModes {
+export function useScreenKeys({ quit, refresh, openShell, move, capture, closePane }: ScreenKeyOptions): ScreenModes {
   const [focus, setFocus, focusRef] = useLatestState<Focus>('targets');
   const [prompting, setPrompting, promptingRef] = useLatestState(false);
   const [filtering, setFiltering, filteringRef] = useLatestState(false);
@@ -95,6 +97,9 @@ export function useScreenKeys({ quit, refresh, move, capture, closePane }: Scree
         return;
       case 'closePane':
         closePane();
+        return;
+      case 'shell':
+        openShell();
         return;
       case 'nextPanel':
       case 'previousPanel': {

@@ -83,6 +83,9 @@ export class PromptRunner {
           return { ok: true, lines: [] };
         case 'quit':
           throw new ChainmailError('quit leaves the UI from its prompt (or press q)', EXIT_USAGE);
+        case 'shell':
+          // the screen hands the terminal over (App); lines run without one (a tutorial's) cannot
+          throw new ChainmailError('shell needs the terminal: at the prompt, or s on a target', EXIT_USAGE);
         case 'help': {
           const usage = command.topic !== undefined && usageOf(command.topic) !== undefined ? `usage: ${usageOf(command.topic)}` : undefined;
           if (usage) store.log('info', usage);

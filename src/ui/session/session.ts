@@ -12,6 +12,7 @@ import { parsePromptLine, type PromptParse } from '../../parse/prompt-command.js
 import { chainFromTopology, isChainLink } from '../../render/chain-input.js';
 import type { ChainHop, ChainNode } from '../../render/chain-model.js';
 import type { Namespace } from '../../targets/namespace.js';
+import type { TargetSpec } from '../../parse/target.js';
 import { discoverTopology } from '../../topology/discover.js';
 import { resolveLinks } from '../../topology/links.js';
 import type { Topology } from '../../topology/model.js';
@@ -85,6 +86,11 @@ export class Session {
   ) {
     this.captures = new CapturePane(this.store, ctx);
     this.runner = new PromptRunner(ctx, { store: this.store, refresh: this.refresh, broken: this.broken, watches: this.watches, captures: this.captures });
+  }
+
+  /** A target as the prompt's commands resolve it (the prompt's shell TARGET). */
+  resolve(spec: TargetSpec): Promise<Namespace> {
+    return this.runner.ctx.resolve(spec);
   }
 
   get state(): SessionState {
