@@ -45,6 +45,7 @@ const LAYOUTS = [
   // the smallest screens: commands side by side, their usage cut short
   { continuations: false, headings: true, columns: 2, minorKeys: false },
   { continuations: false, headings: false, columns: 2, minorKeys: false },
+  { continuations: false, headings: false, columns: 3, minorKeys: false },
 ];
 
 /** The overlay's lines for an inside of width x height cells. */
@@ -57,7 +58,7 @@ export function helpRows(width: number, height: number): HelpRow[] {
       width,
     ).map((text) => ({ text })),
     ...(headings ? [{ text: 'commands', style: 'heading' as const }] : []),
-    ...(columns === 1 ? commandRows(continuations) : sideBySide(commandRows(false), width)).map((text) => ({ text })),
+    ...(columns === 1 ? commandRows(continuations) : sideBySide(commandRows(false), width, columns)).map((text) => ({ text })),
     { text: 'any key closes this help', style: 'dim' },
   ];
   const layouts = LAYOUTS.map(build);
@@ -92,14 +93,16 @@ function commandRows(withContinuations: boolean): string[] {
   });
 }
 
-/** Two columns of half the width each, every cell cut to fit. */
-function sideBySide(cells: readonly string[], width: number): string[] {
-  const cellWidth = Math.floor((width - 2) / 2);
-  const half = Math.ceil(cells.length / 2);
-  return cells.slice(0, half).map((left, i) => {
-    const right = cells[half + i];
-    return right === undefined ? fit(left, cellWidth) : fit(left, cellWidth).padEnd(cellWidth + 2) + fit(right, cellWidth);
-  });
+/** Columns of equal width, filled top to bottom, every cell cut to fit. */
+function sideBySide(cells: readonly string[], width: number, columns: number): string[] {
+  const cellWidth = Math.floor((width - 2 * (columns - 1)) / columns);
+  const perColumn = Math.ceil(cells.length / columns);
+  return Array.from({ length: perColumn }, (_, row) =>
+    Array.from({ length: columns }, (_, c) => cells[c * perColumn + row])
+      .filter((cell): cell is string => cell !== undefined)
+      .map((cell, c, all) => (c === all.length - 1 ? fit(cell, cellWidth) : fit(cell, cellWidth).padEnd(cellWidth + 2)))
+      .join(''),
+  );
 }
 
 function fit(text: string, width: number): string {
