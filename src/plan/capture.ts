@@ -1,6 +1,6 @@
 /**
  * Pure: a capture and the namespace it runs in -> tcpdump's argument array.
- * No shell: each filter word is one argument, after `--`, so tcpdump never
+ * No shell reads the filter: each filter word is one argument, after `--`, so tcpdump never
  * reads one as an option.
  */
 import type { CaptureCommand } from '../parse/capture.js';
