@@ -33,105 +33,102 @@ const gatewayRoutes = (ns: string) =>
     .filter((r) => r.protocol !== 'kernel')
     .map(routeText);
 
-d('link down|up, chain status and chain heal of a link set down', () => {
-  let chain: SeedChain;
-
+/** The seed's service chain brought up before a describe's tests and removed after them. */
+function seedChainUp(): { chain: SeedChain } {
+  const held = {} as { chain: SeedChain };
   beforeAll(() => {
-    chain = writeSeedChain({ net: '10.247' });
-    run(['chain', 'up', chain.file], 0);
+    held.chain = writeSeedChain({ net: '10.247' });
+    run(['chain', 'up', held.chain.file], 0);
   });
   afterAll(() => {
-    if (chain) removeChain(chain);
+    if (held.chain) removeChain(held.chain);
   });
+  return held;
+}
+
+d('link down|up, chain status and chain heal of a link set down', () => {
+  const seed = seedChainUp();
 
   it('refuses bad input with exit 2 and changes nothing', () => {
-    const before = stableSnapshot(chain.nodes);
-    let r = run(['link', chain.client, 'nosuch0', 'down'], 2);
-    expect(r.stderr).toContain(`${chain.client} has no interface "nosuch0" (it has link1); nothing was changed`);
-    r = run(['link', chain.client, 'link1'], 2);
+    const before = stableSnapshot(seed.chain.nodes);
+    let r = run(['link', seed.chain.client, 'nosuch0', 'down'], 2);
+    expect(r.stderr).toContain(`${seed.chain.client} has no interface "nosuch0" (it has link1); nothing was changed`);
+    r = run(['link', seed.chain.client, 'link1'], 2);
     expect(r.stderr).toContain('missing the state: down or up');
-    r = run(['link', chain.client, 'link1', 'sideways'], 2);
+    r = run(['link', seed.chain.client, 'link1', 'sideways'], 2);
     expect(r.stderr).toContain('expected "down" or "up", got "sideways"');
-    r = run(['link', chain.client, 'down'], 2);
+    r = run(['link', seed.chain.client, 'down'], 2);
     expect(r.stderr).toContain('missing the interface');
-    expect(stableSnapshot(chain.nodes)).toBe(before);
+    expect(stableSnapshot(seed.chain.nodes)).toBe(before);
   });
 
   it('link TARGET IF down sets the end down: ip -j link shows it, the peer loses its carrier', () => {
-    const r = run(['link', chain.client, 'link1', 'down'], 0);
-    expect(r.stdout).toContain(`✓ ${chain.client}:link1 is down (was up)`);
-    expect(adminUp(chain.client, 'link1')).toBe(false);
-    expect(linkOf(chain.client, 'link1').operstate).toBe('DOWN');
-    expect(adminUp(chain.firewall, 'link2')).toBe(true);
-    expect(linkOf(chain.firewall, 'link2').flags).toContain('NO-CARRIER');
+    const r = run(['link', seed.chain.client, 'link1', 'down'], 0);
+    expect(r.stdout).toContain(`✓ ${seed.chain.client}:link1 is down (was up)`);
+    expect(adminUp(seed.chain.client, 'link1')).toBe(false);
+    expect(linkOf(seed.chain.client, 'link1').operstate).toBe('DOWN');
+    expect(adminUp(seed.chain.firewall, 'link2')).toBe(true);
+    expect(linkOf(seed.chain.firewall, 'link2').flags).toContain('NO-CARRIER');
     // the kernel drops the routes over an interface set down
-    expect(gatewayRoutes(chain.client)).toEqual([]);
+    expect(gatewayRoutes(seed.chain.client)).toEqual([]);
     // again: nothing to change, and it says so
-    expect(run(['link', chain.client, 'link1', 'down', '--json'], 0).stdout).toContain('"was": "down"');
+    expect(run(['link', seed.chain.client, 'link1', 'down', '--json'], 0).stdout).toContain('"was": "down"');
   });
 
   it('chain status reports the link down, not gone, and exits 1', () => {
-    const r = run(['chain', 'status', chain.file], 1);
-    expect(r.stdout).toContain(`✗ link       ${chain.client}:link1 <-> ${chain.firewall}:link2  (down: ${chain.client}:link1 set down)`);
+    const r = run(['chain', 'status', seed.chain.file], 1);
+    expect(r.stdout).toContain(`✗ link       ${seed.chain.client}:link1 <-> ${seed.chain.firewall}:link2  (down: ${seed.chain.client}:link1 set down)`);
     expect(r.stdout).not.toContain('gone');
     expect(r.stdout).toMatch(/link set down: chain heal brings it up\)/);
-    const json = JSON.parse(run(['chain', 'status', chain.file, '--json'], 1).stdout) as { items: Array<{ kind: string; state?: string }> };
+    const json = JSON.parse(run(['chain', 'status', seed.chain.file, '--json'], 1).stdout) as { items: Array<{ kind: string; state?: string }> };
     expect(json.items.filter((i) => i.kind === 'link').map((i) => i.state)).toEqual(['down', 'up', 'up']);
   });
 
   it('chain heal brings the link up and its routes back, without a bypass', () => {
-    const r = run(['chain', 'heal', chain.file], 0);
-    expect(r.stdout).toContain(`${chain.client}:link1 was set down, not dead: brought up again, no bypass needed`);
-    expect(r.stdout).toContain(`set ${chain.client}:link1 up`);
+    const r = run(['chain', 'heal', seed.chain.file], 0);
+    expect(r.stdout).toContain(`${seed.chain.client}:link1 was set down, not dead: brought up again, no bypass needed`);
+    expect(r.stdout).toContain(`set ${seed.chain.client}:link1 up`);
     expect(r.stdout).toContain('✓ healed');
-    expect(adminUp(chain.client, 'link1')).toBe(true);
-    expect(gatewayRoutes(chain.client)).toEqual(['default via 10.247.1.2 dev link1']);
-    expect(run(['chain', 'status', chain.file], 0).stdout).toContain('all');
-    expect(run(['chain', 'heal', chain.file], 0).stdout).toContain('nothing to heal');
+    expect(adminUp(seed.chain.client, 'link1')).toBe(true);
+    expect(gatewayRoutes(seed.chain.client)).toEqual(['default via 10.247.1.2 dev link1']);
+    expect(run(['chain', 'status', seed.chain.file], 0).stdout).toContain('all');
+    expect(run(['chain', 'heal', seed.chain.file], 0).stdout).toContain('nothing to heal');
   });
 
   it('link TARGET IF up sets a down end up again', () => {
-    run(['link', chain.router, 'link5', 'down'], 0);
-    expect(adminUp(chain.router, 'link5')).toBe(false);
-    const r = run(['link', chain.router, 'link5', 'up'], 0);
-    expect(r.stdout).toContain(`✓ ${chain.router}:link5 is up (was down)`);
-    expect(adminUp(chain.router, 'link5')).toBe(true);
+    run(['link', seed.chain.router, 'link5', 'down'], 0);
+    expect(adminUp(seed.chain.router, 'link5')).toBe(false);
+    const r = run(['link', seed.chain.router, 'link5', 'up'], 0);
+    expect(r.stdout).toContain(`✓ ${seed.chain.router}:link5 is up (was down)`);
+    expect(adminUp(seed.chain.router, 'link5')).toBe(true);
   });
 });
 
 d('pingall on the service chain, before and after the firewall dies', () => {
-  let chain: SeedChain;
-
-  beforeAll(() => {
-    chain = writeSeedChain({ net: '10.247' });
-    run(['chain', 'up', chain.file], 0);
-  });
-  afterAll(() => {
-    if (chain) removeChain(chain);
-  });
+  const seed = seedChainUp();
 
   it('every pair reaches: a full matrix of ✓, 12/12, exit 0', () => {
-    const r = run(['pingall', chain.file], 0);
+    const r = run(['pingall', seed.chain.file], 0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^from \\\\ to +${chain.client} +${chain.firewall} +${chain.router} +${chain.webserver}$`));
-    expect(lines[1]).toMatch(new RegExp(`^${chain.client} +· +✓ [\\d.]+ms +✓ [\\d.]+ms +✓ [\\d.]+ms$`));
+    expect(lines[0]).toMatch(new RegExp(`^from \\\\ to +${seed.chain.client} +${seed.chain.firewall} +${seed.chain.router} +${seed.chain.webserver}$`));
+    expect(lines[1]).toMatch(new RegExp(`^${seed.chain.client} +· +✓ [\\d.]+ms +✓ [\\d.]+ms +✓ [\\d.]+ms$`));
     expect(lines.slice(1, 5).join('\n')).not.toContain('✗');
     expect(lines[5]).toBe('12/12 reachable; all 2 expected pairs do');
-    const json = JSON.parse(run(['pingall', chain.file, '--format', 'json'], 0).stdout) as { ok: boolean; reachable: number; total: number; pairs: unknown[] };
+    const json = JSON.parse(run(['pingall', seed.chain.file, '--format', 'json'], 0).stdout) as { ok: boolean; reachable: number; total: number; pairs: unknown[] };
     expect(json).toMatchObject({ ok: true, reachable: 12, total: 12 });
   });
 
   it('with the firewall killed the ends do not reach: ✗ in the matrix, the missed pairs named, exit 1', () => {
-    run(['kill', chain.firewall], 0);
-    const r = run(['pingall', chain.file], 1);
+    run(['kill', seed.chain.firewall], 0);
+    const r = run(['pingall', seed.chain.file], 1);
     const lines = r.stdout.trimEnd().split('\n');
     const row = (name: string) => lines.find((l) => l.startsWith(name + ' '))!;
-    expect(row(chain.firewall)).toMatch(/^\S+ +✗ +· +✗ +✗$/);
-    expect(row(chain.client)).toMatch(/^\S+ +· +✗ +✗ +✗$/);
+    expect(row(seed.chain.firewall)).toMatch(/^\S+ +✗ +· +✗ +✗$/);
+    expect(row(seed.chain.client)).toMatch(/^\S+ +· +✗ +✗ +✗$/);
     // the router still reaches the web server on its own link; everything else went with the firewall's links
-    expect(row(chain.router)).toMatch(/^\S+ +✗ +✗ +· +✓ [\d.]+ms$/);
-    expect(r.stdout).toContain(`✗ ${chain.client} → ${chain.webserver} (10.247.3.2): expected to reach`);
-    expect(r.stdout).toContain(`✗ ${chain.webserver} → ${chain.client} (10.247.1.1): expected to reach`);
+    expect(row(seed.chain.router)).toMatch(/^\S+ +✗ +✗ +· +✓ [\d.]+ms$/);
+    expect(r.stdout).toContain(`✗ ${seed.chain.client} → ${seed.chain.webserver} (10.247.3.2): expected to reach`);
+    expect(r.stdout).toContain(`✗ ${seed.chain.webserver} → ${seed.chain.client} (10.247.1.1): expected to reach`);
     expect(r.stdout).toMatch(/^1\/12 reachable; 2 of 2 expected pairs do not$/m);
   });
 });
