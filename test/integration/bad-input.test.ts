@@ -284,6 +284,8 @@ async function changes(before: Snapshot, after: Snapshot): Promise<string[]> {
 // Running a case, and what every failure must look like
 
 interface Outcome {
+  /** The time limit this run was held to, when the machine was found slow at that moment (see timed). */
+  limitMs?: number;
   failed: boolean;
   /** The lines a user sees: stderr of the CLI, or the prompt's outcome lines. */
   lines: string[];
@@ -306,14 +308,21 @@ async function runCli(c: BadInputCase): Promise<Outcome> {
 /**
  * Runs a case again when it took a second or more, but not five: on a machine
  * shared with other test runs a slow answer may be the scheduler's. It counts
- * as slow only when every one of three runs is; the fastest run is the one
- * checked. Five seconds or more is no scheduling hiccup and is not retried.
+ * as slow only when every one of three runs is, and when it is also slower than
+ * three times the program's own `--version` timed right after (the machine's
+ * speed at that moment); the fastest run is the one checked. Five seconds or more
+ * is no scheduling hiccup and is not retried.
  */
 async function timed(run: () => Promise<Outcome>, limit = LIMIT_MS): Promise<Outcome> {
   let best = await run();
   for (let retry = 0; retry < 2 && best.ms >= limit && best.ms < 5 * limit; retry++) {
     const again = await run();
     if (again.ms < best.ms) best = again;
+  }
+  if (best.ms >= limit && best.ms < 5 * limit) {
+    const started = performance.now();
+    await chainmailAsync(['--version']);
+    best.limitMs = Math.max(limit, 3 * (performance.now() - started));
   }
   return best;
 }
@@ -355,7 +364,7 @@ function problemsOf(o: Outcome, names: string, via: 'cli' | 'prompt', c?: BadInp
   const p: string[] = [];
   if (!o.failed) p.push('succeeded');
   if (via === 'cli' && c && o.code !== c.exit) p.push(`exit code ${o.code}, expected ${c.exit}`);
-  if (o.ms >= (c?.limitMs ?? LIMIT_MS)) p.push(`took ${Math.round(o.ms)} ms`);
+  if (o.ms >= (o.limitMs ?? c?.limitMs ?? LIMIT_MS)) p.push(`took ${Math.round(o.ms)} ms`);
   const first = o.lines[0] ?? '';
   const message = via === 'cli' ? first.replace(/^chainmail: /, '') : first;
   if (via === 'cli' && !first.startsWith('chainmail: ')) p.push(`first line is not "chainmail: MESSAGE": ${JSON.stringify(first)}`);
