@@ -1,51 +1,34 @@
-#!/usr/bin/env node
-// The docker section: `chain up --docker` of a 20-container path chain against
+// docker: `chain up --docker` of a 20-container path chain against
 // its floor, a bash script that makes the same containers with a `docker run -d`
 // loop and then the same links, addresses, forwarding and routes with one `ip`
 // (or nsenter) process per command between their pids' namespaces; and
 // `chain down` of it. Containers and chains are named cmt-bd*. Run as root
 // with a Docker engine up and the test image built (scripts/test.sh builds it).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median, parseJson } from './shared.mjs';
+import { median, parseJson } from '../shared.mjs';
+import { AFTER } from '../lib/bins.mjs';
+import { r1, run, tenth, timed } from '../lib/proc.mjs';
+import { markdown } from '../lib/report.mjs';
+import { afterOnly, floorRow } from '../lib/section.mjs';
 
 /**
  * @typedef {{ a: string, b: string, ifa: string, ifb: string, subnet: string, addrA: string, addrB: string }} Link
  * @typedef {{ name: string, nodes: string[], links: Link[] }} Chain
- * @typedef {number | null} Figure
+ * @typedef {import('../lib/bins.mjs').Figure} Figure
  * @typedef {{
  *   containers: number, runs: number, up_ms: Figure, up_own_ms: Figure, floor_ms: Figure, floor_run_ms: Figure,
  *   ratio: number | null, down_ms: Figure, rm_ms: Figure, samples: Record<string, number[]>,
  * }} DockerResult
  */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const BIN = join(HERE, '..', 'bin', 'chainmail.js');
 const STATE_DIR = '/var/run/chainmail/chains';
 const PREFIX = 'cmt-bd';
 const IMAGE = process.env.CHAINMAIL_TEST_IMAGE ?? 'chainmail-test:busybox';
 const CONTAINERS = Number(process.env.BENCH_DOCKER_CONTAINERS ?? 20);
 const RUNS = Number(process.env.BENCH_DOCKER_RUNS ?? 3);
 const RUN_FLAGS = ['--net=none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW'];
-
-/** @param {string} cmd @param {readonly string[]} args @param {{ input?: string, check?: boolean }} [opts] */
-function run(cmd, args, { input, check = true } = {}) {
-  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (check && r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout || '').slice(0, 800)}`);
-  return r;
-}
-/** @param {string} cmd @param {readonly string[]} args @param {{ input?: string, check?: boolean }} [opts] */
-function timed(cmd, args, opts) {
-  const t0 = performance.now();
-  const r = run(cmd, args, opts);
-  return { ms: performance.now() - t0, r };
-}
-const tenth = (/** @type {number} */ x) => Math.round(x * 10) / 10;
-const r1 = (/** @type {number} */ x) => (Number.isNaN(x) ? null : tenth(x));
 
 /** @returns {Chain} a path of n containers, link i between node i and i+1 on 10.9.i.0/24 */
 function dockerChain(n = CONTAINERS) {
@@ -117,7 +100,7 @@ function removeContainers() {
   if (names.length) run('docker', ['rm', '-f', ...names], { check: false });
 }
 
-export function cleanupDocker() {
+function cleanupDocker() {
   removeContainers();
   try {
     for (const f of readdirSync(STATE_DIR)) if (f.startsWith(PREFIX)) rmSync(join(STATE_DIR, f), { force: true });
@@ -133,7 +116,7 @@ function assertClean(c) {
 }
 
 /** @param {string} dir @param {string} bin @returns {DockerResult} */
-export function benchDocker(dir, bin = BIN) {
+export function benchDocker(dir, bin) {
   const c = dockerChain();
   const file = join(dir, 'docker.yaml');
   writeFileSync(file, chainYaml(c));
@@ -196,17 +179,40 @@ export function dockerTable(d) {
     ['chain down', d.down_ms],
     ['docker rm -f of the same containers', d.rm_ms],
   ];
-  return [`| ${d.containers} containers, median of ${d.runs} | ms |`, '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v ?? '–'} |`)].join('\n');
+  return markdown([[`${d.containers} containers, median of ${d.runs}`, 'ms'], ...rows]);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = mkdtempSync(join(tmpdir(), 'chainmail-bench-docker-'));
-  try {
-    const d = benchDocker(dir);
-    console.log(JSON.stringify(d, null, 2));
-    console.log(dockerTable(d));
-  } finally {
-    cleanupDocker();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** @type {import('../lib/section.mjs').Section} */
+export const docker = {
+  key: 'docker',
+  title: `chain up --docker of ${CONTAINERS} containers against a docker run loop plus ip`,
+  measure({ dir }) {
+    // without an engine or the image the other sections' results still count: this one says why it is empty
+    const ready = run('docker', ['image', 'inspect', IMAGE], { check: false });
+    if (ready.status !== 0) {
+      const why = `skipped: no Docker engine or no ${IMAGE} (scripts/ensure-docker.sh, scripts/build-test-image.sh)`;
+      console.error(`bench: docker ${why}`);
+      return Promise.resolve(afterOnly(AFTER, { json: { skipped: why }, rows: [], cases: [] }));
+    }
+    let d;
+    try {
+      d = benchDocker(dir, AFTER.bin);
+    } finally {
+      cleanupDocker();
+    }
+    return Promise.resolve(
+      afterOnly(AFTER, {
+        json: d,
+        rows: [
+          floorRow(`chain up --docker, ${d.containers} containers, vs docker run loop + ip script`, d.up_ms, d.floor_ms, d.runs),
+          floorRow(`chain down --docker, ${d.containers} containers, vs docker rm -f`, d.down_ms, d.rm_ms, d.runs),
+        ],
+        cases: [
+          { what: `chain up --docker, ${d.containers} containers`, value: d.up_ms, includesNodeStart: true, runs: d.runs },
+          { what: `chain down --docker, ${d.containers} containers`, value: d.down_ms, includesNodeStart: true, runs: d.runs },
+        ],
+        tables: [{ title: `chain up --docker (${d.containers} containers)`, markdown: dockerTable(d) }],
+      }),
+    );
+  },
+};
