@@ -20,6 +20,7 @@ import { r1 } from './lib/proc.mjs';
 import { comparison, comparisonTable, floorTable } from './lib/report.mjs';
 import { batch } from './sections/batch.mjs';
 import { detect } from './sections/detect.mjs';
+import { docker } from './sections/docker.mjs';
 import { heal } from './sections/heal.mjs';
 import { koko } from './sections/koko.mjs';
 import { scale } from './sections/scale.mjs';
@@ -30,7 +31,7 @@ import { tui } from './sections/tui.mjs';
 /** @typedef {import('./lib/section.mjs').Measured} Measured */
 
 /** Every section, in the order they run and report. */
-const SECTIONS = [seed, scale, koko, batch, heal, detect, tui, traffic];
+const SECTIONS = [seed, scale, koko, batch, heal, detect, tui, traffic, docker];
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;

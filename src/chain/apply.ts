@@ -24,6 +24,9 @@ import { EXIT_INTERRUPTED } from '../sys/interrupt.js';
 import { checkImagesFirst, checkRulesFirst } from './up-checks.js';
 import { madeSince, mergeRecords, partialOutcome, thingsOf } from './partial.js';
 
+/** Containers chain down removes at once. */
+const REMOVE_PARALLEL = 4;
+
 /** What the chain means, whole, or (for a chain across hosts) the part of one host. */
 export function desiredFor(spec: ChainSpec, host: string | undefined): DesiredChain {
   const whole = deriveChain(spec);
@@ -438,16 +441,26 @@ async function removeRecorded(
       removed.push(`forwarding in ${node}`);
     }
   }
-  for (const node of record.createdNodes) {
-    if (options.docker) {
+  if (options.docker) {
+    // several at once: the engine kills and removes each on its own, and one at a time waits for
+    // every container's end in turn; reported in the record's order all the same
+    const outcomes: Array<{ removed: boolean } | { error: unknown }> = [];
+    await forEachLimit([...record.createdNodes.entries()], REMOVE_PARALLEL, async ([i, node]) => {
       try {
-        if (await ctx.docker.remove(node)) removed.push(`container ${node}`);
-      } catch (err) {
-        failed.push(`container ${node} (${engineReason(err)})`);
-        remaining.createdNodes.push(node);
+        outcomes[i] = { removed: await ctx.docker.remove(node) };
+      } catch (error) {
+        outcomes[i] = { error };
       }
-      continue;
+    });
+    for (const [i, node] of record.createdNodes.entries()) {
+      const outcome = outcomes[i]!;
+      if ('error' in outcome) {
+        failed.push(`container ${node} (${engineReason(outcome.error)})`);
+        remaining.createdNodes.push(node);
+      } else if (outcome.removed) removed.push(`container ${node}`);
     }
+  }
+  for (const node of options.docker ? [] : record.createdNodes) {
     const r = await run(['ip', 'netns', 'del', node]);
     if (r.exitCode === 0) removed.push(`namespace ${node}`);
     else if (!/No such (file|container)|does not exist/i.test(r.stderr)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveChain } from '../../src/chain/derive.js';
-import { parseChainText } from '../../src/chain/file.js';
+import { loadChainFile, parseChainText } from '../../src/chain/file.js';
+import { planOnEmptyHost } from '../../src/chain/plan-up.js';
 import { derivedVni, hostPart, recordKey } from '../../src/chain/hosts.js';
 import { formatDestination } from '../../src/parse/koro.js';
 import { readFileSync } from 'node:fs';
@@ -151,6 +152,44 @@ describe('deriving a chain across hosts', () => {
   it('records each host part under NAME@HOST', () => {
     expect(recordKey('split', 'hostA')).toBe('split@hostA');
     expect(recordKey('split', undefined)).toBe('split');
+  });
+});
+
+describe('examples/split-chain.yaml: the service chain across two hosts', () => {
+  const desired = deriveChain(loadChainFile('examples/split-chain.yaml'));
+  const vni = derivedVni('split-chain', { a: { node: 'firewall', ifname: 'link3' } });
+
+  it('plans chain up --as hostA: client and firewall, their link, the vxlan end to hostB, forwarding and routes', () => {
+    expect(planOnEmptyHost(hostPart(desired, 'hostA'))).toEqual([
+      'create client',
+      'create firewall',
+      'link client:link1 10.0.1.1/24 <-> firewall:link2 10.0.1.2/24',
+      `vxlan firewall:link3 10.0.2.1/24 vni ${vni} to 10.242.0.2 port 4789 mtu 1450 (its other end: router:link4 on the host at 10.242.0.2)`,
+      'turn forwarding on in firewall',
+      'route client: default via 10.0.1.2 dev link1',
+      'route firewall: 10.0.3.0/24 via 10.0.2.2 dev link3',
+    ]);
+  });
+
+  it('plans chain up --as hostB: router and webserver, the same VNI back to hostA, the web server', () => {
+    expect(planOnEmptyHost(hostPart(desired, 'hostB'))).toEqual([
+      'create router',
+      'create webserver',
+      'link router:link5 10.0.3.1/24 <-> webserver:link6 10.0.3.2/24',
+      `vxlan router:link4 10.0.2.2/24 vni ${vni} to 10.242.0.1 port 4789 mtu 1450 (its other end: firewall:link3 on the host at 10.242.0.1)`,
+      'turn forwarding on in router',
+      'route router: 10.0.1.0/24 via 10.0.2.1 dev link4',
+      'route webserver: default via 10.0.3.1 dev link6',
+      'serve HTTP on port 80 in webserver',
+    ]);
+  });
+
+  it('has the underlay of the simulation in its header (10.242.0.1 and .2 on "under"), and each probe starts on one host', () => {
+    const spec = loadChainFile('examples/split-chain.yaml');
+    expect(spec.hosts?.map((h) => `${h.name} ${h.address}${h.interface ? ` ${h.interface}` : ''}`)).toEqual(['hostA 10.242.0.1', 'hostB 10.242.0.2 under']);
+    expect(readFileSync('examples/split-chain.yaml', 'utf8')).toContain('ip -n hostA addr add 10.242.0.1/24 dev under');
+    expect(hostPart(desired, 'hostA').probes.map((p) => `${p.from} ${p.kind}`)).toEqual(['client http']);
+    expect(hostPart(desired, 'hostB').probes.map((p) => `${p.from} ${p.kind}`)).toEqual(['webserver ping']);
   });
 });
 
