@@ -7,7 +7,23 @@ import { parseKoro, type KoroCommand } from './koro.js';
 import { USAGE, VERBS, verbInfo } from './verb-table.js';
 import { nearestWord } from './nearest.js';
 import { describeTarget, expect, parseTargetWords, type TargetSpec } from './target.js';
-import { checkInterfaceName, checkNetnsName, imageProblem, parseInteger, parseIp } from './values.js';
+import { noMore, takeJson } from './verb-words.js';
+import {
+  parseBatch,
+  parseChain,
+  parseDemo,
+  parseExport,
+  parsePingall,
+  parseTutorial,
+  type BatchCommand,
+  type ChainCommand,
+  type DemoCommand,
+  type ExportCommand,
+  type PingallCommand,
+  type TutorialCommand,
+} from './file-verbs.js';
+export type { BatchCommand, ChainCommand, DemoCommand, ExportCommand, PingallCommand, TutorialCommand } from './file-verbs.js';
+import { checkInterfaceName, parseInteger, parseIp } from './values.js';
 
 export type ForwardCommand = { verb: 'forward'; target: TargetSpec; setting?: 'on' | 'off'; json: boolean };
 export type FwCommand = { verb: 'fw'; target: TargetSpec; action: 'list' | 'add' | 'del'; rule: string[]; json: boolean };
@@ -23,39 +39,6 @@ export type KillCommand = { verb: 'kill'; target: TargetSpec; json: boolean };
 export type HelpCommand = { verb: 'help'; topic?: string };
 /** `link TARGET IF down|up`: one end set administratively down or up. */
 export type LinkCommand = { verb: 'link'; target: TargetSpec; ifname: string; state: 'down' | 'up'; json: boolean };
-/** `pingall [FILE|--live]`: file absent means the live targets. */
-export type PingallCommand = { verb: 'pingall'; file?: string; json: boolean };
-export type ChainCommand = {
-  verb: 'chain';
-  action: 'up' | 'status' | 'heal' | 'down';
-  file: string;
-  dryRun: boolean;
-  docker: boolean;
-  image?: string;
-  policy: 'bypass' | 'reattach';
-  watch: boolean;
-  /** up, heal: on a failure part-way, keep what this run made (chain down removes it) instead of removing it. */
-  keepPartial: boolean;
-  json: boolean;
-  /** A chain file with hosts: the host whose part this is (`--as HOST`). */
-  as?: string;
-  /** heal across hosts: nodes on other hosts that died (`--dead NODE,...`). */
-  dead?: string[];
-};
-export type ExportCommand = {
-  verb: 'export';
-  file?: string;
-  live: boolean;
-  format: 'containerlab' | 'mermaid' | 'json' | 'kubernetes';
-  image?: string;
-  /** A chain across hosts, for containerlab: only this host's lab. */
-  as?: string;
-};
-export type DemoCommand = { verb: 'demo'; docker: boolean; keep: boolean };
-/** `batch FILE|-`: prompt lines run in one process; file is "-" for standard input. */
-export type BatchCommand = { verb: 'batch'; file: string; force: boolean; json: boolean };
-/** `tutorial` alone lists the built-in tutorials; delayMs is undefined unless --delay was given. */
-export type TutorialCommand = { verb: 'tutorial'; tutorial?: string; auto: boolean; delayMs?: number; keep: boolean };
 
 export type Command =
   | KokoCommand
@@ -188,19 +171,6 @@ export function needsRoot(cmd: Command): boolean {
 /** The verb at edit distance 1 or 2 (a typo, a swap), if there is exactly one nearest. */
 export function nearestVerb(word: string, verbs: readonly string[] = VERBS): string | undefined {
   return nearestWord(word, verbs, 2, { unique: true });
-}
-
-/** Splits off --json (and checks no other long option slipped in). */
-function takeJson(words: readonly string[], usage: string, allowed: readonly string[] = []): { words: string[]; json: boolean } {
-  const json = words.includes('--json');
-  const kept = words.filter((w) => w !== '--json');
-  const badIndex = kept.findIndex((w) => w.startsWith('--') && !allowed.includes(w));
-  if (badIndex >= 0) throw new UsageError(`unknown option "${kept[badIndex]}"`, { words: kept, index: badIndex }, usage);
-  return { words: kept, json };
-}
-
-function noMore(words: readonly string[], index: number, usage: string): void {
-  if (index < words.length) throw new UsageError(`unexpected "${words[index]}"`, { words, index }, usage);
 }
 
 function parseForward(input: readonly string[]): ForwardCommand {
@@ -348,169 +318,6 @@ function parseKill(input: readonly string[]): KillCommand {
   return { verb: 'kill', target: spec, json };
 }
 
-/** Reads `--name VALUE` / `--name=VALUE` options and flags; returns the other words. */
-function takeOptions(
-  words: readonly string[],
-  usage: string,
-  flags: readonly string[],
-  valued: readonly string[],
-): { rest: string[]; flags: Set<string>; values: Map<string, { value: string; index: number }> } {
-  const rest: string[] = [];
-  const found = new Set<string>();
-  const values = new Map<string, { value: string; index: number }>();
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    // `--` ends the options: a file named -odd.yaml can follow it
-    if (w === '--') {
-      rest.push(...words.slice(i + 1));
-      break;
-    }
-    const [name, inline] = w.startsWith('--') ? [w.split('=')[0]!, w.includes('=') ? w.slice(w.indexOf('=') + 1) : undefined] : [w, undefined];
-    if (flags.includes(name) && inline === undefined) found.add(name);
-    else if (valued.includes(name)) {
-      const value = inline ?? words[i + 1];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-        throw new UsageError(`${name} needs a value`, { words, index: i + 1 }, usage);
-      }
-      values.set(name, { value, index: inline === undefined ? i + 1 : i });
-      if (inline === undefined) i++;
-    } else if (w.startsWith('-') && w !== '-') throw new UsageError(`unknown option "${w}"`, { words, index: i }, usage);
-    else rest.push(w);
-  }
-  return { rest, flags: found, values };
-}
-
-function parseChain(input: readonly string[]): ChainCommand {
-  const usage = USAGE.chain!;
-  const action = input[0];
-  if (action !== 'up' && action !== 'status' && action !== 'heal' && action !== 'down') {
-    throw new UsageError(
-      action === undefined ? 'missing action: up, status, heal or down' : `expected up, status, heal or down, got "${action}"`,
-      { words: input, index: 0 },
-      usage,
-    );
-  }
-  const allowed: Record<typeof action, [string[], string[]]> = {
-    up: [
-      ['--dry-run', '--docker', '--keep-partial', '--json'],
-      ['--image', '--as'],
-    ],
-    status: [['--json', '--docker'], ['--as']],
-    heal: [
-      ['--watch', '--docker', '--keep-partial', '--json'],
-      ['--policy', '--as', '--dead'],
-    ],
-    down: [['--json'], ['--as']],
-  };
-  const [flags, valued] = allowed[action];
-  const { rest, flags: found, values } = takeOptions(input.slice(1), usage, flags, valued);
-  if (rest.length === 0) throw new UsageError(`chain ${action} needs a chain file`, { words: input, index: input.length }, usage);
-  if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}": one chain file at a time`, { words: input, index: input.indexOf(rest[1]!) }, usage);
-  const policy = values.get('--policy')?.value ?? 'bypass';
-  if (policy !== 'bypass' && policy !== 'reattach') {
-    throw new UsageError(`bad --policy "${policy}": expected bypass or reattach`, { words: input, index: values.get('--policy')!.index + 1 }, usage);
-  }
-  const image = values.get('--image')?.value;
-  if (image !== undefined) {
-    const problem = imageProblem(image);
-    if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: values.get('--image')!.index }, usage);
-  }
-  const as = values.get('--as')?.value;
-  if (as !== undefined) {
-    const valid = checkNetnsName(as);
-    if (!valid.ok)
-      throw new UsageError(`bad --as "${as}": ${valid.reason.replace('namespace name', 'host name')}`, { words: input, index: values.get('--as')!.index + 1 }, usage);
-  }
-  return {
-    verb: 'chain',
-    action,
-    file: rest[0]!,
-    ...(as !== undefined ? { as } : {}),
-    ...(values.has('--dead') ? { dead: values.get('--dead')!.value.split(',').filter(Boolean) } : {}),
-    dryRun: found.has('--dry-run'),
-    docker: found.has('--docker') || image !== undefined,
-    ...(image !== undefined ? { image } : {}),
-    policy,
-    watch: found.has('--watch'),
-    keepPartial: found.has('--keep-partial'),
-    json: found.has('--json'),
-  };
-}
-
-function parseExport(input: readonly string[]): ExportCommand {
-  const usage = USAGE.export!;
-  const { rest, flags, values } = takeOptions(input, usage, ['--live'], ['--format', '--image', '--as']);
-  const format = values.get('--format')?.value;
-  if (format !== 'containerlab' && format !== 'mermaid' && format !== 'json' && format !== 'kubernetes') {
-    throw new UsageError(
-      format === undefined ? 'missing --format containerlab|mermaid|json|kubernetes' : `bad --format "${format}": expected containerlab, mermaid, json or kubernetes`,
-      { words: input, index: format === undefined ? input.length : values.get('--format')!.index },
-      usage,
-    );
-  }
-  const live = flags.has('--live');
-  if (live === rest.length > 0) throw new UsageError('give a chain file or --live (one of them)', { words: input, index: 0 }, usage);
-  if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}"`, { words: input, index: input.indexOf(rest[1]!) }, usage);
-  // pods are made from a chain's nodes; the live host has links, not pods to make
-  if (live && format === 'kubernetes')
-    throw new UsageError('--format kubernetes exports a chain file, not --live', { words: input, index: input.indexOf('--live') }, usage);
-  const image = values.get('--image');
-  if (image !== undefined) {
-    // only containerlab and kubernetes name images; a flag another format would drop is refused, not ignored
-    const index = input.findIndex((w) => w === '--image' || w.startsWith('--image='));
-    if (format !== 'containerlab' && format !== 'kubernetes') {
-      throw new UsageError(`--image is for --format containerlab or kubernetes only, not ${format}`, { words: input, index }, usage);
-    }
-    const problem = imageProblem(image.value);
-    if (problem) throw new UsageError(`bad --image: ${problem}`, { words: input, index: image.index }, usage);
-  }
-  const as = values.get('--as');
-  if (as !== undefined && (live || format !== 'containerlab')) {
-    throw new UsageError('--as is for a chain file across hosts, with --format containerlab', { words: input, index: as.index }, usage);
-  }
-  return {
-    verb: 'export',
-    live,
-    format,
-    ...(rest[0] ? { file: rest[0] } : {}),
-    ...(image !== undefined ? { image: image.value } : {}),
-    ...(as !== undefined ? { as: as.value } : {}),
-  };
-}
-
-function parseDemo(input: readonly string[]): DemoCommand {
-  const { rest, flags } = takeOptions(input, USAGE.demo!, ['--docker', '--keep'], []);
-  noMore(rest, 0, USAGE.demo!);
-  return { verb: 'demo', docker: flags.has('--docker'), keep: flags.has('--keep') };
-}
-
-function parseBatch(input: readonly string[]): BatchCommand {
-  const usage = USAGE.batch!;
-  const { words, json } = takeJson(input, usage, ['--force']);
-  const force = words.includes('--force');
-  const rest = words.filter((w) => w !== '--force');
-  const option = rest.findIndex((w) => w.startsWith('-') && w !== '-');
-  if (option >= 0) throw new UsageError(`unknown option "${rest[option]}"`, { words: rest, index: option }, usage);
-  if (rest.length === 0) throw new UsageError('batch needs a file of prompt lines, or - for standard input', { words: input, index: input.length }, usage);
-  noMore(rest, 1, usage);
-  return { verb: 'batch', file: rest[0]!, force, json };
-}
-
-function parseTutorial(input: readonly string[]): TutorialCommand {
-  const usage = USAGE.tutorial!;
-  const { rest, flags, values } = takeOptions(input, usage, ['--auto', '--keep'], ['--delay']);
-  if (rest.length > 1) throw new UsageError(`unexpected "${rest[1]}": one tutorial at a time`, { words: input, index: input.indexOf(rest[1]!) }, usage);
-  const delay = values.get('--delay');
-  const delayMs = delay ? expect(parseInteger(delay.value, 0, 600000), input, delay.index, 'bad --delay', usage) : undefined;
-  return {
-    verb: 'tutorial',
-    ...(rest[0] !== undefined ? { tutorial: rest[0] } : {}),
-    auto: flags.has('--auto'),
-    ...(delayMs !== undefined ? { delayMs } : {}),
-    keep: flags.has('--keep'),
-  };
-}
-
 function parseLink(input: readonly string[]): LinkCommand {
   const usage = USAGE.link!;
   const { words, json } = takeJson(input, usage);
@@ -528,12 +335,4 @@ function parseLink(input: readonly string[]): LinkCommand {
   noMore(words, next + 2, usage);
   if (spec.kind === 'host') throw new UsageError('link sets an end inside a container or namespace, not on the host', { words, index: 0 }, usage);
   return { verb: 'link', target: spec, ifname, state, json };
-}
-
-function parsePingall(input: readonly string[]): PingallCommand {
-  const usage = USAGE.pingall!;
-  const { rest, flags } = takeOptions(input, usage, ['--live', '--json'], []);
-  if (flags.has('--live') && rest.length > 0) throw new UsageError('give a chain file or --live, not both', { words: input, index: input.indexOf(rest[0]!) }, usage);
-  noMore(rest, 1, usage);
-  return { verb: 'pingall', ...(rest[0] !== undefined ? { file: rest[0] } : {}), json: flags.has('--json') };
 }
