@@ -21,6 +21,11 @@ export async function readNamespace(ns: Namespace): Promise<NamespaceReading> {
   return { interfaces: parseIpAddrJson(addrs), netnsIds: parseNetnsIds(ids) };
 }
 
+/** The names behind the namespace ids this namespace gives others (`ip netns list-id`). */
+export async function readNetnsIds(ns: Namespace): Promise<Record<number, string>> {
+  return parseNetnsIds(await query(ipIn(ns, ['-j', 'netns', 'list-id']), `read the namespace ids of ${ns.label}`));
+}
+
 function parseNetnsIds(text: string): Record<number, string> {
   const netnsIds: Record<number, string> = {};
   for (const entry of (text.trim() ? JSON.parse(text) : []) as Array<{ nsid: number; name?: string }>) {
