@@ -1,5 +1,6 @@
-// scale: path chains of BENCH_SCALE_NODES namespaces (10, 50 and 200): `chain up` against the batch
-// floor, `ls --json` against a bash loop calling `ip -j` three times per namespace, and `chain down`.
+// scale: path chains of BENCH_SCALE_NODES namespaces (10, 50, 200 and 1000; e.g. BENCH_SCALE_NODES=10,50
+// for a quick run): `chain up` against the batch floor, `chain status`, `ls --json` against a bash loop
+// calling `ip -j` three times per namespace, and `chain down`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median } from '../shared.mjs';
@@ -11,8 +12,9 @@ import { floorRow } from '../lib/section.mjs';
 
 /** @typedef {import('../lib/bins.mjs').Bin} Bin */
 
-const SIZES = (process.env.BENCH_SCALE_NODES ?? '10,50,200').split(',').map(Number);
-const RUNS = 3;
+const SIZES = (process.env.BENCH_SCALE_NODES ?? '10,50,200,1000').split(',').map(Number);
+/** Runs per size: a 1000-node chain holds a million routes, and one run of it takes minutes with its floors. */
+const runsOf = (/** @type {number} */ nodes) => (nodes >= 1000 ? 1 : 3);
 
 /** ls's baseline: every namespace on the host read by `ip -j` three times (addresses, routes, links). */
 const LS_LOOP =
@@ -23,10 +25,11 @@ const LS_LOOP =
  * @param {string} dir @param {number} nodes @param {readonly Bin[]} bins
  */
 function measureSize(dir, nodes, bins) {
+  const RUNS = runsOf(nodes);
   const c = scaleChain(nodes);
   const file = join(dir, `scale-${nodes}.yaml`);
   writeFileSync(file, chainYaml(c));
-  const s = perBin(bins, () => ({ up: [], own: [], ls: [], down: [] }));
+  const s = perBin(bins, () => ({ up: [], own: [], status: [], ls: [], down: [] }));
   const floors = { floor: /** @type {number[]} */ ([]), lsLoop: /** @type {number[]} */ ([]) };
   for (let k = 0; k < RUNS; k++) {
     for (const b of order(bins, k)) {
@@ -34,6 +37,7 @@ function measureSize(dir, nodes, bins) {
       const up = cmOf(b)(['chain', 'up', file, '--json']);
       s(b).up.push(up.ms);
       s(b).own.push(ownMs(up.r.stdout));
+      s(b).status.push(cmOf(b)(['chain', 'status', file]).ms);
       s(b).ls.push(cmOf(b)(['ls', '--json']).ms);
       if (b === bins[0]) floors.lsLoop.push(timed('bash', ['-c', LS_LOOP]).ms);
       s(b).down.push(cmOf(b)(['chain', 'down', file]).ms);
@@ -46,7 +50,7 @@ function measureSize(dir, nodes, bins) {
     lsLoopMs = r1(median(floors.lsLoop));
   return new Map(
     bins.map((b) => {
-      const x = { up: r1(median(s(b).up)), own: r1(median(s(b).own)), ls: r1(median(s(b).ls)), down: r1(median(s(b).down)) };
+      const x = { up: r1(median(s(b).up)), own: r1(median(s(b).own)), status: r1(median(s(b).status)), ls: r1(median(s(b).ls)), down: r1(median(s(b).down)) };
       return [
         b,
         {
@@ -56,6 +60,7 @@ function measureSize(dir, nodes, bins) {
             routes: routes(c).length,
             up_ms: x.up,
             up_own_ms: x.own,
+            status_ms: x.status,
             batch_floor_ms: floorMs,
             ls_ms: x.ls,
             ls_loop_ms: lsLoopMs,
@@ -65,6 +70,7 @@ function measureSize(dir, nodes, bins) {
           rows: [
             floorRow(`scale ${nodes} nodes up vs ip -batch`, x.up, floorMs, RUNS),
             floorRow(`  same, chain up's own time`, x.own, floorMs, RUNS),
+            floorRow(`scale ${nodes} nodes chain status`, x.status, undefined, RUNS),
             floorRow(`scale ${nodes} nodes ls --json vs shell loop`, x.ls, lsLoopMs, RUNS),
             floorRow(`scale ${nodes} nodes chain down`, x.down, undefined, RUNS),
           ],
@@ -72,6 +78,7 @@ function measureSize(dir, nodes, bins) {
           cases: [
             { what: `scale ${nodes} nodes chain up`, value: x.up, includesNodeStart: true, runs: RUNS },
             { what: `scale ${nodes} nodes chain up, its own time`, value: x.own, includesNodeStart: false, runs: RUNS },
+            { what: `scale ${nodes} nodes chain status`, value: x.status, includesNodeStart: true, runs: RUNS },
             { what: `scale ${nodes} nodes ls --json`, value: x.ls, includesNodeStart: true, runs: RUNS },
             { what: `scale ${nodes} nodes chain down`, value: x.down, includesNodeStart: true, runs: RUNS },
           ],

@@ -22,6 +22,7 @@ import { firstFreeIfindex } from '../net/ifindex.js';
 import { emptyRecord, readRecord, removeRecord, writeRecord, type ChainRecord } from './state-file.js';
 import { EXIT_INTERRUPTED } from '../sys/interrupt.js';
 import { checkImagesFirst, checkRulesFirst } from './up-checks.js';
+import { failedBatchLines } from './batch-failures.js';
 import { madeSince, mergeRecords, partialOutcome, thingsOf } from './partial.js';
 
 /** Containers chain down removes at once. */
@@ -459,12 +460,19 @@ async function removeRecorded(
         remaining.createdNodes.push(node);
       } else if (outcome.removed) removed.push(`container ${node}`);
     }
+    return { removed, failed, remaining };
   }
-  for (const node of options.docker ? [] : record.createdNodes) {
-    const r = await run(['ip', 'netns', 'del', node]);
-    if (r.exitCode === 0) removed.push(`namespace ${node}`);
-    else if (!/No such (file|container)|does not exist/i.test(r.stderr)) {
-      failed.push(`namespace ${node} (${r.stderr.trim().split('\n')[0]})`);
+  // every namespace in one process: `-force` goes on past a failed line and says which
+  const nodes = record.createdNodes;
+  const r = nodes.length ? await run(['ip', '-force', '-batch', '-'], { input: nodes.map((n) => `netns del ${n}\n`).join('') }) : undefined;
+  const failures = r && r.exitCode !== 0 ? failedBatchLines(r.stderr) : new Map<number, string>();
+  // killed before it said which line failed: whatever is still there stays on record
+  const unsaid = r !== undefined && r.exitCode !== 0 && failures.size === 0 ? r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}` : undefined;
+  for (const [i, node] of nodes.entries()) {
+    const said = unsaid !== undefined ? ((await nodeExists(node, options, ctx)) ? unsaid : undefined) : failures.get(i);
+    if (said === undefined) removed.push(`namespace ${node}`);
+    else if (!/No such (file|container)|does not exist/i.test(said)) {
+      failed.push(`namespace ${node} (${said.split('\n')[0]})`);
       remaining.createdNodes.push(node);
     }
   }

@@ -29,12 +29,15 @@ import { constants } from 'node:fs';
 import { lstat, mkdir, open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { ChainmailError } from '../errors.js';
 import { run } from '../sys/exec.js';
+import { forEachLimit } from '../sys/limit.js';
 import { namespaceIdentity, type Namespace } from './namespace.js';
 
 export const LOCK_DIR = '/var/run/chainmail/locks';
 const DEFAULT_WAIT_MS = 10_000;
 /** Locks tried by one process: a chain of 200 nodes starts 13. */
 const TRIES_AT_ONCE = 16;
+/** Lockers (each an xargs with its flocks) running at once. */
+const LOCKERS_AT_ONCE = 4;
 /** A locker's timeout beyond the wait it was given (flock -w keeps to that itself). */
 const LOCKER_SLACK_MS = 5000;
 
@@ -108,7 +111,14 @@ async function withLocks<T>(keys: ReadonlyMap<string, string>, fn: () => Promise
     // uncontended, the usual case: every lock tried at once (a try never waits, so it cannot deadlock)
     const chunks: string[][] = [];
     for (let i = 0; i < order.length; i += TRIES_AT_ONCE) chunks.push(order.slice(i, i + TRIES_AT_ONCE));
-    const tries = await Promise.allSettled(chunks.map((keys) => tryAcquireAll(keys)));
+    // a few lockers at a time: a thousand flocks at once swamp a small machine past the lockers' timeout
+    const tries: Array<PromiseSettledResult<Held[]>> = [];
+    await forEachLimit([...chunks.keys()], LOCKERS_AT_ONCE, async (i) => {
+      tries[i] = await tryAcquireAll(chunks[i]!).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    });
     const got = tries.flatMap((t) => (t.status === 'fulfilled' ? t.value : []));
     const failed = tries.find((t): t is PromiseRejectedResult => t.status === 'rejected');
     if (failed || got.length < order.length) {

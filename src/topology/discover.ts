@@ -1,10 +1,10 @@
-import { readNamespace } from './read.js';
+import { readInterfaces, readNetnsIds } from './read.js';
 import { forEachLimit } from '../sys/limit.js';
 import type { DockerEngine } from '../targets/docker.js';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, listNetnsNames, netnsNamespace } from '../targets/resolve.js';
 import { TargetError } from '../errors.js';
-import { resolveLinks } from './links.js';
+import { resolveLinks, targetsNeedingNetnsIds } from './links.js';
 import type { TargetState, Topology } from './model.js';
 
 /** How many namespaces are read at once (each read is one short `ip` process). */
@@ -33,17 +33,24 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
     targets.push({ ns, status: c.status, interfaces: [] });
   }
 
-  // one `ip -batch` per namespace, several at once. (Not `ip -all netns exec`: each of
+  // one `ip` per namespace, several at once. (Not `ip -all netns exec`: each of
   // its namespaces gets a new mount namespace and /sys, which slows to minutes on a
   // host with hundreds of namespaces being made and removed.)
   const readable = targets.filter((t) => t.ns.path !== '');
   await forEachLimit(readable, PARALLEL_READS, async (t) => {
     try {
-      const reading = await readNamespace(t.ns);
-      t.interfaces = reading.interfaces;
-      t.netnsIds = reading.netnsIds;
+      t.interfaces = await readInterfaces(t.ns);
     } catch (err) {
       t.error = err instanceof Error ? err.message : String(err);
+    }
+  });
+  // the names behind namespace ids only where they tell candidate peers apart: asking costs
+  // each namespace a lookup of every namespace on the host
+  await forEachLimit(targetsNeedingNetnsIds(readable), PARALLEL_READS, async (t) => {
+    try {
+      t.netnsIds = await readNetnsIds(t.ns);
+    } catch {
+      // gone since its interfaces were read: its ends stay unnamed, as they were
     }
   });
   return { targets, links: resolveLinks(targets), warnings };

@@ -98,3 +98,38 @@ function findParent(here: Located, all: readonly Located[]): Located | undefined
   const candidates = all.filter((o) => o.target !== target && o.iface.ifindex === index);
   return candidates.find((o) => o.target.ns.kind === 'host') ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
+
+/**
+ * Pure: the targets whose namespace ids need their names (`ip netns list-id`)
+ * for resolveLinks to pair exactly as it would with every target's names.
+ * A veth end with one candidate peer needs none: every named namespace is
+ * read, so the true peer, were it in one, would be a candidate too. Names
+ * matter only where an end has two candidates or more, and everywhere when a
+ * read failed (the true peer may be in the namespace not read). Reading the
+ * names costs a lookup of every namespace on the host, in each namespace
+ * that asks: hundreds of namespaces each naming hundreds.
+ */
+export function targetsNeedingNetnsIds(targets: readonly TargetState[]): TargetState[] {
+  const crossVeth = (iface: Interface) => iface.kind === 'veth' && iface.linkName === undefined && iface.linkIndex !== undefined;
+  if (targets.some((t) => t.error !== undefined)) return targets.filter((t) => t.error === undefined && t.interfaces.some(crossVeth));
+  const byIndex = new Map<number, Located[]>();
+  for (const target of targets) {
+    for (const iface of target.interfaces) {
+      if (iface.kind !== 'veth' || iface.linkNetnsId === undefined) continue;
+      const list = byIndex.get(iface.ifindex);
+      if (list) list.push({ target, iface });
+      else byIndex.set(iface.ifindex, [{ target, iface }]);
+    }
+  }
+  const needed = new Set<TargetState>();
+  for (const target of targets) {
+    for (const iface of target.interfaces) {
+      if (!crossVeth(iface)) continue;
+      const candidates = (byIndex.get(iface.linkIndex!) ?? []).filter((o) => o.target !== target && o.iface.linkIndex === iface.ifindex);
+      if (candidates.length < 2) continue;
+      needed.add(target);
+      for (const c of candidates) needed.add(c.target);
+    }
+  }
+  return targets.filter((t) => needed.has(t));
+}
