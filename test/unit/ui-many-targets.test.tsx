@@ -7,7 +7,11 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { TargetState, Topology, TopologyLink } from '../../src/topology/model.js';
+import { renderChains } from '../../src/render/chain.js';
+import { chainFromTopology } from '../../src/render/chain-input.js';
+import { chainWindow, namesOnRows } from '../../src/ui/components/ChainView.js';
 import { TargetsPanel, visibleTargets } from '../../src/ui/components/panels.js';
+import { TrafficMeter } from '../../src/ui/session/traffic.js';
 import { FirewallDrops, SURVEY_PER_TICK } from '../../src/ui/session/firewall-drops.js';
 import { SessionStore } from '../../src/ui/session/store.js';
 
@@ -20,8 +24,18 @@ vi.mock('../../src/net/firewall-rules.js', () => ({
   readIptablesBackend: () => Promise.resolve('nf_tables'),
 }));
 
+const counted: number[] = [];
+vi.mock('../../src/watch/traffic-counters.js', () => ({
+  counterProcess: (_ns: Namespace, inside: { pid: number } | undefined) => inside?.pid,
+  readCounters: (pid: number) => {
+    counted.push(pid);
+    return Promise.resolve(new Map([[`a${pid}`, { rxBytes: 0, rxPackets: pid, rxDropped: 0, txBytes: 0, txPackets: 0, txDropped: 0 }]]));
+  },
+}));
+
 afterEach(() => {
   read.length = 0;
+  counted.length = 0;
 });
 
 const N = 500;
@@ -84,5 +98,35 @@ describe('FirewallDrops over a chain of 500', () => {
     await drops.afterRead(topology, [ns(400)]);
     expect(read).toContain('cmt-u400');
     drops.stop();
+  });
+});
+
+describe('traffic over a chain of 500', () => {
+  it('names the nodes whose boxes a window of the drawing shows', () => {
+    const { nodes, hops } = chainFromTopology(topology, new Map(), new Map());
+    const lines = renderChains(nodes, hops, 120);
+    const w = chainWindow(lines.length, 20, 0);
+    const names = namesOnRows(lines.slice(w.start, w.end), nodes);
+    expect(names.has('cmt-u0')).toBe(true);
+    expect(names.size).toBeGreaterThan(5);
+    expect(names.size).toBeLessThan(100);
+    expect(names.has('cmt-u499')).toBe(false);
+    const end = chainWindow(lines.length, 20, Infinity);
+    expect(namesOnRows(lines.slice(end.start, end.end), nodes).has('cmt-u499')).toBe(true);
+  });
+
+  it('reads only the hops touching the targets shown, every hop until told', async () => {
+    const store = new SessionStore();
+    store.update({ topology });
+    const meter = new TrafficMeter(store, (path) => ({ pid: Number(/cmt-u(\d+)/.exec(path)![1]), identity: 'x' }));
+    await meter.tick();
+    // one end per hop: 499 hops, each read through its first end
+    expect(counted).toHaveLength(N - 1);
+    counted.length = 0;
+    meter.setShown(new Set(['cmt-u10', 'cmt-u11']));
+    await meter.tick();
+    // the hops 9-10, 10-11 and 11-12, through ends 9, 10 and 11
+    expect(counted.sort((a, b) => a - b)).toEqual([9, 10, 11]);
+    meter.stop();
   });
 });

@@ -185,6 +185,11 @@ export class Session {
     this.targetsFilter = text;
   }
 
+  /** The targets the chain panel shows: only their hops' traffic is read (undefined: every hop's). */
+  setTrafficShown(labels: ReadonlySet<string> | undefined): void {
+    this.traffic.setShown(labels);
+  }
+
   select(label: string | undefined): void {
     if (label === this.state.selected) return;
     this.update({ selected: label, details: undefined });
