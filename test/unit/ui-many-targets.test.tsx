@@ -39,12 +39,12 @@ afterEach(() => {
 });
 
 const N = 500;
-const ns = (i: number): Namespace => ({ kind: 'netns', label: `cmt-u${i}`, path: `/run/netns/cmt-u${i}`, netnsName: `cmt-u${i}` }) as Namespace;
+const ns = (i: number): Namespace => ({ kind: 'netns', label: `cmt-u${i}`, path: `/run/netns/cmt-u${i}`, netnsName: `cmt-u${i}` });
 const target = (i: number): TargetState => ({ ns: ns(i), status: 'present', interfaces: [] });
 const end = (i: number, ifname: string) => ({ target: `cmt-u${i}`, ifname, addresses: [] });
 /** A path of N namespaces: link i joins node i and i + 1. */
 const topology: Topology = {
-  targets: [{ ns: { kind: 'host', label: 'host', path: '' } as Namespace, status: 'host', interfaces: [] }, ...Array.from({ length: N }, (_, i) => target(i))],
+  targets: [{ ns: { kind: 'host', label: 'host', path: '' }, status: 'host', interfaces: [] }, ...Array.from({ length: N }, (_, i) => target(i))],
   links: Array.from({ length: N - 1 }, (_, i): TopologyLink => ({ kind: 'veth', a: end(i, `a${i}`), b: end(i + 1, `b${i}`) })),
   warnings: [],
 };
