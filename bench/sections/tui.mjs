@@ -19,7 +19,7 @@ import { floorRow, ratio } from '../lib/section.mjs';
  * @typedef {import('../lib/bins.mjs').Figure} Figure
  * @typedef {{
  *   nodes: number, first_frame_ms: Figure, first_paint_ms: Figure, idle_cpu_pct: Figure, idle_seconds: number, rss_mb: Figure,
- *   children: Figure, children_cpu_pct: Figure, prompt_samples: number[], prompt_ms: Figure, echo_samples: number[], echo_ms: Figure,
+ *   children: Figure, children_cpu_pct: Figure, prompt_timeouts: number, prompt_samples: number[], prompt_ms: Figure, echo_samples: number[], echo_ms: Figure,
  * }} TuiRun one run of the UI
  */
 
@@ -166,6 +166,7 @@ async function measureTui(dir, { idleSeconds, nodes }, bin) {
     const prompt = [];
     /** @type {number[]} */
     const echo = [];
+    let promptTimeouts = 0;
     for (let k = 0; k < 5; k++) {
       // a key that arrives while the UI is busy redrawing may be missed: ask again
       for (let tries = 0; ; tries++) {
@@ -188,13 +189,21 @@ async function measureTui(dir, { idleSeconds, nodes }, bin) {
       const tk = performance.now();
       tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'Enter']);
       // drawn: the new interface's row in the details panel of pa (not the log's "created ..." line)
-      await waitScreen((s) => new RegExp(`\\bpx${k} +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN)\\b`).test(s), 10000 + nodes * 40, `link px${k} drawn`);
+      // at a few hundred namespaces a sample may take longer than any wait worth making: it counts as the wait, and is said
+      const wait = 10000 + nodes * 40;
+      try {
+        await waitScreen((s) => new RegExp(`\\bpx${k} +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN)\\b`).test(s), wait, `link px${k} drawn`);
+      } catch {
+        console.error(`bench tui: link px${k} not drawn within ${wait} ms at ${nodes} nodes`);
+        promptTimeouts++;
+      }
       prompt.push(performance.now() - tk);
       tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'Escape']);
       await new Promise((r) => setTimeout(r, 500));
     }
     return {
       nodes,
+      prompt_timeouts: promptTimeouts,
       children: kids.length,
       children_cpu_pct: r1((kidsTicks / clk / idleSpell) * 100),
       first_frame_ms: r1(firstFrame),
