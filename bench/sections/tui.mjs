@@ -248,7 +248,7 @@ export const tui = {
           floorRow(`TUI${n}   its children still running (${t.children}): their CPU %`, t.children_cpu_pct, undefined, t.runs),
           floorRow(named(`TUI${n} RSS MB (max while idle)`, nodes, 'rss_mb', ' MB'), t.rss_mb, undefined, t.runs),
           [
-            named(`TUI${n} prompt: Enter on koko -> link drawn`, nodes, 'prompt_ms', ' ms'),
+            named(`TUI${n} prompt: Enter on koko -> link drawn${t.prompt_timeouts ? ` (${t.prompt_timeouts} not drawn in time)` : ''}`, nodes, 'prompt_ms', ' ms'),
             t.prompt_ms,
             t.echo_ms,
             ratio(t.prompt_ms, t.echo_ms),
