@@ -183,6 +183,28 @@ export interface LongLivedOptions {
   onEnd: (started: boolean) => void;
 }
 
+/** Long-lived children started in one turn of the event loop; the rest wait for the next turns. */
+const STARTS_PER_TURN = 2;
+const startWaiting: Array<() => void> = [];
+
+/**
+ * Resolves when this child may start. Starting a process holds this one for
+ * a moment (the fork); hundreds started together (a UI's monitors and
+ * pingers over a chain of hundreds) would hold its keys and frames for
+ * seconds, so they start a few a turn, with the terminal's input read between.
+ */
+function startSlot(): Promise<void> {
+  return new Promise((resolve) => {
+    startWaiting.push(resolve);
+    if (startWaiting.length === 1) setImmediate(startSome);
+  });
+}
+
+function startSome(): void {
+  for (const resolve of startWaiting.splice(0, STARTS_PER_TURN)) resolve();
+  if (startWaiting.length) setImmediate(startSome);
+}
+
 /**
  * Starts a program that runs until stopped (`ip monitor`, `ping -O`) and
  * hands over its output line by line; its standard error is dropped. Its
@@ -213,6 +235,7 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
   };
   loadExeca()
     .then(async ({ execa }) => {
+      await startSlot();
       if (stopped) return;
       const child = execa(file, args, {
         env: options.env ?? CHILD_ENV,

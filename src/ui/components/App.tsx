@@ -17,7 +17,7 @@ import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { clamp, MIN_COLUMNS, MIN_ROWS, screenLayout } from '../layout.js';
 import type { Session } from '../session/session.js';
 import { CapturePane } from './CapturePane.js';
-import { chainScrollLimit, ChainView } from './ChainView.js';
+import { chainScrollLimit, ChainView, chainWindow, namesOnRows } from './ChainView.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { DetailPanel, detailLines, LogPanel, logRows, Panel, panelScrollLimit, TargetsPanel, visibleTargets, WatchLines } from './panels.js';
@@ -51,6 +51,13 @@ export function App(props: AppProps) {
   const chain = useMemo(() => session.chain(), [session, state.topology, state.broken, state.checks, state.healing, state.traffic, state.drops]);
   const chainLines = useMemo(() => renderChains(chain.nodes, chain.hops, layout.chainWidth), [chain, layout.chainWidth]);
   const [chainScroll, setChainScroll] = useClampedScroll(chainScrollLimit(chainLines.length, layout.chainRows));
+  // only the hops the chain panel shows have their traffic read (a chain of hundreds shows a few dozen)
+  const shownWindow = chainWindow(chainLines.length, layout.chainRows, chainScroll);
+  const shownNames = useMemo(
+    () => [...namesOnRows(chainLines.slice(shownWindow.start, shownWindow.end), chain.nodes)].join('\n'),
+    [chainLines, chain.nodes, shownWindow.start, shownWindow.end],
+  );
+  useEffect(() => session.setTrafficShown(chainLines.length ? new Set(shownNames.split('\n')) : undefined), [session, shownNames, chainLines.length]);
 
   const selectedTarget = state.topology?.targets.find((t) => t.ns.label === state.selected);
   const peers = useMemo(() => peersOf(state.topology?.links ?? []), [state.topology]);

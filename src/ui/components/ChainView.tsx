@@ -71,6 +71,27 @@ export function chainWindow(total: number, maxRows: number, scroll: number): Cha
   return { start, end, above: start, below: total - end };
 }
 
+/**
+ * Pure: the names of the nodes whose boxes are on these rows of a drawing
+ * (a box is `[name]`, `[name ✗ state]`, or `[name` then its drop count).
+ */
+export function namesOnRows(lines: readonly ChainLine[], nodes: readonly ChainNode[]): Set<string> {
+  const boxes = new Map<string, string>();
+  for (const n of nodes) {
+    boxes.set(`[${n.name}]`, n.name);
+    boxes.set(`[${n.name}`, n.name);
+    boxes.set(`[${n.name} ✗ ${n.state}]`, n.name);
+  }
+  const names = new Set<string>();
+  for (const line of lines) {
+    for (const s of line) {
+      const name = (s.tone === 'node' || s.tone === 'node-down') && boxes.get(s.text);
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+
 const more = (n: number) => `${n} more row${n === 1 ? '' : 's'}`;
 
 /** The chain drawing, coloured by tone; every mark also reads without colour. */

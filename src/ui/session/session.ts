@@ -39,6 +39,12 @@ export interface SessionOptions {
 }
 /** A full read now and then, for what no event reports; events do the rest. */
 const SAFETY_REFRESH_MS = 60_000;
+/**
+ * ... but at most one part in this many of the time: a read of hundreds of
+ * namespaces takes a process each, and every minute it would be most of an
+ * idle UI's work (and hold a prompt line's result behind it).
+ */
+const SAFETY_READ_SHARE = 100;
 /** Time given to Ink to draw the first full frame before the watchers start. */
 const FIRST_FRAME_MS = 100;
 /** When the verbs are loaded ahead: after the first frames and the watchers' start. */
@@ -77,6 +83,8 @@ export class Session {
   /** After stop(), late results (a read in flight) must not start monitors again. */
   private stopped = false;
   private targetsFilter = '';
+  /** When the last full read of the host ended, and how long it took. */
+  private lastFullRead = { endedAt: 0, tookMs: 0 };
 
   constructor(
     ctx: CommandContext,
@@ -111,7 +119,7 @@ export class Session {
     this.timers.push(setInterval(() => void this.watches.checkAll(), this.options.watchEveryMs ?? WATCHES_EVERY_MS));
     this.traffic.start();
     this.firewalls.start();
-    this.timers.push(setInterval(() => this.refresh.request(), SAFETY_REFRESH_MS));
+    this.timers.push(setInterval(() => this.safetyRead(), SAFETY_REFRESH_MS));
     void this.refresh.now();
     // the verbs load on first use; here the first prompt line should not wait for that
     this.timers.push(setTimeout(() => void preloadVerbs(), PRELOAD_AFTER_MS));
@@ -185,6 +193,11 @@ export class Session {
     this.targetsFilter = text;
   }
 
+  /** The targets the chain panel shows: only their hops' traffic is read (undefined: every hop's). */
+  setTrafficShown(labels: ReadonlySet<string> | undefined): void {
+    this.traffic.setShown(labels);
+  }
+
   select(label: string | undefined): void {
     if (label === this.state.selected) return;
     this.update({ selected: label, details: undefined });
@@ -213,6 +226,13 @@ export class Session {
     return { ...drawn, hops: drawn.hops.map((h) => (h.health === 'broken' || h.health === 'down' ? { ...h, healing: true } : h)) };
   }
 
+  /** The periodic full read, unless the last one was recent for how long it took. */
+  private safetyRead(): void {
+    const { endedAt, tookMs } = this.lastFullRead;
+    if (performance.now() - endedAt < tookMs * SAFETY_READ_SHARE) return;
+    this.refresh.request();
+  }
+
   private update(patch: Partial<SessionState>): void {
     this.store.update(patch);
   }
@@ -234,7 +254,9 @@ export class Session {
 
   private async read({ full, changed, applied }: ReadRequest): Promise<void> {
     const before = this.state.topology;
+    const startedAt = performance.now();
     const topology = full || !before ? await discoverTopology(this.runner.ctx.docker) : await this.readAgain(changed, before);
+    if (full || !before) this.lastFullRead = { endedAt: performance.now(), tookMs: performance.now() - startedAt };
     const broken = this.broken.afterRead(topology);
     if (this.stopped) return;
     const selected = nextSelection(this.state.topology, topology, this.state.selected, this.targetsFilter);

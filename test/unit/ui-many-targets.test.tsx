@@ -1,0 +1,132 @@
+/**
+ * The UI over hundreds of targets (issue 15): the targets panel draws only
+ * the rows that fit and follows the selection; the firewall survey looks at
+ * a few forwarders a tick, not all of them at once. Nothing here starts a process.
+ */
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Namespace } from '../../src/targets/namespace.js';
+import type { TargetState, Topology, TopologyLink } from '../../src/topology/model.js';
+import { renderChains } from '../../src/render/chain.js';
+import { chainFromTopology } from '../../src/render/chain-input.js';
+import { chainWindow, namesOnRows } from '../../src/ui/components/ChainView.js';
+import { TargetsPanel, visibleTargets } from '../../src/ui/components/panels.js';
+import { TrafficMeter } from '../../src/ui/session/traffic.js';
+import { FirewallDrops, SURVEY_PER_TICK } from '../../src/ui/session/firewall-drops.js';
+import { SessionStore } from '../../src/ui/session/store.js';
+
+const read: string[] = [];
+vi.mock('../../src/net/firewall-rules.js', () => ({
+  readForwardCounters: (ns: Namespace) => {
+    read.push(ns.label);
+    return Promise.resolve({ policy: 'ACCEPT', policyPackets: 0, rules: [], dropped: 0 });
+  },
+  readIptablesBackend: () => Promise.resolve('nf_tables'),
+}));
+
+const counted: number[] = [];
+vi.mock('../../src/watch/traffic-counters.js', () => ({
+  counterProcess: (_ns: Namespace, inside: { pid: number } | undefined) => inside?.pid,
+  readCounters: (pid: number) => {
+    counted.push(pid);
+    return Promise.resolve(new Map([[`a${pid}`, { rxBytes: 0, rxPackets: pid, rxDropped: 0, txBytes: 0, txPackets: 0, txDropped: 0 }]]));
+  },
+}));
+
+afterEach(() => {
+  read.length = 0;
+  counted.length = 0;
+});
+
+const N = 500;
+const ns = (i: number): Namespace => ({ kind: 'netns', label: `cmt-u${i}`, path: `/run/netns/cmt-u${i}`, netnsName: `cmt-u${i}` });
+const target = (i: number): TargetState => ({ ns: ns(i), status: 'present', interfaces: [] });
+const end = (i: number, ifname: string) => ({ target: `cmt-u${i}`, ifname, addresses: [] });
+/** A path of N namespaces: link i joins node i and i + 1. */
+const topology: Topology = {
+  targets: [{ ns: { kind: 'host', label: 'host', path: '' }, status: 'host', interfaces: [] }, ...Array.from({ length: N }, (_, i) => target(i))],
+  links: Array.from({ length: N - 1 }, (_, i): TopologyLink => ({ kind: 'veth', a: end(i, `a${i}`), b: end(i + 1, `b${i}`) })),
+  warnings: [],
+};
+
+describe('the targets panel over 500 targets', () => {
+  const rowsOf = (frame: string) => frame.split('\n').filter((l) => /cmt-u\d+/.test(l));
+
+  it('draws only the rows that fit, the selection among them', () => {
+    const targets = visibleTargets(topology, '');
+    const { lastFrame } = render(<TargetsPanel targets={targets} selected="cmt-u0" filter="" filtering={false} width={40} height={20} focused />);
+    const rows = rowsOf(lastFrame() ?? '');
+    // the border and the title take 3 of the 20 rows
+    expect(rows).toHaveLength(17);
+    expect(rows[0]).toContain('▸ cmt-u0 ');
+    expect(lastFrame()).toContain(`targets (${N + 1})`);
+  });
+
+  it('scrolls to keep a selection deep in the list in view', () => {
+    const targets = visibleTargets(topology, '');
+    const { lastFrame, rerender } = render(<TargetsPanel targets={targets} selected="cmt-u0" filter="" filtering={false} width={40} height={20} focused />);
+    rerender(<TargetsPanel targets={targets} selected="cmt-u250" filter="" filtering={false} width={40} height={20} focused />);
+    const rows = rowsOf(lastFrame() ?? '');
+    expect(rows).toHaveLength(17);
+    expect(rows.some((r) => r.includes('▸ cmt-u250 '))).toBe(true);
+    expect(rows.some((r) => / cmt-u0 /.test(r))).toBe(false);
+    rerender(<TargetsPanel targets={targets} selected="cmt-u499" filter="" filtering={false} width={40} height={20} focused />);
+    const last = rowsOf(lastFrame() ?? '');
+    expect(last.some((r) => r.includes('▸ cmt-u499 '))).toBe(true);
+  });
+});
+
+describe('FirewallDrops over a chain of 500', () => {
+  it('looks at a few forwarders at once, the rest a few each tick, each once', async () => {
+    const drops = new FirewallDrops(new SessionStore());
+    await drops.afterRead(topology, []);
+    expect(read).toHaveLength(SURVEY_PER_TICK);
+    await drops.tick();
+    expect(read).toHaveLength(2 * SURVEY_PER_TICK);
+    // a read meanwhile adds none twice
+    await drops.afterRead(topology, []);
+    expect(read).toHaveLength(3 * SURVEY_PER_TICK);
+    for (let i = 0; i < N; i++) await drops.tick();
+    // the 498 forwarders (nodes with two hops), each looked at once
+    expect(read).toHaveLength(N - 2);
+    expect(new Set(read).size).toBe(N - 2);
+    drops.stop();
+  });
+
+  it('looks at once at a target a command changed', async () => {
+    const drops = new FirewallDrops(new SessionStore());
+    await drops.afterRead(topology, [ns(400)]);
+    expect(read).toContain('cmt-u400');
+    drops.stop();
+  });
+});
+
+describe('traffic over a chain of 500', () => {
+  it('names the nodes whose boxes a window of the drawing shows', () => {
+    const { nodes, hops } = chainFromTopology(topology, new Map(), new Map());
+    const lines = renderChains(nodes, hops, 120);
+    const w = chainWindow(lines.length, 20, 0);
+    const names = namesOnRows(lines.slice(w.start, w.end), nodes);
+    expect(names.has('cmt-u0')).toBe(true);
+    expect(names.size).toBeGreaterThan(5);
+    expect(names.size).toBeLessThan(100);
+    expect(names.has('cmt-u499')).toBe(false);
+    const end = chainWindow(lines.length, 20, Infinity);
+    expect(namesOnRows(lines.slice(end.start, end.end), nodes).has('cmt-u499')).toBe(true);
+  });
+
+  it('reads only the hops touching the targets shown, every hop until told', async () => {
+    const store = new SessionStore();
+    store.update({ topology });
+    const meter = new TrafficMeter(store, (path) => ({ pid: Number(/cmt-u(\d+)/.exec(path)![1]), identity: 'x' }));
+    await meter.tick();
+    // one end per hop: 499 hops, each read through its first end
+    expect(counted).toHaveLength(N - 1);
+    counted.length = 0;
+    meter.setShown(new Set(['cmt-u10', 'cmt-u11']));
+    await meter.tick();
+    // the hops 9-10, 10-11 and 11-12, through ends 9, 10 and 11
+    expect(counted.sort((a, b) => a - b)).toEqual([9, 10, 11]);
+    meter.stop();
+  });
+});
