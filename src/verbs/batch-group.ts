@@ -107,7 +107,11 @@ async function readStates(lines: readonly BatchLine[], resolved: Namespace[][], 
     const states = resolved[i]!.map((ns, k) => {
       const identity = identities[i]![k]!;
       if (!needsRead(cmd)) return Promise.resolve({ ns, identity, interfaces: [] });
-      if (!reads.has(identity)) reads.set(identity, readInterfaces(ns).then((interfaces) => ({ ns, identity, interfaces })));
+      if (!reads.has(identity))
+        reads.set(
+          identity,
+          readInterfaces(ns).then((interfaces) => ({ ns, identity, interfaces })),
+        );
       return reads.get(identity)!;
     });
     return Promise.all(states).then((namespaces) => ({ cmd, namespaces, tag: ctx.newTag() }));

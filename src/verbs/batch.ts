@@ -58,7 +58,7 @@ export async function runBatch(cmd: BatchCommand, ctx: CommandContext, run: Line
   };
   // consecutive koko, koro and forward lines run as a group (plan/batch-group.ts); the others one by one
   const runs = new Map(groupRuns(plan.lines.map((l) => (l.error ? undefined : l.command))).map((r) => [r.start, r.end]));
-  for (let i = 0; i < plan.lines.length; ) {
+  for (let i = 0; i < plan.lines.length;) {
     const end = runs.get(i);
     if (end !== undefined) {
       const { runGroup } = await import('./batch-group.js');
