@@ -10,7 +10,7 @@
  * so a failing group can be undone exactly and replayed line by line (the
  * lines before the failing one applied, the failing one with its own error).
  */
-import type { KokoCreateCommand, KokoEndpoint } from '../parse/koko.js';
+import type { KokoCreateCommand } from '../parse/koko.js';
 import { formatDestination, type KoroCommand, type RouteDestination } from '../parse/koro.js';
 import type { LineCommand } from '../parse/prompt-command.js';
 import { formatCidr } from '../parse/values.js';
@@ -173,7 +173,7 @@ export function planGroup(lines: readonly GroupInput[]): GroupPlan {
   for (const [index, { cmd, namespaces, tag }] of lines.entries()) {
     if (cmd.verb === 'koko') {
       const [a, b] = namespaces as [NamespaceState, NamespaceState];
-      const [ea, eb] = cmd.ends as [KokoEndpoint, KokoEndpoint];
+      const [ea, eb] = cmd.ends;
       const sa = state(a);
       const sb = state(b);
       const sameName = a.identity === b.identity && ea.ifname === eb.ifname;

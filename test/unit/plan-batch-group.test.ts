@@ -24,7 +24,7 @@ function inputs(states: Record<string, NamespaceState>, ...lines: string[]): Gro
     if (!isGroupable(c)) throw new Error(`not groupable: ${line}`);
     const targets = c.verb === 'koko' ? c.ends.map((e) => e.target) : [c.target];
     const namespaces = targets.map((t) => states[(t as { name: string }).name]!);
-    return { cmd: c as GroupedCommand, namespaces, tag: `t000000${i}` };
+    return { cmd: c, namespaces, tag: `t000000${i}` };
   });
 }
 
