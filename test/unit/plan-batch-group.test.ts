@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePromptLine, type LineCommand } from '../../src/parse/prompt-command.js';
-import { forwardResult, groupRuns, isGroupable, planGroup, undoLines, type GroupedCommand, type GroupInput, type NamespaceState } from '../../src/plan/batch-group.js';
+import { forwardResult, groupRuns, isGroupable, planGroup, undoLines, type GroupInput, type NamespaceState } from '../../src/plan/batch-group.js';
 import type { Namespace } from '../../src/targets/namespace.js';
 import { iface } from './helpers.js';
 
