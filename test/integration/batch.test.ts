@@ -134,6 +134,8 @@ describe.skipIf(!isRoot)('batch on network namespaces', () => {
 
   it('a line failing in the middle of a group: lines before it applied, it left nothing, later lines not run, FILE:LINE:, exit 1', () => {
     const c = chain();
+    // a new namespace inherits the host's IPv4 forwarding (on wherever Docker runs): start from off
+    inNetns(c.firewall, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=0']);
     const path = writeBatch('group-middle.txt', withBadRoute(c));
     const r = chainmail(['batch', path]);
     expect(r.code, r.stderr).toBe(1);
