@@ -7,7 +7,7 @@ import { median } from '../shared.mjs';
 import { AFTER, cm, ownMs } from '../lib/bins.mjs';
 import { forwarders, ipScript, routes, seedChain } from '../lib/chains.mjs';
 import { delNamespaces } from '../lib/namespaces.mjs';
-import { r1, run, tenth, timed } from '../lib/proc.mjs';
+import { r1, run, spawnTimed, tenth, timed } from '../lib/proc.mjs';
 import { afterOnly, floorRow } from '../lib/section.mjs';
 
 /** @typedef {import('../lib/chains.mjs').Chain} Chain */
@@ -47,6 +47,11 @@ export const batch = {
     const own = [];
     /** @type {number[]} */
     const ip = [];
+    /** @type {number[]} */
+    const nodeStart = [];
+    // Node's start as the bin starts it, sampled between the replays so it sees the same machine
+    const { NODE_EXTRA_CA_CERTS: _extra, ...withoutCa } = process.env;
+    const startNode = () => nodeStart.push(spawnTimed(process.execPath, ['-e', '0'], AFTER.startsWithoutCa ? withoutCa : process.env));
     const replay = () => {
       const r = cm(['batch', file, '--json']);
       replays.push(r.ms);
@@ -64,6 +69,7 @@ export const batch = {
           fresh();
           go();
         }
+        startNode();
       }
     } finally {
       delNamespaces(c.nodes);
@@ -77,7 +83,9 @@ export const batch = {
     const batchMs = r1(median(replays)),
       // the time batch reports for its lines: the CLI's wall time less Node's start and module loading
       ownBatchMs = r1(median(own)),
-      ipMs = r1(median(ip));
+      ipMs = r1(median(ip)),
+      // the target is judged on this: the CLI's wall time less Node's own start, which no Node program can shorten
+      lessNodeMs = r1(median(replays) - median(nodeStart));
     return Promise.resolve(
       afterOnly(AFTER, {
         json: {
@@ -85,13 +93,16 @@ export const batch = {
           lines,
           batch_ms: batchMs,
           batch_own_ms: ownBatchMs,
+          batch_less_node_ms: lessNodeMs,
+          node_start_ms: r1(median(nodeStart)),
           ip_script_ms: ipMs,
           ip_commands: ipCommands,
-          samples: { batch: replays.map(tenth), own: own.map(tenth), ip: ip.map(tenth) },
+          samples: { batch: replays.map(tenth), own: own.map(tenth), ip: ip.map(tenth), node_start: nodeStart.map(tenth) },
         },
         rows: [
           floorRow(`seed story as one batch (${lines} lines) vs ip script (${ipCommands} commands)`, batchMs, ipMs, RUNS),
-          floorRow("  same, batch's own time (no Node start)", ownBatchMs, ipMs, RUNS),
+          floorRow("  same, less Node's start (node -e 0 in this section)", lessNodeMs, ipMs, RUNS),
+          floorRow("  same, batch's own time (from its file read to its end)", ownBatchMs, ipMs, RUNS),
         ],
         cases: [{ what: 'seed story as one batch', value: batchMs, includesNodeStart: true, runs: RUNS }],
       }),

@@ -147,7 +147,7 @@ function needsSetUpBeforeBatch(end: KokoEndpoint): boolean {
 }
 
 /** A namespace path that an `ip -batch` line can carry as one word (no blanks, quotes or comment sign). */
-const BATCH_SAFE_PATH = /^\/[\w./:@+-]+$/;
+export const BATCH_SAFE_PATH = /^\/[\w./:@+-]+$/;
 
 /** An `ip -batch` line adding an address; nodad: IPv6 is usable at once instead of after duplicate detection. */
 export function addressLine(ifname: string, address: Cidr): string {
@@ -244,8 +244,9 @@ function checkEndpoint({ end, ns, interfaces }: PlannedEnd): void {
   }
 }
 
-function summarize(cmd: KokoCreateCommand, ends: readonly PlannedEnd[]): string {
-  const show = ({ end, ns }: PlannedEnd): string => {
+/** One line of what a koko link will be: `veth a:link1 (10.0.1.1/24) <-> b:link2 (...)`. */
+export function summarize(cmd: KokoCreateCommand, ends: ReadonlyArray<Pick<PlannedEnd, 'end' | 'ns'>>): string {
+  const show = ({ end, ns }: Pick<PlannedEnd, 'end' | 'ns'>): string => {
     const addrs = end.addresses.map(formatCidr).join(',');
     return `${ns.label}:${end.ifname}${addrs ? ` (${addrs})` : ''}`;
   };

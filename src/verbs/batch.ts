@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { ChainmailError, EXIT_FAILED, EXIT_USAGE } from '../errors.js';
 import { planBatch, type BatchLine } from '../parse/batch.js';
+import { groupRuns } from '../plan/batch-group.js';
+import type { GroupLineResult } from './batch-group.js';
 import type { LineCommand } from '../parse/prompt-command.js';
 import type { BatchCommand } from '../parse/verbs.js';
 import { readYamlFile } from '../parse/yaml-file.js';
@@ -45,10 +47,27 @@ export async function runBatch(cmd: BatchCommand, ctx: CommandContext, run: Line
   }
   const started = performance.now();
   const reports: LineReport[] = [];
-  for (const line of plan.lines) {
+  const alone = async (line: BatchLine): Promise<boolean> => {
     const report = await runLine(name, line, ctx, run, output, cmd.json, reports.filter((r) => r.ok).length);
     reports.push(report);
-    if (!report.ok && !cmd.force) break;
+    return report.ok || cmd.force;
+  };
+  const doneInGroup = (line: BatchLine, result: GroupLineResult) => {
+    if (!cmd.json) for (const l of result.lines) output.out(l);
+    reports.push({ line: line.lineNo, text: line.text.trim(), ok: true, exitCode: 0, result: result.json });
+  };
+  // consecutive koko, koro and forward lines run as a group (plan/batch-group.ts); the others one by one
+  const runs = new Map(groupRuns(plan.lines.map((l) => (l.error ? undefined : l.command))).map((r) => [r.start, r.end]));
+  for (let i = 0; i < plan.lines.length;) {
+    const end = runs.get(i);
+    if (end !== undefined) {
+      const { runGroup } = await import('./batch-group.js');
+      if (!(await runGroup(plan.lines.slice(i, end), ctx, alone, doneInGroup))) break;
+      i = end;
+    } else {
+      if (!(await alone(plan.lines[i]!))) break;
+      i += 1;
+    }
   }
   const failed = reports.filter((r) => !r.ok);
   const stoppedAt = !cmd.force ? failed[0] : undefined;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addressesOf, BIN, chainmail, isRoot, routes, Scratch, stableSnapshot } from '../support/kernel.js';
+import { addressesOf, BIN, chainmail, inNetns, isRoot, leftoverTemps, linkNames, routes, Scratch, stableSnapshot } from '../support/kernel.js';
 import { containerIpJson, dockerReady, dockerRequired, removeContainers, runContainer } from '../support/docker.js';
 
 interface Chain {
@@ -110,6 +110,68 @@ describe.skipIf(!isRoot)('batch on network namespaces', () => {
     expect(report.lines.filter((l) => !l.ok).map((l) => l.line)).toEqual([8]);
     expect(report.lines.at(-1)).toMatchObject({ ok: true });
     expect(addressesOf(c.webserver, 'link6')).toEqual(['10.0.3.2/24']);
+  });
+
+  it('consecutive koko, koro and forward lines run as one group: the same kernel state, said per line', () => {
+    const c = chain();
+    const r = chainmail(['batch', writeBatch('grouped.txt', storyLines(c, 'netns'))]);
+    expect(r.code, r.stderr).toBe(0);
+    // lines 2 to 17 (koko, koro, forward) together, then the ping alone
+    expect(r.stdout).toMatch(/created veth .*link1.*\(lines 2-17 together: \d+ ms\)/);
+    expect(r.stdout).toMatch(/forwarding ipv4 on/);
+    expect(addressesOf(c.firewall, 'link3')).toEqual(['10.0.2.1/24']);
+    expect(routes(c.router)).toContainEqual(expect.objectContaining({ dst: '10.0.1.0/24', gateway: '10.0.2.1', dev: 'link4' }));
+    expect(leftoverTemps(members(c))).toEqual([]);
+  });
+
+  /** The story with line 13 a route the kernel refuses (no interface has its gateway's subnet): the reads cannot tell, the group's batch fails. */
+  const withBadRoute = (c: Chain): string[] => {
+    const lines = storyLines(c, 'netns');
+    lines.splice(12, 0, `koro netns ${c.client} route add 10.9.0.0/24 via 10.0.7.7 dev link1`);
+    return lines;
+  };
+  const forwarding = (ns: string): string => inNetns(ns, ['sysctl', '-n', 'net.ipv4.ip_forward']).stdout.trim();
+
+  it('a line failing in the middle of a group: lines before it applied, it left nothing, later lines not run, FILE:LINE:, exit 1', () => {
+    const c = chain();
+    // a new namespace inherits the host's IPv4 forwarding (on wherever Docker runs): start from off
+    inNetns(c.firewall, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=0']);
+    const path = writeBatch('group-middle.txt', withBadRoute(c));
+    const r = chainmail(['batch', path]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^chainmail: ${path}:13: .*10\\.9\\.0\\.0/24`));
+    expect(r.stdout).toContain('stopped at line 13');
+    // before it: links, addresses, the client's default route
+    expect(addressesOf(c.webserver, 'link6')).toEqual(['10.0.3.2/24']);
+    expect(routes(c.client)).toContainEqual(expect.objectContaining({ dst: 'default', gateway: '10.0.1.2' }));
+    // it: nothing; after it: nothing
+    expect(routes(c.client).map((x) => x.dst)).not.toContain('10.9.0.0/24');
+    expect(routes(c.webserver).map((x) => x.dst)).not.toContain('default');
+    expect(forwarding(c.firewall)).toBe('0');
+    // no half-made link anywhere, each link once
+    expect(leftoverTemps(members(c))).toEqual([]);
+    expect(
+      linkNames(c.firewall)
+        .filter((n) => n.startsWith('link'))
+        .sort(),
+    ).toEqual(['link2', 'link3']);
+  });
+
+  it('--force with a group: the failing line reported, every other line applied, exit 1', () => {
+    const c = chain();
+    const r = chainmail(['batch', writeBatch('group-force.txt', withBadRoute(c)), '--force', '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { ok: boolean; lines: Array<{ line: number; ok: boolean; exitCode: number; error?: string }> };
+    expect(report.ok).toBe(false);
+    expect(report.lines.filter((l) => !l.ok)).toEqual([
+      expect.objectContaining({ line: 13, exitCode: 1, error: expect.stringContaining('group-force.txt:13:') as unknown }),
+    ]);
+    expect(report.lines.map((l) => l.line)).toEqual([2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(report.lines.at(-1)).toMatchObject({ ok: true });
+    expect(routes(c.webserver)).toContainEqual(expect.objectContaining({ dst: 'default', gateway: '10.0.3.1' }));
+    expect(forwarding(c.router)).toBe('1');
+    expect(routes(c.client).map((x) => x.dst)).not.toContain('10.9.0.0/24');
+    expect(leftoverTemps(members(c))).toEqual([]);
   });
 
   it('a line that cannot be read stops the batch before any line runs: nothing changes, exit 2', () => {
