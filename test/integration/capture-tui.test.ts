@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chainmail, isRoot, Scratch } from '../support/kernel.js';
-import { escapeRegExp as re, hasTmux, panel, TmuxTerminal } from '../support/tmux.js';
+import { escapeRegExp as re, hasTmux, panel, filteredSelected, selectByFilter, TmuxTerminal } from '../support/tmux.js';
 
 const scratch = new Scratch();
 let term: TmuxTerminal | undefined;
@@ -57,14 +57,8 @@ describe.skipIf(!isRoot)('the UI’s c key: capture on a hop, in a terminal', ()
     const t = TmuxTerminal.start({ width: 120, height: 32, prefix: 'ctui' });
     term = t;
     await t.waitFor(/^ chainmail .*netns \d+/, 10_000, 'the UI to start');
-    // the filter shows b alone, whatever else the host holds; Enter leaves it with b selected
-    t.sendKeys('/');
-    await t.waitFor((s) => panel(s, 'targets /')?.title === 'targets /█', 3000, 'the targets filter to open');
-    t.typeText(b);
-    await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${b}█`, 3000, 'the filter text');
-    t.sendKeys('Enter');
-    const selected = (s: string) => panel(s, `targets /${b}`)?.rows.some((r) => r.startsWith(`▸ ${b} `)) === true;
-    await t.waitFor((s) => selected(s) && !panel(s, `targets /${b}`)!.title.includes('█'), 10_000, `${b} selected`);
+    await selectByFilter(t, b);
+    const selected = (s: string) => filteredSelected(s, b);
     expect(tcpdumpsIn(b)).toEqual([]);
 
     t.sendKeys('c');

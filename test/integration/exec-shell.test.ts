@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN, chainmail, ip, isRoot, Scratch } from '../support/kernel.js';
 import { containerPid, docker, dockerReady, dockerRequired, removeContainers, runContainer } from '../support/docker.js';
-import { escapeRegExp as re, hasTmux, logRows, panel, TmuxTerminal } from '../support/tmux.js';
+import { escapeRegExp as re, hasTmux, logRows, filteredSelected, selectByFilter, TmuxTerminal } from '../support/tmux.js';
 
 const scratch = new Scratch();
 let term: TmuxTerminal | undefined;
@@ -160,13 +160,8 @@ describe.skipIf(!isRoot)('the UI’s s key', () => {
     const t = TmuxTerminal.start({ env: { SHELL }, width: 120, height: 32, prefix: 'exui' });
     term = t;
     await t.waitFor(/^ chainmail .*netns \d+/, 10_000, 'the UI to start');
-    t.sendKeys('/');
-    await t.waitFor((s) => panel(s, 'targets /')?.title === 'targets /█', 3000, 'the targets filter to open');
-    t.typeText(ns);
-    await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${ns}█`, 3000, 'the filter text');
-    t.sendKeys('Enter');
-    const selected = (s: string) => panel(s, `targets /${ns}`)?.rows.some((r) => r.startsWith(`▸ ${ns} `)) === true;
-    await t.waitFor((s) => selected(s) && !panel(s, `targets /${ns}`)!.title.includes('█'), 10_000, `${ns} selected`);
+    await selectByFilter(t, ns);
+    const selected = (s: string) => filteredSelected(s, ns);
     expect(t.display('#{alternate_on}')).toBe('1');
 
     t.sendKeys('s');

@@ -323,3 +323,19 @@ export function logRows(screen: string): string[] {
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Filters the targets panel to `name` (`/`, the name, Enter) and waits until
+ * its row is the selected one and the filter has closed, whatever else the host holds.
+ */
+export async function selectByFilter(t: TmuxTerminal, name: string): Promise<void> {
+  t.sendKeys('/');
+  await t.waitFor((s) => panel(s, 'targets /')?.title === 'targets /█', 3000, 'the targets filter to open');
+  t.typeText(name);
+  await t.waitFor((s) => panel(s, 'targets /')?.title === `targets /${name}█`, 3000, 'the filter text');
+  t.sendKeys('Enter');
+  await t.waitFor((s) => filteredSelected(s, name) && !panel(s, `targets /${name}`)!.title.includes('█'), 10_000, `${name} selected`);
+}
+
+/** Whether the targets panel, filtered to `name`, shows its row selected. */
+export const filteredSelected = (screen: string, name: string): boolean => panel(screen, `targets /${name}`)?.rows.some((r) => r.startsWith(`▸ ${name} `)) === true;
