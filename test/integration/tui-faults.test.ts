@@ -178,6 +178,29 @@ function targetRow(screen: string, name: string): string | undefined {
   return panel(screen, 'targets')?.rows.find((r) => r.slice(2).startsWith(`${name} `));
 }
 
+/** The name of the selected row of the targets panel, if any. */
+function selectedRow(screen: string): string | undefined {
+  return panel(screen, 'targets')
+    ?.rows.find((r) => r.startsWith('▸ '))
+    ?.slice(2)
+    .split(' ')[0];
+}
+
+/**
+ * Moves ▸ to `name` with ↓/↑, `order` being the rows as listed. Each key waits for ▸ itself to
+ * move, not for any change of the screen: other tests redraw the chain panel, and a second key
+ * sent before the first one is drawn overshoots.
+ */
+async function stepTo(t: TmuxTerminal, name: string, order: readonly string[]): Promise<void> {
+  for (let i = 0; i < 2 * order.length + 2; i++) {
+    const at = selectedRow(t.capture());
+    if (at === name) return;
+    const from = at === undefined ? -1 : order.indexOf(at);
+    t.sendKeys(from > order.indexOf(name) ? 'Up' : 'Down');
+    await t.waitFor((s) => selectedRow(s) !== at, 2000).catch(() => undefined);
+  }
+}
+
 /** Starts the UI filtered to `stem` and waits for `names` in its targets panel. */
 async function startUi(stem: string, names: readonly string[]): Promise<TmuxTerminal> {
   const t = TmuxTerminal.start({ width: 120, height: 32, prefix: 'tuif' });
@@ -221,12 +244,8 @@ describe.skipIf(!isRoot)('the UI under faults, on the real screen (tmux)', () =>
       }) as [string, string, string];
       ip(A, ['link', 'add', 'name', 'x1', 'type', 'veth', 'peer', 'name', 'x2', 'netns', B]);
       const t = await startUi(stem, [A, B, C]);
-      // the filter lists A, B, C in that order; ↓ until ▸ B (the selection may start outside the filter)
-      for (let i = 0; i < 4 && targetRow(t.capture(), B)?.startsWith('▸') !== true; i++) {
-        const before = t.capture();
-        t.sendKeys('Down');
-        await t.waitFor((s) => s !== before, 1000).catch(() => undefined);
-      }
+      // the filter lists A, B, C in that order; step to ▸ B (the selection may start outside the filter)
+      await stepTo(t, B, [A, B, C]);
       // (the chain panel draws every target on the host; on a busy host this hop may be out of its view)
       await t.waitFor(
         (s) => targetRow(s, B)?.startsWith('▸') === true && panel(s, `${B} (netns`)?.rows.some((r) => r.startsWith('x2 ') && r.includes(`↔ ${A}:x1`)) === true,
