@@ -69,6 +69,21 @@ export function subnetsOverlap(a: Cidr, b: Cidr): boolean {
   return networkOf({ ...a, prefix }).address === networkOf({ ...b, prefix }).address;
 }
 
+/** A subnet as the numbers it spans: from `first` up to, not including, `end`. */
+export interface AddressRange {
+  family: 4 | 6;
+  first: bigint;
+  end: bigint;
+}
+
+export function addressRange(subnet: Cidr): AddressRange {
+  const first = addressValue(networkOf(subnet));
+  return { family: subnet.family, first, end: first + subnetSize(subnet) };
+}
+
+/** subnetsOverlap on ranges worked out once, for comparing many subnets with each other. */
+export const rangesOverlap = (a: AddressRange, b: AddressRange): boolean => a.family === b.family && a.first < b.end && b.first < a.end;
+
 /** IPv4 network or broadcast address of a subnet with room for both (prefix up to /30). */
 export function isNetworkOrBroadcast(address: Cidr): boolean {
   if (address.family !== 4 || address.prefix > 30) return false;
@@ -213,6 +228,7 @@ export function deriveRoutes(nodes: readonly NodeSpec[], links: readonly Desired
     const familyLinks = links.filter((link) => link.a.address.family === family);
     if (familyLinks.length === 0) continue;
     const graph = graphOf(familyLinks);
+    const blocks = new Map(familyLinks.map((link) => [link, blockOf(link.a.address)]));
     for (const node of nodes) {
       const edges = graph.get(node.name) ?? [];
       if (edges.length === 0) continue;
@@ -223,13 +239,93 @@ export function deriveRoutes(nodes: readonly NodeSpec[], links: readonly Desired
         if (farLinks.length > 0) routes.push(route(node.name, { kind: 'default', family }, edges[0]!));
         continue;
       }
+      // the far subnets behind each neighbour, in link order, then as few prefixes as cover exactly
+      // them: a long path's middle node needs a few dozen routes instead of one per link
+      const behind = new Map<Edge, Block[]>();
       for (const link of farLinks) {
         const firstHop = nearerEnd(link, reached).firstHop!;
-        routes.push(route(node.name, { kind: 'prefix', prefix: networkOf(link.a.address) }, firstHop));
+        const subnets = behind.get(firstHop) ?? [];
+        subnets.push(blocks.get(link)!);
+        behind.set(firstHop, subnets);
+      }
+      for (const [firstHop, subnets] of behind) {
+        for (const b of coverBlocks(family, subnets)) {
+          routes.push(route(node.name, { kind: 'prefix', prefix: { family, address: addressText(family, b.value), prefix: b.prefix } }, firstHop));
+        }
       }
     }
   }
   return routes;
+}
+
+/** A prefix as numbers: its network address's value and its length. */
+interface Block {
+  value: bigint;
+  prefix: number;
+}
+
+const blockOf = (subnet: Cidr): Block => ({ value: addressValue(networkOf(subnet)), prefix: subnet.prefix });
+
+/**
+ * Pure: the fewest prefixes whose union is exactly the union of `subnets`
+ * (one family), ordered by the first subnet each covers. Two halves of a
+ * prefix merge into it only when both are present, so a summary never claims
+ * an address outside the subnets and every address keeps its next hop.
+ */
+export function exactCover(subnets: readonly Cidr[]): Cidr[] {
+  const family = subnets[0]?.family ?? 4;
+  return coverBlocks(family, subnets.map(blockOf)).map((b) => ({ family, address: addressText(family, b.value), prefix: b.prefix }));
+}
+
+function coverBlocks(family: 4 | 6, blocks: readonly Block[]): Block[] {
+  const bits = BITS[family];
+  const sizeOf = (prefix: number) => 1n << BigInt(bits - prefix);
+  // by address, the wider first: a block starting inside the last one kept is nested in it
+  const byPrefix = new Map<number, Set<bigint>>();
+  let end = -1n;
+  const byAddress = (x: Block, y: Block) => (x.value === y.value ? x.prefix - y.prefix : x.value < y.value ? -1 : 1);
+  const sorted = blocks.every((b, i) => i === 0 || byAddress(blocks[i - 1]!, b) <= 0) ? blocks : [...blocks].sort(byAddress);
+  for (const b of sorted) {
+    if (b.value < end) continue;
+    end = b.value + sizeOf(b.prefix);
+    const level = byPrefix.get(b.prefix) ?? new Set<bigint>();
+    level.add(b.value);
+    byPrefix.set(b.prefix, level);
+  }
+  // from the longest prefix up, two halves present become their parent
+  for (let prefix = bits; prefix > 0; prefix--) {
+    const level = byPrefix.get(prefix);
+    if (!level) continue;
+    const size = sizeOf(prefix);
+    for (const value of [...level]) {
+      if ((value & size) !== 0n || !level.has(value + size)) continue;
+      level.delete(value);
+      level.delete(value + size);
+      const parent = byPrefix.get(prefix - 1) ?? new Set<bigint>();
+      parent.add(value);
+      byPrefix.set(prefix - 1, parent);
+    }
+  }
+  const cover = [...byPrefix].flatMap(([prefix, values]) => [...values].map((value) => ({ value, prefix }))).sort((x, y) => (x.value < y.value ? -1 : 1));
+  // in the order of the first block each one covers (a binary search: cover blocks are disjoint)
+  const covering = (value: bigint): Block => {
+    let lo = 0;
+    let hi = cover.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cover[mid]!.value <= value) lo = mid;
+      else hi = mid - 1;
+    }
+    return cover[lo]!;
+  };
+  const ordered = new Set<Block>();
+  let last: Block | undefined;
+  for (const b of blocks) {
+    // neighbours in a chain's link order mostly fall in the same cover block
+    if (!last || b.value < last.value || b.value >= last.value + sizeOf(last.prefix)) last = covering(b.value);
+    ordered.add(last);
+  }
+  return [...ordered];
 }
 
 const touches = (link: DesiredLink, node: string) => link.a.node === node || link.b.node === node;

@@ -5,7 +5,7 @@
 import { isSeq } from 'yaml';
 import { checkInterfaceName, formatCidr, networkOf, parseCidr, type Cidr } from '../parse/values.js';
 import { Fields, fieldPath, readList, readText, type Field, type Source } from '../parse/yaml-file.js';
-import { addressValue, isNetworkOrBroadcast, linkSubnet, subnetContains, subnetsOverlap } from './derive.js';
+import { addressRange, addressValue, isNetworkOrBroadcast, linkSubnet, rangesOverlap, subnetContains, type AddressRange } from './derive.js';
 import { KnownNodes, MAX_PREFIX, quote, readInteger } from './file-values.js';
 import type { LinkEndSpec, LinkSpec, NodeSpec } from './model.js';
 
@@ -17,6 +17,8 @@ interface ReadLink {
   spec: LinkSpec;
   path: string;
   subnet: Cidr;
+  /** The subnet as numbers: comparing a thousand links with each other by text took seconds. */
+  range: AddressRange;
 }
 
 export function readLinks(source: Source, field: Field, nodes: readonly NodeSpec[]): LinkSpec[] {
@@ -44,7 +46,8 @@ export function readLinks(source: Source, field: Field, nodes: readonly NodeSpec
     else spec.addresses = readAddressPair(source, parts.addresses, parts.addressFields);
     const subnetField = 'subnet' in parts ? parts.subnet : parts.addresses;
     const subnet = linkSubnet(spec);
-    const overlapped = links.find((earlier) => subnetsOverlap(earlier.subnet, subnet));
+    const range = addressRange(subnet);
+    const overlapped = links.find((earlier) => rangesOverlap(earlier.range, range));
     if (overlapped) {
       source.fail(subnetField.node, subnetField.path, `${formatCidr(subnet)} overlaps ${formatCidr(overlapped.subnet)} of ${overlapped.path}`);
     }
@@ -58,7 +61,7 @@ export function readLinks(source: Source, field: Field, nodes: readonly NodeSpec
     }
     const vniTaken = spec.vni !== undefined ? links.find((earlier) => earlier.spec.vni === spec.vni) : undefined;
     if (vniTaken) source.fail(parts.vxlan!.vni!.node, parts.vxlan!.vni!.path, `VNI ${spec.vni} is already the VNI of ${vniTaken.path}`);
-    links.push({ spec, path: item.path, subnet });
+    links.push({ spec, path: item.path, subnet, range });
   }
   return links.map((link) => link.spec);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChainmailError } from '../../src/errors.js';
-import { deriveChain, derivePath, hostAddress, subnetsOverlap } from '../../src/chain/derive.js';
+import { addressValue, deriveChain, derivePath, exactCover, hostAddress, subnetContains, subnetsOverlap } from '../../src/chain/derive.js';
 import { loadChainFile, parseChainText } from '../../src/chain/file.js';
 import type { ChainSpec, DesiredChain } from '../../src/chain/model.js';
 import { formatDestination } from '../../src/parse/koro.js';
@@ -140,6 +140,84 @@ describe('deriveChain: graphs other than a line', () => {
   it('routes only within each connected part', () => {
     const desired = deriveChain(chain('name: islands', 'nodes: [a, b, c, d]', 'links:', '  - [a:l1, b:l1, 10.0.1.0/24]', '  - [c:l1, d:l1, 10.0.2.0/24]'));
     expect(desired.routes).toEqual([]);
+  });
+});
+
+describe('deriveChain: summarized routes on a long path', () => {
+  /** A path n0 - n1 - ... with link i on 10.(i/256).(i%256).0/24, as the scale bench builds it. */
+  const path = (nodes: number) => {
+    const lines = ['name: path', `nodes: [${Array.from({ length: nodes }, (_, i) => `n${i}`).join(', ')}]`, 'links:'];
+    for (let i = 0; i + 1 < nodes; i++) lines.push(`  - [n${i}:r${i}, n${i + 1}:l${i}, 10.${Math.floor(i / 256)}.${i % 256}.0/24]`);
+    return deriveChain(chain(...lines));
+  };
+
+  it('a middle node gets a few covering prefixes per side instead of a route per subnet', () => {
+    const desired = path(10);
+    // n4 is on links 3 and 4; links 0-2 are behind n3, links 5-8 behind n5
+    expect(routesOf(desired).filter((r) => r.startsWith('n4:'))).toEqual([
+      'n4: 10.0.0.0/23 via 10.0.3.1 dev l3',
+      'n4: 10.0.2.0/24 via 10.0.3.1 dev l3',
+      'n4: 10.0.5.0/24 via 10.0.4.2 dev r4',
+      'n4: 10.0.6.0/23 via 10.0.4.2 dev r4',
+      'n4: 10.0.8.0/24 via 10.0.4.2 dev r4',
+    ]);
+  });
+
+  it('every node still reaches every subnet through the neighbour towards it, by longest prefix', () => {
+    const nodes = 100;
+    const desired = path(nodes);
+    expect(desired.routes.length).toBeLessThan(nodes * 40);
+    const subnets = desired.links.map((l) => l.a.address);
+    for (let n = 1; n + 1 < nodes; n++) {
+      const mine = desired.routes.filter((r) => r.node === `n${n}`);
+      subnets.forEach((subnet, i) => {
+        if (i === n - 1 || i === n) return; // its own two links
+        const matches = mine.filter((r) => r.destination.kind === 'prefix' && subnetContains(r.destination.prefix, subnet));
+        expect(matches, `n${n} -> ${subnet.address}`).toHaveLength(1);
+        expect(matches[0]!.dev, `n${n} -> ${subnet.address}`).toBe(i < n ? `l${n - 1}` : `r${n}`);
+      });
+    }
+  });
+});
+
+describe('exactCover', () => {
+  const cover = (...subnets: string[]) => exactCover(subnets.map(cidr)).map(formatCidr);
+
+  it('merges two halves into their prefix, and only two halves', () => {
+    expect(cover('10.0.0.0/24', '10.0.1.0/24')).toEqual(['10.0.0.0/23']);
+    expect(cover('10.0.1.0/24', '10.0.2.0/24')).toEqual(['10.0.1.0/24', '10.0.2.0/24']);
+    expect(cover('10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24', '10.0.4.0/24', '10.0.5.0/24')).toEqual(['10.0.0.0/22', '10.0.4.0/23']);
+  });
+
+  it('drops duplicates and subnets inside another, keeps the order of first appearance', () => {
+    expect(cover('10.0.5.0/24', '10.0.0.0/16', '10.0.5.0/24')).toEqual(['10.0.0.0/16']);
+    expect(cover('10.0.9.0/24', '10.0.0.0/24', '10.0.1.0/24')).toEqual(['10.0.9.0/24', '10.0.0.0/23']);
+    expect(cover()).toEqual([]);
+  });
+
+  it('works for IPv6 and point-to-point prefixes', () => {
+    expect(cover('2001:db8:0:1::/64', '2001:db8::/64')).toEqual(['2001:db8::/63']);
+    expect(cover('10.0.0.0/31', '10.0.0.2/31')).toEqual(['10.0.0.0/30']);
+  });
+
+  it('covers exactly the given subnets, for random sets of /24s in a /20', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 200; round++) {
+      const chosen = Array.from({ length: 16 }, (_, i) => i).filter(() => random() < 0.6);
+      const result = exactCover(chosen.map((i) => cidr(`10.1.${i}.0/24`)));
+      for (let i = 0; i < 16; i++) {
+        const covered = result.filter((c) => subnetContains(c, { family: 4, address: `10.1.${i}.1` }));
+        expect(covered.length, `round ${round}, 10.1.${i}.0/24 of ${chosen.join(',')}`).toBe(chosen.includes(i) ? 1 : 0);
+      }
+      // no two results could have been one
+      const values = new Set(result.map((c) => `${addressValue(c)}/${c.prefix}`));
+      for (const c of result) {
+        const size = 1n << BigInt(32 - c.prefix);
+        const sibling = addressValue(c) ^ size;
+        expect(values.has(`${sibling}/${c.prefix}`), formatCidr(c)).toBe(false);
+      }
+    }
   });
 });
 
