@@ -66,10 +66,21 @@ async function main() {
     const found = { after: [], before: [] };
     /** @type {{ after: Record<string, unknown>, before: Record<string, unknown> }} */
     const json = { after: {}, before: {} };
+    /** Sections that threw: the others' figures are still reported, and the run exits 1. */
+    /** @type {string[]} */
+    const failed = [];
     for (const section of SECTIONS.filter((s) => !ONLY || ONLY.has(s.key))) {
       console.error(`bench: ${section.title} (${((performance.now() - started) / 1000).toFixed(0)} s) ...`);
       sampleNodeStart();
-      const measured = await section.measure({ dir, bins: BINS });
+      let measured;
+      try {
+        measured = await section.measure({ dir, bins: BINS });
+      } catch (e) {
+        console.error(`bench: section ${section.key} failed: ${(e instanceof Error && e.stack) || String(e)}`);
+        failed.push(`${section.key}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+        cleanupAll();
+        continue;
+      }
       for (const b of BINS) {
         const m = measured[b.name];
         if (m === undefined) continue;
@@ -90,6 +101,7 @@ async function main() {
       after: json.after,
       ...(BEFORE ? { before: json.before, comparison: rows } : {}),
       total_ms: r1(totalMs),
+      failed_sections: failed,
     };
     const report = [
       `# chainmail bench, ${when.slice(0, 10)}, Node ${process.version}`,
@@ -105,17 +117,18 @@ async function main() {
       'chainmail times are wall time of the CLI process (including Node start-up) unless they say own time.',
       ...found.after.flatMap((m) => (m.tables ?? []).flatMap((t) => ['', `## ${t.title}`, '', t.markdown])),
       ...(BEFORE && rows ? ['', `## before (${BEFORE.root}) and after (${AFTER.root})`, '', comparisonTable(rows, ns, BEFORE)] : []),
+      ...(failed.length ? ['', '**Sections that failed** (no figures above):', '', ...failed.map((f) => `- ${f}`)] : []),
       '',
       `total ${(totalMs / 1000).toFixed(1)} s`,
       '',
     ].join('\n');
     mkdirSync(RESULTS, { recursive: true });
-    const out = ONLY ? 'partial' : 'latest';
+    const out = ONLY || failed.length ? 'partial' : 'latest';
     writeFileSync(join(RESULTS, `${out}.json`), JSON.stringify(res, null, 2) + '\n');
     writeFileSync(join(RESULTS, `${out}.md`), report);
     console.log(report);
     console.log(`written bench/results/${out}.json and ${out}.md (${ROOT})`);
-    ok = true;
+    ok = failed.length === 0;
   } finally {
     cleanupAll();
     rmSync(dir, { recursive: true, force: true });

@@ -199,7 +199,9 @@ async function measureTui(dir, { idleSeconds, nodes }, bin) {
       }
       prompt.push(performance.now() - tk);
       tmux(['send-keys', '-t', `=${TMUX_SESSION}:`, 'Escape']);
-      await new Promise((r) => setTimeout(r, 500));
+      // wait for the prompt to close: a ':' that reaches a busy UI in the same read as the Escape
+      // is taken as Alt+':', and the open prompt still on screen would pass for the new one
+      await waitScreen((s) => /^ : command {3}\? help/m.test(s), 10000, 'the prompt to close');
     }
     return {
       nodes,
