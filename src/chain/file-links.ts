@@ -5,7 +5,8 @@
 import { isSeq } from 'yaml';
 import { checkInterfaceName, formatCidr, networkOf, parseCidr, type Cidr } from '../parse/values.js';
 import { Fields, fieldPath, readList, readText, type Field, type Source } from '../parse/yaml-file.js';
-import { addressRange, addressValue, isNetworkOrBroadcast, linkSubnet, rangesOverlap, subnetContains, type AddressRange } from './derive.js';
+import { linkSubnet } from './derive.js';
+import { addressRange, addressValue, isNetworkOrBroadcast, rangesOverlap, subnetContains, type AddressRange } from './subnets.js';
 import { KnownNodes, MAX_PREFIX, quote, readInteger } from './file-values.js';
 import type { LinkEndSpec, LinkSpec, NodeSpec } from './model.js';
 

@@ -5,7 +5,8 @@
 import type { RouteDestination } from '../parse/koro.js';
 import { formatCidr, networkOf, parseCidr, parseIp } from '../parse/values.js';
 import { Fields, readList, readText, type Field, type Source } from '../parse/yaml-file.js';
-import { addressValue, deriveChain, sameDestination, subnetContains, subnetsOverlap } from './derive.js';
+import { deriveChain } from './derive.js';
+import { addressValue, sameDestination, subnetContains, subnetsOverlap } from './subnets.js';
 import { KnownNodes, MAX_PREFIX, quote } from './file-values.js';
 import type { DesiredRoute, LinkSpec, NodeSpec, RouteSpec } from './model.js';
 

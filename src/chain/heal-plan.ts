@@ -5,7 +5,8 @@
  */
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import { formatCidr, networkOf, parseIp, type Cidr } from '../parse/values.js';
-import { addressText, addressValue, linkAddresses, linkSubnet, subnetContains, subnetSize, subnetsOverlap } from './derive.js';
+import { linkAddresses, linkSubnet } from './derive.js';
+import { addressText, addressValue, subnetContains, subnetSize, subnetsOverlap } from './subnets.js';
 import type { ChainSpec, LinkSpec, ProbeSpec, RouteSpec } from './model.js';
 
 export interface BypassPlan {

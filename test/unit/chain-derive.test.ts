@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChainmailError } from '../../src/errors.js';
-import { addressValue, deriveChain, derivePath, exactCover, hostAddress, subnetContains, subnetsOverlap } from '../../src/chain/derive.js';
+import { deriveChain, derivePath } from '../../src/chain/derive.js';
+import { addressValue, exactCover, hostAddress, subnetContains, subnetsOverlap } from '../../src/chain/subnets.js';
 import { loadChainFile, parseChainText } from '../../src/chain/file.js';
 import type { ChainSpec, DesiredChain } from '../../src/chain/model.js';
 import { formatDestination } from '../../src/parse/koro.js';
