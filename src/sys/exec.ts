@@ -16,6 +16,9 @@
  *   which waits for them with the event loop stopped;
  * - children meant to outlive chainmail (a chain's web servers):
  *   `startDetached`, in a process group of their own and never stopped here.
+ *
+ * It is longer than most modules on purpose: splitting the kinds apart would
+ * split the one list of running children they all keep.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';

@@ -1,3 +1,9 @@
+/**
+ * What a chain file means (chain/derive.ts, chain/subnets.ts): addresses,
+ * routes (summarized, and still reaching every subnet), forwarding and probes
+ * for the examples and for graphs other than a line. Long because each graph
+ * shape is its own case.
+ */
 import { describe, expect, it } from 'vitest';
 import { ChainmailError } from '../../src/errors.js';
 import { deriveChain, derivePath } from '../../src/chain/derive.js';

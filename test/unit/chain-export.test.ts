@@ -1,3 +1,9 @@
+/**
+ * `export` of a chain file and of the live host in each format (containerlab,
+ * mermaid, json, chain file), checked as parsed output rather than text where
+ * the format allows. Long because each format has its own cases; Kubernetes
+ * has its own file.
+ */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deriveChain } from '../../src/chain/derive.js';

@@ -1,3 +1,8 @@
+/**
+ * The chain file reader: every field of docs/chain-file.md accepted in each
+ * of its forms, and every mistake refused with FILE:LINE: field: problem.
+ * Long because the file format is: one describe per section of the file.
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

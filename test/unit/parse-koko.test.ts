@@ -1,3 +1,9 @@
+/**
+ * parseKoko on every form koko's command line takes (veth, vxlan, vlan,
+ * macvlan, delete; each target kind; IPv4 and IPv6), and on its mistakes,
+ * each asserting the one-line message that names the bad token. Long
+ * because the grammar is: one describe per form keeps a form's cases together.
+ */
 import { describe, expect, it } from 'vitest';
 import { KOKO_USAGE, MACVLAN_MODES, parseKoko, sameTarget, type KokoCommand } from '../../src/parse/koko.js';
 import { docker, end, expectUsageError, host, netns, nspath, pid, usageErrorOf, v4, v6, words } from './helpers.js';

@@ -1,3 +1,9 @@
+/**
+ * parseKoro on every form koro's command line takes (address and route, add
+ * and delete, each target kind, both families), and on its mistakes with the
+ * message each gives. Long for the same reason as parse-koko.test.ts: one
+ * describe per form.
+ */
 import { describe, expect, it } from 'vitest';
 import { formatDestination, KORO_ADDRESS_USAGE, KORO_ROUTE_USAGE, KORO_USAGE, parseKoro, type KoroCommand } from '../../src/parse/koro.js';
 import { formatCidr, networkOf } from '../../src/parse/values.js';

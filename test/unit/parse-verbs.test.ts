@@ -1,3 +1,9 @@
+/**
+ * The verb table and the parsers of every verb other than koko and koro:
+ * what each accepts, the one-line error for each mistake, and that the table,
+ * the CLI and the prompt agree. Long because it covers every verb; a verb's
+ * own behaviour is tested with the verb.
+ */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { KOKO_USAGE } from '../../src/parse/koko.js';

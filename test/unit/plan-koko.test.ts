@@ -1,3 +1,9 @@
+/**
+ * planKokoCreate and planKokoDelete: the kernel steps (and their undo) that
+ * a parsed koko command becomes, for every link kind and target kind, read
+ * as data without touching the host. Long because every link kind has its
+ * own steps and its own refusals.
+ */
 import { describe, expect, it } from 'vitest';
 import { ChainmailError } from '../../src/errors.js';
 import type { Step } from '../../src/net/executor.js';
