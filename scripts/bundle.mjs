@@ -12,10 +12,13 @@
  *   tsc's do (dist/<dir>/), so `new URL('../../tutorials/', import.meta.url)`
  *   finds the same folder from either;
  * - the child scripts spawned by path (`new URL('./http-server-child.js',
- *   import.meta.url)`) are entry points of their own, next to the chunks.
+ *   import.meta.url)`) are entry points of their own, next to the chunks;
+ * - the shell scripts they run by path (src/sys/fan-out.sh) are copied next
+ *   to the chunks, and beside tsc's output in dist/, where the same
+ *   `new URL('./fan-out.sh', import.meta.url)` finds them.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleSettings } from './bundle-settings.mjs';
@@ -45,6 +48,16 @@ await build({
   splitting: true,
   ...settings.options,
 }).catch((err) => reject(err.message));
+
+// tsc copies no scripts: each goes beside its module in dist/ and into the bundle, under a name of its own
+const scripts = readdirSync(join(root, 'src'), { recursive: true }).filter((f) => f.endsWith('.sh'));
+const names = scripts.map((f) => basename(f));
+if (new Set(names).size !== names.length) reject(`two scripts share a name: ${names.join(', ')}`);
+for (const file of scripts) {
+  mkdirSync(dirname(join(root, 'dist', file)), { recursive: true });
+  copyFileSync(join(root, 'src', file), join(root, 'dist', file));
+  copyFileSync(join(root, 'src', file), join(outdir, basename(file)));
+}
 
 const unused = settings.unused();
 if (unused.length) reject(unused.join('\n'));

@@ -4,7 +4,8 @@ import type { CommandContext } from '../host/context.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { firstFreeIfindex } from '../net/ifindex.js';
 import { readInterfaces } from '../topology/read.js';
-import { NODE_CHILD_ENV, run, startDetached } from '../sys/exec.js';
+import { NODE_CHILD_ENV, run, startDetached, type ExecResult } from '../sys/exec.js';
+import { runInEach } from '../sys/fan-out.js';
 import { forEachLimit } from '../sys/limit.js';
 import { throwIfInterrupted } from '../sys/interrupt.js';
 import { engineReason, type DockerEngine } from '../targets/docker.js';
@@ -153,19 +154,39 @@ export async function applyUpActions(
     changed();
   });
 
-  const forwarding = forEachLimit(batches.forwarding, PARALLEL, async (node) => {
-    await ctx.execute([
-      { describe: `turn forwarding on in ${node}`, argv: commandIn(nsOf(node), ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) },
-    ]);
-    changed();
-    if (!record.createdNodes.includes(node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), node];
-  });
-  const perNode = forEachLimit([...batches.perNode], PARALLEL, async ([node, lines]) => {
-    const failure = await runBatch(ipIn(nsOf(node), ['-batch', '-']), lines);
-    if (failure) partly(failure);
-    else changed();
-    if (failure) throw batchError(`${(failure.done !== undefined && lines[failure.done]) || 'make the changes'} in ${node}`, failure);
-  });
+  // forwarding and every node's batch at once, each from a few processes (sys/fan-out.ts)
+  const forwarding = (async () => {
+    const nodes = batches.forwarding;
+    const failures = await ctx.executeInEach(
+      nodes.map((node) => ({
+        describe: `turn forwarding on in ${node}`,
+        path: nsOf(node).path,
+        argv: ['sysctl', '-e', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1'],
+      })),
+    );
+    for (const [i, node] of nodes.entries()) {
+      if (failures[i]) continue;
+      changed();
+      if (!record.createdNodes.includes(node)) record.forwardingTurnedOn = [...(record.forwardingTurnedOn ?? []), node];
+    }
+    const failed = failures.find((f) => f !== undefined);
+    if (failed) throw failed;
+  })();
+  const perNode = (async () => {
+    const entries = [...batches.perNode];
+    const failures = await runBatches(entries.map(([node, lines]) => ({ path: nsOf(node).path, lines })));
+    let first: KernelError | undefined;
+    for (const [i, [node, lines]] of entries.entries()) {
+      const failure = failures[i];
+      if (!failure) {
+        changed();
+        continue;
+      }
+      partly(failure);
+      first ??= batchError(`${(failure.done !== undefined && lines[failure.done]) || 'make the changes'} in ${node}`, failure);
+    }
+    if (first) throw first;
+  })();
   const settled = await Promise.allSettled([forwarding, perNode]);
   await writeRecord(record);
   for (const s of settled) if (s.status === 'rejected') throw s.reason;
@@ -246,9 +267,30 @@ interface BatchFailure {
   stderr: string;
 }
 
+/** How long one `ip -batch` may take: a few thousand lines on a busy machine. */
+const BATCH_TIMEOUT_MS = 120_000;
+
 async function runBatch(argv: string[], lines: readonly string[]): Promise<BatchFailure | undefined> {
   if (lines.length === 0) return undefined;
-  const r = await run(argv, { input: lines.join('\n') + '\n', ownProcessGroup: true, timeoutMs: 120_000 });
+  return batchFailure(await run(argv, { input: lines.join('\n') + '\n', ownProcessGroup: true, timeoutMs: BATCH_TIMEOUT_MS }));
+}
+
+/** `ip -batch -` in each namespace with its own lines, from a few processes: each one's failure, if it failed. */
+async function runBatches(batches: ReadonlyArray<{ path: string; lines: readonly string[] }>): Promise<Array<BatchFailure | undefined>> {
+  const wanted = batches.filter((b) => b.lines.length > 0);
+  const results = await runInEach(
+    ['ip', '-batch', '-'],
+    wanted.map((b) => ({ path: b.path, input: b.lines.join('\n') + '\n' })),
+    { ownProcessGroup: true, timeoutMs: BATCH_TIMEOUT_MS },
+  );
+  const resultOf = new Map(wanted.map((b, i) => [b, results[i]!]));
+  return batches.map((b) => {
+    const r = resultOf.get(b);
+    return r ? batchFailure(r) : undefined;
+  });
+}
+
+function batchFailure(r: ExecResult): BatchFailure | undefined {
   if (r.exitCode === 0) return undefined;
   const done = linesDoneBeforeFailure(r.stderr);
   return { ...(done !== undefined ? { done } : {}), stderr: r.stderr || `exit code ${r.exitCode}` };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { ChainmailError, KernelError } from '../errors.js';
 import type { CommandContext } from '../host/context.js';
-import { readNodeState } from '../topology/read.js';
+import { readNodeStates, type NodeState } from '../topology/read.js';
 import { explainFailure, isAlreadyGone } from '../net/kernel-errors.js';
 import { formatCidr } from '../parse/values.js';
 import { run } from '../sys/exec.js';
@@ -68,9 +68,11 @@ function serverAlive(pid: number | undefined): boolean {
 }
 
 /**
- * Reads what every node of the chain holds now: one process per node, several
- * nodes at once. `located` holds nodes the caller has found already (running
- * or not), so that none is looked up twice.
+ * Reads what every node of the chain holds now: every node's state from a few
+ * processes (topology/read.ts, readNodeStates), then what a node needs more
+ * (its firewall rules, its web server), several nodes at once. `located`
+ * holds nodes the caller has found already (running or not), so that none is
+ * looked up twice.
  */
 export async function observeChain(
   desired: DesiredChain,
@@ -81,32 +83,53 @@ export async function observeChain(
 ) {
   const namespaces = new Map<string, Namespace>();
   const observed = new Map<string, ObservedNode>();
-  // a few readers at a time: starting a process blocks Node for a moment, so hundreds at once only queue up
+  const found = new Map<string, Namespace | undefined>();
   await forEachLimit(desired.nodes, 16, async (n) => {
-    const ns = located.has(n.name) ? located.get(n.name) : await nodeNamespace(n.name, options, ctx);
+    found.set(n.name, located.has(n.name) ? located.get(n.name) : await nodeNamespace(n.name, options, ctx));
+  });
+  const running = desired.nodes.flatMap((n) => {
+    const ns = found.get(n.name);
+    return ns ? [{ node: n.name, ns }] : [];
+  });
+  const states = await readNodeStates(running.map((r) => r.ns));
+  // the first node in the file's order that could not be read, as reading them one by one would say
+  const unread = states.find((s): s is Error => s instanceof Error);
+  if (unread) throw unread;
+  const stateOf = new Map(running.map((r, i) => [r.node, states[i] as NodeState]));
+  const extras = new Map<string, { rules: string[]; serving: boolean; stopped?: boolean }>();
+  // a few at a time: starting a process blocks Node for a moment, so hundreds at once only queue up
+  await forEachLimit(desired.nodes, 16, async (n) => {
+    const ns = found.get(n.name);
     if (!ns) {
       const stopped = options.docker ? (await ctx.docker.find(n.name)) !== undefined : false;
-      observed.set(n.name, { exists: stopped, stopped, interfaces: [], routes: [], forwarding: false, rules: [], serving: false });
+      extras.set(n.name, { rules: [], serving: false, stopped });
       return;
     }
-    namespaces.set(n.name, ns);
     const wantedRules = desired.firewall.filter((r) => r.node === n.name);
-    const [
-      {
-        interfaces,
-        routes,
-        forwarding: { ipv4: forwarding },
-      },
-      rules,
-    ] = await Promise.all([
-      readNodeState(ns),
-      Promise.all(
-        wantedRules.map(async (r) => ((await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
-      ),
-    ]);
+    const rules = await Promise.all(
+      wantedRules.map(async (r) => ((await run(commandIn(ns, ['iptables', '-w', '5', '-C', 'FORWARD', ...r.rule]))).exitCode === 0 ? r.rule.join(' ') : undefined)),
+    );
     const serving = options.docker ? await dockerServing(n.name, ctx) : serverAlive(record?.servers[n.name]);
-    observed.set(n.name, { exists: true, interfaces, routes, forwarding, rules: rules.filter((r): r is string => r !== undefined), serving });
+    extras.set(n.name, { rules: rules.filter((r): r is string => r !== undefined), serving });
   });
+  for (const n of desired.nodes) {
+    const ns = found.get(n.name);
+    const extra = extras.get(n.name)!;
+    const state = stateOf.get(n.name);
+    if (!ns || !state) {
+      observed.set(n.name, { exists: extra.stopped === true, stopped: extra.stopped === true, interfaces: [], routes: [], forwarding: false, rules: [], serving: false });
+      continue;
+    }
+    namespaces.set(n.name, ns);
+    observed.set(n.name, {
+      exists: true,
+      interfaces: state.interfaces,
+      routes: state.routes,
+      forwarding: state.forwarding.ipv4,
+      rules: extra.rules,
+      serving: extra.serving,
+    });
+  }
   return { observed, namespaces };
 }
 

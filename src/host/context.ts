@@ -3,13 +3,16 @@ import { DockerEngine } from '../targets/docker.js';
 import { resolveTarget } from '../targets/resolve.js';
 import type { TargetSpec } from '../parse/target.js';
 import type { Namespace } from '../targets/namespace.js';
-import { executeSteps, failAtStepFromEnv, pauseAtStepFromEnv, type ExecutedStep, type Step } from '../net/executor.js';
+import { executeInEach, executeSteps, failAtStepFromEnv, pauseAtStepFromEnv, type ExecutedStep, type NamespaceStep, type Step } from '../net/executor.js';
+import type { KernelError } from '../errors.js';
 
 /** What every command needs from its surroundings; one per process (CLI) or session (UI). */
 export interface CommandContext {
   docker: DockerEngine;
   /** Runs steps all-or-nothing (executeSteps, with this context's test hook). */
   execute(steps: readonly Step[]): Promise<ExecutedStep[]>;
+  /** Runs one step in each of many namespaces from a few processes (executeInEach, with the same hook): each one's failure, if any. */
+  executeInEach(steps: readonly NamespaceStep[]): Promise<Array<KernelError | undefined>>;
   /** A fresh tag for temporary interface names: 8 hex characters. */
   newTag(): string;
   resolve(spec: TargetSpec): Promise<Namespace>;
@@ -22,6 +25,7 @@ export function createContext(): CommandContext {
   return {
     docker,
     execute: (steps) => executeSteps(steps, { ...(failAtStep !== undefined ? { failAtStep } : {}), ...(pauseAtStep ? { pauseAtStep } : {}) }),
+    executeInEach: (steps) => executeInEach(steps, { ...(failAtStep !== undefined ? { failAtStep } : {}), ...(pauseAtStep ? { pauseAtStep } : {}) }),
     newTag,
     resolve: (spec) => resolveTarget(spec, docker),
   };

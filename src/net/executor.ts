@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { ChainmailError, KernelError } from '../errors.js';
 import { run, type ExecResult } from '../sys/exec.js';
+import { runInEach } from '../sys/fan-out.js';
 import { explainFailure, isAlreadyGone } from './kernel-errors.js';
 
 /** One change to the kernel, and how to take it back. */
@@ -73,6 +74,56 @@ export async function executeSteps(steps: readonly Step[], options: ExecutorOpti
   return done;
 }
 
+/** One change in one namespace (its file), independent of every other namespace's. */
+export interface NamespaceStep {
+  describe: string;
+  /** The file that opens the namespace. */
+  path: string;
+  /** The program to run there. */
+  argv: string[];
+}
+
+/**
+ * Runs one step in each of many namespaces, from a few processes
+ * (sys/fan-out.ts), as if each were executeSteps of its own single step:
+ * a failure is that namespace's alone, and undoes nothing elsewhere. Gives
+ * each step's failure, worded as executeSteps throws it, or undefined where
+ * it succeeded. The test hooks act as on each such single step.
+ */
+export async function executeInEach(
+  steps: readonly NamespaceStep[],
+  options: Pick<ExecutorOptions, 'failAtStep' | 'pauseAtStep'> = {},
+): Promise<Array<KernelError | undefined>> {
+  if (steps.length === 0) return [];
+  if (options.pauseAtStep?.index === 0) await pauseUntilRemoved(options.pauseAtStep.file);
+  const results: ExecResult[] = [];
+  if (options.failAtStep === 0) {
+    for (const [i, step] of steps.entries()) results[i] = { argv: step.argv, exitCode: 1, stdout: '', stderr: 'injected failure (CHAINMAIL_FAIL_AT_STEP)' };
+  } else {
+    // one fan-out for each distinct command
+    const byCommand = new Map<string, number[]>();
+    for (const [i, step] of steps.entries()) {
+      const key = JSON.stringify(step.argv);
+      byCommand.set(key, [...(byCommand.get(key) ?? []), i]);
+    }
+    await Promise.all(
+      [...byCommand.values()].map(async (indexes) => {
+        const ran = await runInEach(
+          steps[indexes[0]!]!.argv,
+          indexes.map((i) => ({ path: steps[i]!.path })),
+        );
+        for (const [k, i] of indexes.entries()) results[i] = ran[k]!;
+      }),
+    );
+  }
+  return steps.map((step, i) => {
+    const result = results[i]!;
+    if (result.exitCode === 0) return undefined;
+    const context = [`  kernel said: ${oneLine(result.stderr) || `exit code ${result.exitCode}`}`];
+    return new KernelError(`failed to ${step.describe}: ${explainFailure(result.stderr)}; nothing was changed`, result.stderr, context);
+  });
+}
+
 async function cleanUp(commands: readonly string[][], runner: NonNullable<ExecutorOptions['runner']>): Promise<string[]> {
   const leftovers: string[] = [];
   for (const argv of commands) {
@@ -108,9 +159,13 @@ function oneLine(text: string): string {
 
 /** Runs one read-only command and returns stdout, or throws a readable error. */
 export async function query(argv: string[], what: string, runner: (argv: readonly string[]) => Promise<ExecResult> = run): Promise<string> {
-  const result = await runner(argv);
+  return queryOutput(await runner(argv), what);
+}
+
+/** A query's output, or its failure as query throws it: "cannot WHAT: reason", with the command and its words below. */
+export function queryOutput(result: ExecResult, what: string): string {
   if (result.exitCode !== 0) {
-    throw new ChainmailError(`cannot ${what}: ${explainFailure(result.stderr)}`, 1, [`  ${argv.join(' ')}: ${oneLine(result.stderr)}`]);
+    throw new ChainmailError(`cannot ${what}: ${explainFailure(result.stderr)}`, 1, [`  ${result.argv.join(' ')}: ${oneLine(result.stderr)}`]);
   }
   return result.stdout;
 }

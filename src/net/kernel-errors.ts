@@ -22,6 +22,11 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/mtu .*(greater|less) than device|Numerical result out of range/, () => 'the MTU is outside what the device supports'],
   [/Address already in use/, () => 'the address or port is already in use'],
   [/Cannot open network namespace "?([^":]+)"?/, (m) => `the network namespace ${m[1]} cannot be opened (it may have just gone away)`],
+  // the same, entered through nsenter (sys/fan-out.ts): a named namespace's file under /var/run/netns
+  [
+    /nsenter: cannot open \/(?:var\/)?run\/netns\/([^:/]+): No such file or directory/,
+    (m) => `the network namespace ${m[1]} cannot be opened (it may have just gone away)`,
+  ],
   [/reassociate to namespace.*|setns.*(No such file|Invalid)/, () => 'the namespace went away'],
   [/Device or resource busy/, () => 'the device is busy'],
   [/Bad rule|Couldn't load target|No chain\/target\/match by that name/, () => 'iptables does not accept this rule (unknown match or target)'],

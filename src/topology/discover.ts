@@ -1,14 +1,10 @@
-import { readInterfaces, readNetnsIds } from './read.js';
-import { forEachLimit } from '../sys/limit.js';
+import { readInterfaces, readInterfacesOfEach, readNetnsIdsOfEach } from './read.js';
 import type { DockerEngine } from '../targets/docker.js';
 import { hostNamespace, type Namespace } from '../targets/namespace.js';
 import { containerNamespace, listNetnsNames, netnsNamespace } from '../targets/resolve.js';
 import { TargetError } from '../errors.js';
 import { resolveLinks, targetsNeedingNetnsIds } from './links.js';
 import type { TargetState, Topology } from './model.js';
-
-/** How many namespaces are read at once (each read is one short `ip` process). */
-const PARALLEL_READS = 8;
 
 /**
  * Reads every target on the host: the host namespace, each named network
@@ -33,25 +29,36 @@ export async function discoverTopology(docker: DockerEngine): Promise<Topology> 
     targets.push({ ns, status: c.status, interfaces: [] });
   }
 
-  // one `ip` per namespace, several at once. (Not `ip -all netns exec`: each of
-  // its namespaces gets a new mount namespace and /sys, which slows to minutes on a
-  // host with hundreds of namespaces being made and removed.)
+  // the host by one `ip` of its own (it needs no nsenter, nor root); the rest from a few processes
+  // (sys/fan-out.ts). (Not `ip -all netns exec`: each of its namespaces gets a new mount namespace
+  // and /sys, which slows to minutes on a host with hundreds of namespaces being made and removed.)
   const readable = targets.filter((t) => t.ns.path !== '');
-  await forEachLimit(readable, PARALLEL_READS, async (t) => {
-    try {
-      t.interfaces = await readInterfaces(t.ns);
-    } catch (err) {
-      t.error = err instanceof Error ? err.message : String(err);
-    }
-  });
+  const entered = readable.filter((t) => t.ns.kind !== 'host');
+  const [hostRead, readings] = await Promise.all([
+    Promise.all(
+      readable
+        .filter((t) => t.ns.kind === 'host')
+        .map((t) =>
+          readInterfaces(t.ns).then(
+            (interfaces) => ({ t, interfaces }),
+            (err: unknown) => ({ t, interfaces: err instanceof Error ? err : new Error(String(err)) }),
+          ),
+        ),
+    ),
+    readInterfacesOfEach(entered.map((t) => t.ns)),
+  ]);
+  for (const { t, interfaces } of [...hostRead, ...entered.map((t, i) => ({ t, interfaces: readings[i]! }))]) {
+    if (interfaces instanceof Error) t.error = interfaces.message;
+    else t.interfaces = interfaces;
+  }
   // the names behind namespace ids only where they tell candidate peers apart: asking costs
   // each namespace a lookup of every namespace on the host
-  await forEachLimit(targetsNeedingNetnsIds(readable), PARALLEL_READS, async (t) => {
-    try {
-      t.netnsIds = await readNetnsIds(t.ns);
-    } catch {
-      // gone since its interfaces were read: its ends stay unnamed, as they were
-    }
-  });
+  const needing = targetsNeedingNetnsIds(readable);
+  const ids = await readNetnsIdsOfEach(needing.map((t) => t.ns));
+  for (const [i, t] of needing.entries()) {
+    const found = ids[i]!;
+    // gone since its interfaces were read: its ends stay unnamed, as they were
+    if (!(found instanceof Error)) t.netnsIds = found;
+  }
   return { targets, links: resolveLinks(targets), warnings };
 }

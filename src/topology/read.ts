@@ -1,11 +1,36 @@
 import { commandIn, ipIn, type Namespace } from '../targets/namespace.js';
 import { parseIpAddrJson } from './ip-json.js';
 import type { Interface } from './model.js';
-import { query, queryWithInput as runQuery } from '../net/executor.js';
+import { query, queryOutput, queryWithInput as runQuery } from '../net/executor.js';
+import { runInEach } from '../sys/fan-out.js';
 import { mirrorCandidates, onlyMirrorsOnto, type MirrorCandidate } from '../net/tc-mirrors.js';
 
 export async function readInterfaces(ns: Namespace): Promise<Interface[]> {
   return parseIpAddrJson(await query(ipIn(ns, ['-j', '-d', 'addr', 'show']), `read the interfaces of ${ns.label}`));
+}
+
+/**
+ * readInterfaces for many namespaces from a few processes (sys/fan-out.ts):
+ * each namespace's interfaces, or the error reading it gave, in their order.
+ */
+export async function readInterfacesOfEach(namespaces: readonly Namespace[]): Promise<Array<Interface[] | Error>> {
+  const results = await runInEach(['ip', '-j', '-d', 'addr', 'show'], namespaces);
+  return results.map((r, i) => attempt(() => parseIpAddrJson(queryOutput(r, `read the interfaces of ${namespaces[i]!.label}`))));
+}
+
+/** readNetnsIds for many namespaces from a few processes: each one's names, or its error. */
+export async function readNetnsIdsOfEach(namespaces: readonly Namespace[]): Promise<Array<Record<number, string> | Error>> {
+  const results = await runInEach(['ip', '-j', 'netns', 'list-id'], namespaces);
+  return results.map((r, i) => attempt(() => parseNetnsIds(queryOutput(r, `read the namespace ids of ${namespaces[i]!.label}`))));
+}
+
+/** The value, or the error computing it threw. */
+function attempt<T>(fn: () => T): T | Error {
+  try {
+    return fn();
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 export interface NamespaceReading {
@@ -95,6 +120,9 @@ export interface NodeState {
   forwarding: { ipv4: boolean; ipv6: boolean };
 }
 
+/** The `ip -batch` that reads a node's state: interfaces, every table's routes, forwarding. */
+const NODE_STATE_BATCH = 'addr show\nroute show table all\nnetconf show\n';
+
 /**
  * Interfaces, routes and forwarding in one `ip -batch`: per node, one process
  * instead of four, which is most of what reading a few hundred nodes costs.
@@ -102,8 +130,17 @@ export interface NodeState {
 export async function readNodeState(ns: Namespace): Promise<NodeState> {
   // through nsenter rather than `ip -n`, which gives the process a mount namespace and /sys of its
   // own: with a thousand namespaces on the host that read took three times as long
-  const out = await runQuery(commandIn(ns, ['ip', '-j', '-d', '-batch', '-']), 'addr show\nroute show table all\nnetconf show\n', `read the state of ${ns.label}`);
+  const out = await runQuery(commandIn(ns, ['ip', '-j', '-d', '-batch', '-']), NODE_STATE_BATCH, `read the state of ${ns.label}`);
   return parseNodeState(out);
+}
+
+/**
+ * readNodeState for many nodes from a few processes (sys/fan-out.ts): each
+ * node's state, or the error reading it gave, in their order.
+ */
+export async function readNodeStates(namespaces: readonly Namespace[]): Promise<Array<NodeState | Error>> {
+  const results = await runInEach(['ip', '-j', '-d', '-batch', '-'], namespaces, { input: NODE_STATE_BATCH });
+  return results.map((r, i) => attempt(() => parseNodeState(queryOutput(r, `read the state of ${namespaces[i]!.label}`))));
 }
 
 interface NetconfJson {

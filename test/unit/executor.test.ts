@@ -251,6 +251,8 @@ describe('explainFailure', () => {
     ['iptables: Bad rule (does a matching rule exist in that chain?).', 'no rule in the chain matches that'],
     ["iptables v1.8.9 (nf_tables): Chain 'DRPO' does not exist", 'there is no target or chain "DRPO" (e.g. ACCEPT, DROP, REJECT)'],
     ['Error: ipv4: Address not found.', 'that address is not on the interface'],
+    ['nsenter: cannot open /var/run/netns/red: No such file or directory', 'the network namespace red cannot be opened (it may have just gone away)'],
+    ['nsenter: cannot open /run/netns/red: No such file or directory', 'the network namespace red cannot be opened (it may have just gone away)'],
     ['RTNETLINK answers: Something new', 'Something new'],
     ['Error: something else', 'something else'],
     ['\n\n', 'it failed without saying why'],

@@ -1,0 +1,123 @@
+/**
+ * One command in many network namespaces, from a few processes. Starting a
+ * child holds this process for a moment (the fork of a large program), and a
+ * verb over a chain of a thousand nodes would start a thousand or two; here
+ * a few helpers (fan-out.sh, a fixed script run as an argument array) each
+ * enter their share of the namespaces one after the other with nsenter, and
+ * the results come back one per namespace, as `run` gives them.
+ *
+ * nsenter --net rather than `ip -n` or `ip netns exec`, which also give each
+ * process a mount namespace and a /sys of its own: slow on a host with
+ * hundreds of namespaces.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, type ExecResult } from './exec.js';
+import { dealItems, itemLine, splitDelimited, unsafeItemPath, type DelimitedSection } from './fan-out-output.js';
+
+/** Beside this module in the sources, in dist/ and in the bundle (scripts/bundle.mjs copies it). */
+const HELPER = fileURLToPath(new URL('./fan-out.sh', import.meta.url));
+
+/** Helpers at once: both cores busy while one of them waits on the kernel. */
+const HELPERS = 4;
+/** How long each namespace's command may take by default, as `run` allows one. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+export interface FanOutItem {
+  /** The file that opens the network namespace (/var/run/netns/NAME, /proc/PID/ns/net). */
+  path: string;
+  /** This namespace's own standard input for the command (an `ip -batch -` script). */
+  input?: string;
+}
+
+export interface FanOutOptions {
+  /** Standard input for the command in every namespace without an input of its own. */
+  input?: string;
+  /** How long one namespace's command may take; a helper is given that for each of its namespaces. */
+  timeoutMs?: number;
+  /** The helpers in a process group of their own: Ctrl-C at the terminal does not stop a batch half way (exec.ts). */
+  ownProcessGroup?: boolean;
+  /** Helpers at most (tests). */
+  helpers?: number;
+}
+
+/**
+ * Runs `nsenter --net=PATH -- ARGV` for every item and gives each item's
+ * result, in the items' order: its own exit code, standard output and
+ * standard error, whole, with argv naming its namespace. A namespace that
+ * cannot be entered (gone meanwhile) fails alone, with nsenter's words.
+ */
+export async function runInEach(argv: readonly string[], items: readonly FanOutItem[], options: FanOutOptions = {}): Promise<ExecResult[]> {
+  if (items.length === 0) return [];
+  const argvOf = (item: FanOutItem) => ['nsenter', `--net=${item.path}`, '--', ...argv];
+  const results: Array<ExecResult | undefined> = items.map((item) =>
+    unsafeItemPath(item.path)
+      ? { argv: argvOf(item), exitCode: 1, stdout: '', stderr: `nsenter: cannot open ${JSON.stringify(item.path)}: not a usable path` }
+      : undefined,
+  );
+  const needsInput = options.input !== undefined || items.some((i) => i.input !== undefined);
+  const dir = needsInput ? await mkdtemp(join(tmpdir(), 'chainmail-fan-out-')) : undefined;
+  try {
+    const inputs = dir ? await writeInputs(dir, items, options.input) : items.map(() => '/dev/null');
+    const mark = `chainmail-fan-out-${randomBytes(12).toString('hex')}`;
+    const pending = items.flatMap((_, i) => (results[i] ? [] : [i]));
+    const perItemMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    await Promise.all(
+      dealItems(pending.length, options.helpers ?? HELPERS).map(async (slice) => {
+        const indexes = slice.map((k) => pending[k]!);
+        const r = await run(['sh', HELPER, mark, ...argv], {
+          input: indexes.map((i) => itemLine(i, inputs[i]!, items[i]!.path)).join(''),
+          // a hang guard for the whole share: one namespace's allowance, and a second for each
+          timeoutMs: perItemMs + 1000 * indexes.length,
+          ...(options.ownProcessGroup ? { ownProcessGroup: true } : {}),
+        });
+        const out = splitDelimited(r.stdout, mark);
+        const err = splitDelimited(r.stderr, mark);
+        const errOf = new Map(err.sections.map((s) => [s.index, s]));
+        for (const s of out.sections) results[s.index] = sectionResult(argvOf(items[s.index]!), s, errOf.get(s.index));
+        // those it did not reach: the helper was stopped or could not start
+        const unfinished = indexes.filter((i) => !results[i]);
+        for (const [n, i] of unfinished.entries()) {
+          const said = n === 0 ? [out.rest, err.rest] : ['', r.failure ?? ''];
+          const failure = r.failure ?? `the fan-out helper ended (exit code ${r.exitCode}) before it was done`;
+          results[i] = {
+            argv: argvOf(items[i]!),
+            exitCode: r.exitCode > 0 ? r.exitCode : 127,
+            stdout: withoutFinalNewline(said[0]!),
+            stderr: withoutFinalNewline(said[1] || failure),
+            failure,
+            ...(r.cannotStart ? { cannotStart: true as const } : {}),
+          };
+        }
+      }),
+    );
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+  return results.map((r) => r!);
+}
+
+/** Each item's input as a file of its own (the shared one once), in the private directory. */
+async function writeInputs(dir: string, items: readonly FanOutItem[], shared: string | undefined): Promise<string[]> {
+  const sharedFile = join(dir, 'shared');
+  if (shared !== undefined) await writeFile(sharedFile, shared, { mode: 0o600 });
+  return Promise.all(
+    items.map(async (item, i) => {
+      if (item.input === undefined) return shared !== undefined ? sharedFile : '/dev/null';
+      const file = join(dir, String(i));
+      await writeFile(file, item.input, { mode: 0o600 });
+      return file;
+    }),
+  );
+}
+
+function sectionResult(argv: string[], out: DelimitedSection, err: DelimitedSection | undefined): ExecResult {
+  return { argv, exitCode: out.status, stdout: withoutFinalNewline(out.text), stderr: withoutFinalNewline(err?.text ?? '') };
+}
+
+function withoutFinalNewline(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text;
+}
