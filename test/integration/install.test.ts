@@ -92,4 +92,15 @@ describe('the packed tarball, installed with npm install -g', () => {
     expect(linkDetails(a, 'in1')?.linkinfo?.info_kind).toBe('veth');
     expect(linkDetails(b, 'in2')?.addr_info?.map((x) => `${x.local}/${x.prefixlen}`)).toContain('10.77.0.2/24');
   });
+
+  it.skipIf(!isRoot)('reads every namespace through the fan-out script it carries (ls --json)', () => {
+    expect(readdirSync(join(installed, 'dist/bundle'))).toContain('fan-out.sh');
+    const a = scratch.netns('ic');
+    const r = chainmail(['ls', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const targets = (JSON.parse(r.stdout) as { targets: Array<{ name: string; error?: string; interfaces: Array<{ name: string }> }> }).targets;
+    const mine = targets.find((t) => t.name === a);
+    expect(mine?.error).toBeUndefined();
+    expect(mine?.interfaces.map((i) => i.name)).toContain('lo');
+  });
 });

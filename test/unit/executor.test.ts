@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChainmailError, KernelError } from '../../src/errors.js';
-import { executeSteps, failAtStepFromEnv, query, type Step } from '../../src/net/executor.js';
+import { executeInEach, executeSteps, failAtStepFromEnv, query, type Step } from '../../src/net/executor.js';
 import { explainFailure, isAlreadyGone } from '../../src/net/kernel-errors.js';
 import type { ExecResult } from '../../src/sys/exec.js';
 
@@ -276,5 +276,17 @@ describe('isAlreadyGone', () => {
 
   it.each(['RTNETLINK answers: Operation not permitted', 'RTNETLINK answers: Device or resource busy', 'RTNETLINK answers: File exists', ''])('%j is not', (stderr) => {
     expect(isAlreadyGone(stderr)).toBe(false);
+  });
+});
+
+describe('executeInEach', () => {
+  it('fails each namespace alone, worded as executeSteps words a single step (the injected failure runs nothing)', async () => {
+    const steps = ['a', 'b'].map((n) => ({ describe: `turn forwarding on in ${n}`, path: `/var/run/netns/${n}`, argv: ['sysctl', '-w', 'net.ipv4.ip_forward=1'] }));
+    const failures = await executeInEach(steps, { failAtStep: 0 });
+    expect(failures.map((f) => f?.message)).toEqual([
+      'failed to turn forwarding on in a: injected failure (CHAINMAIL_FAIL_AT_STEP); nothing was changed',
+      'failed to turn forwarding on in b: injected failure (CHAINMAIL_FAIL_AT_STEP); nothing was changed',
+    ]);
+    expect(await executeInEach([], { failAtStep: 0 })).toEqual([]);
   });
 });
