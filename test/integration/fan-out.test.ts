@@ -28,7 +28,7 @@ d('runInEach over real namespaces', () => {
     // each namespace has an interface and address of its own, so that every output says whose it is
     for (const [i, name] of names.entries()) {
       createNetns(name);
-      ip(name, ['link', 'add', `fo${i}`, 'type', 'dummy']);
+      ip(name, ['link', 'add', `fo${i}`, 'type', 'veth', 'peer', 'name', `fp${i}`]);
       ip(name, ['address', 'add', `10.252.${i}.1/24`, 'dev', `fo${i}`]);
       // many addresses: outputs longer than a pipe's buffer, from helpers writing at once
       for (let k = 2; k < 60; k++) ip(name, ['address', 'add', `10.252.${i}.${k}/32`, 'dev', `fo${i}`]);
@@ -51,9 +51,10 @@ d('runInEach over real namespaces', () => {
       expect(r.stderr).toBe('');
       expect(r.argv).toEqual(['nsenter', `--net=${pathOf(names[i]!)}`, '--', 'ip', '-j', 'addr', 'show']);
       const links = JSON.parse(r.stdout) as Array<{ ifname: string; addr_info: Array<{ local: string }> }>;
-      expect(links.map((l) => l.ifname)).toEqual(['lo', `fo${i}`]);
-      expect(links[1]!.addr_info).toHaveLength(58);
-      expect(links[1]!.addr_info.every((a) => a.local.startsWith(`10.252.${i}.`))).toBe(true);
+      expect(links.map((l) => l.ifname).sort()).toEqual([`fo${i}`, `fp${i}`, 'lo']);
+      const fo = links.find((l) => l.ifname === `fo${i}`)!;
+      expect(fo.addr_info).toHaveLength(58);
+      expect(fo.addr_info.every((a) => a.local.startsWith(`10.252.${i}.`))).toBe(true);
     }
   });
 
@@ -100,11 +101,11 @@ d('runInEach over real namespaces', () => {
     const gone = uniqueName('fo');
     const namespaces = [names[2]!, gone, names[3]!].map(netnsNamespace);
     const [interfaces, states] = await Promise.all([readInterfacesOfEach(namespaces), readNodeStates(namespaces)]);
-    expect((interfaces[0] as Array<{ name: string }>).map((i) => i.name)).toEqual(['lo', 'fo2']);
+    expect((interfaces[0] as Array<{ name: string }>).map((i) => i.name).sort()).toEqual(['fo2', 'fp2', 'lo']);
     expect((interfaces[1] as Error).message).toBe(`cannot read the interfaces of ${gone}: the network namespace ${gone} cannot be opened (it may have just gone away)`);
     expect((states[1] as Error).message).toBe(`cannot read the state of ${gone}: the network namespace ${gone} cannot be opened (it may have just gone away)`);
     expect(states[2]).not.toBeInstanceOf(Error);
-    expect((states[2] as { interfaces: Array<{ name: string }> }).interfaces.map((i) => i.name)).toEqual(['lo', 'fo3']);
+    expect((states[2] as { interfaces: Array<{ name: string }> }).interfaces.map((i) => i.name).sort()).toEqual(['fo3', 'fp3', 'lo']);
   });
 
   it('ls --json (the bundled program) reads every namespace', () => {
@@ -114,7 +115,7 @@ d('runInEach over real namespaces', () => {
     for (const [i, name] of names.entries()) {
       const t = targets.find((x) => x.name === name);
       expect(t?.error).toBeUndefined();
-      expect(t?.interfaces.map((x) => x.name)).toEqual(['lo', `fo${i}`]);
+      expect(t?.interfaces.map((x) => x.name).sort()).toEqual([`fo${i}`, `fp${i}`, 'lo']);
     }
   });
 });
