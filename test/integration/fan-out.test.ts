@@ -53,7 +53,7 @@ d('runInEach over real namespaces', () => {
       const links = JSON.parse(r.stdout) as Array<{ ifname: string; addr_info: Array<{ local: string }> }>;
       expect(links.map((l) => l.ifname).sort()).toEqual([`fo${i}`, `fp${i}`, 'lo']);
       const fo = links.find((l) => l.ifname === `fo${i}`)!;
-      expect(fo.addr_info).toHaveLength(58);
+      expect(fo.addr_info).toHaveLength(59);
       expect(fo.addr_info.every((a) => a.local.startsWith(`10.252.${i}.`))).toBe(true);
     }
   });
@@ -65,7 +65,7 @@ d('runInEach over real namespaces', () => {
       { helpers: 2 },
     );
     for (const [i, r] of results.entries()) {
-      expect(r.stdout).toContain(`fo${i}:`);
+      expect(r.stdout).toContain(`: fo${i}@fp${i}:`);
       if (i % 4 === 1) {
         expect(r.exitCode).not.toBe(0);
         expect(r.stderr).toContain(`Device "nothere${i}" does not exist.`);
