@@ -1,15 +1,26 @@
 import { startLongLived, type LongLivedChild } from '../sys/exec.js';
 import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
+/** What a monitor runs in its namespace: netlink's changes as lines. */
+export const MONITOR_ARGV: readonly string[] = ['ip', 'monitor', 'link', 'address', 'route'];
+/** A process that only stays inside its namespace (its /proc entry shows the namespace's counters) and says nothing. */
+export const IDLE_ARGV: readonly string[] = ['sleep', 'infinity'];
+
 /**
  * One long-lived `ip monitor link address route` per namespace: the kernel
  * tells us about changes as they happen. iproute2 6.1 prints text even with
- * -j, so its output is only a trigger; the state is then read as JSON.
+ * -j, so its output is only a trigger; the state is then read as JSON. The UI
+ * keeps these only for namespaces that have no name (containers, a path):
+ * named ones are watched together (watch/nsid-monitor.ts). With IDLE_ARGV
+ * the same bookkeeping keeps a silent process inside each namespace instead.
  */
 export class NamespaceMonitors {
   private readonly running = new Map<string, { ns: Namespace; child: LongLivedChild; identity: string }>();
 
-  constructor(private readonly onChange: (ns: Namespace) => void) {}
+  constructor(
+    private readonly onChange: (ns: Namespace) => void,
+    private readonly argv: readonly string[] = MONITOR_ARGV,
+  ) {}
 
   /** Starts monitors for namespaces not yet watched, stops those no longer listed; returns those started. */
   sync(namespaces: readonly Namespace[]): Namespace[] {
@@ -79,7 +90,7 @@ export class NamespaceMonitors {
     // nsenter, never `ip -n`: that gives ip a private copy of the host's mounts, and a long-lived
     // copy holds every container namespace mounted under /run/docker/netns alive after its
     // container is killed, and with it the veth peers that should have gone with it
-    const child = startLongLived(commandIn(ns, ['ip', 'monitor', 'link', 'address', 'route']), {
+    const child = startLongLived(commandIn(ns, this.argv), {
       onLine: () => this.onChange(ns),
       onEnd: (started) => {
         this.running.delete(path);

@@ -129,4 +129,30 @@ describe('traffic over a chain of 500', () => {
     expect(counted.sort((a, b) => a - b)).toEqual([9, 10, 11]);
     meter.stop();
   });
+
+  it('a shown hop with no process of the UI inside either end (unaddressed: no pinger) gets a silent one in its first end', async () => {
+    const store = new SessionStore();
+    store.update({ topology });
+    const held: string[][] = [];
+    let running = new Set<string>();
+    const holders = {
+      sync: (nss: readonly Namespace[]) => {
+        held.push(nss.map((n) => n.label));
+        running = new Set(nss.map((n) => n.path));
+      },
+      processIn: (path: string) => (running.has(path) ? { pid: 1000 + Number(/cmt-u(\d+)/.exec(path)![1]), identity: 'x' } : undefined),
+    };
+    const meter = new TrafficMeter(store, () => undefined, holders);
+    meter.setShown(new Set(['cmt-u10']));
+    await meter.tick();
+    // the hops 9-10 and 10-11: silent processes in 9 and 10, read at once
+    expect(held.at(-1)!.sort()).toEqual(['cmt-u10', 'cmt-u9']);
+    expect(counted.sort()).toEqual([1009, 1010]);
+    meter.setShown(new Set(['cmt-u300']));
+    await meter.tick();
+    expect(held.at(-1)!.sort()).toEqual(['cmt-u299', 'cmt-u300']);
+    meter.stop();
+    // stopped: none kept
+    expect(held.at(-1)).toEqual([]);
+  });
 });

@@ -1,10 +1,12 @@
 /**
  * The health of every addressed hop of the chain: one long-lived pinger per
- * hop (health/hop-pingers.ts). Only a hop turning good or bad is drawn
+ * hop shown on screen (health/hop-pingers.ts), and the hops not shown pinged
+ * once each in a slow round (health/hop-round.ts), their last result kept. Only a hop turning good or bad is drawn
  * differently, so only that changes the state, and such changes are gathered
  * into one redraw at most twice a second.
  */
-import { HopPingers } from '../../health/hop-pingers.js';
+import { HopPingers, pingOnce, type PingTarget } from '../../health/hop-pingers.js';
+import { nextInRound, sameShown, splitByShown } from '../../health/hop-round.js';
 import { pingPlanFor } from '../../health/link-health.js';
 import { linkKey, type HopCheck } from '../../render/chain-input.js';
 import type { Namespace } from '../../targets/namespace.js';
@@ -12,6 +14,10 @@ import type { TopologyLink } from '../../topology/model.js';
 import type { SessionStore } from './store.js';
 
 const CHECKS_REDRAW_MS = 500;
+/** One hop of those not shown is pinged this often (a round of 500 takes minutes, and starts one process at a time). */
+export const ROUND_EVERY_MS = 1000;
+
+type RoundTarget = PingTarget & { ends: readonly string[] };
 
 export class HopHealth {
   private readonly pingers = new HopPingers((key, sample) => this.sample(key, sample));
@@ -19,6 +25,14 @@ export class HopHealth {
   private pending?: Map<string, HopCheck>;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** Every addressed hop; those of the round; the targets shown (undefined: not said, every hop is pinged all the time). */
+  private targets: RoundTarget[] = [];
+  private round: RoundTarget[] = [];
+  private shown?: ReadonlySet<string>;
+  /** When each hop was last pinged in turn, or seen pinged all the time. */
+  private readonly lastPinged = new Map<string, number>();
+  private roundTimer?: NodeJS.Timeout;
+  private probing = false;
 
   constructor(private readonly store: SessionStore) {}
 
@@ -27,13 +41,63 @@ export class HopHealth {
     const targets = chainLinks.flatMap((link) => {
       const plan = pingPlanFor(link);
       const ns = plan && namespaceOf(plan.from);
-      return plan && ns ? [{ key: linkKey(link), ns, address: plan.address }] : [];
+      return plan && ns ? [{ key: linkKey(link), ns, address: plan.address, ends: [link.a.target, link.b!.target] }] : [];
     });
-    this.pingers.sync(targets);
+    this.targets = targets;
+    this.apply();
     const keys = new Set(targets.map((t) => t.key));
     const kept = (checks: ReadonlyMap<string, HopCheck>) => new Map([...checks].filter(([k]) => keys.has(k)));
     if (this.pending) this.pending = kept(this.pending);
     if ([...this.store.state.checks.keys()].some((k) => !keys.has(k))) this.store.update({ checks: kept(this.store.state.checks) });
+  }
+
+  /** The targets the chain panel shows: their hops are pinged all the time, the others in turn (undefined: all the time). */
+  setShown(labels: ReadonlySet<string> | undefined): void {
+    if (sameShown(labels, this.shown)) return;
+    this.shown = labels;
+    if (!this.stopped) this.apply();
+  }
+
+  /** A pinger inside the namespace at `path`, if one runs (its counters are the namespace's). */
+  processIn(path: string): { pid: number; identity: string } | undefined {
+    return this.pingers.processIn(path);
+  }
+
+  /** One ping of the hop of the round whose turn it is; one at a time. */
+  async roundTick(): Promise<void> {
+    if (this.probing || this.stopped) return;
+    const key = nextInRound(
+      this.round.map((t) => t.key),
+      this.lastPinged,
+    );
+    const target = this.round.find((t) => t.key === key);
+    if (!target) return;
+    this.probing = true;
+    this.lastPinged.set(target.key, performance.now());
+    try {
+      const sample = await pingOnce(target);
+      // a hop gone meanwhile has no health to show
+      if (!this.stopped && this.targets.some((t) => t.key === target.key)) this.sample(target.key, sample);
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /** Pingers for the hops shown, the round for the rest. */
+  private apply(): void {
+    const { continuous, round } = splitByShown(this.targets, this.shown);
+    this.pingers.sync(continuous);
+    this.round = round;
+    // a hop just pinged all the time comes last in the round; hops gone are forgotten
+    const now = performance.now();
+    for (const t of continuous) this.lastPinged.set(t.key, now);
+    const keys = new Set(this.targets.map((t) => t.key));
+    for (const key of this.lastPinged.keys()) if (!keys.has(key)) this.lastPinged.delete(key);
+    if (round.length) this.roundTimer ??= setInterval(() => void this.roundTick(), ROUND_EVERY_MS);
+    else {
+      clearInterval(this.roundTimer);
+      this.roundTimer = undefined;
+    }
   }
 
   /** Stops the pingers whose namespace is gone. */
@@ -44,6 +108,7 @@ export class HopHealth {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.roundTimer);
     this.pingers.stop();
   }
 

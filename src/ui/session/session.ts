@@ -18,7 +18,8 @@ import { resolveLinks } from '../../topology/links.js';
 import type { Topology } from '../../topology/model.js';
 import { readNamespace, readNodeState } from '../../topology/read.js';
 import { DockerEvents, type EngineStatus } from '../../watch/docker-events.js';
-import { NamespaceMonitors } from '../../watch/namespace-monitor.js';
+import { IDLE_ARGV, NamespaceMonitors } from '../../watch/namespace-monitor.js';
+import { NetlinkWatch } from '../../watch/netlink-watch.js';
 import { NetnsDirWatcher } from '../../watch/netns-dir-watcher.js';
 import { BrokenLinks } from './broken-links.js';
 import { CapturePane } from './capture-pane.js';
@@ -66,7 +67,9 @@ async function preloadVerbs(): Promise<void> {
 export class Session {
   private readonly store = new SessionStore();
   private readonly refresh = new RefreshScheduler({ read: (r) => this.read(r), prune: () => this.pruneWatchers() });
-  private readonly monitors = new NamespaceMonitors((ns) => this.refresh.request(ns));
+  private readonly monitors = new NetlinkWatch((ns) => this.refresh.request(ns));
+  /** A silent process inside each namespace whose shown hop has no other (an unaddressed hop: no pinger), for its counters. */
+  private readonly holders = new NamespaceMonitors((ns) => this.refresh.request(ns), IDLE_ARGV);
   private readonly netnsDir = new NetnsDirWatcher(() => this.refresh.request());
   private readonly events = new DockerEvents(
     () => this.refresh.request(),
@@ -75,7 +78,7 @@ export class Session {
   private readonly hops = new HopHealth(this.store);
   private readonly broken = new BrokenLinks(this.store);
   private readonly watches = new Watches(this.store, (label) => this.namespaceOf(label));
-  private readonly traffic = new TrafficMeter(this.store, (path) => this.monitors.processIn(path));
+  private readonly traffic = new TrafficMeter(this.store, (path) => this.monitors.processIn(path) ?? this.hops.processIn(path), this.holders);
   private readonly firewalls = new FirewallDrops(this.store);
   private readonly runner: PromptRunner;
   private readonly captures: CapturePane;
@@ -131,6 +134,7 @@ export class Session {
     for (const t of this.timers) clearInterval(t);
     this.refresh.stop();
     this.monitors.stop();
+    this.holders.stop();
     this.hops.stop();
     this.traffic.stop();
     this.firewalls.stop();
@@ -193,9 +197,10 @@ export class Session {
     this.targetsFilter = text;
   }
 
-  /** The targets the chain panel shows: only their hops' traffic is read (undefined: every hop's). */
+  /** The targets the chain panel shows: only their hops' traffic is read, and only their hops pinged all the time (undefined: every hop). */
   setTrafficShown(labels: ReadonlySet<string> | undefined): void {
     this.traffic.setShown(labels);
+    this.hops.setShown(labels);
   }
 
   select(label: string | undefined): void {
@@ -240,6 +245,7 @@ export class Session {
   private pruneWatchers(): void {
     if (this.stopped) return;
     this.monitors.prune();
+    this.holders.prune();
     this.hops.prune();
   }
 
@@ -264,13 +270,15 @@ export class Session {
     applied();
     // starting a process blocks for a moment: with many namespaces the first frame
     // would wait for every monitor and pinger, so they start just after it
-    const first = this.monitors.count === 0;
+    const first = !this.monitors.started;
     await new Promise((resolve) => setTimeout(resolve, first ? FIRST_FRAME_MS : 0));
     if (this.stopped) return;
     const current = this.state.topology ?? topology;
-    const started = this.monitors.sync(current.targets.map((t) => t.ns));
-    // what changed in a new namespace between this read and its monitor's start reached no one: read it again
-    if (!first) for (const ns of started) this.refresh.request(ns);
+    // not waited for: the monitors' start (an id for each new named namespace) must not hold the read's end
+    void this.monitors.sync(current.targets.map((t) => t.ns)).then((started) => {
+      // what changed in a new namespace between this read and its monitor's start reached no one: read it again
+      if (!first && !this.stopped) for (const ns of started) this.refresh.request(ns);
+    });
     this.hops.sync(current.links.filter(isChainLink), (label) => this.namespaceOf(label));
     // a command's change (fw ... add) is looked at now; the rest as the firewalls' own timer comes round
     void this.firewalls.afterRead(current, full ? [] : changed);

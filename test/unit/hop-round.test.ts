@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { onceSample } from '../../src/health/hop-pingers.js';
+import { nextInRound, sameShown, splitByShown } from '../../src/health/hop-round.js';
+
+const hop = (i: number) => ({ key: `h${i}`, ends: [`n${i}`, `n${i + 1}`] });
+const hops = Array.from({ length: 500 }, (_, i) => hop(i));
+
+describe('splitByShown: which hops are pinged all the time', () => {
+  it('every hop until the screen says what it shows', () => {
+    const { continuous, round } = splitByShown(hops, undefined);
+    expect(continuous).toHaveLength(500);
+    expect(round).toHaveLength(0);
+  });
+
+  it('the hops with an end shown all the time, the rest in turn', () => {
+    const { continuous, round } = splitByShown(hops, new Set(['n10', 'n11']));
+    expect(continuous.map((h) => h.key)).toEqual(['h9', 'h10', 'h11']);
+    expect(round).toHaveLength(497);
+    expect(round.some((h) => h.key === 'h10')).toBe(false);
+  });
+
+  it('nothing shown: every hop in turn', () => {
+    expect(splitByShown(hops, new Set()).round).toHaveLength(500);
+  });
+});
+
+describe('nextInRound: whose turn it is', () => {
+  it('hops never pinged first, in order', () => {
+    expect(nextInRound(['a', 'b', 'c'], new Map([['a', 5]]))).toBe('b');
+  });
+
+  it('then the one pinged longest ago', () => {
+    expect(
+      nextInRound(
+        ['a', 'b', 'c'],
+        new Map([
+          ['a', 5],
+          ['b', 2],
+          ['c', 9],
+        ]),
+      ),
+    ).toBe('b');
+    expect(nextInRound([], new Map())).toBeUndefined();
+  });
+
+  it('a round visits every hop once before any twice', () => {
+    const keys = hops.map((h) => h.key);
+    const last = new Map<string, number>();
+    const seen: string[] = [];
+    for (let t = 0; t < 2 * keys.length; t++) {
+      const k = nextInRound(keys, last)!;
+      seen.push(k);
+      last.set(k, t);
+    }
+    expect(new Set(seen.slice(0, 500)).size).toBe(500);
+    expect(seen.slice(500)).toEqual(seen.slice(0, 500));
+  });
+});
+
+describe('sameShown', () => {
+  it('compares contents; undefined only equals undefined', () => {
+    expect(sameShown(new Set(['a', 'b']), new Set(['b', 'a']))).toBe(true);
+    expect(sameShown(new Set(['a']), new Set(['a', 'b']))).toBe(false);
+    expect(sameShown(undefined, new Set())).toBe(false);
+    expect(sameShown(undefined, undefined)).toBe(true);
+  });
+});
+
+describe('onceSample: a one-shot ping of a hop in the round', () => {
+  it('a reply is good, with its round trip', () => {
+    const out =
+      'PING 10.0.1.2 (10.0.1.2) 56(84) bytes of data.\n64 bytes from 10.0.1.2: icmp_seq=1 ttl=64 time=0.051 ms\n\n--- 10.0.1.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms';
+    expect(onceSample(out)).toEqual({ ok: true, latencyMs: 0.051 });
+  });
+
+  it('no reply (or no output at all) is a miss', () => {
+    expect(
+      onceSample('PING 10.0.1.2 (10.0.1.2) 56(84) bytes of data.\n\n--- 10.0.1.2 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms'),
+    ).toEqual({ ok: false });
+    expect(onceSample('')).toEqual({ ok: false });
+  });
+});
