@@ -68,7 +68,8 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
     await Promise.all(
       dealItems(pending.length, options.helpers ?? HELPERS).map(async (slice) => {
         const indexes = slice.map((k) => pending[k]!);
-        const r = await run(['sh', HELPER, mark, ...argv], {
+        // /bin/sh by its path, so a `sh` earlier on PATH cannot stand in for it
+        const r = await run(['/bin/sh', HELPER, mark, ...argv], {
           input: indexes.map((i) => itemLine(i, inputs[i]!, items[i]!.path)).join(''),
           // a hang guard for the whole share: one namespace's allowance, and a second for each
           timeoutMs: perItemMs + 1000 * indexes.length,

@@ -74,7 +74,13 @@ function readTrace(file: string): Exec[] {
   return found;
 }
 
-const isShell = (e: Exec) => SHELLS.includes(e.path.split('/').at(-1)!);
+/**
+ * A shell, other than the fan-out helper: /bin/sh running chainmail's own fixed script
+ * (src/sys/fan-out.sh), which passes its words on to nsenter and evaluates none of them;
+ * that no word is evaluated is what the `touch` markers below prove.
+ */
+const isFanOutHelper = (e: Exec) => e.path === '/bin/sh' && /^"\/bin\/sh", "[^"]*\/fan-out\.sh", /.test(e.argv);
+const isShell = (e: Exec) => SHELLS.includes(e.path.split('/').at(-1)!) && !isFanOutHelper(e);
 
 /** The CLI as a user runs it, with the fake shells first on PATH, in the marker directory, under strace when there is one. */
 function cli(args: readonly string[]): CliRun {
