@@ -6,14 +6,16 @@
 // BENCH_BASELINE=/path/to/another/checkout (built: npm ci && npm run build there) times every case
 // for that checkout's bin too, the two interleaved run by run so both see the same machine, and adds
 // a before/after table. Node's own start (`node -e 0`) is a row of its own, and rows that include it
-// are also given without it. BENCH_ONLY=seed,scale,... runs those sections only (written to
+// are also given without it. When the baseline's bin drops NODE_EXTRA_CA_CERTS (its old #! line), the
+// whole run starts again without it, so that both bins start Node alike. BENCH_ONLY=seed,scale,... runs those sections only (written to
 // results/partial.json and partial.md); each section's module says which variables tune it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { AFTER, BASELINE, BEFORE, BINS, ROOT } from './lib/bins.mjs';
+import { AFTER, BARE_RUN, BASELINE, BEFORE, BINS, ROOT } from './lib/bins.mjs';
 import { cleanupAll, ourNamespaces } from './lib/namespaces.mjs';
 import { nodeStartResult, sampleNodeStart } from './lib/node-start.mjs';
 import { r1 } from './lib/proc.mjs';
@@ -49,6 +51,12 @@ async function main() {
   if (BEFORE && !existsSync(join(BEFORE.root, 'dist', 'bundle', 'main.js'))) {
     console.error(`bench: ${BEFORE.root} is not built (npm ci && npm run build there)`);
     process.exit(1);
+  }
+  if (BEFORE?.startsWithoutCa && process.env.NODE_EXTRA_CA_CERTS !== undefined && !BARE_RUN) {
+    // the before bin drops NODE_EXTRA_CA_CERTS: the whole run again without it, so both bins start Node alike (bins.mjs)
+    const { NODE_EXTRA_CA_CERTS: extra, ...rest } = process.env;
+    const again = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...rest, BENCH_EXTRA_CA_CERTS: extra } });
+    process.exit(again.status ?? 1);
   }
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'cmt-bench-'));

@@ -7,8 +7,9 @@ import { median, parseJson } from '../shared.mjs';
 import { r1, tenth, timed } from './proc.mjs';
 
 /**
- * A program compared. startsWithoutCa: its `#!` line starts node without NODE_EXTRA_CA_CERTS (the
- * `env -S -u` line chainmail once had), which decides which Node start is taken off its times.
+ * A program compared. startsWithoutCa: node starts without NODE_EXTRA_CA_CERTS, because its `#!` line
+ * drops it (the `env -S -u` line chainmail once had) or because the bench runs without it (BARE_RUN);
+ * it decides which Node start is taken off its times.
  * @typedef {{ name: 'after' | 'before', root: string, bin: string, startsWithoutCa: boolean }} Bin
  * @typedef {number | null} Figure a measured figure; null when it had no samples
  */
@@ -30,8 +31,14 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 function binOf(name, root) {
   const bin = join(root, 'bin', 'chainmail.js');
   const firstLine = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  return { name, root, bin, startsWithoutCa: /\s-u\s+NODE_EXTRA_CA_CERTS\b/.test(firstLine) };
+  return { name, root, bin, startsWithoutCa: BARE_RUN || /\s-u\s+NODE_EXTRA_CA_CERTS\b/.test(firstLine) };
 }
+/**
+ * The variable's value when run.mjs started the bench again without it: the before bin drops it, so the
+ * after bin runs without it too and the comparison is of the code alone (node-start.mjs still times it).
+ */
+export const EXTRA_CA_OF_BARE_RUN = process.env.BENCH_EXTRA_CA_CERTS;
+export const BARE_RUN = EXTRA_CA_OF_BARE_RUN !== undefined && process.env.NODE_EXTRA_CA_CERTS === undefined;
 export const BASELINE = process.env.BENCH_BASELINE;
 export const AFTER = binOf('after', ROOT);
 export const BEFORE = BASELINE ? binOf('before', BASELINE) : undefined;

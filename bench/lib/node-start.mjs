@@ -2,7 +2,8 @@
 // NODE_EXTRA_CA_CERTS is set, without it (as a bin whose `#!` line drops it starts node). Sampled
 // before every section and at the end, alternating, so the medians follow the machine through the run.
 import { median } from '../shared.mjs';
-import { r1, spawnTimed, tenth, timed } from './proc.mjs';
+import { EXTRA_CA_OF_BARE_RUN } from './bins.mjs';
+import { r1, spawnTimed, tenth } from './proc.mjs';
 
 /**
  * @typedef {import('./bins.mjs').Bin} Bin
@@ -16,9 +17,11 @@ const RUNS_EACH_TIME = 6;
 const samples = { plain: /** @type {number[]} */ ([]), bare: /** @type {number[]} */ ([]) };
 
 export function sampleNodeStart() {
-  const { NODE_EXTRA_CA_CERTS: extra, ...withoutCa } = process.env;
+  const { NODE_EXTRA_CA_CERTS: set, BENCH_EXTRA_CA_CERTS: _, ...withoutCa } = process.env;
+  const extra = set ?? EXTRA_CA_OF_BARE_RUN;
+  const asUsersHaveIt = extra ? { ...withoutCa, NODE_EXTRA_CA_CERTS: extra } : withoutCa;
   for (let i = 0; i < RUNS_EACH_TIME; i++) {
-    samples.plain.push(timed(process.execPath, ['-e', '0']).ms);
+    samples.plain.push(spawnTimed(process.execPath, ['-e', '0'], asUsersHaveIt));
     if (extra) samples.bare.push(spawnTimed(process.execPath, ['-e', '0'], withoutCa));
   }
 }

@@ -1,5 +1,5 @@
 // The bench's tables: chainmail against the floors, and before/after when a baseline ran too.
-import { AFTER } from './bins.mjs';
+import { AFTER, BARE_RUN } from './bins.mjs';
 import { nodeStartOf } from './node-start.mjs';
 import { r1 } from './proc.mjs';
 
@@ -92,6 +92,12 @@ export function comparisonTable(rows, ns, before) {
     `Times in ms (median of the runs), except CPU % and MB; ratio = after / before. "- Node" columns: less Node's own start`,
     `as each bin starts it (median of ${ns.runs}, taken between the sections): after ${nodeStartOf(ns, after)} ms (\`node -e 0\` in this environment),`,
     `before ${nodeStartOf(ns, before)} ms${before.startsWithoutCa ? ' (without NODE_EXTRA_CA_CERTS, which its #! line dropped)' : ''}. n/a: several CLI runs in one figure.`,
+    ...(BARE_RUN
+      ? [
+          `Both bins ran without NODE_EXTRA_CA_CERTS: the before bin drops it, so the after bin was run without it too and the rows compare`,
+          `the code alone. Node's start with it, as a user who sets it pays it, is the row "node -e 0" of the first table.`,
+        ]
+      : []),
   ];
   return [markdown(table), ...note].join('\n');
 }

@@ -6,7 +6,6 @@ import { runCommand, wantsJson } from '../verbs/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
 import { outputColourLevel, setNoColourFlag } from '../sys/colour.js';
 import { helpText, runProgram } from './program.js';
-import { runComplete } from './completion.js';
 
 /** The two colours the CLI uses. */
 interface Painter {
@@ -43,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const noColour = given.slice(0, end).includes('--no-color');
   setNoColourFlag(noColour);
   const words = noColour ? given.filter((w, i) => i >= end || w !== '--no-color') : given;
-  if (words[0] === '__complete') return runComplete(words.slice(1));
+  if (words[0] === '__complete') return (await import('./completion.js')).runComplete(words.slice(1));
   const [out, err] = await Promise.all([painter(process.stdout), painter(process.stderr)]);
   const run = (line: string[]) => dispatch(line, out, err);
   if (words.length === 0 || VERBS.includes(words[0]!) || words[0] === 'ui') return run(words);

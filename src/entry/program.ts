@@ -15,7 +15,6 @@ async function commander(): Promise<Commander> {
 }
 import type { Command } from 'commander';
 import { USAGE, VERB_TABLE, VERBS, type VerbInfo } from '../parse/verb-table.js';
-import { printCompletionScript } from './completion.js';
 import { version } from '../sys/version.js';
 
 /** Runs a line of words (verb first) and returns its exit code: main.ts's dispatch. */
@@ -116,8 +115,8 @@ function buildProgram({ Command, Help }: Commander, run: RunWords, exitCode: { v
     .helpGroup(other)
     .argument('[SHELL]')
     .allowExcessArguments()
-    .action((shell?: string) => {
-      exitCode.value = printCompletionScript(shell);
+    .action(async (shell?: string) => {
+      exitCode.value = (await import('./completion.js')).printCompletionScript(shell);
     });
   program.command('ui', { hidden: true }).action(async () => {
     exitCode.value = await run([]);

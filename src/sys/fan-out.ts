@@ -6,9 +6,11 @@
  * enter their share of the namespaces one after the other with nsenter, and
  * the results come back one per namespace, as `run` gives them.
  *
- * nsenter --net rather than `ip -n` or `ip netns exec`, which also give each
- * process a mount namespace and a /sys of its own: slow on a host with
- * hundreds of namespaces.
+ * The helpers use nsenter --net rather than `ip -n` or `ip netns exec`, which
+ * also give each process a mount namespace and a /sys of its own: slow when
+ * hundreds are made one after another on a host with hundreds of namespaces.
+ * No more namespaces than helpers are entered directly, each by one program
+ * (`ip -n NAME` for a named namespace's ip, as targets/namespace.ts's ipIn).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -58,15 +60,21 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
       ? { argv: argvOf(item), exitCode: 1, stdout: '', stderr: `nsenter: cannot open ${JSON.stringify(item.path)}: not a usable path` }
       : undefined,
   );
+  const pending = items.flatMap((_, i) => (results[i] ? [] : [i]));
+  const helpers = options.helpers ?? HELPERS;
+  if (pending.length <= helpers) {
+    // no more namespaces than helpers: each helper would enter one, so nsenter itself is started instead
+    await Promise.all(pending.map(async (i) => (results[i] = await runDirect(directArgv(argv, items[i]!.path), items[i]!.input ?? options.input, options))));
+    return results.map((r) => r!);
+  }
   const needsInput = options.input !== undefined || items.some((i) => i.input !== undefined);
   const dir = needsInput ? await mkdtemp(join(tmpdir(), 'chainmail-fan-out-')) : undefined;
   try {
     const inputs = dir ? await writeInputs(dir, items, options.input) : items.map(() => '/dev/null');
     const mark = `chainmail-fan-out-${randomBytes(12).toString('hex')}`;
-    const pending = items.flatMap((_, i) => (results[i] ? [] : [i]));
     const perItemMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     await Promise.all(
-      dealItems(pending.length, options.helpers ?? HELPERS).map(async (slice) => {
+      dealItems(pending.length, helpers).map(async (slice) => {
         const indexes = slice.map((k) => pending[k]!);
         // /bin/sh by its path, so a `sh` earlier on PATH cannot stand in for it
         const r = await run(['/bin/sh', HELPER, mark, ...argv], {
@@ -99,6 +107,21 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
     if (dir) await rm(dir, { recursive: true, force: true });
   }
   return results.map((r) => r!);
+}
+
+/** A named namespace's `ip` as `ip -n NAME`, one program started rather than two (as targets/namespace.ts's ipIn does). */
+function directArgv(argv: readonly string[], path: string): string[] {
+  const name = /^\/(?:var\/)?run\/netns\/([^/]+)$/.exec(path)?.[1];
+  if (argv[0] === 'ip' && name !== undefined) return ['ip', '-n', name, ...argv.slice(1)];
+  return ['nsenter', `--net=${path}`, '--', ...argv];
+}
+
+function runDirect(argv: string[], input: string | undefined, options: FanOutOptions): Promise<ExecResult> {
+  return run(argv, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(input !== undefined ? { input } : {}),
+    ...(options.ownProcessGroup ? { ownProcessGroup: true } : {}),
+  });
 }
 
 /** Each item's input as a file of its own (the shared one once), in the private directory. */

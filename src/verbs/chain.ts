@@ -5,7 +5,7 @@ import { pickHost, recordKey } from '../chain/hosts.js';
 import { UsageError } from '../errors.js';
 import { readInterfaces } from '../topology/read.js';
 import { hostNamespace } from '../targets/namespace.js';
-import { healForever, healOnce, type HealReport } from '../chain/heal.js';
+import type { HealReport } from '../chain/heal.js';
 import { readRecord } from '../chain/state-file.js';
 import { interruptibleBetweenSteps, onFirstSignal } from '../sys/interrupt.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
@@ -59,6 +59,8 @@ export async function runChain(cmd: ChainCommand, ctx: CommandContext): Promise<
       return { ok: r.failed.length === 0, lines, json: r };
     }
     case 'heal': {
+      // loaded here: the other chain verbs do without it
+      const { healForever, healOnce } = await import('../chain/heal.js');
       if (cmd.watch) {
         let stop = false;
         onFirstSignal(['SIGINT', 'SIGTERM'], () => {

@@ -97,6 +97,20 @@ d('runInEach over real namespaces', () => {
     expect(results[2]!.stdout).toContain('"fo1"');
   });
 
+  it('no more namespaces than helpers: each entered directly, a named one by ip -n, a gone one failing alone', async () => {
+    const gone = uniqueName('fo');
+    const results = await runInEach(
+      ['ip', '-j', 'link', 'show'],
+      [names[4]!, gone].map((n) => ({ path: pathOf(n) })),
+      { helpers: 2 },
+    );
+    expect(results[0]!.argv).toEqual(['ip', '-n', names[4]!, '-j', 'link', 'show']);
+    expect(results[0]!.exitCode, results[0]!.stderr).toBe(0);
+    expect((JSON.parse(results[0]!.stdout) as Array<{ ifname: string }>).map((l) => l.ifname).sort()).toEqual(['fo4', 'fp4', 'lo']);
+    expect(results[1]!.exitCode).not.toBe(0);
+    expect(results[1]!.stderr).toContain(`Cannot open network namespace "${gone}"`);
+  });
+
   it('the readers name the namespace that could not be read, and read the rest', async () => {
     const gone = uniqueName('fo');
     const namespaces = [names[2]!, gone, names[3]!].map(netnsNamespace);
