@@ -1,7 +1,8 @@
 /** The iptables FORWARD chain of a target, as chainmail reads it (fw, the UI's details). */
 import { commandIn, type Namespace } from '../targets/namespace.js';
 import { run } from '../sys/exec.js';
-import { query } from './executor.js';
+import { runInEach } from '../sys/fan-out.js';
+import { query, queryOutput } from './executor.js';
 import { iptablesBackend, parseForwardCounters, type ForwardCounters } from './forward-counters.js';
 
 export interface FirewallRules {
@@ -30,6 +31,18 @@ export async function readForwardRules(ns: Namespace): Promise<FirewallRules> {
 /** The FORWARD chain's counters (what it dropped), in one iptables process in the namespace. */
 export async function readForwardCounters(ns: Namespace): Promise<ForwardCounters> {
   return parseForwardCounters(await query(commandIn(ns, ['iptables', '-w', '5', '-L', 'FORWARD', '-v', '-n', '-x']), `read the firewall counters of ${ns.label}`));
+}
+
+/** readForwardCounters for many namespaces from a few processes (sys/fan-out.ts): each one's counters, or the error reading them. */
+export async function readForwardCountersOfEach(namespaces: readonly Namespace[]): Promise<Array<ForwardCounters | Error>> {
+  const results = await runInEach(['iptables', '-w', '5', '-L', 'FORWARD', '-v', '-n', '-x'], namespaces);
+  return results.map((r, i) => {
+    try {
+      return parseForwardCounters(queryOutput(r, `read the firewall counters of ${namespaces[i]!.label}`));
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  });
 }
 
 /** Which back end the host's iptables uses (nf_tables or legacy), once: `iptables -V`. */

@@ -17,9 +17,9 @@ import { SessionStore } from '../../src/ui/session/store.js';
 
 const read: string[] = [];
 vi.mock('../../src/net/firewall-rules.js', () => ({
-  readForwardCounters: (ns: Namespace) => {
-    read.push(ns.label);
-    return Promise.resolve({ policy: 'ACCEPT', policyPackets: 0, rules: [], dropped: 0 });
+  readForwardCountersOfEach: (namespaces: Namespace[]) => {
+    read.push(...namespaces.map((ns) => ns.label));
+    return Promise.resolve(namespaces.map(() => ({ policy: 'ACCEPT', policyPackets: 0, rules: [], dropped: 0 })));
   },
   readIptablesBackend: () => Promise.resolve('nf_tables'),
 }));
@@ -90,6 +90,23 @@ describe('FirewallDrops over a chain of 500', () => {
     // the 498 forwarders (nodes with two hops), each looked at once
     expect(read).toHaveLength(N - 2);
     expect(new Set(read).size).toBe(N - 2);
+    drops.stop();
+  });
+
+  it('once told what the screen shows, looks only at the forwarders shown and the one selected', async () => {
+    const store = new SessionStore();
+    const drops = new FirewallDrops(store);
+    drops.setShown(new Set(['cmt-u0', 'cmt-u1', 'cmt-u2', 'cmt-u3']));
+    await drops.afterRead(topology, []);
+    // cmt-u0 is an end of the chain (one hop): not a forwarder
+    expect(read).toEqual(['cmt-u1', 'cmt-u2', 'cmt-u3']);
+    for (let i = 0; i < 20; i++) await drops.tick();
+    expect(read).toHaveLength(3);
+    // scrolled on, and a target selected in the list: each looked at with the next tick
+    drops.setShown(new Set(['cmt-u200', 'cmt-u201']));
+    store.update({ selected: 'cmt-u450' });
+    await drops.tick();
+    expect(read.slice(3)).toEqual(['cmt-u200', 'cmt-u201', 'cmt-u450']);
     drops.stop();
   });
 

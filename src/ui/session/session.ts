@@ -197,10 +197,11 @@ export class Session {
     this.targetsFilter = text;
   }
 
-  /** The targets the chain panel shows: only their hops' traffic is read, and only their hops pinged all the time (undefined: every hop). */
+  /** The targets the chain panel shows: only their hops' traffic and firewalls are read, and only their hops pinged all the time (undefined: every hop). */
   setTrafficShown(labels: ReadonlySet<string> | undefined): void {
     this.traffic.setShown(labels);
     this.hops.setShown(labels);
+    this.firewalls.setShown(labels);
   }
 
   select(label: string | undefined): void {
