@@ -50,6 +50,8 @@ const SAFETY_READ_SHARE = 100;
 const FIRST_FRAME_MS = 100;
 /** When the verbs are loaded ahead: after the first frames and the watchers' start. */
 const PRELOAD_AFTER_MS = 2000;
+/** The selected target's details are read once the selection has rested this long. */
+const DETAILS_AFTER_MS = 80;
 
 /** Loads the prompt's everyday verbs ahead of their first use (they load on demand: verbs/run.ts). */
 async function preloadVerbs(): Promise<void> {
@@ -85,6 +87,7 @@ export class Session {
   private timers: NodeJS.Timeout[] = [];
   /** After stop(), late results (a read in flight) must not start monitors again. */
   private stopped = false;
+  private detailsTimer?: NodeJS.Timeout;
   private targetsFilter = '';
   /** When the last full read of the host ended, and how long it took. */
   private lastFullRead = { endedAt: 0, tookMs: 0 };
@@ -138,6 +141,7 @@ export class Session {
     this.hops.stop();
     this.traffic.stop();
     this.firewalls.stop();
+    clearTimeout(this.detailsTimer);
     this.netnsDir.stop();
     this.events.stop();
   }
@@ -207,7 +211,12 @@ export class Session {
   select(label: string | undefined): void {
     if (label === this.state.selected) return;
     this.update({ selected: label, details: undefined });
-    void this.readDetails();
+    // read once the selection rests: starting the two processes held each key's frame back, and a key held down would start them for every row
+    clearTimeout(this.detailsTimer);
+    this.detailsTimer = setTimeout(() => {
+      this.detailsTimer = undefined;
+      if (!this.stopped) void this.readDetails();
+    }, DETAILS_AFTER_MS);
   }
 
   /** The namespace of a target shown in the UI. */
