@@ -68,8 +68,8 @@ describe('HopHealth over a chain of 500', () => {
     expect(new Set(pinged.slice(0, N - 2)).size).toBe(N - 2);
     expect(pinged.slice(0, N - 2).some((k) => k.includes('|n0:'))).toBe(false);
     expect(pinged[N - 2]).toBe(pinged[0]);
-    // the results are drawn together, a moment later
-    await vi.waitFor(() => expect(store.state.checks.size).toBe(N - 2), { timeout: 2000 });
+    // the results are drawn together, a few seconds later (only the header's count shows them)
+    await vi.waitFor(() => expect(store.state.checks.size).toBe(N - 2), { timeout: 7000 });
     expect([...store.state.checks.values()].every((c) => c.ok)).toBe(true);
     health.stop();
   });
@@ -80,8 +80,17 @@ describe('HopHealth over a chain of 500', () => {
     health.sync(links.slice(0, 3), namespaceOf);
     health.setShown(new Set(['n0']));
     reply = false;
-    await health.roundTick();
-    await vi.waitFor(() => expect(store.state.checks.size).toBe(1), { timeout: 2000 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await health.roundTick();
+      // a hop off screen: its result waits for others to join it, then is drawn
+      vi.advanceTimersByTime(1000);
+      expect(store.state.checks.size).toBe(0);
+      vi.advanceTimersByTime(4000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(store.state.checks.size).toBe(1);
     const [key] = [...store.state.checks.keys()];
     expect(store.state.checks.get(key!)?.ok).toBe(false);
     health.setShown(new Set(['n3']));

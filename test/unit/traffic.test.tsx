@@ -9,7 +9,7 @@ import { parseNetDev } from '../../src/topology/net-dev.js';
 import type { Topology, TopologyLink } from '../../src/topology/model.js';
 import { ChainView } from '../../src/ui/components/ChainView.js';
 import { detailLines } from '../../src/ui/components/panels.js';
-import { ratesBetween, sameRates, shownRate } from '../../src/watch/counter-rates.js';
+import { keptForWindow, ratesBetween, ratesOverWindow, sameRates, shownRate, steadyRate, type CounterSample } from '../../src/watch/counter-rates.js';
 
 const NET_DEV = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
@@ -29,6 +29,69 @@ describe('parseNetDev: /proc/PID/net/dev', () => {
   it('nothing from text that is not the table', () => {
     expect(parseNetDev('').size).toBe(0);
     expect(parseNetDev('link1: 1 2 3').size).toBe(0);
+  });
+});
+
+describe('ratesOverWindow: a moving average over the last readings', () => {
+  const at = (atMs: number, entries: Array<[string, number]>): CounterSample => ({ atMs, counters: new Map(entries) });
+
+  it('a ping every two seconds shows as one steady rate, not 2, 0, 2, 0', () => {
+    // a request and its reply through the end every 2 s: 2 packets at 0.5 s, 2.5 s, 4.5 s, ...
+    const packetsAt = (s: number) => 2 * Math.floor((s + 1.5) / 2);
+    let history: CounterSample[] = [];
+    const shown: number[] = [];
+    for (let s = 0; s <= 12; s++) {
+      const next = at(s * 1000, [['x:a', packetsAt(s)]]);
+      const rate = ratesOverWindow(history, next, 4500).get('x:a');
+      if (s >= 4) shown.push(shownRate(rate!));
+      history = keptForWindow(history, next, 4500);
+    }
+    expect(new Set(shown)).toEqual(new Set([1]));
+    // the per-second rate flips
+    expect(ratesBetween(at(1000, [['x:a', packetsAt(1)]]), at(2000, [['x:a', packetsAt(2)]])).get('x:a')).toBe(0);
+  });
+
+  it('a key new to the readings has its rate from the first reading that has it; a reset counter has none', () => {
+    const history = [
+      at(0, [['x:a', 0]]),
+      at(1000, [
+        ['x:a', 10],
+        ['x:b', 100],
+      ]),
+    ];
+    const rates = ratesOverWindow(
+      history,
+      at(2000, [
+        ['x:a', 20],
+        ['x:b', 150],
+        ['x:c', 5],
+      ]),
+      4500,
+    );
+    expect(rates.get('x:a')).toBe(10);
+    expect(rates.get('x:b')).toBe(50);
+    expect(rates.has('x:c')).toBe(false);
+    expect(ratesOverWindow(history, at(2000, [['x:a', 3]]), 4500).has('x:a')).toBe(false);
+    // reset between two readings: the rate from the reading after it
+    expect(ratesOverWindow([at(0, [['x:a', 100]]), at(1000, [['x:a', 2]])], at(2000, [['x:a', 5]]), 4500).get('x:a')).toBe(3);
+  });
+
+  it('keeps only the readings still inside the window', () => {
+    const kept = keptForWindow([at(0, []), at(1000, []), at(4000, [])], at(5000, []), 4500);
+    expect(kept.map((s) => s.atMs)).toEqual([1000, 4000, 5000]);
+  });
+});
+
+describe('steadyRate: the figure drawn', () => {
+  it('keeps the drawn figure through a change of one, or of less than a fifth; shows a start, a stop and a real change', () => {
+    expect(steadyRate(1, 2)).toBe(1);
+    expect(steadyRate(2, 1)).toBe(2);
+    expect(steadyRate(100, 115)).toBe(100);
+    expect(steadyRate(100, 130)).toBe(130);
+    expect(steadyRate(1, 5)).toBe(5);
+    expect(steadyRate(0, 1)).toBe(1);
+    expect(steadyRate(3, 0)).toBe(0);
+    expect(steadyRate(undefined, 7)).toBe(7);
   });
 });
 

@@ -14,6 +14,8 @@ import type { TopologyLink } from '../../topology/model.js';
 import type { SessionStore } from './store.js';
 
 const CHECKS_REDRAW_MS = 500;
+/** A change found by the round (a hop off screen: only the header's count shows it) waits this long for others to join it. */
+const ROUND_REDRAW_MS = 5000;
 /** One hop of those not shown is pinged this often (a round of 500 takes minutes, and starts one process at a time). */
 export const ROUND_EVERY_MS = 1000;
 
@@ -24,6 +26,8 @@ export class HopHealth {
   /** Hop results not drawn yet. */
   private pending?: Map<string, HopCheck>;
   private timer?: NodeJS.Timeout;
+  /** When the pending results are drawn (performance.now()). */
+  private redrawDue = 0;
   private stopped = false;
   /** Every addressed hop; those of the round; the targets shown (undefined: not said, every hop is pinged all the time). */
   private targets: RoundTarget[] = [];
@@ -77,7 +81,7 @@ export class HopHealth {
     try {
       const sample = await pingOnce(target);
       // a hop gone meanwhile has no health to show
-      if (!this.stopped && this.targets.some((t) => t.key === target.key)) this.sample(target.key, sample);
+      if (!this.stopped && this.targets.some((t) => t.key === target.key)) this.sample(target.key, sample, ROUND_REDRAW_MS);
     } finally {
       this.probing = false;
     }
@@ -112,16 +116,20 @@ export class HopHealth {
     this.pingers.stop();
   }
 
-  /** A reply or a miss of one hop; a reply like the last one changes nothing. */
-  private sample(key: string, sample: { ok: boolean; latencyMs?: number }): void {
+  /** A reply or a miss of one hop; a reply like the last one changes nothing. Drawn within `redrawMs`, with the others pending. */
+  private sample(key: string, sample: { ok: boolean; latencyMs?: number }, redrawMs = CHECKS_REDRAW_MS): void {
     const checks = this.pending ?? this.store.state.checks;
     if (checks.get(key)?.ok === sample.ok) return;
     this.pending = new Map(checks).set(key, { ok: sample.ok, ...(sample.latencyMs !== undefined ? { latencyMs: sample.latencyMs } : {}) });
-    this.timer ??= setTimeout(() => {
+    const due = performance.now() + redrawMs;
+    if (this.timer && this.redrawDue <= due) return;
+    clearTimeout(this.timer);
+    this.redrawDue = due;
+    this.timer = setTimeout(() => {
       this.timer = undefined;
       const pending = this.pending;
       this.pending = undefined;
       if (pending && !this.stopped) this.store.update({ checks: pending });
-    }, CHECKS_REDRAW_MS);
+    }, redrawMs);
   }
 }

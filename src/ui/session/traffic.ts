@@ -14,11 +14,14 @@ import { pingPlanFor } from '../../health/link-health.js';
 import { isChainLink, linkKey } from '../../render/chain-input.js';
 import type { Namespace } from '../../targets/namespace.js';
 import type { InterfaceCounters } from '../../topology/net-dev.js';
-import { ratesBetween, sameRates, shownRate, type CounterSample } from '../../watch/counter-rates.js';
+import { PING_INTERVAL_S } from '../../health/hop-pingers.js';
+import { keptForWindow, ratesOverWindow, sameRates, shownRate, steadyRate, type CounterSample } from '../../watch/counter-rates.js';
 import { counterProcess, readCounters, type ProcessInside } from '../../watch/traffic-counters.js';
 import type { SessionStore } from './store.js';
 
 export const TRAFFIC_EVERY_MS = 1000;
+/** Rates are averaged over two of the pingers' intervals: over one second their packets would flip a hop's figure, and redraw the screen, every second. */
+export const RATE_WINDOW_MS = 2 * PING_INTERVAL_S * 1000;
 
 /** Silent processes kept inside namespaces, for their counters (watch/namespace-monitor.ts with IDLE_ARGV). */
 export interface CounterHolders {
@@ -31,7 +34,8 @@ export interface CounterHolders {
 export const packetsOf = (c: InterfaceCounters) => c.rxPackets + c.txPackets;
 
 export class TrafficMeter {
-  private previous?: CounterSample;
+  /** The readings of the last RATE_WINDOW_MS, oldest first. */
+  private history: CounterSample[] = [];
   private timer?: NodeJS.Timeout;
   private reading = false;
   /** The targets whose hops are drawn; undefined: all of them. */
@@ -109,12 +113,14 @@ export class TrafficMeter {
       const counters = new Map<string, number>();
       for (const [label, byInterface] of read) for (const [ifname, c] of byInterface ?? []) counters.set(`${label}:${ifname}`, packetsOf(c));
       const sample: CounterSample = { atMs: performance.now(), counters };
-      const rates = ratesBetween(this.previous, sample);
-      this.previous = sample;
+      // half a tick more, so that a timer a little late does not shorten the window by a whole reading
+      const windowMs = RATE_WINDOW_MS + TRAFFIC_EVERY_MS / 2;
+      const rates = ratesOverWindow(this.history, sample, windowMs);
+      this.history = keptForWindow(this.history, sample, windowMs);
       const traffic = new Map<string, number>();
       for (const [key, end] of ends) {
         const rate = rates.get(`${end.target}:${end.ifname}`);
-        if (rate !== undefined) traffic.set(key, shownRate(rate));
+        if (rate !== undefined) traffic.set(key, steadyRate(this.store.state.traffic.get(key), shownRate(rate)));
       }
       if (!sameRates(traffic, this.store.state.traffic)) this.store.update({ traffic });
     } finally {
