@@ -62,6 +62,14 @@ describe('Prompt: typing and Enter', () => {
     expect(p.history.entries).toEqual(['koko -d a,l1']);
   });
 
+  it('a : typed at the empty prompt (the key that opened it) is not part of the line', async () => {
+    const p = await setup();
+    await p.type(':', ':ls', KEY.enter);
+    expect(p.onSubmit).toHaveBeenCalledExactlyOnceWith('ls');
+    await p.type('ping a :b', KEY.enter);
+    expect(p.onSubmit).toHaveBeenLastCalledWith('ping a :b');
+  });
+
   it('Enter on an empty line leaves the prompt instead', async () => {
     const p = await setup();
     await p.type('   ', KEY.enter);

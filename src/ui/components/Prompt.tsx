@@ -155,7 +155,9 @@ function handleKey(s: EditState, input: string, key: Key, history: CommandHistor
   if (key.rightArrow) return { state: at(s.text, key.ctrl || key.meta ? wordEndAfter(s) : stepForward(s.text, s.cursor)) };
   // Shift-Tab and unbound Ctrl or Alt keys do nothing here
   if (key.tab || key.ctrl || key.meta || input === '') return { state: s };
-  return insertTyped(s, input, history);
+  // the key that opens the prompt, typed again at an empty one (a habit from vim), is not part of the line: no verb starts with it
+  const typed = s.text === '' ? input.replace(/^:+/, '') : input;
+  return typed === '' ? { state: s } : insertTyped(s, typed, history);
 }
 
 /** The keymap's line edits (keymap.ts): each makes the new line from the old. */
