@@ -34,9 +34,14 @@ export function splitDelimited(text: string, mark: string): DelimitedOutput {
   return { sections, rest: text.slice(from) };
 }
 
-/** The helper's line for one item: INDEX, INPUT and the namespace file, tab-separated. */
-export function itemLine(index: number, input: string, path: string): string {
-  return `${index}\t${input}\t${path}\n`;
+/** The helper's line for one item: INDEX, INPUT, the namespace file and its `ip netns` name (or nothing), tab-separated. */
+export function itemLine(index: number, input: string, path: string, netnsName = ''): string {
+  return `${index}\t${input}\t${path}\t${netnsName}\n`;
+}
+
+/** The `ip netns` name of a named namespace's file (/var/run/netns/NAME or /run/netns/NAME); undefined for any other. */
+export function netnsNameOf(path: string): string | undefined {
+  return /^\/(?:var\/)?run\/netns\/([^/\t\n\r]+)$/.exec(path)?.[1];
 }
 
 /** A path the helper's item line cannot carry: it would split the line or its fields. */

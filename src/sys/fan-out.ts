@@ -6,11 +6,11 @@
  * enter their share of the namespaces one after the other with nsenter, and
  * the results come back one per namespace, as `run` gives them.
  *
- * The helpers use nsenter --net rather than `ip -n` or `ip netns exec`, which
- * also give each process a mount namespace and a /sys of its own: slow when
- * hundreds are made one after another on a host with hundreds of namespaces.
- * No more namespaces than helpers are entered directly, each by one program
- * (`ip -n NAME` for a named namespace's ip, as targets/namespace.ts's ipIn).
+ * A named namespace's ip runs as `ip -n NAME`, one program; anything else,
+ * or in a namespace known by its file only (a container's), through
+ * `nsenter --net`, not `ip netns exec`, which also gives each process a mount
+ * namespace and a /sys of its own. No more namespaces than helpers are
+ * entered directly, without a helper.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type ExecResult } from './exec.js';
-import { dealItems, itemLine, splitDelimited, unsafeItemPath, type DelimitedSection } from './fan-out-output.js';
+import { dealItems, itemLine, netnsNameOf, splitDelimited, unsafeItemPath, type DelimitedSection } from './fan-out-output.js';
 
 /** Beside this module in the sources, in dist/ and in the bundle (scripts/bundle.mjs copies it). */
 const HELPER = fileURLToPath(new URL('./fan-out.sh', import.meta.url));
@@ -54,7 +54,7 @@ export interface FanOutOptions {
  */
 export async function runInEach(argv: readonly string[], items: readonly FanOutItem[], options: FanOutOptions = {}): Promise<ExecResult[]> {
   if (items.length === 0) return [];
-  const argvOf = (item: FanOutItem) => ['nsenter', `--net=${item.path}`, '--', ...argv];
+  const argvOf = (item: FanOutItem) => argvIn(argv, item.path);
   const results: Array<ExecResult | undefined> = items.map((item) =>
     unsafeItemPath(item.path)
       ? { argv: argvOf(item), exitCode: 1, stdout: '', stderr: `nsenter: cannot open ${JSON.stringify(item.path)}: not a usable path` }
@@ -64,7 +64,7 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
   const helpers = options.helpers ?? HELPERS;
   if (pending.length <= helpers) {
     // no more namespaces than helpers: each helper would enter one, so nsenter itself is started instead
-    await Promise.all(pending.map(async (i) => (results[i] = await runDirect(directArgv(argv, items[i]!.path), items[i]!.input ?? options.input, options))));
+    await Promise.all(pending.map(async (i) => (results[i] = await runDirect(argvOf(items[i]!), items[i]!.input ?? options.input, options))));
     return results.map((r) => r!);
   }
   const needsInput = options.input !== undefined || items.some((i) => i.input !== undefined);
@@ -73,12 +73,15 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
     const inputs = dir ? await writeInputs(dir, items, options.input) : items.map(() => '/dev/null');
     const mark = `chainmail-fan-out-${randomBytes(12).toString('hex')}`;
     const perItemMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // ip's arguments alone in ip mode: the helper runs `ip -n NAME ...` for a named namespace (fan-out.sh)
+    const ipMode = argv[0] === 'ip';
+    const helperCommand = ipMode ? ['ip', ...argv.slice(1)] : ['any', ...argv];
     await Promise.all(
       dealItems(pending.length, helpers).map(async (slice) => {
         const indexes = slice.map((k) => pending[k]!);
         // /bin/sh by its path, so a `sh` earlier on PATH cannot stand in for it
-        const r = await run(['/bin/sh', HELPER, mark, ...argv], {
-          input: indexes.map((i) => itemLine(i, inputs[i]!, items[i]!.path)).join(''),
+        const r = await run(['/bin/sh', HELPER, mark, ...helperCommand], {
+          input: indexes.map((i) => itemLine(i, inputs[i]!, items[i]!.path, ipMode ? netnsNameOf(items[i]!.path) : undefined)).join(''),
           // a hang guard for the whole share: one namespace's allowance, and a second for each
           timeoutMs: perItemMs + 1000 * indexes.length,
           ...(options.ownProcessGroup ? { ownProcessGroup: true } : {}),
@@ -109,9 +112,9 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
   return results.map((r) => r!);
 }
 
-/** A named namespace's `ip` as `ip -n NAME`, one program started rather than two (as targets/namespace.ts's ipIn does). */
-function directArgv(argv: readonly string[], path: string): string[] {
-  const name = /^\/(?:var\/)?run\/netns\/([^/]+)$/.exec(path)?.[1];
+/** The command in the namespace at `path`: a named namespace's `ip` as `ip -n NAME`, one program started rather than two (as targets/namespace.ts's ipIn); any other through nsenter. */
+function argvIn(argv: readonly string[], path: string): string[] {
+  const name = netnsNameOf(path);
   if (argv[0] === 'ip' && name !== undefined) return ['ip', '-n', name, ...argv.slice(1)];
   return ['nsenter', `--net=${path}`, '--', ...argv];
 }

@@ -1,5 +1,6 @@
+import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { dockerClient } from '../targets/docker-client.js';
+import { dockerClient, localEngineSocket } from '../targets/docker-client.js';
 
 export type EngineStatus = { state: 'connected' } | { state: 'unreachable'; reason: string } | { state: 'connecting' };
 
@@ -8,7 +9,8 @@ const RETRY_MS = 2000;
 /**
  * Follows the Docker engine's container events (start, die, destroy...). When
  * the engine is not there, or goes away, it says so and tries again every two
- * seconds; namespaces keep working meanwhile.
+ * seconds; namespaces keep working meanwhile. A local engine's socket is
+ * looked for before dockerode is loaded.
  */
 export class DockerEvents {
   private stream?: Readable;
@@ -34,6 +36,9 @@ export class DockerEvents {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
+      // no socket, no engine: said without loading dockerode, which takes a moment the UI would wait out at start
+      const socket = localEngineSocket();
+      if (socket) await access(socket).catch(() => Promise.reject(new Error(`connect ENOENT ${socket}`)));
       const docker = await dockerClient();
       await docker.ping();
       const stream = (await docker.getEvents({ filters: { type: ['container'] } })) as unknown as Readable;

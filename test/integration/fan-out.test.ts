@@ -49,7 +49,8 @@ d('runInEach over real namespaces', () => {
     for (const [i, r] of results.entries()) {
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
-      expect(r.argv).toEqual(['nsenter', `--net=${pathOf(names[i]!)}`, '--', 'ip', '-j', 'addr', 'show']);
+      // a named namespace's ip runs as ip -n NAME
+      expect(r.argv).toEqual(['ip', '-n', names[i]!, '-j', 'addr', 'show']);
       const links = JSON.parse(r.stdout) as Array<{ ifname: string; addr_info: Array<{ local: string }> }>;
       expect(links.map((l) => l.ifname).sort()).toEqual([`fo${i}`, `fp${i}`, 'lo']);
       const fo = links.find((l) => l.ifname === `fo${i}`)!;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dealItems, itemLine, splitDelimited, unsafeItemPath } from '../../src/sys/fan-out-output.js';
+import { dealItems, itemLine, netnsNameOf, splitDelimited, unsafeItemPath } from '../../src/sys/fan-out-output.js';
 
 const MARK = 'chainmail-fan-out-0123abcd';
 /** What fan-out.sh writes after an item's output. */
@@ -60,10 +60,22 @@ describe('splitDelimited', () => {
   });
 });
 
+describe('netnsNameOf', () => {
+  it('names a named namespace by its file, and nothing else', () => {
+    expect(netnsNameOf('/var/run/netns/red')).toBe('red');
+    expect(netnsNameOf('/run/netns/cmt-b-k1')).toBe('cmt-b-k1');
+    expect(netnsNameOf('/proc/4121/ns/net')).toBeUndefined();
+    expect(netnsNameOf('/var/run/netns/a/b')).toBeUndefined();
+    expect(netnsNameOf('/var/run/netns/')).toBeUndefined();
+  });
+});
+
 describe('itemLine and unsafeItemPath', () => {
   it('writes INDEX, INPUT and the namespace file, tab-separated, one line', () => {
-    expect(itemLine(12, '/tmp/chainmail-fan-out-x/12', '/var/run/netns/red')).toBe('12\t/tmp/chainmail-fan-out-x/12\t/var/run/netns/red\n');
-    expect(itemLine(0, '/dev/null', '/proc/4121/ns/net')).toBe('0\t/dev/null\t/proc/4121/ns/net\n');
+    expect(itemLine(12, '/tmp/chainmail-fan-out-x/12', '/var/run/netns/red')).toBe('12\t/tmp/chainmail-fan-out-x/12\t/var/run/netns/red\t\n');
+    expect(itemLine(0, '/dev/null', '/proc/4121/ns/net')).toBe('0\t/dev/null\t/proc/4121/ns/net\t\n');
+    // and the ip netns name, for `ip -n NAME`
+    expect(itemLine(3, '/dev/null', '/var/run/netns/red', 'red')).toBe('3\t/dev/null\t/var/run/netns/red\tred\n');
   });
 
   it('refuses a path the line cannot carry', () => {

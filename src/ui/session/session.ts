@@ -121,12 +121,17 @@ export class Session {
 
   start(): void {
     this.netnsDir.start();
-    this.events.start();
     this.timers.push(setInterval(() => void this.watches.checkAll(), this.options.watchEveryMs ?? WATCHES_EVERY_MS));
     this.traffic.start();
     this.firewalls.start();
     this.timers.push(setInterval(() => this.safetyRead(), SAFETY_REFRESH_MS));
-    void this.refresh.now();
+    // the engine's events after the first read, which lists containers itself: loading dockerode would hold it back
+    void this.refresh
+      .now()
+      .catch(() => undefined)
+      .then(() => {
+        if (!this.stopped) this.events.start();
+      });
     // the verbs load on first use; here the first prompt line should not wait for that
     this.timers.push(setTimeout(() => void preloadVerbs(), PRELOAD_AFTER_MS));
   }
