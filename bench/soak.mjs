@@ -6,6 +6,9 @@
 // is sampled: RSS, CPU time, child processes, open file descriptors, and
 // whether it is still alive and drawing its header.
 //
+// It is long because it is one scenario end to end (tmux, the churn, the sampling, the verdict and
+// its report), each part used only here; splitting them would scatter one story across files.
+//
 // Run as root: `npm run soak` (10 minutes), `SOAK_MINUTES=2 npm run soak` or
 // `npm run soak -- --minutes 2`. Writes bench/results/soak.json. Exits 1 on a
 // crash, RSS growth of 10% or more after warm-up, growth in child processes

@@ -1,3 +1,13 @@
+/**
+ * A chain's life on this host: `chain up` (planning in plan-up.ts, the
+ * kernel's part in apply-up.ts), `chain status` and `chain down`, around the
+ * chain's record (state-file.ts), which says what the chain made.
+ *
+ * It is longer than most modules on purpose: up's undo after a failure and
+ * down are one function (removeRecorded), and all three look nodes up the
+ * same way (nodeNamespace, nodeExists); splitting down off would need those
+ * in a module of their own that both import, for no reader's gain yet.
+ */
 import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { ChainmailError, KernelError } from '../errors.js';
