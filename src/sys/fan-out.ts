@@ -3,7 +3,7 @@
  * child holds this process for a moment (the fork of a large program), and a
  * verb over a chain of a thousand nodes would start a thousand or two; here
  * a few helpers (fan-out.sh, a fixed script run as an argument array) each
- * enter their share of the namespaces one after the other with nsenter, and
+ * enter their share of the namespaces one after the other, and
  * the results come back one per namespace, as `run` gives them.
  *
  * A named namespace's ip runs as `ip -n NAME`, one program; anything else,
@@ -63,7 +63,7 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
   const pending = items.flatMap((_, i) => (results[i] ? [] : [i]));
   const helpers = options.helpers ?? HELPERS;
   if (pending.length <= helpers) {
-    // no more namespaces than helpers: each helper would enter one, so nsenter itself is started instead
+    // no more namespaces than helpers: each helper would enter one, so the command is started in each directly
     await Promise.all(pending.map(async (i) => (results[i] = await runDirect(argvOf(items[i]!), items[i]!.input ?? options.input, options))));
     return results.map((r) => r!);
   }
