@@ -174,7 +174,7 @@ export async function applyUpActions(
   })();
   const perNode = (async () => {
     const entries = [...batches.perNode];
-    const failures = await runBatches(entries.map(([node, lines]) => ({ path: nsOf(node).path, lines })));
+    const failures = await runBatches(entries.map(([node, lines]) => ({ ns: nsOf(node), lines })));
     let first: KernelError | undefined;
     for (const [i, [node, lines]] of entries.entries()) {
       const failure = failures[i];
@@ -276,11 +276,11 @@ async function runBatch(argv: string[], lines: readonly string[]): Promise<Batch
 }
 
 /** `ip -batch -` in each namespace with its own lines, from a few processes: each one's failure, if it failed. */
-async function runBatches(batches: ReadonlyArray<{ path: string; lines: readonly string[] }>): Promise<Array<BatchFailure | undefined>> {
+async function runBatches(batches: ReadonlyArray<{ ns: Namespace; lines: readonly string[] }>): Promise<Array<BatchFailure | undefined>> {
   const wanted = batches.filter((b) => b.lines.length > 0);
   const results = await runInEach(
     ['ip', '-batch', '-'],
-    wanted.map((b) => ({ path: b.path, input: b.lines.join('\n') + '\n' })),
+    wanted.map((b) => ({ path: b.ns.path, ...(b.ns.netnsName !== undefined ? { netnsName: b.ns.netnsName } : {}), input: b.lines.join('\n') + '\n' })),
     { ownProcessGroup: true, timeoutMs: BATCH_TIMEOUT_MS },
   );
   const resultOf = new Map(wanted.map((b, i) => [b, results[i]!]));

@@ -30,7 +30,9 @@ export async function readForwardRules(ns: Namespace): Promise<FirewallRules> {
 
 /** The FORWARD chain's counters (what it dropped), in one iptables process in the namespace. */
 export async function readForwardCounters(ns: Namespace): Promise<ForwardCounters> {
-  return parseForwardCounters(await query(commandIn(ns, ['iptables', '-w', '5', '-L', 'FORWARD', '-v', '-n', '-x']), `read the firewall counters of ${ns.label}`));
+  const [counters] = await readForwardCountersOfEach([ns]);
+  if (counters instanceof Error) throw counters;
+  return counters!;
 }
 
 /** readForwardCounters for many namespaces from a few processes (sys/fan-out.ts): each one's counters, or the error reading them. */

@@ -39,11 +39,6 @@ export function itemLine(index: number, input: string, path: string, netnsName =
   return `${index}\t${input}\t${path}\t${netnsName}\n`;
 }
 
-/** The `ip netns` name of a named namespace's file (/var/run/netns/NAME or /run/netns/NAME); undefined for any other. */
-export function netnsNameOf(path: string): string | undefined {
-  return /^\/(?:var\/)?run\/netns\/([^/\t\n\r]+)$/.exec(path)?.[1];
-}
-
 /** A path the helper's item line cannot carry: it would split the line or its fields. */
 export function unsafeItemPath(path: string): boolean {
   return /[\t\n\r]/.test(path) || path === '';

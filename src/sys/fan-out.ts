@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type ExecResult } from './exec.js';
-import { dealItems, itemLine, netnsNameOf, splitDelimited, unsafeItemPath, type DelimitedSection } from './fan-out-output.js';
+import { dealItems, itemLine, splitDelimited, unsafeItemPath, type DelimitedSection } from './fan-out-output.js';
 
 /** Beside this module in the sources, in dist/ and in the bundle (scripts/bundle.mjs copies it). */
 const HELPER = fileURLToPath(new URL('./fan-out.sh', import.meta.url));
@@ -31,6 +31,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export interface FanOutItem {
   /** The file that opens the network namespace (/var/run/netns/NAME, /proc/PID/ns/net). */
   path: string;
+  /** Its `ip netns` name, if it has one: its ip then runs as `ip -n NAME` (a Namespace carries it). */
+  netnsName?: string;
   /** This namespace's own standard input for the command (an `ip -batch -` script). */
   input?: string;
 }
@@ -54,7 +56,7 @@ export interface FanOutOptions {
  */
 export async function runInEach(argv: readonly string[], items: readonly FanOutItem[], options: FanOutOptions = {}): Promise<ExecResult[]> {
   if (items.length === 0) return [];
-  const argvOf = (item: FanOutItem) => argvIn(argv, item.path);
+  const argvOf = (item: FanOutItem) => argvIn(argv, item);
   const results: Array<ExecResult | undefined> = items.map((item) =>
     unsafeItemPath(item.path)
       ? { argv: argvOf(item), exitCode: 1, stdout: '', stderr: `nsenter: cannot open ${JSON.stringify(item.path)}: not a usable path` }
@@ -81,7 +83,7 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
         const indexes = slice.map((k) => pending[k]!);
         // /bin/sh by its path, so a `sh` earlier on PATH cannot stand in for it
         const r = await run(['/bin/sh', HELPER, mark, ...helperCommand], {
-          input: indexes.map((i) => itemLine(i, inputs[i]!, items[i]!.path, ipMode ? netnsNameOf(items[i]!.path) : undefined)).join(''),
+          input: indexes.map((i) => itemLine(i, inputs[i]!, items[i]!.path, ipMode ? items[i]!.netnsName : undefined)).join(''),
           // a hang guard for the whole share: one namespace's allowance, and a second for each
           timeoutMs: perItemMs + 1000 * indexes.length,
           ...(options.ownProcessGroup ? { ownProcessGroup: true } : {}),
@@ -113,10 +115,9 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
 }
 
 /** The command in the namespace at `path`: a named namespace's `ip` as `ip -n NAME`, one program started rather than two (as targets/namespace.ts's ipIn); any other through nsenter. */
-function argvIn(argv: readonly string[], path: string): string[] {
-  const name = netnsNameOf(path);
-  if (argv[0] === 'ip' && name !== undefined) return ['ip', '-n', name, ...argv.slice(1)];
-  return ['nsenter', `--net=${path}`, '--', ...argv];
+function argvIn(argv: readonly string[], item: FanOutItem): string[] {
+  if (argv[0] === 'ip' && item.netnsName !== undefined) return ['ip', '-n', item.netnsName, ...argv.slice(1)];
+  return ['nsenter', `--net=${item.path}`, '--', ...argv];
 }
 
 function runDirect(argv: string[], input: string | undefined, options: FanOutOptions): Promise<ExecResult> {

@@ -38,7 +38,7 @@ export class DockerEvents {
     try {
       // no socket, no engine: said without loading dockerode, which takes a moment the UI would wait out at start
       const socket = localEngineSocket();
-      if (socket) await access(socket).catch(() => Promise.reject(new Error(`connect ENOENT ${socket}`)));
+      if (socket) await access(socket);
       const docker = await dockerClient();
       await docker.ping();
       const stream = (await docker.getEvents({ filters: { type: ['container'] } })) as unknown as Readable;

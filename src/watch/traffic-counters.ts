@@ -31,8 +31,7 @@ export function counterProcess(ns: Namespace, inside: ProcessInside | undefined)
  * Read synchronously: a /proc file never waits on a disk, and the thread pool's four steps per file
  * cost about five times the CPU of reading it at once, for dozens of files every second.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- async for its callers, which read many at once
-export async function readCounters(pid: number): Promise<Map<string, InterfaceCounters> | undefined> {
+export function readCounters(pid: number): Map<string, InterfaceCounters> | undefined {
   try {
     return parseNetDev(readFileSync(`/proc/${pid}/net/dev`, 'utf8'));
   } catch {

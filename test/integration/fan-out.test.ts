@@ -42,7 +42,7 @@ d('runInEach over real namespaces', () => {
   it('gives each namespace its own output, whole, from fewer processes than namespaces', async () => {
     const results = await runInEach(
       ['ip', '-j', 'addr', 'show'],
-      names.map((n) => ({ path: pathOf(n) })),
+      names.map((n) => ({ path: pathOf(n), netnsName: n })),
       { helpers: 3 },
     );
     expect(results).toHaveLength(N);
@@ -102,7 +102,7 @@ d('runInEach over real namespaces', () => {
     const gone = uniqueName('fo');
     const results = await runInEach(
       ['ip', '-j', 'link', 'show'],
-      [names[4]!, gone].map((n) => ({ path: pathOf(n) })),
+      [names[4]!, gone].map((n) => ({ path: pathOf(n), netnsName: n })),
       { helpers: 2 },
     );
     expect(results[0]!.argv).toEqual(['ip', '-n', names[4]!, '-j', 'link', 'show']);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dealItems, itemLine, netnsNameOf, splitDelimited, unsafeItemPath } from '../../src/sys/fan-out-output.js';
+import { dealItems, itemLine, splitDelimited, unsafeItemPath } from '../../src/sys/fan-out-output.js';
 
 const MARK = 'chainmail-fan-out-0123abcd';
 /** What fan-out.sh writes after an item's output. */
@@ -57,16 +57,6 @@ describe('splitDelimited', () => {
         expect(parsed.sections).toEqual(items.map((item, i) => ({ index: i, status: item.status, text: item.text })));
       }),
     );
-  });
-});
-
-describe('netnsNameOf', () => {
-  it('names a named namespace by its file, and nothing else', () => {
-    expect(netnsNameOf('/var/run/netns/red')).toBe('red');
-    expect(netnsNameOf('/run/netns/cmt-b-k1')).toBe('cmt-b-k1');
-    expect(netnsNameOf('/proc/4121/ns/net')).toBeUndefined();
-    expect(netnsNameOf('/var/run/netns/a/b')).toBeUndefined();
-    expect(netnsNameOf('/var/run/netns/')).toBeUndefined();
   });
 });
 

@@ -29,7 +29,7 @@ vi.mock('../../src/watch/traffic-counters.js', () => ({
   counterProcess: (_ns: Namespace, inside: { pid: number } | undefined) => inside?.pid,
   readCounters: (pid: number) => {
     counted.push(pid);
-    return Promise.resolve(new Map([[`a${pid}`, { rxBytes: 0, rxPackets: pid, rxDropped: 0, txBytes: 0, txPackets: 0, txDropped: 0 }]]));
+    return new Map([[`a${pid}`, { rxBytes: 0, rxPackets: pid, rxDropped: 0, txBytes: 0, txPackets: 0, txDropped: 0 }]]);
   },
 }));
 
@@ -136,12 +136,12 @@ describe('traffic over a chain of 500', () => {
     const store = new SessionStore();
     store.update({ topology });
     const meter = new TrafficMeter(store, (path) => ({ pid: Number(/cmt-u(\d+)/.exec(path)![1]), identity: 'x' }));
-    await meter.tick();
+    meter.tick();
     // one end per hop: 499 hops, each read through its first end
     expect(counted).toHaveLength(N - 1);
     counted.length = 0;
     meter.setShown(new Set(['cmt-u10', 'cmt-u11']));
-    await meter.tick();
+    meter.tick();
     // the hops 9-10, 10-11 and 11-12, through ends 9, 10 and 11
     expect(counted.sort((a, b) => a - b)).toEqual([9, 10, 11]);
     meter.stop();
@@ -161,12 +161,12 @@ describe('traffic over a chain of 500', () => {
     };
     const meter = new TrafficMeter(store, () => undefined, holders);
     meter.setShown(new Set(['cmt-u10']));
-    await meter.tick();
+    meter.tick();
     // the hops 9-10 and 10-11: silent processes in 9 and 10, read at once
     expect(held.at(-1)!.sort()).toEqual(['cmt-u10', 'cmt-u9']);
     expect(counted.sort()).toEqual([1009, 1010]);
     meter.setShown(new Set(['cmt-u300']));
-    await meter.tick();
+    meter.tick();
     expect(held.at(-1)!.sort()).toEqual(['cmt-u299', 'cmt-u300']);
     meter.stop();
     // stopped: none kept

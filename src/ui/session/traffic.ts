@@ -37,7 +37,6 @@ export class TrafficMeter {
   /** The readings of the last RATE_WINDOW_MS, oldest first. */
   private history: CounterSample[] = [];
   private timer?: NodeJS.Timeout;
-  private reading = false;
   /** The targets whose hops are drawn; undefined: all of them. */
   private shown?: ReadonlySet<string>;
   /** Processes already seen inside their namespace (by pid: the namespace identity), not checked again. */
@@ -52,7 +51,7 @@ export class TrafficMeter {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), TRAFFIC_EVERY_MS);
+    this.timer ??= setInterval(() => this.tick(), TRAFFIC_EVERY_MS);
   }
 
   stop(): void {
@@ -66,66 +65,61 @@ export class TrafficMeter {
     this.shown = labels;
   }
 
-  /** One reading of every hop's counters; a reading still under way is not doubled. */
-  async tick(): Promise<void> {
+  /** One reading of every hop's counters (files under /proc, read at once: watch/traffic-counters.ts). */
+  tick(): void {
     const topology = this.store.state.topology;
-    if (this.reading || !topology) return;
-    this.reading = true;
-    try {
-      const shown = this.shown;
-      const links = topology.links.filter((l) => isChainLink(l) && (!shown || shown.has(l.a.target) || shown.has(l.b!.target)));
-      const wanted = new Set(links.flatMap((l) => [l.a.target, l.b!.target]));
-      const pids = new Map<string, number>();
-      const inside = new Map<number, string>();
-      const nsOf = new Map<string, Namespace>();
-      for (const t of topology.targets) {
-        if (t.ns.path === '' || !wanted.has(t.ns.label)) continue;
-        nsOf.set(t.ns.label, t.ns);
-        const pid = this.processFor(t.ns, this.processIn);
-        if (pid === undefined) continue;
-        pids.set(t.ns.label, pid);
-        inside.set(pid, t.ns.path);
-      }
-      if (this.holders) {
-        // a hop with a ping plan has its pinger in end a (once started); one without gets a silent process there
-        const held = new Map<string, Namespace>();
-        for (const link of links) {
-          const ns = nsOf.get(link.a.target);
-          if (ns && !pids.has(link.a.target) && !pids.has(link.b!.target) && !pingPlanFor(link)) held.set(ns.path, ns);
-        }
-        this.holders.sync([...held.values()]);
-        for (const ns of held.values()) {
-          const pid = this.processFor(ns, (path) => this.holders!.processIn(path));
-          if (pid === undefined) continue;
-          pids.set(ns.label, pid);
-          inside.set(pid, ns.path);
-        }
-      }
-      this.inside = new Map([...this.inside].filter(([pid]) => inside.has(pid)));
-      // one end per hop is enough: what leaves one end of a veth pair arrives at the other
-      const ends = new Map<string, { target: string; ifname: string }>();
-      for (const link of links) {
-        const end = [link.a, link.b!].find((e) => pids.has(e.target));
-        if (end) ends.set(linkKey(link), end);
-      }
-      const targets = [...new Set([...ends.values()].map((e) => e.target))];
-      const read = await Promise.all(targets.map(async (label) => [label, await readCounters(pids.get(label)!)] as const));
-      const counters = new Map<string, number>();
-      for (const [label, byInterface] of read) for (const [ifname, c] of byInterface ?? []) counters.set(`${label}:${ifname}`, packetsOf(c));
-      const sample: CounterSample = { atMs: performance.now(), counters };
-      // half a tick more, so that a timer a little late does not shorten the window by a whole reading
-      const windowMs = RATE_WINDOW_MS + TRAFFIC_EVERY_MS / 2;
-      const rates = ratesOverWindow(this.history, sample, windowMs);
-      this.history = keptForWindow(this.history, sample, windowMs);
-      const traffic = new Map<string, number>();
-      for (const [key, end] of ends) {
-        const rate = rates.get(`${end.target}:${end.ifname}`);
-        if (rate !== undefined) traffic.set(key, steadyRate(this.store.state.traffic.get(key), shownRate(rate)));
-      }
-      if (!sameRates(traffic, this.store.state.traffic)) this.store.update({ traffic });
-    } finally {
-      this.reading = false;
+    if (!topology) return;
+    const shown = this.shown;
+    const links = topology.links.filter((l) => isChainLink(l) && (!shown || shown.has(l.a.target) || shown.has(l.b!.target)));
+    const wanted = new Set(links.flatMap((l) => [l.a.target, l.b!.target]));
+    const pids = new Map<string, number>();
+    const inside = new Map<number, string>();
+    const nsOf = new Map<string, Namespace>();
+    for (const t of topology.targets) {
+      if (t.ns.path === '' || !wanted.has(t.ns.label)) continue;
+      nsOf.set(t.ns.label, t.ns);
+      const pid = this.processFor(t.ns, this.processIn);
+      if (pid === undefined) continue;
+      pids.set(t.ns.label, pid);
+      inside.set(pid, t.ns.path);
     }
+    if (this.holders) {
+      // a hop with a ping plan has its pinger in end a (once started); one without gets a silent process there
+      const held = new Map<string, Namespace>();
+      for (const link of links) {
+        const ns = nsOf.get(link.a.target);
+        if (ns && !pids.has(link.a.target) && !pids.has(link.b!.target) && !pingPlanFor(link)) held.set(ns.path, ns);
+      }
+      this.holders.sync([...held.values()]);
+      for (const ns of held.values()) {
+        const pid = this.processFor(ns, (path) => this.holders!.processIn(path));
+        if (pid === undefined) continue;
+        pids.set(ns.label, pid);
+        inside.set(pid, ns.path);
+      }
+    }
+    this.inside = new Map([...this.inside].filter(([pid]) => inside.has(pid)));
+    // one end per hop is enough: what leaves one end of a veth pair arrives at the other
+    const ends = new Map<string, { target: string; ifname: string }>();
+    for (const link of links) {
+      const end = [link.a, link.b!].find((e) => pids.has(e.target));
+      if (end) ends.set(linkKey(link), end);
+    }
+    const targets = [...new Set([...ends.values()].map((e) => e.target))];
+    const read = targets.map((label) => [label, readCounters(pids.get(label)!)] as const);
+    const counters = new Map<string, number>();
+    for (const [label, byInterface] of read) for (const [ifname, c] of byInterface ?? []) counters.set(`${label}:${ifname}`, packetsOf(c));
+    const sample: CounterSample = { atMs: performance.now(), counters };
+    // half a tick more, so that a timer a little late does not shorten the window by a whole reading
+    const windowMs = RATE_WINDOW_MS + TRAFFIC_EVERY_MS / 2;
+    const rates = ratesOverWindow(this.history, sample, windowMs);
+    this.history = keptForWindow(this.history, sample, windowMs);
+    const traffic = new Map<string, number>();
+    for (const [key, end] of ends) {
+      const rate = rates.get(`${end.target}:${end.ifname}`);
+      if (rate !== undefined) traffic.set(key, steadyRate(this.store.state.traffic.get(key), shownRate(rate)));
+    }
+    if (!sameRates(traffic, this.store.state.traffic)) this.store.update({ traffic });
   }
 
   /** The process whose counters are the namespace's; one already seen inside it is not checked again. */
