@@ -36,7 +36,8 @@
  */
 import { nearestWord } from '../parse/nearest.js';
 import { checkNetnsName } from '../parse/values.js';
-import { Fields, isAbsent, parseYamlFile, readText, readYamlFile, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
+import { Fields, isAbsent, parseYamlFile, readText, YamlFileError, type Field, type Source, type YamlFileFormat } from '../parse/yaml-file.js';
+import { readInputFile } from '../sys/input-file.js';
 import { readFirewall, readForwarding } from './file-forwarding.js';
 import { readHosts } from './file-hosts.js';
 import { readLinks } from './file-links.js';
@@ -55,7 +56,7 @@ const CHAIN_FILE: YamlFileFormat = {
 };
 
 export function loadChainFile(path: string): ChainSpec {
-  return parseChainText(readYamlFile(path, CHAIN_FILE.kind), path);
+  return parseChainText(readInputFile(path, CHAIN_FILE.kind), path);
 }
 
 /** Pure: the chain a file's text describes, checked. */

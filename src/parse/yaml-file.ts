@@ -2,7 +2,6 @@
  * Reading a YAML file (a chain file, a tutorial file) with line numbers, so
  * every mistake is a `FILE:LINE: field: problem` error.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 
@@ -29,48 +28,6 @@ export interface YamlFileFormat {
   error: new (file: string, line: number, field: string, problem: string) => YamlFileError;
   /** The known field a mistyped one most likely is, if any. */
   nearestField: (key: string, known: readonly string[]) => string | undefined;
-}
-
-/**
- * The most a chain, tutorial or batch file may hold: far more than any real
- * one (a chain of a thousand nodes is some 60 KiB), little enough that the
- * YAML parser answers within a second.
- */
-export const MAX_FILE_BYTES = 1024 * 1024;
-
-/**
- * A file's text; one that cannot be read is a usage error. Only a regular
- * file is read (a device such as /dev/zero never ends), and at most
- * MAX_FILE_BYTES of it.
- */
-export function readYamlFile(path: string, kind: string): string {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
-    if (!st.isFile()) throw new ChainmailError(`${path}:1: not a regular file; a ${kind} file is a file of text`, EXIT_USAGE);
-    const buffer = Buffer.alloc(Math.min(st.size, MAX_FILE_BYTES) + 1);
-    let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
-    if (length > MAX_FILE_BYTES) {
-      throw new ChainmailError(`${path}:1: the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; a ${kind} file is far smaller`, EXIT_USAGE);
-    }
-    return buffer.toString('utf8', 0, length);
-  } catch (err) {
-    if (err instanceof ChainmailError) throw err;
-    throw new ChainmailError(`${path}: cannot read the ${kind} file: ${readFailure(err)}`, EXIT_USAGE);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function readFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The document's root node, and where its nodes are for messages; text that is not YAML fails at its first error. */

@@ -1,4 +1,4 @@
-import { accessSync } from 'node:fs';
+import { accessSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -59,6 +59,9 @@ export class EngineStatusError extends Error {
 
 /** GET `path` from the engine at `socketPath` and parse its JSON answer. */
 export async function engineGet(socketPath: string, path: string, timeoutMs: number): Promise<unknown> {
+  // no socket file, no engine: said as connecting would say it, without loading node:http, which a
+  // bare name's check (targets/resolve.ts) would otherwise load on every host without Docker
+  if (!existsSync(socketPath)) throw Object.assign(new Error(`connect ENOENT ${socketPath}`), { code: 'ENOENT' });
   // loaded here, not at start: verbs on namespaces never ask the engine
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {

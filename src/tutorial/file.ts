@@ -47,12 +47,12 @@ import {
   parseYamlFile,
   readList,
   readText as readYamlText,
-  readYamlFile,
   YamlFileError,
   type Field,
   type Source,
   type YamlFileFormat,
 } from '../parse/yaml-file.js';
+import { readInputFile } from '../sys/input-file.js';
 import { toCommandWords } from '../parse/prompt-line.js';
 import { DEFAULT_CHECK_WINDOW_MS, type CheckKind, type Tutorial, type TutorialCheck, type TutorialSetup, type TutorialStep } from './model.js';
 
@@ -71,7 +71,7 @@ export const BUILTIN_DIR = fileURLToPath(new URL('../../tutorials/', import.meta
 const BUILTIN_ORDER = ['warm-up', 'service-chain', 'failure-repair'];
 
 export function loadTutorial(path: string): Tutorial {
-  return parseTutorialText(readYamlFile(path, TUTORIAL_FILE.kind), path);
+  return parseTutorialText(readInputFile(path, TUTORIAL_FILE.kind), path);
 }
 
 /** The built-in tutorials' names, in the story's order. */

@@ -11,7 +11,7 @@ import { groupRuns } from '../plan/batch-group.js';
 import type { GroupLineResult } from './batch-group.js';
 import type { LineCommand } from '../parse/prompt-command.js';
 import type { BatchCommand } from '../parse/verbs.js';
-import { readYamlFile } from '../parse/yaml-file.js';
+import { readInputFile } from '../sys/input-file.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 
 export type LineRun = (cmd: LineCommand, ctx: CommandContext) => Promise<CommandResult>;
@@ -39,7 +39,7 @@ interface LineReport {
 
 export async function runBatch(cmd: BatchCommand, ctx: CommandContext, run: LineRun, output: BatchOutput = PROCESS_OUTPUT): Promise<CommandResult> {
   const name = cmd.file === '-' ? '(stdin)' : cmd.file;
-  const plan = planBatch(cmd.file === '-' ? readStdin() : readYamlFile(cmd.file, 'batch'));
+  const plan = planBatch(cmd.file === '-' ? readStdin() : readInputFile(cmd.file, 'batch'));
   const firstBad = plan.lines.find((l) => l.error);
   if (firstBad && !cmd.force) {
     // nothing has run yet: say so, and where
