@@ -63,9 +63,12 @@ export async function engineGet(socketPath: string, path: string, timeoutMs: num
   // bare name's check (targets/resolve.ts) would otherwise load on every host without Docker
   if (!existsSync(socketPath)) throw Object.assign(new Error(`connect ENOENT ${socketPath}`), { code: 'ENOENT' });
   // loaded here, not at start: verbs on namespaces never ask the engine
-  const { request } = await import('node:http');
+  const [{ request }, { createConnection }] = await Promise.all([import('node:http'), import('node:net')]);
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs }, (res) => {
+    // one connection of its own, without an agent: an agent's pooling has nothing to pool for one
+    // request, and it works out a TLS server name from the Host header first, which costs more than the request
+    const connect = () => createConnection(socketPath);
+    const req = request({ path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs, createConnection: connect }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
