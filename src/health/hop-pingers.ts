@@ -1,4 +1,4 @@
-import { runProbe, startLongLived, type LongLivedChild } from '../sys/exec.js';
+import { startLongLived, type LongLivedChild } from '../sys/exec.js';
 import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /** A hop to keep pinging: from a namespace to an address on the other end. */
@@ -28,18 +28,6 @@ export function parsePingLine(line: string): PingSample | undefined {
   if (/^no answer yet for icmp_seq=/.test(line)) return { ok: false };
   if (/^From \S+.* icmp_seq=\d+ /.test(line)) return { ok: false };
   return undefined;
-}
-
-/** Pure: the samples of a one-shot ping's output, as one: any reply is good. */
-export function onceSample(output: string): PingSample {
-  const samples = output.split('\n').flatMap((line) => parsePingLine(line) ?? []);
-  return samples.find((s) => s.ok) ?? { ok: false };
-}
-
-/** One echo from the namespace to the address, as a sample (a reply within a second, or a miss). */
-export async function pingOnce(target: PingTarget): Promise<PingSample> {
-  const r = await runProbe(commandIn(target.ns, ['ping', '-n', '-c', '1', '-W', '1', target.address]), { timeoutMs: 3000 });
-  return onceSample(r.stdout);
 }
 
 /**

@@ -175,6 +175,8 @@ export interface LongLivedChild {
   stop(): void;
   /** Its process id once started (the UI reads a namespace's counters through a process inside it). */
   pid(): number | undefined;
+  /** Writes to its standard input (with `input: true`); false when it has not started, has ended or takes none. */
+  write(text: string): boolean;
 }
 
 export interface LongLivedOptions {
@@ -184,6 +186,8 @@ export interface LongLivedOptions {
   onLine: (line: string) => void;
   /** Once, when it ended by itself or could not start (started: false), unless stop() came first. */
   onEnd: (started: boolean) => void;
+  /** Its standard input is a pipe that write() feeds (a helper that takes requests); else it reads nothing. */
+  input?: boolean;
 }
 
 /** Long-lived children started in one turn of the event loop; the rest wait for the next turns. */
@@ -220,6 +224,7 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
   if (!file) throw new Error('startLongLived: empty argv');
   let stopped = false;
   let subprocess: ResultPromise | undefined;
+  const beforeStart: string[] = [];
   const entry: LongLivedChild = {
     stop: () => {
       stopped = true;
@@ -227,6 +232,15 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
       subprocess?.kill();
     },
     pid: () => (stopped ? undefined : subprocess?.pid),
+    write: (text) => {
+      if (stopped || !options.input) return false;
+      // not started yet (execa loading, waiting for a start slot): kept for it
+      if (!subprocess) return beforeStart.push(text) > 0;
+      const stdin = subprocess.stdin;
+      if (!stdin || stdin.destroyed || !stdin.writable) return false;
+      stdin.write(text);
+      return true;
+    },
   };
   stoppable.add(entry);
   let reported = false;
@@ -243,13 +257,16 @@ export function startLongLived(argv: readonly string[], options: LongLivedOption
       const child = execa(file, args, {
         env: options.env ?? CHILD_ENV,
         extendEnv: false,
-        stdin: 'ignore',
+        stdin: options.input ? 'pipe' : 'ignore',
         stderr: 'ignore',
         buffer: false,
         reject: false,
         forceKillAfterDelay: STOP_GRACE_MS,
       });
       subprocess = child;
+      // a helper that ended while a request was on its way: its end is reported by onEnd, not by a throw here
+      child.stdin?.on('error', () => undefined);
+      for (const text of beforeStart.splice(0)) child.stdin?.write(text);
       const started = child.pid !== undefined;
       for await (const line of child) if (!stopped) options.onLine(line);
       await child;

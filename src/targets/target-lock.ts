@@ -165,6 +165,12 @@ async function ensureLockDir(): Promise<void> {
 
 const lockPath = (key: string) => `${LOCK_DIR}/${key.replaceAll(':', '-')}.lock`;
 
+/** Pure: the namespace identity (namespaceIdentity's `dev:ino`) whose lock a file of LOCK_DIR is, if it is one. */
+export function lockedIdentity(file: string): string | undefined {
+  const m = /^netns-(\d+)-(\d+)\.lock$/.exec(file);
+  return m ? `${m[1]}:${m[2]}` : undefined;
+}
+
 /**
  * Every lock of `keys` at once, by one process, never waiting: all of them,
  * or none (one is busy, and those taken are let go, their files removed).

@@ -1,7 +1,8 @@
 /**
  * HopHealth over a chain of 500 (issue 15): pingers only for the hops on
  * screen, the others pinged one at a time in turn, every result kept for the
- * header's count. The pingers are stand-ins: nothing here starts a process.
+ * header's count. The pingers and the round's prober are stand-ins: nothing
+ * here starts a process.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Namespace } from '../../src/targets/namespace.js';
@@ -23,9 +24,14 @@ vi.mock('../../src/health/hop-pingers.js', () => ({
       return undefined;
     }
   },
-  pingOnce: (target: { key: string }) => {
-    pinged.push(target.key);
-    return Promise.resolve(reply ? { ok: true, latencyMs: 0.1 } : { ok: false });
+}));
+vi.mock('../../src/health/round-prober.js', () => ({
+  RoundProber: class {
+    ping(target: { key: string }) {
+      pinged.push(target.key);
+      return Promise.resolve(reply ? { ok: true, latencyMs: 0.1 } : { ok: false });
+    }
+    stop() {}
   },
 }));
 

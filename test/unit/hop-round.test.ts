@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onceSample } from '../../src/health/hop-pingers.js';
+import { parseAnswer, requestLine } from '../../src/health/round-prober.js';
 import { nextInRound, sameShown, splitByShown } from '../../src/health/hop-round.js';
 
 const hop = (i: number) => ({ key: `h${i}`, ends: [`n${i}`, `n${i + 1}`] });
@@ -66,17 +66,25 @@ describe('sameShown', () => {
   });
 });
 
-describe('onceSample: a one-shot ping of a hop in the round', () => {
+describe("the round prober's lines: one echo of a hop in the round", () => {
   it('a reply is good, with its round trip', () => {
-    const out =
-      'PING 10.0.1.2 (10.0.1.2) 56(84) bytes of data.\n64 bytes from 10.0.1.2: icmp_seq=1 ttl=64 time=0.051 ms\n\n--- 10.0.1.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms';
-    expect(onceSample(out)).toEqual({ ok: true, latencyMs: 0.051 });
+    expect(parseAnswer('7\t64 bytes from 10.0.1.2: icmp_seq=1 ttl=64 time=0.051 ms')).toEqual({ id: 7, sample: { ok: true, latencyMs: 0.051 } });
   });
 
   it('no reply (or no output at all) is a miss', () => {
-    expect(
-      onceSample('PING 10.0.1.2 (10.0.1.2) 56(84) bytes of data.\n\n--- 10.0.1.2 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms'),
-    ).toEqual({ ok: false });
-    expect(onceSample('')).toEqual({ ok: false });
+    expect(parseAnswer('8\t')).toEqual({ id: 8, sample: { ok: false } });
+    expect(parseAnswer('9\tFrom 10.0.1.1 icmp_seq=1 Destination Host Unreachable')).toEqual({ id: 9, sample: { ok: false } });
+  });
+
+  it('a line that is not an answer is none', () => {
+    expect(parseAnswer('')).toBeUndefined();
+    expect(parseAnswer('x\t64 bytes')).toBeUndefined();
+  });
+
+  it('a request is one line of three fields; a field that would break the line is refused', () => {
+    expect(requestLine(3, '/var/run/netns/a b', '10.0.1.2')).toBe('3\t/var/run/netns/a b\t10.0.1.2\n');
+    expect(requestLine(3, '/var/run/netns/a\tb', '10.0.1.2')).toBeUndefined();
+    expect(requestLine(3, '/var/run/netns/a\nb', '10.0.1.2')).toBeUndefined();
+    expect(requestLine(3, '', '10.0.1.2')).toBeUndefined();
   });
 });

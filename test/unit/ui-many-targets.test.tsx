@@ -3,6 +3,9 @@
  * the rows that fit and follows the selection; the firewall survey looks at
  * a few forwarders a tick, not all of them at once. Nothing here starts a process.
  */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Namespace } from '../../src/targets/namespace.js';
@@ -108,6 +111,38 @@ describe('FirewallDrops over a chain of 500', () => {
     await drops.tick();
     expect(read.slice(3)).toEqual(['cmt-u200', 'cmt-u201', 'cmt-u450']);
     drops.stop();
+  });
+
+  it('looks again at a forwarder another chainmail is changing (its lock came), not at the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cm-drops-'));
+    try {
+      // a namespace known by a file: its identity is that file's, as a lock file names it
+      const files = [0, 1, 2].map((i) => join(dir, `n${i}`));
+      for (const f of files) writeFileSync(f, '');
+      const small: Topology = {
+        targets: files.map((path, i) => ({ ns: { kind: 'path', label: `p${i}`, path }, status: 'present', interfaces: [] })),
+        links: [
+          { kind: 'veth', a: { target: 'p0', ifname: 'a0', addresses: [] }, b: { target: 'p1', ifname: 'b0', addresses: [] } },
+          { kind: 'veth', a: { target: 'p1', ifname: 'a1', addresses: [] }, b: { target: 'p2', ifname: 'b1', addresses: [] } },
+        ],
+        warnings: [],
+      };
+      const drops = new FirewallDrops(new SessionStore());
+      await drops.afterRead(small, []);
+      expect(read).toEqual(['p1']);
+      await drops.tick();
+      expect(read).toEqual(['p1']);
+      drops.lookAgain('1:2');
+      await drops.tick();
+      expect(read).toEqual(['p1']);
+      const st = statSync(files[1]!);
+      drops.lookAgain(`${st.dev}:${st.ino}`);
+      await drops.tick();
+      expect(read).toEqual(['p1', 'p1']);
+      drops.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('looks at once at a target a command changed', async () => {

@@ -6,20 +6,23 @@
  * the selected target's details). Which targets filter is found out by
  * looking at the forwarders shown (targets with two hops or more), a few each
  * second, again now and then for rules added from another terminal, and at
- * once at every target a command just changed (`fw ... add`). A forwarder off
- * screen is looked at when it comes on: over a chain of hundreds, looking at
- * every one over and over would cost a core's worth of processes.
+ * once at every target a command just changed (`fw ... add`), or another
+ * chainmail is changing (its lock appears in the lock folder). A forwarder
+ * off screen is looked at when it comes on: over a chain of hundreds,
+ * looking at every one over and over would cost a core's worth of processes;
+ * and each look is an iptables process, so rules added by hand from another
+ * terminal show within RECHECK_MS, not at once.
  */
 import { readForwardCountersOfEach, readIptablesBackend } from '../../net/firewall-rules.js';
 import { hasForwardFilter } from '../../net/forward-counters.js';
 import { isChainLink } from '../../render/chain-input.js';
-import type { Namespace } from '../../targets/namespace.js';
+import { namespaceIdentitySync, type Namespace } from '../../targets/namespace.js';
 import type { Topology } from '../../topology/model.js';
 import type { FirewallDropState, SessionStore } from './store.js';
 
 export const DROPS_EVERY_MS = 1000;
-/** A forwarder found without rules is looked at again after this long (rules added from another terminal). */
-const RECHECK_MS = 30_000;
+/** A forwarder found without rules is looked at again after this long (rules added by hand from another terminal). */
+const RECHECK_MS = 120_000;
 /** How many forwarders due a look are looked at with each tick, at most. */
 export const SURVEY_PER_TICK = 16;
 
@@ -56,6 +59,11 @@ export class FirewallDrops {
     this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Another chainmail is changing the namespace of this identity (namespaceIdentity's): if it is known without rules, it is due a look. */
+  lookAgain(identity: string): void {
+    for (const [path, k] of this.known) if (!k.filters && namespaceIdentitySync(path) === identity) k.checkedAt = 0;
   }
 
   /** The targets the chain panel shows: only they (and the selected one) are read; a forwarder coming on screen is looked at with the next tick. */

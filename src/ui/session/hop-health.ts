@@ -1,11 +1,13 @@
 /**
  * The health of every addressed hop of the chain: one long-lived pinger per
  * hop shown on screen (health/hop-pingers.ts), and the hops not shown pinged
- * once each in a slow round (health/hop-round.ts), their last result kept. Only a hop turning good or bad is drawn
+ * once each in a slow round (health/hop-round.ts) by one long-lived helper
+ * (health/round-prober.ts), their last result kept. Only a hop turning good or bad is drawn
  * differently, so only that changes the state, and such changes are gathered
  * into one redraw at most twice a second.
  */
-import { HopPingers, pingOnce, type PingTarget } from '../../health/hop-pingers.js';
+import { HopPingers, type PingTarget } from '../../health/hop-pingers.js';
+import { RoundProber } from '../../health/round-prober.js';
 import { nextInRound, sameShown, splitByShown } from '../../health/hop-round.js';
 import { pingPlanFor } from '../../health/link-health.js';
 import { linkKey, type HopCheck } from '../../render/chain-input.js';
@@ -16,13 +18,18 @@ import type { SessionStore } from './store.js';
 const CHECKS_REDRAW_MS = 500;
 /** A change found by the round (a hop off screen: only the header's count shows it) waits this long for others to join it. */
 const ROUND_REDRAW_MS = 5000;
-/** One hop of those not shown is pinged this often (a round of 500 takes minutes, and starts one process at a time). */
-export const ROUND_EVERY_MS = 1000;
+/**
+ * One hop of those not shown is pinged this often: a round of 500 takes minutes. Each echo
+ * is a process (nsenter, ping) started by the prober; a link or address gone is seen at once
+ * from the kernel's events anyway, the round finds what only an echo shows (a rule dropping it).
+ */
+export const ROUND_EVERY_MS = 2000;
 
 type RoundTarget = PingTarget & { ends: readonly string[] };
 
 export class HopHealth {
   private readonly pingers = new HopPingers((key, sample) => this.sample(key, sample));
+  private readonly prober = new RoundProber();
   /** Hop results not drawn yet. */
   private pending?: Map<string, HopCheck>;
   private timer?: NodeJS.Timeout;
@@ -79,9 +86,9 @@ export class HopHealth {
     this.probing = true;
     this.lastPinged.set(target.key, performance.now());
     try {
-      const sample = await pingOnce(target);
-      // a hop gone meanwhile has no health to show
-      if (!this.stopped && this.targets.some((t) => t.key === target.key)) this.sample(target.key, sample, ROUND_REDRAW_MS);
+      const sample = await this.prober.ping(target);
+      // a hop gone meanwhile has no health to show; no answer (the prober restarting) tells nothing
+      if (sample && !this.stopped && this.targets.some((t) => t.key === target.key)) this.sample(target.key, sample, ROUND_REDRAW_MS);
     } finally {
       this.probing = false;
     }
@@ -101,6 +108,7 @@ export class HopHealth {
     else {
       clearInterval(this.roundTimer);
       this.roundTimer = undefined;
+      this.prober.stop();
     }
   }
 
@@ -114,6 +122,7 @@ export class HopHealth {
     clearTimeout(this.timer);
     clearInterval(this.roundTimer);
     this.pingers.stop();
+    this.prober.stop();
   }
 
   /** A reply or a miss of one hop; a reply like the last one changes nothing. Drawn within `redrawMs`, with the others pending. */

@@ -11,7 +11,8 @@ import { readForwardRules } from '../../net/firewall-rules.js';
 import { parsePromptLine, type PromptParse } from '../../parse/prompt-command.js';
 import { chainFromTopology, isChainLink } from '../../render/chain-input.js';
 import type { ChainHop, ChainNode } from '../../render/chain-model.js';
-import type { Namespace } from '../../targets/namespace.js';
+import { NETNS_DIR, type Namespace } from '../../targets/namespace.js';
+import { LOCK_DIR, lockedIdentity } from '../../targets/target-lock.js';
 import type { TargetSpec } from '../../parse/target.js';
 import { discoverTopology } from '../../topology/discover.js';
 import { resolveLinks } from '../../topology/links.js';
@@ -20,7 +21,7 @@ import { readNamespace, readNodeState } from '../../topology/read.js';
 import { DockerEvents, type EngineStatus } from '../../watch/docker-events.js';
 import { IDLE_ARGV, NamespaceMonitors } from '../../watch/namespace-monitor.js';
 import { NetlinkWatch } from '../../watch/netlink-watch.js';
-import { NetnsDirWatcher } from '../../watch/netns-dir-watcher.js';
+import { DirWatcher } from '../../watch/dir-watcher.js';
 import { BrokenLinks } from './broken-links.js';
 import { CapturePane } from './capture-pane.js';
 import { FirewallDrops } from './firewall-drops.js';
@@ -72,7 +73,7 @@ export class Session {
   private readonly monitors = new NetlinkWatch((ns) => this.refresh.request(ns));
   /** A silent process inside each namespace whose shown hop has no other (an unaddressed hop: no pinger), for its counters. */
   private readonly holders = new NamespaceMonitors((ns) => this.refresh.request(ns), IDLE_ARGV);
-  private readonly netnsDir = new NetnsDirWatcher(() => this.refresh.request());
+  private readonly netnsDir = new DirWatcher(NETNS_DIR, () => this.refresh.request());
   private readonly events = new DockerEvents(
     () => this.refresh.request(),
     (s) => this.engineChanged(s),
@@ -82,6 +83,11 @@ export class Session {
   private readonly watches = new Watches(this.store, (label) => this.namespaceOf(label));
   private readonly traffic = new TrafficMeter(this.store, (path) => this.monitors.processIn(path) ?? this.hops.processIn(path), this.holders);
   private readonly firewalls = new FirewallDrops(this.store);
+  /** Other chainmail processes' target locks come and go here: a firewall they change is looked at again. */
+  private readonly lockDir = new DirWatcher(LOCK_DIR, (file) => {
+    const identity = file === undefined ? undefined : lockedIdentity(file);
+    if (identity !== undefined) this.firewalls.lookAgain(identity);
+  });
   private readonly runner: PromptRunner;
   private readonly captures: CapturePane;
   private timers: NodeJS.Timeout[] = [];
@@ -121,6 +127,7 @@ export class Session {
 
   start(): void {
     this.netnsDir.start();
+    this.lockDir.start();
     this.timers.push(setInterval(() => void this.watches.checkAll(), this.options.watchEveryMs ?? WATCHES_EVERY_MS));
     this.traffic.start();
     this.firewalls.start();
@@ -148,6 +155,7 @@ export class Session {
     this.firewalls.stop();
     clearTimeout(this.detailsTimer);
     this.netnsDir.stop();
+    this.lockDir.stop();
     this.events.stop();
   }
 

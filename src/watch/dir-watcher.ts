@@ -1,16 +1,20 @@
 import { watch, type FSWatcher, existsSync } from 'node:fs';
-import { NETNS_DIR } from '../targets/namespace.js';
 
 /**
- * Named namespaces appear and vanish as files in /var/run/netns. The folder
- * itself may not exist until the first `ip netns add`, so until then it is
- * looked for once a second.
+ * Files appearing and vanishing in a folder: named namespaces in
+ * /var/run/netns, other chainmail processes' target locks. The folder itself
+ * may not exist until its first file, so until then it is looked for once a
+ * second.
  */
-export class NetnsDirWatcher {
+export class DirWatcher {
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly onChange: () => void) {}
+  constructor(
+    private readonly dir: string,
+    /** A file of the folder changed (its name, when the platform says it); also once when the folder appears. */
+    private readonly onChange: (file?: string) => void,
+  ) {}
 
   start(): void {
     if (this.tryWatch()) return;
@@ -28,9 +32,9 @@ export class NetnsDirWatcher {
   }
 
   private tryWatch(): boolean {
-    if (!existsSync(NETNS_DIR)) return false;
+    if (!existsSync(this.dir)) return false;
     try {
-      this.watcher = watch(NETNS_DIR, () => this.onChange());
+      this.watcher = watch(this.dir, (_event, file) => this.onChange(file ?? undefined));
       this.watcher.on('error', () => {
         this.watcher?.close();
         this.start();
