@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { DockerEngine } from '../targets/docker.js';
 import { resolveTarget } from '../targets/resolve.js';
 import type { TargetSpec } from '../parse/target.js';
@@ -31,8 +31,12 @@ export function createContext(): CommandContext {
   };
 }
 
+/** node:crypto on first use: most commands and the UI's first frame need no tag, and loading it is not free. */
+const requireBuiltin = createRequire(import.meta.url);
+
 /** 8 random hex characters: a tag must not collide with another run's. */
 function newTag(): string {
+  const { randomBytes } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   return randomBytes(4).toString('hex');
 }
 

@@ -12,7 +12,6 @@
  * namespace and a /sys of its own. No more namespaces than helpers are
  * entered directly, without a helper.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +72,8 @@ export async function runInEach(argv: readonly string[], items: readonly FanOutI
   const dir = needsInput ? await mkdtemp(join(tmpdir(), 'chainmail-fan-out-')) : undefined;
   try {
     const inputs = dir ? await writeInputs(dir, items, options.input) : items.map(() => '/dev/null');
+    // node:crypto loaded here, not with the module: a few namespaces never come this way
+    const { randomBytes } = await import('node:crypto');
     const mark = `chainmail-fan-out-${randomBytes(12).toString('hex')}`;
     const perItemMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // ip's arguments alone in ip mode: the helper runs `ip -n NAME ...` for a named namespace (fan-out.sh)

@@ -31,8 +31,8 @@ import { ChainmailError } from '../errors.js';
 import { run } from '../sys/exec.js';
 import { forEachLimit } from '../sys/limit.js';
 import { namespaceIdentity, type Namespace } from './namespace.js';
+import { LOCK_DIR, lockPath } from './lock-files.js';
 
-export const LOCK_DIR = '/var/run/chainmail/locks';
 const DEFAULT_WAIT_MS = 10_000;
 /** Locks tried by one process: a chain of 200 nodes starts 13. */
 const TRIES_AT_ONCE = 16;
@@ -161,14 +161,6 @@ async function ensureLockDir(): Promise<void> {
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
     throw new ChainmailError(`refusing to use ${LOCK_DIR}: it must be a directory owned by uid ${uid} that no one else can write to`);
   }
-}
-
-const lockPath = (key: string) => `${LOCK_DIR}/${key.replaceAll(':', '-')}.lock`;
-
-/** Pure: the namespace identity (namespaceIdentity's `dev:ino`) whose lock a file of LOCK_DIR is, if it is one. */
-export function lockedIdentity(file: string): string | undefined {
-  const m = /^netns-(\d+)-(\d+)\.lock$/.exec(file);
-  return m ? `${m[1]}:${m[2]}` : undefined;
 }
 
 /**

@@ -54,6 +54,7 @@ import {
 } from '../parse/yaml-file.js';
 import { readInputFile } from '../sys/input-file.js';
 import { toCommandWords } from '../parse/prompt-line.js';
+import { checkLine, quoteWord } from './check-line.js';
 import { DEFAULT_CHECK_WINDOW_MS, type CheckKind, type Tutorial, type TutorialCheck, type TutorialSetup, type TutorialStep } from './model.js';
 
 export class TutorialFileError extends YamlFileError {}
@@ -292,23 +293,4 @@ export function lineProblem(line: string): string | undefined {
   if (cmd.verb === 'shell') return '"shell" waits for a person at the terminal; a step can run exec TARGET -- CMD instead';
   if (cmd.verb === 'chain' && cmd.action === 'heal' && cmd.watch) return '"chain heal --watch" never ends; use chain heal without --watch';
   return undefined;
-}
-
-/** The prompt line a check runs. */
-export function checkLine(check: CheckKind, setupFile: string | undefined): string {
-  switch (check.kind) {
-    case 'ping':
-      return `ping ${check.from} ${check.to} -c 1`;
-    case 'http':
-      return `probe ${check.from} ${check.url} --timeout 2000`;
-    case 'chain':
-      return `chain status ${quoteWord(setupFile ?? '')}`;
-    case 'command':
-      return check.line;
-  }
-}
-
-/** A word as the prompt reads it back: quoted when it has spaces or quotes. */
-export function quoteWord(word: string): string {
-  return /^[\w./@:+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }

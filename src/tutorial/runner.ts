@@ -11,7 +11,7 @@
  * and playHeadless (headless.ts), every step printed without a terminal.
  */
 import type { Tutorial, TutorialCheck, TutorialStep } from './model.js';
-import { checkLine, quoteWord } from './file.js';
+import { checkLine, quoteWord } from './check-line.js';
 
 export interface LineResult {
   ok: boolean;

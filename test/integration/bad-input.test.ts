@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/host/context.js';
-import { quoteWord } from '../../src/tutorial/file.js';
+import { quoteWord } from '../../src/tutorial/check-line.js';
 import { Session } from '../../src/ui/session/session.js';
 import { badInputCases, promptOnlyCases, writeCaseFiles, type BadInputCase, type Fixtures, type PromptOnlyCase } from '../support/bad-input-cases.js';
 import { chainmailAsync, createNetns, ip, ipJson, isRoot, REPO, Scratch, TEMP_IFNAME, type LinkInfo } from '../support/kernel.js';

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addressesOf, BIN, chainmail, chainmailAsync, isRoot, leftoverTemps, links, linkNames, Scratch, stableSnapshot, type CliRun } from '../support/kernel.js';
 import { containerIpJson, containerPid, containerRunning, docker, dockerReady, dockerRequired, removeContainers, runContainer } from '../support/docker.js';
-import { LOCK_DIR, withTargetLocks } from '../../src/targets/target-lock.js';
+import { withTargetLocks } from '../../src/targets/target-lock.js';
+import { LOCK_DIR } from '../../src/targets/lock-files.js';
 import { netnsNamespace } from '../../src/targets/resolve.js';
 
 const scratch = new Scratch();

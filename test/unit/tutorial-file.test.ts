@@ -6,14 +6,13 @@ import { ChainmailError, EXIT_USAGE } from '../../src/errors.js';
 import {
   BUILTIN_DIR,
   builtinNames,
-  checkLine,
   lineProblem,
   loadTutorial,
   parseTutorialText as parseWithLoader,
-  quoteWord,
   resolveTutorialPath,
   TutorialFileError,
 } from '../../src/tutorial/file.js';
+import { checkLine, quoteWord } from '../../src/tutorial/check-line.js';
 import { wrapText } from '../../src/tutorial/text.js';
 import { columns } from '../../src/render/columns.js';
 import { expectSchemaAgrees, unneededValidatorOnly } from '../support/file-schemas.js';

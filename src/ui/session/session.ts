@@ -12,7 +12,7 @@ import { parsePromptLine, type PromptParse } from '../../parse/prompt-command.js
 import { chainFromTopology, isChainLink } from '../../render/chain-input.js';
 import type { ChainHop, ChainNode } from '../../render/chain-model.js';
 import { NETNS_DIR, type Namespace } from '../../targets/namespace.js';
-import { LOCK_DIR, lockedIdentity } from '../../targets/target-lock.js';
+import { LOCK_DIR, lockedIdentity } from '../../targets/lock-files.js';
 import type { TargetSpec } from '../../parse/target.js';
 import { discoverTopology } from '../../topology/discover.js';
 import { resolveLinks } from '../../topology/links.js';

@@ -1,6 +1,6 @@
-/** The lock folder's file names (src/targets/target-lock.ts), as the UI reads them to see another chainmail at work. */
+/** The lock folder's file names (src/targets/lock-files.ts), as the UI reads them to see another chainmail at work. */
 import { describe, expect, it } from 'vitest';
-import { lockedIdentity } from '../../src/targets/target-lock.js';
+import { lockedIdentity } from '../../src/targets/lock-files.js';
 
 describe('lockedIdentity: whose lock a file of the lock folder is', () => {
   it("a namespace's lock names its identity; other files none", () => {
