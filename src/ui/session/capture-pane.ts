@@ -6,7 +6,7 @@
 import type { CommandContext } from '../../host/context.js';
 import type { CaptureCommand } from '../../parse/capture.js';
 import type { Namespace } from '../../targets/namespace.js';
-import { startCapture, type RunningCapture } from '../../verbs/capture.js';
+import type { RunningCapture } from '../../verbs/capture.js';
 import type { CaptureView, SessionStore } from './store.js';
 
 /** The newest lines the pane keeps: more than any screen shows. */
@@ -34,6 +34,8 @@ export class CapturePane {
     this.store.update({ capture: { title: cmd.ifname, lines: [], state: 'starting' } });
     let capture: RunningCapture;
     try {
+      // loaded on the first capture: the UI's first frame does not wait for it
+      const { startCapture } = await import('../../verbs/capture.js');
       capture = await startCapture(
         cmd,
         this.ctx,
