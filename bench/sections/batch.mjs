@@ -12,7 +12,7 @@ import { afterOnly, floorRow } from '../lib/section.mjs';
 
 /** @typedef {import('../lib/chains.mjs').Chain} Chain */
 
-const RUNS = 5;
+const RUNS = 9;
 
 /** The seed story's links, addresses, routes and forwarding as prompt lines, as a user replays it. @param {Chain} c */
 function storyBatch(c) {
