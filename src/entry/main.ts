@@ -31,9 +31,12 @@ async function painter(stream: NodeJS.WriteStream): Promise<Painter> {
  * `--`, completion, anything unknown) goes to the program (program.ts).
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  // a reader that stops early (`chainmail ls | head`) is not a failure of ours
+  // a reader that stops early (`chainmail ls | head`) is not a failure of ours; a terminal that
+  // went away (EIO, with SIGHUP: the window closed) takes the output with it, and the command still
+  // finishes what it started and cleans up (the demo's chain down)
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EIO') return;
     throw e;
   });
   const given = argv.slice(2);

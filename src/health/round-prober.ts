@@ -10,6 +10,8 @@ import { parsePingLine, type PingSample, type PingTarget } from './hop-pingers.j
 
 /** Beside this module in the sources, in dist/ and in the bundle (scripts/bundle.mjs copies it). */
 const HELPER = fileURLToPath(new URL('./round-prober.sh', import.meta.url));
+/** The namespace field of a request for the host's own network namespace: ping runs as it is. */
+const HOST = '-';
 /** An echo waits at most a second (ping -W 1); a request not answered in this long is given up and the helper started again. */
 const ANSWER_WITHIN_MS = 5000;
 
@@ -34,14 +36,12 @@ export class RoundProber {
   /** One echo of the hop: its sample, or undefined when there was no answer to judge by (the helper ended or hung). */
   ping(target: PingTarget): Promise<PingSample | undefined> {
     const id = this.nextId++;
-    const line = requestLine(id, target.ns.path, target.address);
+    // the host's own hops need no nsenter (nor the capability to enter a namespace)
+    const line = requestLine(id, target.ns.kind === 'host' ? HOST : target.ns.path, target.address);
     if (line === undefined) return Promise.resolve({ ok: false });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.answer(id, undefined);
-        // a helper that does not answer is started afresh for the next request
-        this.restart();
-      }, ANSWER_WITHIN_MS);
+      // a helper that does not answer is stopped (every request on it given up) and started afresh for the next
+      const timer = setTimeout(() => this.stop(), ANSWER_WITHIN_MS);
       this.waiting.set(id, { resolve, timer });
       // a helper that ended is started again; one still starting keeps the line for when it has
       this.child ??= this.start();
@@ -69,11 +69,6 @@ export class RoundProber {
       },
     });
     return child;
-  }
-
-  private restart(): void {
-    this.child?.stop();
-    this.child = undefined;
   }
 
   private answer(id: number, sample: PingSample | undefined): void {

@@ -175,7 +175,7 @@ export interface LongLivedChild {
   stop(): void;
   /** Its process id once started (the UI reads a namespace's counters through a process inside it). */
   pid(): number | undefined;
-  /** Writes to its standard input (with `input: true`); false when it has not started, has ended or takes none. */
+  /** Writes to its standard input (with `input: true`; kept until it has started); false once stopped or ended, or when it takes none. */
   write(text: string): boolean;
 }
 

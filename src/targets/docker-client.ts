@@ -1,4 +1,4 @@
-import { accessSync, existsSync } from 'node:fs';
+import { accessSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -61,13 +61,14 @@ export class EngineStatusError extends Error {
 export async function engineGet(socketPath: string, path: string, timeoutMs: number): Promise<unknown> {
   // no socket file, no engine: said as connecting would say it, without loading node:http, which a
   // bare name's check (targets/resolve.ts) would otherwise load on every host without Docker
-  if (!existsSync(socketPath)) throw Object.assign(new Error(`connect ENOENT ${socketPath}`), { code: 'ENOENT' });
+  if (socketMissing(socketPath)) throw Object.assign(new Error(`connect ENOENT ${socketPath}`), { code: 'ENOENT' });
   // loaded here, not at start: verbs on namespaces never ask the engine
   const [{ request }, { createConnection }] = await Promise.all([import('node:http'), import('node:net')]);
   return new Promise((resolve, reject) => {
     // one connection of its own, without an agent: an agent's pooling has nothing to pool for one
     // request, and it works out a TLS server name from the Host header first, which costs more than the request
-    const connect = () => createConnection(socketPath);
+    // the socket's own timeout: without an agent nothing else sets one, and request's `timeout` only listens for it
+    const connect = () => createConnection({ path: socketPath, timeout: timeoutMs });
     const req = request({ path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs, createConnection: connect }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -90,6 +91,16 @@ export async function engineGet(socketPath: string, path: string, timeoutMs: num
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Whether nothing is at the socket's path (any other failure to look is left to the connect to say). */
+function socketMissing(path: string): boolean {
+  try {
+    statSync(path);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 function engineMessage(text: string): string {

@@ -61,6 +61,8 @@ d('RoundProber over real namespaces', () => {
       expect(await prober.ping({ key: 'k3', ns: { kind: 'path', label: 'gone', path: `/var/run/netns/${uniqueName('none')}` }, address: '10.253.7.2' })).toEqual({
         ok: false,
       });
+      // the host's own hops: ping as it is, no namespace entered
+      expect((await prober.ping({ key: 'k5', ns: { kind: 'host', label: 'host', path: '' }, address: '127.0.0.1' }))?.ok).toBe(true);
       // from the other side, through the same helper
       expect((await prober.ping({ key: 'k4', ns: netnsNamespace(b), address: '10.253.7.1' }))?.ok).toBe(true);
       expect(probers()).toEqual(helpers);

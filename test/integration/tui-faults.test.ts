@@ -401,3 +401,28 @@ describe.skipIf(!isRoot)('the UI under faults, on the real screen (tmux)', () =>
     expect(exit.status).toBe(0);
   });
 });
+
+describe.skipIf(!isRoot)('the terminal closed under the demo', () => {
+  const DEMO_NAMES = ['client', 'firewall', 'router', 'webserver'];
+  const present = () => {
+    const listed = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    return DEMO_NAMES.filter((n) => new RegExp(`^${n}( |$)`, 'm').test(listed));
+  };
+
+  it('SIGHUP (the window closed) ends the UI as q does: the demo removes its chain', { timeout: 90_000 }, async (ctx) => {
+    expect(hasTmux, 'tmux must be installed').toBe(true);
+    // the demo's names are fixed: a host that has one of them already is someone else's to clean
+    if (present().length) ctx.skip(`namespaces of the demo's names exist already: ${present().join(', ')}`);
+    const t = TmuxTerminal.start({ argv: [`${REPO}bin/chainmail.js`, 'demo'], prefix: 'hup', width: 160, height: 50 });
+    try {
+      await t.waitFor((s) => / links 3 /.test(s.split('\n')[0] ?? ''), 30_000, 'the demo chain drawn');
+      expect(present()).toEqual(DEMO_NAMES);
+      // tmux's kill-session hangs the terminal up: the program gets SIGHUP and every write then fails
+      t.kill();
+      await until('the demo to remove its namespaces', () => present().length === 0, 20_000);
+    } finally {
+      t.kill();
+      if (present().length) spawnSync(`${REPO}bin/chainmail.js`, ['chain', 'down', `${REPO}examples/service-chain.yaml`], { stdio: 'ignore' });
+    }
+  });
+});

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +168,24 @@ describe('engineGet and DockerEngine against a fake engine', () => {
       await expect(new DockerEngine().list()).rejects.toThrow(`cannot reach the Docker engine (connect ENOENT ${dir}/nothing.sock): docker targets are unavailable`);
     } finally {
       process.env.DOCKER_HOST = `unix://${socket}`;
+    }
+  });
+});
+
+describe('engineGet against an engine that never answers', () => {
+  it('gives up after its timeout, saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cm-silent-'));
+    const path = join(dir, 'silent.sock');
+    // accepts the connection, reads the request, answers nothing
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(path, resolve));
+    try {
+      const started = Date.now();
+      await expect(engineGet(path, '/containers/json', 300)).rejects.toThrow('timed out');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      silent.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -136,9 +136,24 @@ describe('FirewallDrops over a chain of 500', () => {
       await drops.tick();
       expect(read).toEqual(['p1']);
       const st = statSync(files[1]!);
-      drops.lookAgain(`${st.dev}:${st.ino}`);
+      const identity = `${st.dev}:${st.ino}`;
+      drops.lookAgain(identity);
       await drops.tick();
       expect(read).toEqual(['p1', 'p1']);
+      // told again while that look is under way: it may have begun before the change, so one more follows
+      drops.lookAgain(identity);
+      const during = drops.tick();
+      drops.lookAgain(identity);
+      await during;
+      expect(read).toEqual(['p1', 'p1', 'p1']);
+      await drops.tick();
+      expect(read).toEqual(['p1', 'p1', 'p1', 'p1']);
+      await drops.tick();
+      expect(read).toHaveLength(4);
+      // the lock folder just appeared, whose lock unknown: every forwarder without rules is looked at
+      drops.lookAgain(undefined);
+      await drops.tick();
+      expect(read).toHaveLength(5);
       drops.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });

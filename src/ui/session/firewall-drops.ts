@@ -28,6 +28,8 @@ export const SURVEY_PER_TICK = 16;
 
 interface Known {
   ns: Namespace;
+  /** namespaceIdentity's `dev:ino` when it was looked at, as a lock file names it. */
+  identity?: string;
   filters: boolean;
   checkedAt: number;
 }
@@ -36,6 +38,8 @@ export class FirewallDrops {
   /** What is known of each target's FORWARD chain, by namespace path. */
   private readonly known = new Map<string, Known>();
   private readonly reading = new Set<string>();
+  /** Paths told to be looked at again while a look at them was under way. */
+  private readonly lookAfterRead = new Set<string>();
   /** The targets with two hops or more at the last read of the host, by namespace path, in the chain's order. */
   private forwarders = new Map<string, Namespace>();
   /** The labels of the targets the chain panel shows (undefined: not said, every target counts as shown). */
@@ -61,9 +65,17 @@ export class FirewallDrops {
     this.timer = undefined;
   }
 
-  /** Another chainmail is changing the namespace of this identity (namespaceIdentity's): if it is known without rules, it is due a look. */
-  lookAgain(identity: string): void {
-    for (const [path, k] of this.known) if (!k.filters && namespaceIdentitySync(path) === identity) k.checkedAt = 0;
+  /**
+   * Another chainmail took or let go of the lock of the namespace of this identity (namespaceIdentity's; undefined:
+   * of any, the lock folder just appeared): if it is known without rules, it is due a look.
+   */
+  lookAgain(identity: string | undefined): void {
+    for (const [path, k] of this.known) {
+      if (k.filters || (identity !== undefined && k.identity !== identity)) continue;
+      k.checkedAt = 0;
+      // a look under way may have started before the change: the next one is still due
+      if (this.reading.has(path)) this.lookAfterRead.add(path);
+    }
   }
 
   /** The targets the chain panel shows: only they (and the selected one) are read; a forwarder coming on screen is looked at with the next tick. */
@@ -119,7 +131,8 @@ export class FirewallDrops {
         const r = results[i];
         const counters = r instanceof Error ? undefined : r;
         const filters = counters !== undefined && hasForwardFilter(counters);
-        this.known.set(ns.path, { ns, filters, checkedAt: Date.now() });
+        const again = this.lookAfterRead.delete(ns.path);
+        this.known.set(ns.path, { ns, identity: namespaceIdentitySync(ns.path), filters, checkedAt: again ? 0 : Date.now() });
         this.show(ns.label, filters && counters ? { dropped: counters.dropped, ...(this.backend ? { backend: this.backend } : {}) } : undefined);
       }
     } finally {

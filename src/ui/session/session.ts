@@ -85,8 +85,9 @@ export class Session {
   private readonly firewalls = new FirewallDrops(this.store);
   /** Other chainmail processes' target locks come and go here: a firewall they change is looked at again. */
   private readonly lockDir = new DirWatcher(LOCK_DIR, (file) => {
+    // no name: the folder has just appeared (a first lock), whose it was is not said
     const identity = file === undefined ? undefined : lockedIdentity(file);
-    if (identity !== undefined) this.firewalls.lookAgain(identity);
+    if (file === undefined || identity !== undefined) this.firewalls.lookAgain(identity);
   });
   private readonly runner: PromptRunner;
   private readonly captures: CapturePane;
