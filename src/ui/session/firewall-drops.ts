@@ -143,6 +143,7 @@ export class FirewallDrops {
   private forget(path: string): void {
     const k = this.known.get(path);
     this.known.delete(path);
+    this.lookAfterRead.delete(path);
     if (k) this.show(k.ns.label, undefined);
   }
 
