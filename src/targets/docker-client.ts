@@ -59,9 +59,9 @@ export class EngineStatusError extends Error {
 
 /** GET `path` from the engine at `socketPath` and parse its JSON answer. */
 export async function engineGet(socketPath: string, path: string, timeoutMs: number): Promise<unknown> {
-  // no socket file, no engine: said as connecting would say it, without loading node:http, which a
-  // bare name's check (targets/resolve.ts) would otherwise load on every host without Docker
-  if (socketMissing(socketPath)) throw Object.assign(new Error(`connect ENOENT ${socketPath}`), { code: 'ENOENT' });
+  // a bare name's check (targets/resolve.ts) asks on every host, with Docker or without
+  const missing = missingSocket(socketPath);
+  if (missing) throw missing;
   // loaded here, not at start: verbs on namespaces never ask the engine
   const [{ request }, { createConnection }] = await Promise.all([import('node:http'), import('node:net')]);
   return new Promise((resolve, reject) => {
@@ -93,13 +93,17 @@ export async function engineGet(socketPath: string, path: string, timeoutMs: num
   });
 }
 
-/** Whether nothing is at the socket's path (any other failure to look is left to the connect to say). */
-function socketMissing(path: string): boolean {
+/**
+ * When nothing is at the engine socket's path: the error connecting to it would give, said without
+ * loading node:http or dockerode (both take a moment, on every host without Docker). Undefined when
+ * something is there, or looking failed otherwise: the connect then says why.
+ */
+export function missingSocket(path: string): Error | undefined {
   try {
     statSync(path);
-    return false;
+    return undefined;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? Object.assign(new Error(`connect ENOENT ${path}`), { code: 'ENOENT' }) : undefined;
   }
 }
 

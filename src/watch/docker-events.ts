@@ -1,6 +1,5 @@
-import { access } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { dockerClient, localEngineSocket } from '../targets/docker-client.js';
+import { dockerClient, localEngineSocket, missingSocket } from '../targets/docker-client.js';
 
 export type EngineStatus = { state: 'connected' } | { state: 'unreachable'; reason: string } | { state: 'connecting' };
 
@@ -36,9 +35,10 @@ export class DockerEvents {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      // no socket, no engine: said without loading dockerode, which takes a moment the UI would wait out at start
+      // no socket, no engine: said without loading dockerode, which the UI would wait out at start
       const socket = localEngineSocket();
-      if (socket) await access(socket);
+      const missing = socket === undefined ? undefined : missingSocket(socket);
+      if (missing) throw missing;
       const docker = await dockerClient();
       await docker.ping();
       const stream = (await docker.getEvents({ filters: { type: ['container'] } })) as unknown as Readable;
