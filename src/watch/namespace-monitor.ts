@@ -2,7 +2,7 @@ import { startLongLived, type LongLivedChild } from '../sys/exec.js';
 import { commandIn, namespaceIdentitySync, type Namespace } from '../targets/namespace.js';
 
 /** What a monitor runs in its namespace: netlink's changes as lines. */
-export const MONITOR_ARGV: readonly string[] = ['ip', 'monitor', 'link', 'address', 'route'];
+export const MONITOR_ARGV: readonly string[] = ['ip', 'monitor', 'link', 'address', 'route', 'netconf'];
 /** A process that only stays inside its namespace (its /proc entry shows the namespace's counters) and says nothing. */
 export const IDLE_ARGV: readonly string[] = ['sleep', 'infinity'];
 

@@ -150,7 +150,7 @@ export class NsidMonitor {
   private startMonitor(): void {
     if (this.child || this.stopped) return;
     // in the host namespace, as plain ip: no nsenter, and no namespace held by its socket
-    this.child = startLongLived(['ip', 'monitor', 'all-nsid', 'link', 'address', 'route'], {
+    this.child = startLongLived(['ip', 'monitor', 'all-nsid', 'link', 'address', 'route', 'netconf'], {
       onLine: (line) => this.line(line),
       onEnd: () => {
         // it should not end: say so as a change of everything, and start again at the next sync

@@ -3,7 +3,7 @@
  * a change in each of several namespaces reaches the right one, so does a
  * change in a namespace made after the monitor started, or made again under
  * a name already watched, and the host's own changes; and the monitor keeps
- * no deleted namespace alive.
+ * no deleted namespace alive. Forwarding turned on or off is a change too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostNamespace, type Namespace } from '../../src/targets/namespace.js';
@@ -39,11 +39,13 @@ describe.skipIf(!isRoot)('one monitor for every named namespace', () => {
     for (const [i, n] of names.entries()) {
       seen.length = 0;
       touch(n, i + 1);
-      await eventually(
-        () => [...seen],
-        (s) => s.includes(n),
-        5000,
-      );
+      expect(
+        await eventually(
+          () => [...seen],
+          (s) => s.includes(n),
+          5000,
+        ),
+      ).toContain(n);
       expect(
         seen.filter((s) => s !== n && s !== 'host'),
         `a change in ${n} is ${n}'s alone`,
@@ -56,11 +58,13 @@ describe.skipIf(!isRoot)('one monitor for every named namespace', () => {
     expect(added.map((n) => n.label)).toEqual([late]);
     seen.length = 0;
     touch(late, 9);
-    await eventually(
-      () => [...seen],
-      (s) => s.includes(late),
-      5000,
-    );
+    expect(
+      await eventually(
+        () => [...seen],
+        (s) => s.includes(late),
+        5000,
+      ),
+    ).toContain(late);
 
     // deleted and made again under the same name: a new namespace, without an id until the next sync
     deleteNetns(names[1]!);
@@ -69,22 +73,44 @@ describe.skipIf(!isRoot)('one monitor for every named namespace', () => {
     expect(again.map((n) => n.label)).toEqual([names[1]]);
     seen.length = 0;
     touch(names[1]!, 7);
-    await eventually(
-      () => [...seen],
-      (s) => s.includes(names[1]!),
-      5000,
-    );
+    expect(
+      await eventually(
+        () => [...seen],
+        (s) => s.includes(names[1]!),
+        5000,
+      ),
+    ).toContain(names[1]!);
 
     // the host's own change: [nsid current]
     seen.length = 0;
     const { b } = scratch.hostVeth('nm');
     sh('ip', ['link', 'set', 'dev', b, 'up']);
-    await eventually(
-      () => [...seen],
-      (s) => s.includes('host'),
-      5000,
-    );
+    expect(
+      await eventually(
+        () => [...seen],
+        (s) => s.includes('host'),
+        5000,
+      ),
+    ).toContain('host');
   }, 60_000);
+
+  it('sees forwarding turned on in a namespace, which changes no link, address or route', async () => {
+    const n = scratch.netns('nmf');
+    const seen: string[] = [];
+    const m = new NsidMonitor((ns) => seen.push(ns.label));
+    monitor = m;
+    await m.sync(undefined, [named(n)]);
+    await new Promise((r) => setTimeout(r, 500));
+    seen.length = 0;
+    sh('ip', ['netns', 'exec', n, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+    expect(
+      await eventually(
+        () => [...seen],
+        (s) => s.includes(n),
+        5000,
+      ),
+    ).toContain(n);
+  }, 30_000);
 
   it('holds no deleted namespace: the veth peer of a watched namespace goes when it is deleted', async () => {
     const gone = scratch.netns('nmg');

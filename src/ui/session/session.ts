@@ -39,14 +39,19 @@ export interface SessionOptions {
   /** How often the prompt's watches are checked (the demo checks often, so that its traffic shows on the hops). */
   watchEveryMs?: number;
 }
-/** A full read now and then, for what no event reports; events do the rest. */
-const SAFETY_REFRESH_MS = 60_000;
 /**
- * ... but at most one part in this many of the time: a read of hundreds of
- * namespaces takes a process each, and every minute it would be most of an
- * idle UI's work (and hold a prompt line's result behind it).
+ * A full read now and then, for an event lost (netlink drops messages when a
+ * listener falls behind). Links, addresses, routes and forwarding are all
+ * reported by the monitors, namespaces by the folder watch, containers by the
+ * engine's events: this read finds only what was missed, so it can be rare.
  */
-const SAFETY_READ_SHARE = 100;
+const SAFETY_REFRESH_MS = 300_000;
+/**
+ * ... and at most one part in this many of the time: a read of hundreds of
+ * namespaces takes a process each, and it would otherwise be most of an idle
+ * UI's work (and hold a prompt line's result behind it).
+ */
+const SAFETY_READ_SHARE = 300;
 /** Time given to Ink to draw the first full frame before the watchers start. */
 const FIRST_FRAME_MS = 100;
 /** When the verbs are loaded ahead: after the first frames and the watchers' start. */
