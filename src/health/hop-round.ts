@@ -1,8 +1,9 @@
 /**
  * Pure: which hops the UI pings all the time and which in turn. Over a
  * chain of hundreds, a pinger per hop is hundreds of processes; the hops on
- * screen are pinged all the time, the others one at a time in a slow round,
- * so that every hop's health (the header's count) is still known, if later.
+ * screen are pinged all the time (with others, up to a number), the rest one
+ * at a time in a slow round, so that every hop's health (the header's count)
+ * is still known, if later.
  */
 
 /** A hop between two targets, by label. */
@@ -11,13 +12,19 @@ export interface HopEnds {
   ends: readonly string[];
 }
 
-/** Pure: hops with an end shown are pinged all the time, the rest in turn; every hop all the time until the screen says what it shows. */
-export function splitByShown<T extends HopEnds>(hops: readonly T[], shown: ReadonlySet<string> | undefined): { continuous: T[]; round: T[] } {
+/**
+ * Pure: hops with an end shown are pinged all the time, and so are the first
+ * others while fewer than `continuousMax` are (a pinger at rest costs next to
+ * nothing; each echo of the round is two processes started); the rest in turn.
+ * Every hop all the time until the screen says what it shows.
+ */
+export function splitByShown<T extends HopEnds>(hops: readonly T[], shown: ReadonlySet<string> | undefined, continuousMax = 0): { continuous: T[]; round: T[] } {
   if (!shown) return { continuous: [...hops], round: [] };
   const continuous: T[] = [];
-  const round: T[] = [];
-  for (const hop of hops) (hop.ends.some((e) => shown.has(e)) ? continuous : round).push(hop);
-  return { continuous, round };
+  const others: T[] = [];
+  for (const hop of hops) (hop.ends.some((e) => shown.has(e)) ? continuous : others).push(hop);
+  const room = Math.max(0, continuousMax - continuous.length);
+  return { continuous: [...continuous, ...others.slice(0, room)], round: others.slice(room) };
 }
 
 /** Pure: the hop of the round to ping next: one never pinged (first in order), else the one pinged longest ago. */

@@ -1,13 +1,13 @@
 /**
  * HopHealth over a chain of 500 (issue 15): pingers only for the hops on
- * screen, the others pinged one at a time in turn, every result kept for the
- * header's count. The pingers and the round's prober are stand-ins: nothing
+ * screen (and others, up to a number), the rest pinged one at a time in turn,
+ * every result kept for the header's count. The pingers and the round's prober are stand-ins: nothing
  * here starts a process.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { TopologyLink } from '../../src/topology/model.js';
-import { HopHealth } from '../../src/ui/session/hop-health.js';
+import { CONTINUOUS_MAX, HopHealth } from '../../src/ui/session/hop-health.js';
 import { SessionStore } from '../../src/ui/session/store.js';
 
 const synced: string[][] = [];
@@ -51,8 +51,25 @@ const links: TopologyLink[] = Array.from({ length: N - 1 }, (_, i) => ({
 const namespaceOf = (label: string) => ns(Number(label.slice(1)));
 
 describe('HopHealth over a chain of 500', () => {
-  it('pings every hop all the time until the screen says what it shows, then only the hops shown', () => {
+  it('pings others with the hops shown up to CONTINUOUS_MAX, the rest in turn; a short chain has no round', async () => {
     const health = new HopHealth(new SessionStore());
+    health.sync(links, namespaceOf);
+    health.setShown(new Set(['n10', 'n11']));
+    expect(synced.at(-1)).toHaveLength(CONTINUOUS_MAX);
+    expect(synced.at(-1)).toContain('veth|n10:a10|n11:b10');
+    health.stop();
+
+    const short = new HopHealth(new SessionStore());
+    short.sync(links.slice(0, CONTINUOUS_MAX - 1), namespaceOf);
+    short.setShown(new Set(['n0']));
+    expect(synced.at(-1)).toHaveLength(CONTINUOUS_MAX - 1);
+    await short.roundTick();
+    expect(pinged).toEqual([]);
+    short.stop();
+  });
+
+  it('pings every hop all the time until the screen says what it shows, then only the hops shown', () => {
+    const health = new HopHealth(new SessionStore(), 0);
     health.sync(links, namespaceOf);
     expect(synced.at(-1)).toHaveLength(N - 1);
     health.setShown(new Set(['n10', 'n11']));
@@ -66,7 +83,7 @@ describe('HopHealth over a chain of 500', () => {
 
   it('pings the hops not shown one at a time, each once a round, and keeps their results', async () => {
     const store = new SessionStore();
-    const health = new HopHealth(store);
+    const health = new HopHealth(store, 0);
     health.sync(links, namespaceOf);
     health.setShown(new Set(['n0']));
     for (let i = 0; i < N; i++) await health.roundTick();
@@ -82,7 +99,7 @@ describe('HopHealth over a chain of 500', () => {
 
   it('a hop scrolled off keeps its result; a hop gone loses it', async () => {
     const store = new SessionStore();
-    const health = new HopHealth(store);
+    const health = new HopHealth(store, 0);
     health.sync(links.slice(0, 3), namespaceOf);
     health.setShown(new Set(['n0']));
     reply = false;

@@ -1,6 +1,7 @@
 /**
  * The health of every addressed hop of the chain: one long-lived pinger per
- * hop shown on screen (health/hop-pingers.ts), and the hops not shown pinged
+ * hop shown on screen, and per other hop while they are few
+ * (health/hop-pingers.ts), and the other hops pinged
  * once each in a slow round (health/hop-round.ts) by one long-lived helper
  * (health/round-prober.ts), their last result kept. Only a hop turning good or bad is drawn
  * differently, so only that changes the state, and such changes are gathered
@@ -24,6 +25,8 @@ const ROUND_REDRAW_MS = 5000;
  * from the kernel's events anyway, the round finds what only an echo shows (a rule dropping it).
  */
 export const ROUND_EVERY_MS = 2000;
+/** Hops pinged all the time at most, counting those shown: a chain this short needs no round. */
+export const CONTINUOUS_MAX = 64;
 
 type RoundTarget = PingTarget & { ends: readonly string[] };
 
@@ -45,7 +48,10 @@ export class HopHealth {
   private roundTimer?: NodeJS.Timeout;
   private probing = false;
 
-  constructor(private readonly store: SessionStore) {}
+  constructor(
+    private readonly store: SessionStore,
+    private readonly continuousMax = CONTINUOUS_MAX,
+  ) {}
 
   /** Pingers for exactly these hops: new ones start, those of hops gone stop, and their results go. */
   sync(chainLinks: readonly TopologyLink[], namespaceOf: (label: string) => Namespace | undefined): void {
@@ -96,7 +102,7 @@ export class HopHealth {
 
   /** Pingers for the hops shown, the round for the rest. */
   private apply(): void {
-    const { continuous, round } = splitByShown(this.targets, this.shown);
+    const { continuous, round } = splitByShown(this.targets, this.shown, this.continuousMax);
     this.pingers.sync(continuous);
     this.round = round;
     // a hop just pinged all the time comes last in the round; hops gone are forgotten
