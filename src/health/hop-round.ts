@@ -1,8 +1,8 @@
 /**
  * Pure: which hops the UI pings all the time and which in turn. Over a
  * chain of hundreds, a pinger per hop is hundreds of processes; the hops on
- * screen are pinged all the time (with others, up to a number), the rest one
- * at a time in a slow round, so that every hop's health (the header's count)
+ * screen are pinged all the time (every hop, in a short chain), the others
+ * one at a time in a slow round, so that every hop's health (the header's count)
  * is still known, if later.
  */
 
@@ -13,18 +13,17 @@ export interface HopEnds {
 }
 
 /**
- * Pure: hops with an end shown are pinged all the time, and so are the first
- * others while fewer than `continuousMax` are (a pinger at rest costs next to
- * nothing; each echo of the round is two processes started); the rest in turn.
- * Every hop all the time until the screen says what it shows.
+ * Pure: a chain of at most `continuousMax` hops has every hop pinged all the
+ * time (a pinger at rest costs next to nothing; each echo of the round is two
+ * processes started). A longer one: the hops with an end shown all the time,
+ * the rest in turn. Every hop all the time until the screen says what it shows.
  */
 export function splitByShown<T extends HopEnds>(hops: readonly T[], shown: ReadonlySet<string> | undefined, continuousMax = 0): { continuous: T[]; round: T[] } {
-  if (!shown) return { continuous: [...hops], round: [] };
+  if (!shown || hops.length <= continuousMax) return { continuous: [...hops], round: [] };
   const continuous: T[] = [];
-  const others: T[] = [];
-  for (const hop of hops) (hop.ends.some((e) => shown.has(e)) ? continuous : others).push(hop);
-  const room = Math.max(0, continuousMax - continuous.length);
-  return { continuous: [...continuous, ...others.slice(0, room)], round: others.slice(room) };
+  const round: T[] = [];
+  for (const hop of hops) (hop.ends.some((e) => shown.has(e)) ? continuous : round).push(hop);
+  return { continuous, round };
 }
 
 /** Pure: the hop of the round to ping next: one never pinged (first in order), else the one pinged longest ago. */

@@ -1,6 +1,6 @@
 /**
  * The health of every addressed hop of the chain: one long-lived pinger per
- * hop shown on screen, and per other hop while they are few
+ * hop shown on screen, or per hop in a short chain
  * (health/hop-pingers.ts), and the other hops pinged
  * once each in a slow round (health/hop-round.ts) by one long-lived helper
  * (health/round-prober.ts), their last result kept. Only a hop turning good or bad is drawn
@@ -25,7 +25,7 @@ const ROUND_REDRAW_MS = 5000;
  * from the kernel's events anyway, the round finds what only an echo shows (a rule dropping it).
  */
 export const ROUND_EVERY_MS = 2000;
-/** Hops pinged all the time at most, counting those shown: a chain this short needs no round. */
+/** A chain of at most this many hops has every hop pinged all the time, and no round. */
 export const CONTINUOUS_MAX = 64;
 
 type RoundTarget = PingTarget & { ends: readonly string[] };
