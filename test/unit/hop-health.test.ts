@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Namespace } from '../../src/targets/namespace.js';
 import type { TopologyLink } from '../../src/topology/model.js';
-import { CONTINUOUS_MAX, HopHealth } from '../../src/ui/session/hop-health.js';
+import { CONTINUOUS_MAX, HopHealth, PING_MISSING } from '../../src/ui/session/hop-health.js';
 import { SessionStore } from '../../src/ui/session/store.js';
 
 const synced: string[][] = [];
@@ -59,6 +59,20 @@ describe('HopHealth over a chain of 500', () => {
     await short.roundTick();
     expect(pinged).toEqual([]);
     short.stop();
+  });
+
+  it('without ping on the host: says so once, starts nothing, and no hop is drawn broken', async () => {
+    const store = new SessionStore();
+    const health = new HopHealth(store, CONTINUOUS_MAX, () => false);
+    health.sync(links, namespaceOf);
+    health.setShown(new Set(['n0']));
+    health.sync(links, namespaceOf);
+    expect(synced.every((keys) => keys.length === 0)).toBe(true);
+    await health.roundTick();
+    expect(pinged).toEqual([]);
+    expect(store.state.checks.size).toBe(0);
+    expect(store.state.log.filter((l) => l.text === PING_MISSING)).toHaveLength(1);
+    health.stop();
   });
 
   it('pings every hop all the time until the screen says what it shows, then only the hops shown', () => {

@@ -12,6 +12,7 @@ import { RoundProber } from '../../health/round-prober.js';
 import { nextInRound, sameShown, splitByShown } from '../../health/hop-round.js';
 import { pingPlanFor } from '../../health/link-health.js';
 import { linkKey, type HopCheck } from '../../render/chain-input.js';
+import { onPath } from '../../sys/which.js';
 import type { Namespace } from '../../targets/namespace.js';
 import type { TopologyLink } from '../../topology/model.js';
 import type { SessionStore } from './store.js';
@@ -27,6 +28,8 @@ const ROUND_REDRAW_MS = 5000;
 export const ROUND_EVERY_MS = 2000;
 /** A chain of at most this many hops has every hop pinged all the time, and no round. */
 export const CONTINUOUS_MAX = 64;
+/** Said once when the host has no ping: the hops are then drawn unchecked, not broken. */
+export const PING_MISSING = 'ping is not installed: hop health is not checked (apt install iputils-ping)';
 
 type RoundTarget = PingTarget & { ends: readonly string[] };
 
@@ -47,10 +50,13 @@ export class HopHealth {
   private readonly lastPinged = new Map<string, number>();
   private roundTimer?: NodeJS.Timeout;
   private probing = false;
+  /** Whether the host has ping, looked up at the first hop to check. */
+  private pingInstalled?: boolean;
 
   constructor(
     private readonly store: SessionStore,
     private readonly continuousMax = CONTINUOUS_MAX,
+    private readonly hasPing: () => boolean = () => onPath('ping') !== undefined,
   ) {}
 
   /** Pingers for exactly these hops: new ones start, those of hops gone stop, and their results go. */
@@ -60,7 +66,12 @@ export class HopHealth {
       const ns = plan && namespaceOf(plan.from);
       return plan && ns ? [{ key: linkKey(link), ns, address: plan.address, ends: [link.a.target, link.b!.target] }] : [];
     });
-    this.targets = targets;
+    if (targets.length > 0 && this.pingInstalled === undefined) {
+      this.pingInstalled = this.hasPing();
+      if (!this.pingInstalled) this.store.log('bad', PING_MISSING);
+    }
+    // without ping every pinger would end at once and every hop be drawn broken: they stay unchecked
+    this.targets = this.pingInstalled === false ? [] : targets;
     this.apply();
     const keys = new Set(targets.map((t) => t.key));
     const kept = (checks: ReadonlyMap<string, HopCheck>) => new Map([...checks].filter(([k]) => keys.has(k)));
