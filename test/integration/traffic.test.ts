@@ -47,13 +47,13 @@ describe.skipIf(!isRoot)('traffic and drops in the UI model', () => {
       const link = s.state.topology?.links.find((l) => [l.a.target, l.b?.target].includes(a) && [l.a.target, l.b?.target].includes(fw));
       return link && linkKey(link);
     };
-    await eventually(hopKey, (k) => k !== undefined, 15_000);
-    const key = hopKey()!;
+    const key = await eventually(hopKey, (k) => k !== undefined, 15_000);
+    expect(key, 'the hop between the client and the firewall is drawn').toBeDefined();
 
     // twenty pings a second across the hop: both ways, so about forty packets a second through it
     scratch.spawnIn(a, ['ping', '-n', '-q', '-i', '0.05', '10.81.1.2']);
     const pps = await eventually(
-      () => s.state.traffic.get(key) ?? 0,
+      () => s.state.traffic.get(key!) ?? 0,
       (v) => v >= 10,
       10_000,
     );
@@ -63,12 +63,13 @@ describe.skipIf(!isRoot)('traffic and drops in the UI model', () => {
     // the rule at the prompt: the session looks at the target it changed and counts from then on
     const add = await s.runLine(`fw ${fw} add -p icmp -j DROP`);
     expect(add.ok, add.lines.join('\n')).toBe(true);
-    await eventually(
+    const counted = await eventually(
       () => s.state.drops.get(fw),
       (d) => d !== undefined,
       5000,
     );
-    const before = s.state.drops.get(fw)!.dropped;
+    expect(counted, 'the firewall has a drop count').toBeDefined();
+    const before = counted!.dropped;
     const ping = await s.runLine(`ping ${a} 10.81.2.2 -c 5`);
     expect(ping.ok).toBe(false);
     const after = await eventually(

@@ -39,18 +39,9 @@ export interface SessionOptions {
   /** How often the prompt's watches are checked (the demo checks often, so that its traffic shows on the hops). */
   watchEveryMs?: number;
 }
-/**
- * A full read now and then, for an event lost (netlink drops messages when a
- * listener falls behind). Links, addresses, routes and forwarding are all
- * reported by the monitors, namespaces by the folder watch, containers by the
- * engine's events: this read finds only what was missed, so it can be rare.
- */
+/** A full read now and then, only for an event lost (netlink drops messages when a listener falls behind), so rare. */
 const SAFETY_REFRESH_MS = 300_000;
-/**
- * ... and at most one part in this many of the time: a read of hundreds of
- * namespaces takes a process each, and it would otherwise be most of an idle
- * UI's work (and hold a prompt line's result behind it).
- */
+/** ... at most one part in this many of the time: over hundreds of namespaces it would be most of an idle UI's work. */
 const SAFETY_READ_SHARE = 300;
 /** Time given to Ink to draw the first full frame before the watchers start. */
 const FIRST_FRAME_MS = 100;
