@@ -18,8 +18,11 @@ import type { TopologyLink } from '../../topology/model.js';
 import type { SessionStore } from './store.js';
 
 const CHECKS_REDRAW_MS = 500;
-/** A change found by the round (a hop off screen: only the header's count shows it) waits this long for others to join it. */
-const ROUND_REDRAW_MS = 5000;
+/**
+ * A change found by the round (a hop off screen: only the header's count shows it) waits this long for
+ * others to join it: each such frame draws the whole long chain again, and a round of hundreds takes minutes.
+ */
+export const ROUND_REDRAW_MS = 15000;
 /**
  * One hop of those not shown is pinged this often: a round of 500 takes minutes. Each echo
  * is a process (nsenter, ping) started by the prober; a link or address gone is seen at once
