@@ -1,11 +1,11 @@
 /**
  * The health of every addressed hop of the chain: one long-lived pinger per
- * hop shown on screen, or per hop in a short chain
- * (health/hop-pingers.ts), and the other hops pinged
- * once each in a slow round (health/hop-round.ts) by one long-lived helper
- * (health/round-prober.ts), their last result kept. Only a hop turning good or bad is drawn
- * differently, so only that changes the state, and such changes are gathered
- * into one redraw at most twice a second.
+ * hop of a short chain, or per hop shown on screen (health/hop-pingers.ts),
+ * and the other hops pinged once each in a slow round (health/hop-round.ts)
+ * by one long-lived helper (health/round-prober.ts), their last result kept.
+ * Only a hop turning good or bad is drawn differently, so only that changes
+ * the state, and such changes are gathered into one redraw at most twice a
+ * second (every 15 s for the round's hops, off screen).
  */
 import { HopPingers, type PingTarget } from '../../health/hop-pingers.js';
 import { RoundProber } from '../../health/round-prober.js';
