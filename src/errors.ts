@@ -19,7 +19,8 @@ export class ChainmailError extends Error {
 
 /** Control characters as JSON escapes (`\n`, `\u001b`): text that prints as one plain line. */
 export function escapeControl(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  // JSON leaves DEL as it is: it gets the same \u form as the others
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\x7f' ? '\\u007f' : JSON.stringify(c).slice(1, -1)));
 }
 
 /** Exit code for bad syntax or bad values: nothing was attempted. */
@@ -88,5 +89,5 @@ function usageContext(location?: TokenLocation, expected?: string): string[] {
 export function quoteForDisplay(word: string): string {
   if (word === '') return "''";
   if (/^[\x21-\x7e]+$/.test(word) && !/['"\\]/.test(word)) return word;
-  return JSON.stringify(word);
+  return escapeControl(JSON.stringify(word));
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ChainmailError, EXIT_FAILED, EXIT_TARGET, EXIT_USAGE, KernelError, markToken, quoteForDisplay, TargetError, UsageError } from '../../src/errors.js';
+import {
+  ChainmailError,
+  escapeControl,
+  EXIT_FAILED,
+  EXIT_TARGET,
+  EXIT_USAGE,
+  KernelError,
+  markToken,
+  quoteForDisplay,
+  TargetError,
+  UsageError,
+} from '../../src/errors.js';
 
 describe('error classes', () => {
   it('exit codes are 2 for usage, 3 for targets, 1 for kernel refusals', () => {
@@ -46,6 +57,17 @@ describe('error classes', () => {
     expect(err.exitCode).toBe(1);
     expect(err.raw).toBe(raw);
     expect(err.context).toEqual(['  kernel said: RTNETLINK answers: File exists']);
+  });
+});
+
+describe('escapeControl', () => {
+  it('shows every control character escaped, DEL (which JSON leaves alone) too, and the rest as it is', () => {
+    expect(escapeControl('a\nb\tc\x1b[31m')).toBe('a\\nb\\tc\\u001b[31m');
+    expect(escapeControl('x\x7fy')).toBe('x\\u007fy');
+    expect(escapeControl('unknown verb "\x7f"')).not.toMatch(/[\x00-\x1f\x7f]/);
+    expect(escapeControl('plain ✓ é')).toBe('plain ✓ é');
+    // a marked line shows the word as quoteForDisplay does: DEL escaped there too
+    expect(quoteForDisplay('a\x7f')).toBe('"a\\u007f"');
   });
 });
 
