@@ -77,6 +77,22 @@ describe.skipIf(!isRoot)('chainmail exec in a namespace', () => {
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('no network namespace named "cmt-ex-none"');
   });
+
+  it("says a program that is not the host's in one line, with a shell's 127, and starts nothing", () => {
+    const { ns } = namespaceWithDummy();
+    const missing = chainmail(['exec', ns, '--', 'cmt-no-such-program', '-x']);
+    expect(missing.code).toBe(127);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr.trim()).toBe(
+      `chainmail: "cmt-no-such-program" is not a program on this host's PATH: exec runs a program of the host inside ${ns}'s network namespace`,
+    );
+    const notAFile = chainmail(['exec', ns, '--', '/nonexistent/cmt-prog']);
+    expect(notAFile.code).toBe(127);
+    expect(notAFile.stderr).toContain('"/nonexistent/cmt-prog" is not an executable file');
+    // a program found the same way as before: by PATH, or by its path
+    expect(chainmail(['exec', ns, '--', 'true']).code).toBe(0);
+    expect(chainmail(['exec', ns, '--', '/bin/sh', '-c', 'exit 5']).code).toBe(5);
+  });
 });
 
 if (isRoot && !DOCKER && dockerRequired()) {
