@@ -35,6 +35,37 @@ function reject(message) {
   process.exit(1);
 }
 
+/**
+ * Our modules loaded on demand (each verb, the UI) are bundled as if each
+ * imported the entry too, which holds at run time: only code the entry
+ * loaded imports them. Why: esbuild cuts shared code into a chunk for each
+ * set of entry points and on-demand modules that reach it, so the code the
+ * entry loads on every start was spread over 19 files by which verbs also
+ * use each part, and Node pays for each module it loads. Reached by all of
+ * them, it is one chunk (docs/performance.md). The import goes at the end,
+ * so the module's lines and source map stay as tsc made them.
+ */
+function entryFirst() {
+  const entry = join(root, 'dist/entry/main.js');
+  const onDemand = new Set();
+  const compiled = readdirSync(join(root, 'dist'), { recursive: true }).filter((f) => f.endsWith('.js') && !f.startsWith('bundle'));
+  for (const file of compiled) {
+    const text = readFileSync(join(root, 'dist', file), 'utf8');
+    for (const m of text.matchAll(/\bimport\((["'])(\.{1,2}\/[^"']+)\1\)/g)) onDemand.add(resolve(root, 'dist', dirname(file), m[2]));
+  }
+  if (onDemand.size === 0) reject('found no module loaded on demand: the entry-first step reads dynamic imports as import("./x.js")');
+  /** @type {import('esbuild').Plugin} */
+  return {
+    name: 'entry-first',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/, namespace: 'file' }, (args) => {
+        if (!onDemand.has(args.path)) return undefined;
+        return { contents: `${readFileSync(args.path, 'utf8')}\nimport ${JSON.stringify(entry)};\n`, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
 const settings = bundleSettings(root);
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -47,6 +78,7 @@ await build({
   outdir,
   splitting: true,
   ...settings.options,
+  plugins: [...(settings.options.plugins ?? []), entryFirst()],
 }).catch((err) => reject(err.message));
 
 // tsc copies no scripts: each goes beside its module in dist/ and into the bundle, under a name of its own
