@@ -114,6 +114,8 @@ const loadedAtStart = new Set(['main.js']);
 for (const file of loadedAtStart) for (const dep of staticImports(file)) loadedAtStart.add(dep);
 const execaEarly = [...loadedAtStart].filter((f) => /\n\/\/ node_modules\/(execa|signal-exit)\//.test(readFileSync(join(outdir, f), 'utf8')));
 if (execaEarly.length) reject(`execa would load at start (in ${execaEarly.join(', ')}): import it where a child needs it`);
+// the entry-first step keeps what every start loads in a few files; many more means it no longer applies
+if (loadedAtStart.size > 4) reject(`every start would load ${loadedAtStart.size} files (${[...loadedAtStart].join(', ')}): see entryFirst()`);
 
 rmSync(target, { recursive: true, force: true });
 renameSync(outdir, target);
