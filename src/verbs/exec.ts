@@ -5,12 +5,11 @@
  * chainmail's; at the prompt and in a batch its output is captured and
  * logged, with a time limit, so a program that never ends cannot hold the UI.
  */
-import { accessSync, constants } from 'node:fs';
 import { ChainmailError } from '../errors.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
 import type { ExecCommand } from '../parse/verbs.js';
 import { run, runAttached } from '../sys/exec.js';
-import { onPath } from '../sys/which.js';
+import { findProgram } from '../sys/which.js';
 import { programIn, type Namespace } from '../targets/namespace.js';
 
 /** A shell's code for a command it cannot find; `ip netns exec` would say 1. */
@@ -22,20 +21,9 @@ export const EXIT_NOT_FOUND = 127;
  * anything is started.
  */
 function requireHostProgram(program: string, ns: Namespace): void {
-  const found = program.includes('/') ? isExecutable(program) : onPath(program) !== undefined;
-  if (!found) {
-    const what = program.includes('/') ? 'an executable file' : "a program on this host's PATH";
-    throw new ChainmailError(`"${program}" is not ${what}: exec runs a program of the host inside ${ns.label}'s network namespace`, EXIT_NOT_FOUND);
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  if (findProgram(program) !== undefined) return;
+  const what = program.includes('/') ? 'an executable file' : "a program on this host's PATH";
+  throw new ChainmailError(`"${program}" is not ${what}: exec runs a program of the host inside ${ns.label}'s network namespace`, EXIT_NOT_FOUND);
 }
 
 /** The longest a captured program may run (the prompt, a batch) before it is killed. */
