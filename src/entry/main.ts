@@ -4,6 +4,7 @@ import { USAGE, VERBS } from '../parse/verb-table.js';
 import { createContext } from '../host/context.js';
 import { runCommand, wantsJson } from '../verbs/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
+import { processEndsWithCommand } from '../sys/interrupt.js';
 import { outputColourLevel, setNoColourFlag } from '../sys/colour.js';
 import { helpText, runProgram } from './program.js';
 
@@ -71,6 +72,8 @@ async function dispatch(words: string[], out: Painter, err: Painter): Promise<nu
       return runUi();
     }
     const cmd = parseCommand(words);
+    // batch, the demo and tutorials run one command after another: a signal after one's last step is the next one's
+    if (cmd.verb !== 'batch' && cmd.verb !== 'demo' && cmd.verb !== 'tutorial') processEndsWithCommand();
     if (cmd.verb === 'help') {
       if (cmd.topic !== undefined && cmd.topic !== 'help' && !Object.hasOwn(USAGE, cmd.topic)) {
         throw new ChainmailError(`no help for "${cmd.topic}": verbs are ${VERBS.join(', ')}`, 2);

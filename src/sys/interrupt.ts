@@ -4,26 +4,45 @@ import { ChainmailError } from '../errors.js';
 export const EXIT_INTERRUPTED = 130;
 
 let interrupted: NodeJS.Signals | undefined;
+let endsWithCommand = false;
+
+/**
+ * The entry says this process ends when its one command does (a CLI verb,
+ * not the UI or a batch, which go on to the next command). Then a signal
+ * after the last step still finds a listener, up to the process's exit:
+ * removing it would hand the signal back to the kernel's default action,
+ * which kills the process mid-output, before its exit code is set.
+ */
+export function processEndsWithCommand(): void {
+  endsWithCommand = true;
+}
 
 /**
  * Runs `fn` so that Ctrl-C (or SIGTERM) stops it between two steps rather
  * than in the middle of one: the step running finishes, what it made is
  * written down, and `throwIfInterrupted` at the next step boundary ends the
- * command with exit 130. A second Ctrl-C ends the process at once.
+ * command with exit 130. A second Ctrl-C ends the process at once. A
+ * signal after the last step, in a process that ends with this command, has
+ * nothing left to stop: the command reports and exits with its own code.
  */
 export async function interruptibleBetweenSteps<T>(fn: () => Promise<T>): Promise<T> {
+  let finished = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = signal;
+    if (finished) process.stderr.write(`chainmail: ${signal} after the last step: finishing\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     return await fn();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    interrupted = undefined;
+    finished = true;
+    if (!endsWithCommand) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      interrupted = undefined;
+    }
   }
 }
 
