@@ -53,6 +53,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   return runProgram(words, run);
 }
 
+/**
+ * Ends the process with `code` once what it wrote has reached its readers,
+ * rather than when the event loop drains: the drain first closes the signal
+ * listeners' handles, and a Ctrl-C in between would kill a process whose
+ * command had finished. A pipe from a Node parent is a socket, written
+ * asynchronously, so exiting before the flush would cut the output short.
+ */
+export async function exitWhenWritten(code: number): Promise<never> {
+  const written = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  await Promise.all([written(process.stdout), written(process.stderr)]);
+  process.exit(code);
+}
+
 async function dispatch(words: string[], out: Painter, err: Painter): Promise<number> {
   // with --json, a failure is reported on stdout as JSON too, so scripts always get a value
   const jsonError = (message: string, exitCode: number) => {
