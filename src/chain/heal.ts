@@ -68,7 +68,7 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Hea
   const localDead = await deadNodes(current, options, ctx);
   const dead = [...localDead, ...elsewhere.filter((n) => !localDead.includes(n))];
   const notes: string[] = [];
-  if (policy === 'bypass' && dead.length === 0) return bringUpDownLinks(spec, before.healed ?? spec, options, ctx, seenAt);
+  if (policy === 'bypass' && dead.length === 0) return completeLiveChain(spec, before.healed ?? spec, options, ctx, seenAt);
   if (policy === 'reattach') {
     const missing = await deadNodes(spec, options, ctx);
     if (missing.length) notes.push(`waiting for ${missing.join(', ')} to come back`);
@@ -128,19 +128,25 @@ export async function healOnce(spec: ChainSpec, policy: HealPolicy, options: Hea
 }
 
 /**
- * Every node runs: a link with an end set down (`link TARGET IF down`) is
- * not broken, only down, so it is set up again and the routes the kernel
- * dropped with it are restored (chain up does both), with no bypass.
+ * Every node runs: nothing needs a bypass, but the chain may still lack what
+ * `chain up` makes. A link with an end set down (`link TARGET IF down`) is
+ * set up again; routes the kernel dropped with it (also when the end was set
+ * up again by hand) are restored, and so is anything else removed by hand.
  */
-async function bringUpDownLinks(spec: ChainSpec, current: ChainSpec, options: UpOptions, ctx: CommandContext, seenAt: number): Promise<HealReport> {
+async function completeLiveChain(spec: ChainSpec, current: ChainSpec, options: UpOptions, ctx: CommandContext, seenAt: number): Promise<HealReport> {
   const down = await downLinkEnds(current, options, ctx);
-  if (down.length === 0) return { dead: [], actions: [], notes: ['nothing to heal: every node runs and every link is up'], ms: 0, probesOk: true };
   const up = await chainUp(spec, options, ctx);
+  if (up.actions.length === 0) return { dead: [], actions: [], notes: ['nothing to heal: every node runs and the chain is whole'], ms: 0, probesOk: true };
   const failing = await waitForProbes(spec, options, ctx);
+  const changes = `${up.actions.length} change${up.actions.length === 1 ? '' : 's'}`;
   return {
     dead: [],
     actions: up.actions,
-    notes: [`${down.join(', ')} ${down.length === 1 ? 'was' : 'were'} set down, not dead: brought up again, no bypass needed`],
+    notes: [
+      down.length
+        ? `${down.join(', ')} ${down.length === 1 ? 'was' : 'were'} set down, not dead: brought up again, no bypass needed`
+        : `every node runs: put back what was missing (${changes}), no bypass needed`,
+    ],
     ms: Math.round(performance.now() - seenAt),
     probesOk: failing.length === 0,
     ...(failing.length ? { failingProbes: failing } : {}),

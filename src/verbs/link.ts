@@ -1,39 +1,93 @@
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import type { LinkCommand } from '../parse/verbs.js';
-import { ipIn } from '../targets/namespace.js';
+import { describe, droppedWithLink, restoreLines, type DroppedWithLink, type RestoreLine } from '../plan/link-restore.js';
+import { run } from '../sys/exec.js';
+import { ipIn, namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import { withTargetLocks } from '../targets/target-lock.js';
-import { readInterfaces } from '../topology/read.js';
+import { readNodeState, type NodeState } from '../topology/read.js';
 import type { CommandContext, CommandResult } from '../host/context.js';
+import { dropLinkNote, keepLinkNote, readLinkNote } from './link-notes.js';
 
 /**
  * `link TARGET IF down|up`: one end of a link set administratively down or
  * up, as Mininet's `link a b down` does. The interface must exist: an unknown
  * name is refused before anything runs, naming the target's interfaces.
+ * Unlike Mininet's, an end set up again gets back what the kernel dropped
+ * when it went down (its routes, its IPv6 addresses): down notes them.
  */
 export async function runLink(cmd: LinkCommand, ctx: CommandContext): Promise<CommandResult> {
   const ns = await ctx.resolve(cmd.target);
   if (ns.kind === 'host') throw new ChainmailError('link sets an end inside a container or namespace, not on the host', EXIT_USAGE);
   return withTargetLocks([ns], async () => {
-    const interfaces = await readInterfaces(ns);
-    const before = interfaces.find((i) => i.name === cmd.ifname);
-    if (!before) {
-      const names = interfaces.map((i) => i.name).filter((n) => n !== 'lo');
+    const before = await readNodeState(ns);
+    const iface = before.interfaces.find((i) => i.name === cmd.ifname);
+    if (!iface) {
+      const names = before.interfaces.map((i) => i.name).filter((n) => n !== 'lo');
       throw new ChainmailError(
         `${ns.label} has no interface "${cmd.ifname}"${names.length ? ` (it has ${names.join(', ')})` : ' (it has none but lo)'}; nothing was changed`,
         EXIT_USAGE,
       );
     }
-    const was = before.adminUp ? 'up' : 'down';
+    const identity = (await namespaceIdentity(ns.path)) ?? ns.path;
+    const was = iface.adminUp ? 'up' : 'down';
     if (was !== cmd.state) {
       await ctx.execute([{ describe: `set ${ns.label}:${cmd.ifname} ${cmd.state}`, argv: ipIn(ns, ['link', 'set', 'dev', cmd.ifname, cmd.state]) }]);
     }
-    const after = (await readInterfaces(ns)).find((i) => i.name === cmd.ifname);
-    const state = after?.adminUp ? 'up' : 'down';
-    const ok = state === cmd.state;
-    const line =
-      was === cmd.state
-        ? `${ok ? '✓' : '✗'} ${ns.label}:${cmd.ifname} is ${state} (it was already)`
-        : `${ok ? '✓' : '✗'} ${ns.label}:${cmd.ifname} is ${state} (was ${was})${cmd.state === 'up' ? ' (routes the kernel dropped with it: chain heal or koro route add)' : ''}`;
-    return { ok, lines: [line], json: { ok, target: ns.label, ifname: cmd.ifname, state, was, operstate: after?.state } };
+    return cmd.state === 'down' ? await setDown(cmd, ns, identity, was, before) : await setUp(cmd, ns, identity, was);
   });
+}
+
+const where = (ns: Namespace, cmd: LinkCommand) => `${ns.label}:${cmd.ifname}`;
+const adminState = (state: NodeState, ifname: string) => (state.interfaces.find((i) => i.name === ifname)?.adminUp ? 'up' : 'down');
+const operState = (state: NodeState, ifname: string) => state.interfaces.find((i) => i.name === ifname)?.state;
+
+function droppedWords(d: DroppedWithLink): string[] {
+  return [...d.addresses.map((a) => `address ${a.address}/${a.prefix}`), ...d.routes.map((r) => `route ${describe(r)}`)];
+}
+
+async function setDown(cmd: LinkCommand, ns: Namespace, identity: string, was: string, before: NodeState): Promise<CommandResult> {
+  const after = await readNodeState(ns);
+  const state = adminState(after, cmd.ifname);
+  const ok = state === 'down';
+  if (was === 'down') {
+    return {
+      ok,
+      lines: [`${ok ? '✓' : '✗'} ${where(ns, cmd)} is ${state} (it was already)`],
+      json: { ok, target: ns.label, ifname: cmd.ifname, state, was, operstate: operState(after, cmd.ifname) },
+    };
+  }
+  const dropped = droppedWithLink(cmd.ifname, before, after);
+  // kept even when empty: up then knows this down was seen, and has nothing to warn of
+  await keepLinkNote(identity, cmd.ifname, dropped);
+  const lost = droppedWords(dropped);
+  const lines = [`${ok ? '✓' : '✗'} ${where(ns, cmd)} is ${state} (was ${was})`];
+  if (lost.length) lines.push(`  the kernel dropped with it: ${lost.join(', ')}; link ${ns.label} ${cmd.ifname} up puts them back`);
+  return { ok, lines, json: { ok, target: ns.label, ifname: cmd.ifname, state, was, operstate: operState(after, cmd.ifname), dropped: lost } };
+}
+
+async function setUp(cmd: LinkCommand, ns: Namespace, identity: string, was: string): Promise<CommandResult> {
+  let now = await readNodeState(ns);
+  const note = await readLinkNote(identity, cmd.ifname);
+  const missing: RestoreLine[] = note && adminState(now, cmd.ifname) === 'up' ? restoreLines(cmd.ifname, note, now) : [];
+  let notBack: RestoreLine[] = [];
+  if (missing.length) {
+    // -force: each line on its own, so one that fails (its gateway gone meanwhile) does not keep the others out
+    await run(ipIn(ns, ['-force', '-batch', '-']), { input: missing.map((l) => l.text).join('\n') + '\n' });
+    now = await readNodeState(ns);
+    const still = new Set(restoreLines(cmd.ifname, note!, now).map((l) => l.text));
+    notBack = missing.filter((l) => still.has(l.text));
+  }
+  if (notBack.length === 0) await dropLinkNote(identity, cmd.ifname);
+  const state = adminState(now, cmd.ifname);
+  const ok = state === 'up' && notBack.length === 0;
+  const back = missing.filter((l) => !notBack.includes(l)).map((l) => l.what);
+  const lines = [`${state === 'up' ? '✓' : '✗'} ${where(ns, cmd)} is ${state} (${was === 'up' ? 'it was already' : `was ${was}`})`];
+  if (back.length) lines.push(`  put back what the kernel dropped with it: ${back.join(', ')}`);
+  if (notBack.length) lines.push(`✗ could not put back ${notBack.map((l) => l.what).join(', ')}: koro ... add them, or chain heal a chain`);
+  else if (!note && was === 'down') lines.push('  it was set down by something else: the routes the kernel dropped with it are not known (chain heal or koro route add)');
+  return {
+    ok,
+    lines,
+    json: { ok, target: ns.label, ifname: cmd.ifname, state, was, operstate: operState(now, cmd.ifname), restored: back, notRestored: notBack.map((l) => l.what) },
+  };
 }

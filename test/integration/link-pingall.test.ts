@@ -3,7 +3,9 @@
  * program: the seed's service chain from a chain file on namespaces (cmt-
  * names, 10.247.0.0/16 inside them). A link end set down is down in `ip -j
  * link`, `chain status` calls the link down (not gone) and exits 1, and
- * `chain heal` brings it up with its routes, without a bypass. pingall pings
+ * `chain heal` brings it up with its routes, without a bypass; `link up` puts
+ * back what the kernel dropped when `link down` set the end down (routes of
+ * both families, IPv6 addresses), and names what it cannot. pingall pings
  * every pair of the chain's nodes: all reach (exit 0), and once the firewall
  * is killed the chain's ends no longer do (exit 1). `pingall --live` runs in a
  * mount namespace of its own, where it sees only the namespaces it makes.
@@ -13,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, chainmail, ipJson, isRoot, stableSnapshot, type CliRun } from '../support/kernel.js';
+import { addressesOf, BIN, chainmail, createNetns, deleteNetns, ip, ipJson, isRoot, routes, stableSnapshot, uniqueName, type CliRun } from '../support/kernel.js';
 import { removeChain, routeText, writeSeedChain, type SeedChain } from '../support/chain.js';
 
 const d = isRoot ? describe : describe.skip;
@@ -95,12 +97,96 @@ d('link down|up, chain status and chain heal of a link set down', () => {
     expect(run(['chain', 'heal', seed.chain.file], 0).stdout).toContain('nothing to heal');
   });
 
+  it('link TARGET IF up puts back the routes the kernel dropped when link down set it down', () => {
+    const w = seed.chain.webserver;
+    const down = run(['link', w, 'link6', 'down'], 0);
+    expect(down.stdout).toContain(`  the kernel dropped with it: route default via 10.247.3.1; link ${w} link6 up puts them back`);
+    expect(gatewayRoutes(w)).toEqual([]);
+    run(['chain', 'status', seed.chain.file], 1);
+    const up = run(['link', w, 'link6', 'up', '--json'], 0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ ok: true, state: 'up', was: 'down', restored: ['route default via 10.247.3.1'], notRestored: [] });
+    expect(gatewayRoutes(w)).toEqual(['default via 10.247.3.1 dev link6']);
+    expect(run(['chain', 'status', seed.chain.file], 0).stdout).toMatch(/all \d+ ok/);
+  });
+
+  it('chain heal with every node and link up puts back a route removed by hand, without a bypass', () => {
+    ip(seed.chain.client, ['route', 'del', 'default']);
+    const r = run(['chain', 'heal', seed.chain.file], 0);
+    expect(r.stdout).toContain('every node runs: put back what was missing (1 change), no bypass needed');
+    expect(r.stdout).toContain('✓ healed');
+    expect(gatewayRoutes(seed.chain.client)).toEqual(['default via 10.247.1.2 dev link1']);
+    expect(run(['chain', 'heal', seed.chain.file], 0).stdout).toContain('nothing to heal: every node runs and the chain is whole');
+  });
+
   it('link TARGET IF up sets a down end up again', () => {
     run(['link', seed.chain.router, 'link5', 'down'], 0);
     expect(adminUp(seed.chain.router, 'link5')).toBe(false);
     const r = run(['link', seed.chain.router, 'link5', 'up'], 0);
     expect(r.stdout).toContain(`✓ ${seed.chain.router}:link5 is up (was down)`);
     expect(adminUp(seed.chain.router, 'link5')).toBe(true);
+  });
+});
+
+d('link down|up of an end with IPv6 addresses and routes of both families', () => {
+  const a = uniqueName('cmt-lk');
+  const b = uniqueName('cmt-lk');
+  beforeAll(() => {
+    createNetns(a);
+    createNetns(b);
+    ip(undefined, ['link', 'add', 'name', 'va', 'netns', a, 'type', 'veth', 'peer', 'name', 'vb', 'netns', b]);
+    ip(a, ['link', 'set', 'va', 'up']);
+    ip(b, ['link', 'set', 'vb', 'up']);
+    ip(a, ['addr', 'add', '10.246.0.1/24', 'dev', 'va']);
+    ip(a, ['addr', 'add', 'fd46::1/64', 'dev', 'va', 'nodad']);
+    ip(a, ['route', 'add', '10.246.9.0/24', 'via', '10.246.0.2']);
+    ip(a, ['-6', 'route', 'add', 'fd99::/64', 'via', 'fd46::2']);
+  });
+  afterAll(() => {
+    deleteNetns(a);
+    deleteNetns(b);
+  });
+  const held = () => ({
+    addresses: addressesOf(a, 'va').filter((x) => !x.startsWith('fe80')),
+    v4: routes(a, 4).map((r) => `${r.dst} ${r.gateway ?? ''}`),
+    v6: routes(a, 6)
+      .filter((r) => r.gateway)
+      .map((r) => `${r.dst} ${r.gateway}`),
+  });
+
+  it('an end set down by plain ip: up cannot know what was dropped, and says so', () => {
+    ip(a, ['link', 'set', 'va', 'down']);
+    const r = run(['link', a, 'va', 'up'], 0);
+    expect(r.stdout).toContain('it was set down by something else: the routes the kernel dropped with it are not known');
+    ip(a, ['addr', 'add', 'fd46::1/64', 'dev', 'va', 'nodad']);
+    ip(a, ['route', 'add', '10.246.9.0/24', 'via', '10.246.0.2']);
+    ip(a, ['-6', 'route', 'add', 'fd99::/64', 'via', 'fd46::2']);
+  });
+
+  it('down notes the IPv6 address and both routes the kernel dropped; up puts all of them back', () => {
+    const whole = held();
+    expect(whole.v6).toEqual(['fd99::/64 fd46::2']);
+    const down = run(['link', a, 'va', 'down'], 0);
+    expect(down.stdout).toContain('the kernel dropped with it: address fd46::1/64, route 10.246.9.0/24 via 10.246.0.2, route fd99::/64 via fd46::2');
+    expect(held()).toEqual({ addresses: ['10.246.0.1/24'], v4: [], v6: [] });
+    const up = run(['link', a, 'va', 'up'], 0);
+    expect(up.stdout).toContain('put back what the kernel dropped with it: address fd46::1/64, route 10.246.9.0/24 via 10.246.0.2, route fd99::/64 via fd46::2');
+    expect(held()).toEqual(whole);
+  });
+
+  it('what cannot go back is named, exit 1, and the note stays for the next up', () => {
+    const whole = held();
+    run(['link', a, 'va', 'down'], 0);
+    // the gateway's subnet gone meanwhile: the IPv4 route cannot be added
+    ip(a, ['addr', 'del', '10.246.0.1/24', 'dev', 'va']);
+    const up = run(['link', a, 'va', 'up'], 1);
+    expect(up.stdout).toContain('✗ could not put back route 10.246.9.0/24 via 10.246.0.2: koro ... add them, or chain heal a chain');
+    expect(up.stdout).toContain('put back what the kernel dropped with it: address fd46::1/64, route fd99::/64 via fd46::2');
+    ip(a, ['addr', 'add', '10.246.0.1/24', 'dev', 'va']);
+    const again = run(['link', a, 'va', 'up'], 0);
+    expect(again.stdout).toContain(`✓ ${a}:va is up (it was already)`);
+    expect(again.stdout).toContain('put back what the kernel dropped with it: route 10.246.9.0/24 via 10.246.0.2');
+    expect(held()).toEqual(whole);
+    expect(run(['link', a, 'va', 'up'], 0).stdout.trim()).toBe(`✓ ${a}:va is up (it was already)`);
   });
 });
 
