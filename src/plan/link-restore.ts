@@ -77,11 +77,11 @@ export function restoreLines(ifname: string, dropped: DroppedWithLink, now: Link
     ...dropped.addresses
       .filter((a) => !addressesNow.has(addressKey(a)))
       .map((a) => ({ text: `addr add ${addressKey(a)} dev ${ifname}`, what: `address ${addressKey(a)}` })),
-    ...dropped.routes.filter((r) => !routesNow.has(routeKey(r))).map((r) => ({ text: `route add ${routeWords(r)}`, what: `route ${describe(r)}` })),
+    ...dropped.routes.filter((r) => !routesNow.has(routeKey(r))).map((r) => ({ text: `route add ${routeWords(r)}`, what: `route ${routeSummary(r)}` })),
   ];
 }
 
 /** Pure: a route in the words `ip route` prints it with, without the interface (named once by the caller). */
-export function describe(r: Route): string {
+export function routeSummary(r: Route): string {
   return `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}`;
 }

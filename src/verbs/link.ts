@@ -1,6 +1,6 @@
 import { ChainmailError, EXIT_USAGE } from '../errors.js';
 import type { LinkCommand } from '../parse/verbs.js';
-import { describe, droppedWithLink, restoreLines, type DroppedWithLink, type RestoreLine } from '../plan/link-restore.js';
+import { droppedWithLink, restoreLines, routeSummary, type DroppedWithLink, type RestoreLine } from '../plan/link-restore.js';
 import { run } from '../sys/exec.js';
 import { ipIn, namespaceIdentity, type Namespace } from '../targets/namespace.js';
 import { withTargetLocks } from '../targets/target-lock.js';
@@ -42,7 +42,7 @@ const adminState = (state: NodeState, ifname: string) => (state.interfaces.find(
 const operState = (state: NodeState, ifname: string) => state.interfaces.find((i) => i.name === ifname)?.state;
 
 function droppedWords(d: DroppedWithLink): string[] {
-  return [...d.addresses.map((a) => `address ${a.address}/${a.prefix}`), ...d.routes.map((r) => `route ${describe(r)}`)];
+  return [...d.addresses.map((a) => `address ${a.address}/${a.prefix}`), ...d.routes.map((r) => `route ${routeSummary(r)}`)];
 }
 
 async function setDown(cmd: LinkCommand, ns: Namespace, identity: string, was: string, before: NodeState): Promise<CommandResult> {
@@ -77,8 +77,9 @@ async function setUp(cmd: LinkCommand, ns: Namespace, identity: string, was: str
     const still = new Set(restoreLines(cmd.ifname, note!, now).map((l) => l.text));
     notBack = missing.filter((l) => still.has(l.text));
   }
-  if (notBack.length === 0) await dropLinkNote(identity, cmd.ifname);
   const state = adminState(now, cmd.ifname);
+  // an end that did not come up keeps its note too: nothing of it was put back yet
+  if (state === 'up' && notBack.length === 0) await dropLinkNote(identity, cmd.ifname);
   const ok = state === 'up' && notBack.length === 0;
   const back = missing.filter((l) => !notBack.includes(l)).map((l) => l.what);
   const lines = [`${state === 'up' ? '✓' : '✗'} ${where(ns, cmd)} is ${state} (${was === 'up' ? 'it was already' : `was ${was}`})`];
