@@ -9,7 +9,7 @@
  * chain name, and lives in 10.251.0.0/16 inside its namespaces.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readlinkSync, statSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -430,7 +430,16 @@ d('chain files on namespaces: more', () => {
     // after the name is gone, as the kernel does for a while with a killed container's namespace
     const holder = spawn('nsenter', [`--net=/var/run/netns/${chain.firewall}`, 'sleep', '60'], { stdio: 'ignore' });
     try {
-      await sleep(200);
+      // the holder must be inside before the name goes, or nothing keeps the namespace
+      const inside = `net:[${statSync(`/var/run/netns/${chain.firewall}`).ino}]`;
+      const entered = () => {
+        try {
+          return readlinkSync(`/proc/${holder.pid}/ns/net`) === inside;
+        } catch {
+          return false;
+        }
+      };
+      expect(await eventually(entered, (e) => e, 10_000), 'the holder entered the old firewall namespace').toBe(true);
       spawnSync('ip', ['netns', 'del', chain.firewall]);
       spawnSync('ip', ['netns', 'add', chain.firewall]);
       expect(linkNames(chain.client)).toContain('link1');

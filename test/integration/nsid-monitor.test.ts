@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const named = (name: string): Namespace => ({ kind: 'netns', label: name, path: `/var/run/netns/${name}`, netnsName: name });
 /** An address on the namespace's loopback: one netlink change inside it. */
-const touch = (name: string, n: number) => ip(name, ['addr', 'add', `127.0.9.${n}/32`, 'dev', 'lo']);
+const touch = (name: string, n: number) => ip(name, ['addr', 'add', `127.9.${n >> 8}.${n & 255}/32`, 'dev', 'lo']);
 const nsidOf = (name: string) => ipJson<Array<{ nsid: number; name?: string }>>(undefined, ['netns', 'list-id']).find((e) => e.name === name)?.nsid;
 
 describe.skipIf(!isRoot)('one monitor for every named namespace', () => {
@@ -33,12 +33,26 @@ describe.skipIf(!isRoot)('one monitor for every named namespace', () => {
     const first = await m.sync(hostNamespace(), names.map(named));
     expect(first.map((n) => n.label).sort()).toEqual([...names].sort());
     for (const n of names) expect(nsidOf(n), `${n} has an id in the host`).toBeTypeOf('number');
-    // the monitor's start is not waited for: give it a moment
-    await new Promise((r) => setTimeout(r, 500));
+    // sync does not wait for the monitor's process to listen, and a change made before it does goes
+    // unseen: the first namespace is touched again (a new address) until one is seen, and the
+    // events of the touches still on their way are let through before each namespace is tried alone
+    let address = 0;
+    expect(
+      await eventually(
+        () => {
+          touch(names[0]!, ++address);
+          return [...seen];
+        },
+        (s) => s.includes(names[0]!),
+        10_000,
+      ),
+      'the monitor listens within 10 s',
+    ).toContain(names[0]);
+    await new Promise((r) => setTimeout(r, 300));
 
-    for (const [i, n] of names.entries()) {
+    for (const n of names) {
       seen.length = 0;
-      touch(n, i + 1);
+      touch(n, ++address);
       expect(
         await eventually(
           () => [...seen],
@@ -97,21 +111,24 @@ describe.skipIf(!isRoot)('one monitor for every named namespace', () => {
   it('sees forwarding turned on or off in a namespace, which changes no link, address or route', async () => {
     const n = scratch.netns('nmf');
     // a new namespace inherits the host's forwarding (1 once Docker runs), and
-    // writing the value it already holds tells no listener: flip it
+    // writing the value it already holds tells no listener: flip it from what it is
     const before = sh('ip', ['netns', 'exec', n, 'sysctl', '-n', 'net.ipv4.ip_forward']).trim();
-    const flipped = before === '1' ? '0' : '1';
     const seen: string[] = [];
     const m = new NsidMonitor((ns) => seen.push(ns.label));
     monitor = m;
     await m.sync(undefined, [named(n)]);
-    await new Promise((r) => setTimeout(r, 500));
     seen.length = 0;
-    sh('ip', ['netns', 'exec', n, 'sysctl', '-q', '-w', `net.ipv4.ip_forward=${flipped}`]);
+    // flipped back and forth until seen: a flip before the monitor listens goes unseen (see above)
+    let value = before;
     expect(
       await eventually(
-        () => [...seen],
+        () => {
+          value = value === '1' ? '0' : '1';
+          sh('ip', ['netns', 'exec', n, 'sysctl', '-q', '-w', `net.ipv4.ip_forward=${value}`]);
+          return [...seen];
+        },
         (s) => s.includes(n),
-        5000,
+        10_000,
       ),
     ).toContain(n);
   }, 30_000);
