@@ -126,7 +126,7 @@ export const VERB_TABLE: readonly VerbInfo[] = [
     usage: 'link TARGET IF down|up [--json|--format json|table]',
     needsRoot: true,
     options: ['--json', '--format'],
-    summary: "set one end of a link administratively down or up (ip link set in the target's namespace)",
+    summary: "set one end of a link administratively down or up (ip link set in the target's namespace); up puts back the routes down took",
   },
   {
     name: 'exec',
