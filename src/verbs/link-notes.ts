@@ -3,33 +3,61 @@
  * interface, for `link up` to put back, in another process perhaps. One file
  * per interface, named by the namespace's identity (device:inode of its
  * file), so a namespace made again under the same name starts without notes.
+ * Each note names the file it was taken through; keeping a note removes the
+ * notes whose namespace is gone (that file no longer opens the same one).
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { DroppedWithLink } from '../plan/link-restore.js';
+import { namespaceIdentity } from '../targets/namespace.js';
 
 /** Root-only, beside the chains' records and the locks. */
 export const LINK_NOTES_DIR = '/var/run/chainmail/links';
 
-const pathOf = (identity: string, ifname: string) => `${LINK_NOTES_DIR}/${identity.replace(':', '-')}-${encodeURIComponent(ifname)}.json`;
+interface LinkNote {
+  /** The namespace's file when the note was kept (/var/run/netns/NAME, /proc/PID/ns/net). */
+  path: string;
+  identity: string;
+  dropped: DroppedWithLink;
+}
+
+const fileOf = (identity: string, ifname: string) => `${identity.replace(':', '-')}-${encodeURIComponent(ifname)}.json`;
 
 /** Keeps what `ifname` lost; a note already there (an earlier down) is replaced. */
-export async function keepLinkNote(identity: string, ifname: string, dropped: DroppedWithLink): Promise<void> {
+export async function keepLinkNote(path: string, identity: string, ifname: string, dropped: DroppedWithLink): Promise<void> {
   await mkdir(LINK_NOTES_DIR, { recursive: true, mode: 0o700 });
-  const path = pathOf(identity, ifname);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(dropped) + '\n', { mode: 0o600 });
-  await rename(tmp, path);
+  await removeNotesOfGoneNamespaces();
+  const file = `${LINK_NOTES_DIR}/${fileOf(identity, ifname)}`;
+  const tmp = `${file}.${process.pid}.tmp`;
+  const note: LinkNote = { path, identity, dropped };
+  await writeFile(tmp, JSON.stringify(note) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
 }
 
 /** The note of what `ifname` lost, if one was kept. */
 export async function readLinkNote(identity: string, ifname: string): Promise<DroppedWithLink | undefined> {
   try {
-    return JSON.parse(await readFile(pathOf(identity, ifname), 'utf8')) as DroppedWithLink;
+    return (JSON.parse(await readFile(`${LINK_NOTES_DIR}/${fileOf(identity, ifname)}`, 'utf8')) as LinkNote).dropped;
   } catch {
     return undefined;
   }
 }
 
 export async function dropLinkNote(identity: string, ifname: string): Promise<void> {
-  await rm(pathOf(identity, ifname), { force: true });
+  await rm(`${LINK_NOTES_DIR}/${fileOf(identity, ifname)}`, { force: true });
+}
+
+async function removeNotesOfGoneNamespaces(): Promise<void> {
+  const files = (await readdir(LINK_NOTES_DIR)).filter((f) => f.endsWith('.json'));
+  await Promise.all(
+    files.map(async (f) => {
+      const file = `${LINK_NOTES_DIR}/${f}`;
+      let note: LinkNote | undefined;
+      try {
+        note = JSON.parse(await readFile(file, 'utf8')) as LinkNote;
+      } catch {
+        // unreadable, or removed by another chainmail meanwhile: nothing to keep
+      }
+      if (!note || typeof note.path !== 'string' || (await namespaceIdentity(note.path)) !== note.identity) await rm(file, { force: true });
+    }),
+  );
 }

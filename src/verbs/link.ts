@@ -58,7 +58,7 @@ async function setDown(cmd: LinkCommand, ns: Namespace, identity: string, was: s
   }
   const dropped = droppedWithLink(cmd.ifname, before, after);
   // kept even when empty: up then knows this down was seen, and has nothing to warn of
-  await keepLinkNote(identity, cmd.ifname, dropped);
+  await keepLinkNote(ns.path, identity, cmd.ifname, dropped);
   const lost = droppedWords(dropped);
   const lines = [`${ok ? '✓' : '✗'} ${where(ns, cmd)} is ${state} (was ${was})`];
   if (lost.length) lines.push(`  the kernel dropped with it: ${lost.join(', ')}; link ${ns.label} ${cmd.ifname} up puts them back`);

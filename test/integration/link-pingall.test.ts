@@ -11,12 +11,13 @@
  * mount namespace of its own, where it sees only the namespaces it makes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressesOf, BIN, chainmail, createNetns, deleteNetns, ip, ipJson, isRoot, routes, stableSnapshot, uniqueName, type CliRun } from '../support/kernel.js';
 import { removeChain, routeText, writeSeedChain, type SeedChain } from '../support/chain.js';
+import { LINK_NOTES_DIR } from '../../src/verbs/link-notes.js';
 
 const d = isRoot ? describe : describe.skip;
 
@@ -187,6 +188,37 @@ d('link down|up of an end with IPv6 addresses and routes of both families', () =
     expect(again.stdout).toContain('put back what the kernel dropped with it: route 10.246.9.0/24 via 10.246.0.2');
     expect(held()).toEqual(whole);
     expect(run(['link', a, 'va', 'up'], 0).stdout.trim()).toBe(`✓ ${a}:va is up (it was already)`);
+  });
+});
+
+d("link down's notes of namespaces that are gone", () => {
+  const notesNaming = (ns: string) =>
+    readdirSync(LINK_NOTES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .filter((f) => readFileSync(join(LINK_NOTES_DIR, f), 'utf8').includes(`"/var/run/netns/${ns}"`));
+
+  it('go when the next note is kept', () => {
+    const [gone, kept, peer] = [uniqueName('cmt-lg'), uniqueName('cmt-lk'), uniqueName('cmt-lp')];
+    try {
+      for (const n of [gone, kept, peer]) createNetns(n);
+      ip(undefined, ['link', 'add', 'name', 'ga', 'netns', gone, 'type', 'veth', 'peer', 'name', 'gb', 'netns', peer]);
+      ip(undefined, ['link', 'add', 'name', 'ka', 'netns', kept, 'type', 'veth', 'peer', 'name', 'kb', 'netns', peer]);
+      for (const [n, dev] of [
+        [gone, 'ga'],
+        [kept, 'ka'],
+      ] as const)
+        ip(n, ['link', 'set', dev, 'up']);
+      run(['link', gone, 'ga', 'down'], 0);
+      expect(notesNaming(gone)).toHaveLength(1);
+      deleteNetns(gone);
+      run(['link', kept, 'ka', 'down'], 0);
+      expect(notesNaming(gone)).toEqual([]);
+      expect(notesNaming(kept)).toHaveLength(1);
+      run(['link', kept, 'ka', 'up'], 0);
+      expect(notesNaming(kept)).toEqual([]);
+    } finally {
+      for (const n of [gone, kept, peer]) deleteNetns(n);
+    }
   });
 });
 
