@@ -29,6 +29,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_TARGET = 3;
 /** Exit code for a refusal by the kernel or a failed check (ping, probe). */
 export const EXIT_FAILED = 1;
+/** The output could not be written (a full disk, a bad descriptor): sysexits' EX_IOERR. */
+export const EXIT_OUTPUT = 74;
 
 /** The words as typed, with the index of the offending one (if known). */
 export interface TokenLocation {

@@ -1,4 +1,4 @@
-import { ChainmailError } from '../errors.js';
+import { ChainmailError, EXIT_OUTPUT } from '../errors.js';
 import { jsonAsked, needsRoot, parseCommand, type Command } from '../parse/verbs.js';
 import { USAGE, VERBS } from '../parse/verb-table.js';
 import { createContext } from '../host/context.js';
@@ -38,7 +38,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     if (e.code === 'EIO') return;
-    throw e;
+    // anything else (a full disk, a closed descriptor): said in one line, as coreutils do, not as a crash
+    process.stderr.write(`chainmail: cannot write the output: ${e.message}\n`);
+    process.exit(EXIT_OUTPUT);
   });
   const given = argv.slice(2);
   // --no-color is the program's, wherever it stands before `--`: no verb has an option of that name

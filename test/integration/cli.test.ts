@@ -6,7 +6,7 @@
  * what an ordinary user (nobody) may run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,19 @@ describe('version, --, errors', () => {
   it.each([['--version'], ['-V'], ['-v'], ['version']])('%s prints the version of package.json', (flag) => {
     const r = run([flag]);
     expect(r).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('output that cannot be written (a full disk) is said in one line, exit 74, not a crash', () => {
+    for (const args of [['--version'], ['help', 'koko'], ['export', CHAIN, '--format', 'mermaid']]) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(74);
+        expect(r.stderr).toBe('chainmail: cannot write the output: ENOSPC: no space left on device, write\n');
+      } finally {
+        closeSync(full);
+      }
+    }
   });
 
   it("koko -v (koko's version flag) prints chainmail's version, as any user", () => {
