@@ -4,7 +4,7 @@ import { USAGE, VERBS } from '../parse/verb-table.js';
 import { createContext } from '../host/context.js';
 import { runCommand, wantsJson } from '../verbs/run.js';
 import { requireNetworkPrivilege } from '../sys/privilege.js';
-import { processEndsWithCommand } from '../sys/interrupt.js';
+import { processEndsWithCommand, signalsHeldToExit } from '../sys/interrupt.js';
 import { outputColourLevel, setNoColourFlag } from '../sys/colour.js';
 import { helpText, runProgram } from './program.js';
 
@@ -35,6 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // a reader that stops early (`chainmail ls | head`) is not a failure of ours; a terminal that
   // went away (EIO, with SIGHUP: the window closed) takes the output with it, and the command still
   // finishes what it started and cleans up (the demo's chain down)
+  // stderr gone as well: there is no one left to tell
+  process.stderr.on('error', () => undefined);
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     if (e.code === 'EIO') return;
@@ -56,13 +58,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * Ends the process with `code` once what it wrote has reached its readers,
- * rather than when the event loop drains: the drain first closes the signal
- * listeners' handles, and a Ctrl-C in between would kill a process whose
- * command had finished. A pipe from a Node parent is a socket, written
- * asynchronously, so exiting before the flush would cut the output short.
+ * Sets the process's exit code, and ends it at once when a signal listener is
+ * held to the exit (sys/interrupt.ts: a one-shot `chain up`), once what it
+ * wrote has reached its readers: a pipe from a Node parent is a socket,
+ * written asynchronously, and exiting before the flush would cut the output
+ * short. Otherwise the process ends when its event loop drains, which lets
+ * the children it stopped be killed if they outlast their SIGTERM.
  */
-export async function exitWhenWritten(code: number): Promise<never> {
+export async function exitWhenWritten(code: number): Promise<void> {
+  // first: a reader gone meanwhile (EPIPE, above) exits with this code
+  process.exitCode = code;
+  if (!signalsHeldToExit()) return;
   const written = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
   await Promise.all([written(process.stdout), written(process.stderr)]);
   process.exit(code);

@@ -49,7 +49,8 @@ export function droppedWithLink(ifname: string, before: LinkSide, after: LinkSid
 
 /** Pure: `ip route add`'s words for a route as `ip -j route` reported it. */
 export function routeWords(r: Route): string {
-  const words = [r.dst];
+  // a batch has no -6: an IPv6 default route without a gateway would be read as IPv4's
+  const words = [r.family === 6 && r.dst === 'default' ? '::/0' : r.dst];
   if (r.gateway) words.push('via', r.gateway);
   if (r.dev) words.push('dev', r.dev);
   if (r.protocol && r.protocol !== 'boot') words.push('proto', r.protocol);
@@ -68,7 +69,9 @@ export interface RestoreLine {
 
 /**
  * Pure: the batch lines that put back what `dropped` names and `now` lacks,
- * addresses first (an IPv6 route's gateway is reached through one).
+ * addresses first (an IPv6 route's gateway is reached through one). An
+ * address comes back without duplicate address detection: it was in use
+ * already, and a tentative address cannot be a route's source.
  */
 export function restoreLines(ifname: string, dropped: DroppedWithLink, now: LinkSide): RestoreLine[] {
   const addressesNow = new Set(keptAddresses(now, ifname).map(addressKey));
@@ -76,7 +79,7 @@ export function restoreLines(ifname: string, dropped: DroppedWithLink, now: Link
   return [
     ...dropped.addresses
       .filter((a) => !addressesNow.has(addressKey(a)))
-      .map((a) => ({ text: `addr add ${addressKey(a)} dev ${ifname}`, what: `address ${addressKey(a)}` })),
+      .map((a) => ({ text: `addr add ${addressKey(a)} dev ${ifname} nodad`, what: `address ${addressKey(a)}` })),
     ...dropped.routes.filter((r) => !routesNow.has(routeKey(r))).map((r) => ({ text: `route add ${routeWords(r)}`, what: `route ${routeSummary(r)}` })),
   ];
 }

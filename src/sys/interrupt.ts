@@ -5,6 +5,7 @@ export const EXIT_INTERRUPTED = 130;
 
 let interrupted: NodeJS.Signals | undefined;
 let endsWithCommand = false;
+let heldToExit = false;
 
 /**
  * The entry says this process ends when its one command does (a CLI verb,
@@ -18,12 +19,22 @@ export function processEndsWithCommand(): void {
 }
 
 /**
+ * Whether a signal listener is held to the process's exit: the process must
+ * then end by process.exit, since an exit by the event loop draining closes
+ * the listener's handle first (and with it the protection) while it tears down.
+ */
+export function signalsHeldToExit(): boolean {
+  return heldToExit;
+}
+
+/**
  * Runs `fn` so that Ctrl-C (or SIGTERM) stops it between two steps rather
  * than in the middle of one: the step running finishes, what it made is
  * written down, and `throwIfInterrupted` at the next step boundary ends the
- * command with exit 130. A second Ctrl-C ends the process at once. A
- * signal after the last step, in a process that ends with this command, has
- * nothing left to stop: the command reports and exits with its own code.
+ * command with exit 130. A second Ctrl-C ends the process at once. A signal
+ * during the last step, or after it in a process that ends with this
+ * command, has nothing left to stop: it is said on stderr, and the command
+ * reports and exits with its own code.
  */
 export async function interruptibleBetweenSteps<T>(fn: () => Promise<T>): Promise<T> {
   let finished = false;
@@ -34,8 +45,11 @@ export async function interruptibleBetweenSteps<T>(fn: () => Promise<T>): Promis
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (endsWithCommand) heldToExit = true;
   try {
-    return await fn();
+    const result = await fn();
+    if (interrupted) process.stderr.write(`chainmail: ${interrupted} during the last step: it completed\n`);
+    return result;
   } finally {
     finished = true;
     if (!endsWithCommand) {

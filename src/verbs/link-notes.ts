@@ -13,30 +13,34 @@ import { namespaceIdentity } from '../targets/namespace.js';
 /** Root-only, beside the chains' records and the locks. */
 export const LINK_NOTES_DIR = '/var/run/chainmail/links';
 
-interface LinkNote {
+export interface LinkNote {
   /** The namespace's file when the note was kept (/var/run/netns/NAME, /proc/PID/ns/net). */
   path: string;
   identity: string;
+  /** The interface it was kept of: a namespace made again can get the same inode, and a link the same name. */
+  ifindex: number;
+  mac?: string;
+  /** An `up` put back only part of it: the next `up` tries the rest, even on an end already up. */
+  partial?: boolean;
   dropped: DroppedWithLink;
 }
 
 const fileOf = (identity: string, ifname: string) => `${identity.replace(':', '-')}-${encodeURIComponent(ifname)}.json`;
 
 /** Keeps what `ifname` lost; a note already there (an earlier down) is replaced. */
-export async function keepLinkNote(path: string, identity: string, ifname: string, dropped: DroppedWithLink): Promise<void> {
+export async function keepLinkNote(ifname: string, note: LinkNote): Promise<void> {
   await mkdir(LINK_NOTES_DIR, { recursive: true, mode: 0o700 });
   await removeNotesOfGoneNamespaces();
-  const file = `${LINK_NOTES_DIR}/${fileOf(identity, ifname)}`;
+  const file = `${LINK_NOTES_DIR}/${fileOf(note.identity, ifname)}`;
   const tmp = `${file}.${process.pid}.tmp`;
-  const note: LinkNote = { path, identity, dropped };
   await writeFile(tmp, JSON.stringify(note) + '\n', { mode: 0o600 });
   await rename(tmp, file);
 }
 
 /** The note of what `ifname` lost, if one was kept. */
-export async function readLinkNote(identity: string, ifname: string): Promise<DroppedWithLink | undefined> {
+export async function readLinkNote(identity: string, ifname: string): Promise<LinkNote | undefined> {
   try {
-    return (JSON.parse(await readFile(`${LINK_NOTES_DIR}/${fileOf(identity, ifname)}`, 'utf8')) as LinkNote).dropped;
+    return JSON.parse(await readFile(`${LINK_NOTES_DIR}/${fileOf(identity, ifname)}`, 'utf8')) as LinkNote;
   } catch {
     return undefined;
   }

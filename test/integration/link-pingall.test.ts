@@ -141,6 +141,8 @@ d('link down|up of an end with IPv6 addresses and routes of both families', () =
     ip(a, ['addr', 'add', 'fd46::1/64', 'dev', 'va', 'nodad']);
     ip(a, ['route', 'add', '10.246.9.0/24', 'via', '10.246.0.2']);
     ip(a, ['-6', 'route', 'add', 'fd99::/64', 'via', 'fd46::2']);
+    // without a gateway: "default dev va" alone would be read as IPv4's default when put back
+    ip(a, ['-6', 'route', 'add', 'default', 'dev', 'va', 'metric', '2048']);
   });
   afterAll(() => {
     deleteNetns(a);
@@ -150,8 +152,8 @@ d('link down|up of an end with IPv6 addresses and routes of both families', () =
     addresses: addressesOf(a, 'va').filter((x) => !x.startsWith('fe80')),
     v4: routes(a, 4).map((r) => `${r.dst} ${r.gateway ?? ''}`),
     v6: routes(a, 6)
-      .filter((r) => r.gateway)
-      .map((r) => `${r.dst} ${r.gateway}`),
+      .filter((r) => r.gateway || r.dst === 'default')
+      .map((r) => `${r.dst} ${r.gateway ?? ''}`),
   });
 
   it('an end set down by plain ip: up cannot know what was dropped, and says so', () => {
@@ -161,16 +163,19 @@ d('link down|up of an end with IPv6 addresses and routes of both families', () =
     ip(a, ['addr', 'add', 'fd46::1/64', 'dev', 'va', 'nodad']);
     ip(a, ['route', 'add', '10.246.9.0/24', 'via', '10.246.0.2']);
     ip(a, ['-6', 'route', 'add', 'fd99::/64', 'via', 'fd46::2']);
+    ip(a, ['-6', 'route', 'add', 'default', 'dev', 'va', 'metric', '2048']);
   });
 
   it('down notes the IPv6 address and both routes the kernel dropped; up puts all of them back', () => {
     const whole = held();
-    expect(whole.v6).toEqual(['fd99::/64 fd46::2']);
+    expect(whole.v6).toEqual(['fd99::/64 fd46::2', 'default ']);
     const down = run(['link', a, 'va', 'down'], 0);
-    expect(down.stdout).toContain('the kernel dropped with it: address fd46::1/64, route 10.246.9.0/24 via 10.246.0.2, route fd99::/64 via fd46::2');
+    expect(down.stdout).toContain('the kernel dropped with it: address fd46::1/64, route 10.246.9.0/24 via 10.246.0.2, route fd99::/64 via fd46::2, route default');
     expect(held()).toEqual({ addresses: ['10.246.0.1/24'], v4: [], v6: [] });
     const up = run(['link', a, 'va', 'up'], 0);
-    expect(up.stdout).toContain('put back what the kernel dropped with it: address fd46::1/64, route 10.246.9.0/24 via 10.246.0.2, route fd99::/64 via fd46::2');
+    expect(up.stdout).toContain(
+      'put back what the kernel dropped with it: address fd46::1/64, route 10.246.9.0/24 via 10.246.0.2, route fd99::/64 via fd46::2, route default',
+    );
     expect(held()).toEqual(whole);
   });
 
@@ -191,13 +196,13 @@ d('link down|up of an end with IPv6 addresses and routes of both families', () =
   });
 });
 
-d("link down's notes of namespaces that are gone", () => {
+d("link down's notes", () => {
   const notesNaming = (ns: string) =>
     readdirSync(LINK_NOTES_DIR)
       .filter((f) => f.endsWith('.json'))
       .filter((f) => readFileSync(join(LINK_NOTES_DIR, f), 'utf8').includes(`"/var/run/netns/${ns}"`));
 
-  it('go when the next note is kept', () => {
+  it('of namespaces that are gone go when the next note is kept', () => {
     const [gone, kept, peer] = [uniqueName('cmt-lg'), uniqueName('cmt-lk'), uniqueName('cmt-lp')];
     try {
       for (const n of [gone, kept, peer]) createNetns(n);
@@ -218,6 +223,26 @@ d("link down's notes of namespaces that are gone", () => {
       expect(notesNaming(kept)).toEqual([]);
     } finally {
       for (const n of [gone, kept, peer]) deleteNetns(n);
+    }
+  });
+  it("are of one interface: a link made again under the same name does not get the old one's", () => {
+    const [k, peer] = [uniqueName('cmt-lk'), uniqueName('cmt-lp')];
+    try {
+      for (const n of [k, peer]) createNetns(n);
+      const pair = () => ip(undefined, ['link', 'add', 'name', 'ka', 'netns', k, 'type', 'veth', 'peer', 'name', 'kb', 'netns', peer]);
+      pair();
+      ip(k, ['link', 'set', 'ka', 'up']);
+      ip(k, ['addr', 'add', '10.245.0.1/24', 'dev', 'ka']);
+      ip(k, ['route', 'add', '10.245.9.0/24', 'via', '10.245.0.2']);
+      expect(run(['link', k, 'ka', 'down'], 0).stdout).toContain('the kernel dropped with it: route 10.245.9.0/24 via 10.245.0.2');
+      ip(k, ['link', 'del', 'ka']);
+      pair();
+      const up = run(['link', k, 'ka', 'up'], 0);
+      expect(up.stdout).toContain('it was set down by something else');
+      expect(up.stdout).not.toContain('put back');
+      expect(notesNaming(k)).toEqual([]);
+    } finally {
+      for (const n of [k, peer]) deleteNetns(n);
     }
   });
 });

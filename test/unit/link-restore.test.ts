@@ -44,7 +44,7 @@ describe('restoreLines', () => {
   it('puts back addresses before routes (a gateway is reached through one), only what is missing', () => {
     const upAgain: LinkSide = { interfaces: [iface('link1', 'veth', { addresses: [v4('10.0.1.1'), v6('fe80::1', 64, 'link')] })], routes: [] };
     expect(restoreLines('link1', dropped, upAgain)).toEqual([
-      { text: 'addr add fd00::1/64 dev link1', what: 'address fd00::1/64' },
+      { text: 'addr add fd00::1/64 dev link1 nodad', what: 'address fd00::1/64' },
       { text: 'route add default via 10.0.1.2 dev link1', what: 'route default via 10.0.1.2' },
       { text: 'route add fd99::/64 via fd00::2 dev link1 metric 1024', what: 'route fd99::/64 via fd00::2' },
     ]);
@@ -58,5 +58,8 @@ describe('routeWords', () => {
       '10.1.0.0/16 via 10.0.1.2 dev link1 proto static src 10.0.1.1 metric 5 onlink',
     );
     expect(routeWords(route(4, '10.1.0.0/16', { protocol: 'boot', scope: 'link' }))).toBe('10.1.0.0/16 dev link1 scope link');
+    // a batch line has no -6 of its own: "default dev link1" alone would be IPv4's default route
+    expect(routeWords(route(6, 'default', { metric: 1024 }))).toBe('::/0 dev link1 metric 1024');
+    expect(routeWords(route(6, 'default', { gateway: 'fd00::2' }))).toBe('::/0 via fd00::2 dev link1');
   });
 });
