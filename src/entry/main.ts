@@ -35,8 +35,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   // a reader that stops early (`chainmail ls | head`) is not a failure of ours; a terminal that
   // went away (EIO, with SIGHUP: the window closed) takes the output with it, and the command still
   // finishes what it started and cleans up (the demo's chain down)
-  // stderr gone as well: there is no one left to tell
-  process.stderr.on('error', () => undefined);
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     if (e.code === 'EIO') return;
@@ -44,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`chainmail: cannot write the output: ${e.message}\n`);
     process.exit(EXIT_OUTPUT);
   });
+  // stderr gone as well: there is no one left to tell
+  process.stderr.on('error', () => undefined);
   const given = argv.slice(2);
   // --no-color is the program's, wherever it stands before `--`: no verb has an option of that name
   const end = given.includes('--') ? given.indexOf('--') : given.length;
