@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writePrivateFile } from '../sys/private-file.js';
 import type { ChainSpec } from './model.js';
 
 /** Where chainmail remembers what each chain made (root-only, like /var/run/netns). */
@@ -50,10 +51,7 @@ let writing: Promise<void> = Promise.resolve();
  */
 export function writeRecord(record: ChainRecord): Promise<void> {
   const turn = writing.then(async () => {
-    await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
-    const tmp = `${pathOf(record.name)}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, pathOf(record.name));
+    await writePrivateFile(pathOf(record.name), JSON.stringify(record, null, 2) + '\n');
   });
   writing = turn.catch(() => undefined);
   return turn;

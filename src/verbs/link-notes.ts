@@ -6,7 +6,8 @@
  * Each note names the file it was taken through; keeping a note removes the
  * notes whose namespace is gone (that file no longer opens the same one).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { writePrivateFile } from '../sys/private-file.js';
 import type { DroppedWithLink } from '../plan/link-restore.js';
 import { namespaceIdentity } from '../targets/namespace.js';
 
@@ -29,12 +30,8 @@ const fileOf = (identity: string, ifname: string) => `${identity.replace(':', '-
 
 /** Keeps what `ifname` lost; a note already there (an earlier down) is replaced. */
 export async function keepLinkNote(ifname: string, note: LinkNote): Promise<void> {
-  await mkdir(LINK_NOTES_DIR, { recursive: true, mode: 0o700 });
   await removeNotesOfGoneNamespaces();
-  const file = `${LINK_NOTES_DIR}/${fileOf(note.identity, ifname)}`;
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(note) + '\n', { mode: 0o600 });
-  await rename(tmp, file);
+  await writePrivateFile(`${LINK_NOTES_DIR}/${fileOf(note.identity, ifname)}`, JSON.stringify(note) + '\n');
 }
 
 /** The note of what `ifname` lost, if one was kept. */
@@ -51,7 +48,8 @@ export async function dropLinkNote(identity: string, ifname: string): Promise<vo
 }
 
 async function removeNotesOfGoneNamespaces(): Promise<void> {
-  const files = (await readdir(LINK_NOTES_DIR)).filter((f) => f.endsWith('.json'));
+  // none yet: the first note makes the directory
+  const files = (await readdir(LINK_NOTES_DIR).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
   await Promise.all(
     files.map(async (f) => {
       const file = `${LINK_NOTES_DIR}/${f}`;
