@@ -34,7 +34,9 @@ export async function runLink(cmd: LinkCommand, ctx: CommandContext): Promise<Co
     if (was !== cmd.state) {
       await ctx.execute([{ describe: `set ${ns.label}:${cmd.ifname} ${cmd.state}`, argv: ipIn(ns, ['link', 'set', 'dev', cmd.ifname, cmd.state]) }]);
     }
-    return cmd.state === 'down' ? await setDown(cmd, ns, identity, was, before) : await setUp(cmd, ns, identity, was);
+    // read again only when something changed
+    const after = was !== cmd.state ? await readNodeState(ns) : before;
+    return cmd.state === 'down' ? await setDown(cmd, ns, identity, was, before, after) : await setUp(cmd, ns, identity, was, after);
   });
 }
 
@@ -46,8 +48,7 @@ function droppedWords(d: DroppedWithLink): string[] {
   return [...d.addresses.map((a) => `address ${a.address}/${a.prefix}`), ...d.routes.map((r) => `route ${routeSummary(r)}`)];
 }
 
-async function setDown(cmd: LinkCommand, ns: Namespace, identity: string | undefined, was: string, before: NodeState): Promise<CommandResult> {
-  const after = await readNodeState(ns);
+async function setDown(cmd: LinkCommand, ns: Namespace, identity: string | undefined, was: string, before: NodeState, after: NodeState): Promise<CommandResult> {
   const state = adminState(after, cmd.ifname);
   const ok = state === 'down';
   if (was === 'down') {
@@ -88,8 +89,8 @@ async function noteOf(identity: string | undefined, ifname: string, now: NodeSta
   return undefined;
 }
 
-async function setUp(cmd: LinkCommand, ns: Namespace, identity: string | undefined, was: string): Promise<CommandResult> {
-  let now = await readNodeState(ns);
+async function setUp(cmd: LinkCommand, ns: Namespace, identity: string | undefined, was: string, after: NodeState): Promise<CommandResult> {
+  let now = after;
   const note = await noteOf(identity, cmd.ifname, now);
   // on an end that was up already, only what an earlier up could not put back is tried again: a route
   // removed on purpose since a heal brought the end up stays removed
